@@ -1,0 +1,24 @@
+package flux.app;
+
+import flux.app.cli.FluxCommand;
+import flux.app.cli.ExitCodes;
+import picocli.CommandLine;
+
+/**
+ * The {@code flux} executable. Every verb, {@code serve} included, goes through picocli,
+ * so {@code --help} never starts a server; {@code serve} starts Micronaut itself.
+ */
+public final class Flux {
+    private Flux() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new FluxCommand());
+        cli.setExecutionExceptionHandler(ExitCodes::handle);
+        return cli.execute(args);
+    }
+}

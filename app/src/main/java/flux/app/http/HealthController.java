@@ -1,0 +1,67 @@
+package flux.app.http;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * {@code GET /health}: each backend up or down, 200 when all are up, 503 otherwise.
+ * The checks run side by side with short timeouts, so a dead backend answers in ~3 s.
+ */
+@Controller("/health")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class HealthController {
+    private final DataSource dataSource;
+    private final Admin kafka;
+
+    HealthController(DataSource dataSource, Admin kafka) {
+        this.dataSource = dataSource;
+        this.kafka = kafka;
+    }
+
+    @Get
+    HttpResponse<Map<String, Object>> health() {
+        CompletableFuture<Map<String, Object>> database = CompletableFuture.supplyAsync(this::database);
+        Map<String, Object> broker = kafka();
+        Map<String, Object> db = database.join();
+        boolean up = "UP".equals(db.get("status")) && "UP".equals(broker.get("status"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("components", Map.of("database", db, "kafka", broker));
+        return HttpResponse.<Map<String, Object>>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+    }
+
+    private Map<String, Object> database() {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.isValid(2)) {
+                return Map.of("status", "UP", "version", c.getMetaData().getDatabaseProductVersion());
+            }
+            return down("connection is not valid");
+        } catch (Exception e) {
+            return down(e.getMessage());
+        }
+    }
+
+    private Map<String, Object> kafka() {
+        try {
+            String clusterId = kafka.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
+            return Map.of("status", "UP", "cluster_id", clusterId);
+        } catch (Exception e) {
+            return down(e.getCause() != null ? e.getCause().getMessage() : e.getClass().getSimpleName());
+        }
+    }
+
+    private static Map<String, Object> down(String error) {
+        return Map.of("status", "DOWN", "error", error == null ? "unknown" : error);
+    }
+}

@@ -1,0 +1,43 @@
+package flux.app.wiring;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import javax.sql.DataSource;
+
+/**
+ * The connection pool. Built here rather than by micronaut-jdbc-hikari because the address
+ * is known only after {@code serve} has started (or found) the database; and this plain
+ * DataSource is not transaction-aware, so the engine's explicit transactions own commit
+ * and rollback.
+ */
+@Factory
+final class DatabaseFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    HikariDataSource dataSource(@Value("${flux.database.jdbc-url}") String jdbcUrl,
+                                @Nullable @Value("${flux.database.username:}") String username,
+                                @Nullable @Value("${flux.database.password:}") String password,
+                                @Value("${flux.database.pool-size:16}") int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("flux");
+        config.setJdbcUrl(jdbcUrl);
+        if (username != null && !username.isEmpty()) {
+            config.setUsername(username);
+        }
+        if (password != null && !password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        // Start even when the database is briefly away: /health reports it down.
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+}

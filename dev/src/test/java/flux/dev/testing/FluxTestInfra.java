@@ -1,0 +1,122 @@
+package flux.dev.testing;
+
+import flux.dev.LocalKafka;
+import flux.dev.LocalPostgres;
+import flux.dev.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * One PostgreSQL with logical replication and one Kafka broker per test JVM, shared by
+ * every test class that uses this extension. Testcontainers when a Docker engine answers
+ * (or {@code FLUX_TEST_INFRA=containers}); otherwise the embedded Postgres and Kafka that
+ * {@code flux serve} uses ({@code FLUX_TEST_INFRA=embedded} forces that). Either way the
+ * tests talk to real servers. Services start lazily, on the first parameter that needs one,
+ * and stop when the JVM's root extension store closes.
+ *
+ * <pre>{@code
+ * @ExtendWith(FluxTestInfra.class)
+ * class FooIT {
+ *     FooIT(TestPostgres pg) { this.db = pg.newDatabase("foo"); }
+ * }
+ * }</pre>
+ */
+public final class FluxTestInfra implements ParameterResolver {
+    private static final Logger log = LoggerFactory.getLogger(FluxTestInfra.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FluxTestInfra.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestPostgres.class || type == TestKafka.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        Class<?> type = parameter.getParameter().getType();
+        if (type == TestPostgres.class) {
+            return store.getOrComputeIfAbsent("postgres", k -> startPostgres(), Postgres.class).handle;
+        }
+        if (type == TestKafka.class) {
+            return store.getOrComputeIfAbsent("kafka", k -> startKafka(), Kafka.class).handle;
+        }
+        throw new ParameterResolutionException("unsupported parameter " + type);
+    }
+
+    private static boolean useContainers() {
+        String mode = System.getenv().getOrDefault("FLUX_TEST_INFRA", "auto");
+        if (mode.equals("embedded")) {
+            return false;
+        }
+        if (mode.equals("containers")) {
+            return true;
+        }
+        // Probing Docker without a socket or DOCKER_HOST only costs time here.
+        boolean maybeDocker = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
+        return maybeDocker && DockerClientFactory.instance().isDockerAvailable();
+    }
+
+    private static Path scratch(String name) {
+        try {
+            Path base = Path.of(System.getProperty("flux.test.dir", "target/flux-test"));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base.toAbsolutePath(), name);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a test directory", e);
+        }
+    }
+
+    private static Postgres startPostgres() {
+        if (useContainers()) {
+            PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:18"))
+                    .withCommand("postgres", "-c", "wal_level=logical", "-c", "fsync=on",
+                            "-c", "synchronous_commit=on", "-c", "max_replication_slots=16",
+                            "-c", "max_wal_senders=16");
+            container.start();
+            log.info("test PostgreSQL from Testcontainers at {}", container.getJdbcUrl());
+            return new Postgres(new TestPostgres(container.getHost(), container.getFirstMappedPort(),
+                    container.getUsername(), container.getPassword(), container.getDatabaseName()), container::stop);
+        }
+        LocalPostgres pg = LocalPostgres.start(scratch("pg").resolve("data"), Ports.findFree());
+        log.info("test PostgreSQL embedded at {}", pg.jdbcUrl());
+        // The JDBC offset store refuses an empty password even under trust auth.
+        return new Postgres(new TestPostgres("127.0.0.1", pg.port(), LocalPostgres.USER, "postgres",
+                LocalPostgres.DATABASE), pg::close);
+    }
+
+    private static Kafka startKafka() {
+        if (useContainers()) {
+            KafkaContainer container = new KafkaContainer(DockerImageName.parse("apache/kafka:4.1.0"));
+            container.start();
+            return new Kafka(new TestKafka(container.getBootstrapServers()), container::stop);
+        }
+        LocalKafka kafka = LocalKafka.start(scratch("kafka"), Ports.findFree(), Ports.findFree());
+        return new Kafka(new TestKafka(kafka.bootstrapServers()), kafka::close);
+    }
+
+    private record Postgres(TestPostgres handle, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            stop.run();
+        }
+    }
+
+    private record Kafka(TestKafka handle, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            stop.run();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package flux.dev.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared test PostgreSQL (logical WAL on). Each test class should take its own
+ * database with {@link #newDatabase(String)} so classes cannot see each other's tables.
+ */
+public final class TestPostgres {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final String database;
+
+    TestPostgres(String host, int port, String user, String password, String database) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.database = database;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+
+    /** A new, empty database on the same server, named after the caller plus a counter. */
+    public TestPostgres newDatabase(String hint) {
+        String name = (hint.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + SEQUENCE.incrementAndGet());
+        if (name.length() > 60) {
+            name = name.substring(name.length() - 60);
+        }
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE \"" + name + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        return new TestPostgres(host, port, user, password, name);
+    }
+}

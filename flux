@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The flux launcher: builds the app jar when it is missing or older than the sources,
+# then runs it with the arguments given (`./flux serve`, `./flux --help`, ...).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/app/target/flux.jar"
+
+stale() {
+  [ -f "$jar" ] || return 0
+  [ -n "$(find "$here" \( -name target -o -name .flux -o -name .git \) -prune -o \
+      \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -type f -newer "$jar" -print -quit)" ]
+}
+
+if stale; then
+  echo "flux: building the app jar (first run, or the sources changed)..." >&2
+  if ! (cd "$here" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true package >"$here/.flux-build.log" 2>&1); then
+    echo "flux: the build failed; see .flux-build.log" >&2
+    exit 1
+  fi
+  rm -f "$here/.flux-build.log"
+fi
+
+exec java ${FLUX_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -1,0 +1,52 @@
+package flux.query;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * Creates Flux's internal {@code flux} schema (the mutation log) when missing. Idempotent,
+ * safe to run on every start; concurrent starters are serialized by a transaction-scoped
+ * advisory lock so two servers do not race on CREATE ... IF NOT EXISTS.
+ */
+public final class FluxSchema {
+    /** Advisory lock key for creating the internal schema ("flux" + 1). */
+    private static final long LOCK_KEY = 0x666c7578_0001L;
+    private static final String RESOURCE = "flux/query/flux-schema.sql";
+
+    private FluxSchema() {
+    }
+
+    public static void install(DataSource dataSource) throws SQLException {
+        String ddl = load();
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+                st.execute(ddl);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static String load() {
+        try (InputStream in = FluxSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + RESOURCE, e);
+        }
+    }
+}
