@@ -5,7 +5,8 @@ CREATE SCHEMA IF NOT EXISTS flux;
 CREATE TABLE IF NOT EXISTS flux.state_mutations (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- global order of records
     request_id      text        NOT NULL,                            -- flux.request_id of the writer
-    txid            xid8        NOT NULL,                            -- the writing (or failed) transaction
+    txid            xid8,       -- the writing (or failed) transaction; null only for an attempt
+                                -- whose transaction failed before it was assigned an id
     table_schema    text        NOT NULL,
     table_name      text        NOT NULL,
     row_id          text        NOT NULL,   -- pk as text; composite keys as a JSON array text
