@@ -73,6 +73,27 @@ public final class FluxHome implements AutoCloseable {
         return root.resolve("kafka");
     }
 
+    /** Where a running server tells CLI commands ({@code flux db ...}) its database: one JDBC URL line. */
+    public static Path databaseUrlFile(Path root) {
+        return root.toAbsolutePath().normalize().resolve("database.url");
+    }
+
+    public void publishDatabaseUrl(String jdbcUrl) {
+        try {
+            Files.writeString(databaseUrlFile(root), jdbcUrl + "\n");
+        } catch (IOException e) {
+            throw new DevServiceException("cannot write " + databaseUrlFile(root) + ": " + describe(e));
+        }
+    }
+
+    public void withdrawDatabaseUrl() {
+        try {
+            Files.deleteIfExists(databaseUrlFile(root));
+        } catch (IOException ignored) {
+            // a stale file names a stopped server; the CLI then reports it unreachable
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -84,12 +105,16 @@ public final class FluxHome implements AutoCloseable {
     }
 
     static String describe(IOException e) {
-        String name = e.getClass().getSimpleName();
-        return switch (name) {
-            case "AccessDeniedException" -> "permission denied";
-            case "FileSystemException", "NotDirectoryException", "FileAlreadyExistsException" ->
-                    e.getMessage() == null ? name : e.getMessage();
-            default -> e.getMessage() == null ? name : e.getMessage();
-        };
+        // NIO messages are often just the path; the exception type says what went wrong.
+        String kind = e.getClass().getSimpleName();
+        if (kind.equals("AccessDeniedException")) {
+            return "permission denied";
+        }
+        if (kind.equals("FileSystemException") || kind.equals("NotDirectoryException")
+                || kind.equals("FileAlreadyExistsException")) {
+            String reason = ((java.nio.file.FileSystemException) e).getReason();
+            return reason != null ? reason : kind;
+        }
+        return e.getMessage() == null ? kind : e.getMessage();
     }
 }

@@ -37,14 +37,17 @@ final class HealthController {
         boolean up = "UP".equals(db.get("status")) && "UP".equals(broker.get("status"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "UP" : "DOWN");
-        body.put("components", Map.of("database", db, "kafka", broker));
+        Map<String, Object> components = new LinkedHashMap<>();
+        components.put("database", db);
+        components.put("kafka", broker);
+        body.put("components", components);
         return HttpResponse.<Map<String, Object>>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }
 
     private Map<String, Object> database() {
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(2)) {
-                return Map.of("status", "UP", "version", c.getMetaData().getDatabaseProductVersion());
+                return component("UP", "version", c.getMetaData().getDatabaseProductVersion());
             }
             return down("connection is not valid");
         } catch (Exception e) {
@@ -55,13 +58,25 @@ final class HealthController {
     private Map<String, Object> kafka() {
         try {
             String clusterId = kafka.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
-            return Map.of("status", "UP", "cluster_id", clusterId);
+            return component("UP", "cluster_id", clusterId);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return down("no answer within 3 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return down("interrupted");
         } catch (Exception e) {
             return down(e.getCause() != null ? e.getCause().getMessage() : e.getClass().getSimpleName());
         }
     }
 
     private static Map<String, Object> down(String error) {
-        return Map.of("status", "DOWN", "error", error == null ? "unknown" : error);
+        return component("DOWN", "error", error == null ? "unknown" : error);
+    }
+
+    private static Map<String, Object> component(String status, String key, Object value) {
+        Map<String, Object> c = new LinkedHashMap<>(); // status first, for people reading it
+        c.put("status", status);
+        c.put(key, value);
+        return c;
     }
 }

@@ -62,6 +62,9 @@ public final class Backends implements AutoCloseable {
                 ? new DatabaseUrl(postgres.jdbcUrl().replaceFirst("\\?user=.*$", ""), LocalPostgres.USER, null)
                 : external;
         String bootstrap = kafka != null ? kafka.bootstrapServers() : settings.kafkaBootstrap();
+        if (postgres != null) {
+            home.publishDatabaseUrl(postgres.jdbcUrl());
+        }
         return new Backends(database, bootstrap, home, postgres, kafka);
     }
 
@@ -90,6 +93,7 @@ public final class Backends implements AutoCloseable {
             postgres.close();
         }
         if (home != null) {
+            home.withdrawDatabaseUrl();
             home.close();
         }
     }
