@@ -1,0 +1,26 @@
+# Flux server image: `docker compose up` runs it beside Postgres and Kafka.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY kafka-broker kafka-broker
+COPY dev dev
+COPY query query
+COPY history history
+COPY capture capture
+COPY app app
+RUN ./mvnw -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 flux
+WORKDIR /app
+COPY --from=build /src/app/target/flux.jar /app/flux.jar
+COPY schema /app/schema
+USER flux
+# In a container the server must listen beyond loopback; DATABASE_URL and
+# KAFKA_BOOTSTRAP_SERVERS come from the environment (see docker-compose.yml).
+ENV FLUX_HOST=0.0.0.0 FLUX_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=3s --retries=20 CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+ENTRYPOINT ["java", "-jar", "/app/flux.jar"]
+CMD ["serve"]
