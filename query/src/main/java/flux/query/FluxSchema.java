@@ -16,19 +16,23 @@ import javax.sql.DataSource;
 public final class FluxSchema {
     /** Advisory lock key for creating the internal schema ("flux" + 1). */
     private static final long LOCK_KEY = 0x666c7578_0001L;
-    private static final String RESOURCE = "flux/query/flux-schema.sql";
+    /** Applied in this order; each file is idempotent. */
+    private static final String[] RESOURCES = {"flux/query/flux-schema.sql", "flux/query/access-schema.sql"};
 
     private FluxSchema() {
     }
 
     public static void install(DataSource dataSource) throws SQLException {
-        String ddl = load();
+        StringBuilder ddl = new StringBuilder();
+        for (String resource : RESOURCES) {
+            ddl.append(load(resource)).append('\n');
+        }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-                st.execute(ddl);
+                st.execute(ddl.toString());
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -39,14 +43,14 @@ public final class FluxSchema {
         }
     }
 
-    private static String load() {
-        try (InputStream in = FluxSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    private static String load(String resource) {
+        try (InputStream in = FluxSchema.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + RESOURCE, e);
+            throw new IllegalStateException("cannot read " + resource, e);
         }
     }
 }
