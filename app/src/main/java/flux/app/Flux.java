@@ -2,6 +2,7 @@ package flux.app;
 
 import flux.app.cli.FluxCommand;
 import flux.app.cli.ExitCodes;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -17,7 +18,14 @@ public final class Flux {
     }
 
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command with its output captured (tests, embedding). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new FluxCommand());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(ExitCodes::handle);
         return cli.execute(args);
     }

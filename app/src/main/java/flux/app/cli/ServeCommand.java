@@ -1,5 +1,6 @@
 package flux.app.cli;
 
+import flux.app.http.auth.AuthMode;
 import flux.app.server.FluxServer;
 import flux.app.server.ServeSettings;
 import flux.dev.DevServiceException;
@@ -44,6 +45,11 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "${env:FLUX_KAFKA_PORT:-19092}")
     int kafkaPort;
 
+    @Option(names = "--auth", description = "keys: every /v1 request needs an API key; open: none does"
+            + " (env FLUX_AUTH; default open when HTTP binds loopback, keys otherwise).",
+            defaultValue = "${env:FLUX_AUTH}")
+    String auth;
+
     @Override
     public Integer call() {
         ServeSettings settings = new ServeSettings(port, dataDir, System.getenv("DATABASE_URL"),
@@ -53,13 +59,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (DevServiceException e) {
             throw new CliFailure(e.getMessage() + " (choose another with --port or FLUX_PORT)");
         }
-        FluxServer server = FluxServer.start(settings, host);
+        AuthMode authMode = authMode();
+        FluxServer server = FluxServer.start(settings, host, authMode);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "flux-shutdown"));
-        printSummary(server, settings);
+        printSummary(server, settings, authMode);
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -68,7 +75,26 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void printSummary(FluxServer server, ServeSettings settings) {
+    private AuthMode authMode() {
+        if (auth == null || auth.isBlank()) {
+            return isLoopback(host) ? AuthMode.OPEN : AuthMode.KEYS;
+        }
+        try {
+            return AuthMode.parse(auth.strip());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private void printSummary(FluxServer server, ServeSettings settings, AuthMode authMode) {
         PrintWriter out = spec.commandLine().getOut();
         var backends = server.backends();
         out.println("flux is up");
@@ -78,6 +104,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf("  kafka     %s%s%n", backends.kafkaBootstrap(), backends.embeddedKafka() != null
                 ? "   (embedded Kafka, data " + settings.dataDir().toAbsolutePath().normalize().resolve("kafka") + ")"
                 : "");
+        out.printf("  auth      %s%n", authMode == AuthMode.KEYS
+                ? "API keys required (create one: flux keys create --tenant <id>)"
+                : isLoopback(host) ? "open: no API key needed (HTTP bound to loopback only)"
+                : "OPEN ON " + host + ": anyone who reaches this port has admin rights");
         out.println("Ctrl-C stops the server" + (backends.embeddedPostgres() != null || backends.embeddedKafka() != null
                 ? " and the embedded services." : "."));
         out.flush();

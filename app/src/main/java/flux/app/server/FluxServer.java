@@ -1,6 +1,7 @@
 package flux.app.server;
 
 import flux.app.cli.CliFailure;
+import flux.app.http.auth.AuthMode;
 import flux.query.FluxSchema;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -31,7 +32,7 @@ public final class FluxServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static FluxServer start(ServeSettings settings, String host) {
+    public static FluxServer start(ServeSettings settings, String host, AuthMode authMode) {
         Backends backends = Backends.start(settings);
         ApplicationContext context = null;
         try {
@@ -39,7 +40,7 @@ public final class FluxServer implements AutoCloseable {
                     .mainClass(FluxServer.class)
                     .banner(false)
                     .deduceEnvironment(false)
-                    .properties(properties(settings, host, backends))
+                    .properties(properties(settings, host, authMode, backends))
                     .start();
             installSchema(context.getBean(DataSource.class));
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
@@ -84,11 +85,13 @@ public final class FluxServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> properties(ServeSettings settings, String host, Backends backends) {
+    private static Map<String, Object> properties(ServeSettings settings, String host, AuthMode authMode,
+                                                  Backends backends) {
         Map<String, Object> p = new HashMap<>();
         p.put("micronaut.application.name", "flux");
         p.put("micronaut.server.port", settings.httpPort());
         p.put("micronaut.server.host", host);
+        p.put("flux.auth.mode", authMode.label());
         p.put("flux.database.jdbc-url", backends.database().jdbcUrl());
         if (backends.database().user() != null) {
             p.put("flux.database.username", backends.database().user());

@@ -18,12 +18,12 @@ import javax.sql.DataSource;
  * API keys in {@code flux.api_keys}: issue, list, revoke, and authenticate a bearer token.
  *
  * <p>Authentication looks a key up by its public id and compares SHA-256 hashes in constant
- * time. Lookups are cached for {@link #CACHE_TTL} so a request costs no extra round trip; a
+ * time. Lookups are cached (default {@link #DEFAULT_CACHE_TTL}) so a request costs no extra round trip; a
  * revocation therefore takes effect within that time on other servers (at once on this one).
  * Thread-safe.
  */
 public final class ApiKeyStore {
-    public static final Duration CACHE_TTL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(10);
     private static final int CACHE_LIMIT = 10_000;
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_-]{1,63}");
 
@@ -39,10 +39,16 @@ public final class ApiKeyStore {
             SELECT secret_hash, tenant_id, role, revoked_at FROM flux.api_keys WHERE id = ?""";
 
     private final DataSource dataSource;
+    private final Duration cacheTtl;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     public ApiKeyStore(DataSource dataSource) {
+        this(dataSource, DEFAULT_CACHE_TTL);
+    }
+
+    public ApiKeyStore(DataSource dataSource, Duration cacheTtl) {
         this.dataSource = dataSource;
+        this.cacheTtl = cacheTtl;
     }
 
     /** Issues a key for a tenant; the returned token is the only copy of the secret. */
@@ -121,7 +127,7 @@ public final class ApiKeyStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(LOOKUP)) {
             st.setString(1, id);
             try (ResultSet rs = st.executeQuery()) {
-                long expires = System.nanoTime() + CACHE_TTL.toNanos();
+                long expires = System.nanoTime() + cacheTtl.toNanos();
                 if (!rs.next() || rs.getTimestamp("revoked_at") != null) {
                     return new Cached(null, new byte[0], expires);
                 }

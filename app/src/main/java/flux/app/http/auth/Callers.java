@@ -1,0 +1,27 @@
+package flux.app.http.auth;
+
+import flux.query.access.Principal;
+import flux.query.access.Role;
+import io.micronaut.http.HttpRequest;
+
+/** The caller of a request, as {@link AuthFilter} found it, and the checks of its rights. */
+public final class Callers {
+    static final String ATTRIBUTE = "flux.principal";
+
+    private Callers() {
+    }
+
+    /** The caller; requests outside {@code /v1} (health, metrics) have none and get {@link Principal#OPEN}. */
+    public static Principal of(HttpRequest<?> request) {
+        return request.getAttribute(ATTRIBUTE, Principal.class).orElse(Principal.OPEN);
+    }
+
+    /** The caller, when it has at least {@code needed}; otherwise {@link Forbidden} (403). */
+    public static Principal require(HttpRequest<?> request, Role needed) {
+        Principal caller = of(request);
+        if (!caller.may(needed)) {
+            throw new Forbidden("this API key is " + caller.role().label() + "; this needs " + needed.label());
+        }
+        return caller;
+    }
+}

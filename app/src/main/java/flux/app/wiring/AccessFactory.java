@@ -1,0 +1,17 @@
+package flux.app.wiring;
+
+import flux.query.access.ApiKeyStore;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import java.time.Duration;
+import jakarta.inject.Singleton;
+import javax.sql.DataSource;
+
+@Factory
+final class AccessFactory {
+    @Singleton
+    ApiKeyStore apiKeys(DataSource dataSource,
+                        @Value("${flux.auth.cache-ttl-ms:10000}") long cacheTtlMillis) {
+        return new ApiKeyStore(dataSource, Duration.ofMillis(cacheTtlMillis));
+    }
+}

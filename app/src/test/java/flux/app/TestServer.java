@@ -1,0 +1,78 @@
+package flux.app;
+
+import flux.dev.testing.TestKafka;
+import flux.dev.testing.TestPostgres;
+import flux.query.FluxSchema;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The Flux HTTP server in the test JVM, on a random port, against a test database and broker:
+ * the same beans as {@code flux serve}, without the process around them.
+ */
+public final class TestServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+
+    private TestServer(ApplicationContext context, EmbeddedServer server) {
+        this.context = context;
+        this.server = server;
+    }
+
+    public static TestServer start(TestPostgres db, TestKafka kafka, Map<String, Object> extra) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.server.port", -1);
+        p.put("micronaut.server.host", "127.0.0.1");
+        p.put("flux.database.jdbc-url", db.jdbcUrl());
+        p.put("flux.database.username", db.user());
+        p.put("flux.database.password", db.password());
+        p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.put("flux.auth.mode", "open");
+        p.putAll(extra);
+        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();
+        FluxSchema.install(context.getBean(DataSource.class));
+        EmbeddedServer server = context.getBean(EmbeddedServer.class);
+        server.start();
+        return new TestServer(context, server);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String json, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
