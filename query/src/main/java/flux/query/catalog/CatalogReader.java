@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads tables, columns, types and primary keys from {@code pg_catalog}. Only ordinary and
+ * Reads tables, columns, types and primary keys from {@code pg_catalog}. Types are read without
+ * their modifier ({@code character varying}, not {@code character varying(5)}): an explicit
+ * cast to {@code varchar(5)} silently truncates, while assigning the unmodified value lets
+ * PostgreSQL enforce the length (22001) and the numeric scale as declared. Only ordinary and
  * partitioned tables of user schemas: the system schemas and Flux's own {@code flux} schema are
  * never visible to the API.
  */
@@ -21,7 +24,7 @@ public final class CatalogReader {
 
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, a.attnum,
-                   format_type(a.atttypid, a.atttypmod) AS sql_type,
+                   format_type(a.atttypid, NULL) AS sql_type,
                    bt.typname AS base_type, bt.typcategory AS base_category,
                    a.attnotnull, a.atthasdef, a.attgenerated <> '' AS generated,
                    (SELECT array_position(ix.indkey::int2[], a.attnum)

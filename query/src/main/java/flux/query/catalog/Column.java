@@ -2,7 +2,8 @@ package flux.query.catalog;
 
 /**
  * A column as the catalog read it. {@code sqlType} is PostgreSQL's own spelling of the type
- * ({@code format_type}, e.g. {@code numeric(12,2)}, {@code public.mood}, {@code integer[]}),
+ * ({@code format_type} without the modifier, e.g. {@code numeric}, {@code public.mood},
+ * {@code integer[]}),
  * already quoted where needed, so it can be used in a CAST as is.
  */
 public record Column(String name, int position, String sqlType, ColumnKind kind, boolean notNull,
