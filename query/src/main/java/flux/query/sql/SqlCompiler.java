@@ -168,7 +168,7 @@ public final class SqlCompiler {
         }
         StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
         if (serverVersion >= RETURNING_OLD_SINCE) {
-            dml.append(where(query, table, "t", params))
+            dml.append(lockedWhere(query, table, "t", params))
                     .append(" RETURNING WITH (OLD AS flux_old, NEW AS flux_new) ")
                     .append(rowJson(query, table, "flux_new"))
                     .append(" AS r, to_jsonb(flux_old.*) AS o, to_jsonb(flux_new.*) AS n, ")
@@ -181,7 +181,7 @@ public final class SqlCompiler {
                 join.add("t." + Identifiers.quote(k.name()) + " = flux_o." + Identifiers.quote(k.name()));
             }
             dml.append(" FROM (SELECT ").append(keyCols).append(", to_jsonb(x.*) AS flux_old FROM ")
-                    .append(target(table)).append(" AS x").append(where(query, table, "x", params))
+                    .append(target(table)).append(" AS x").append(lockedWhere(query, table, "x", params))
                     .append(" FOR UPDATE OF x) AS flux_o").append(join)
                     .append(" RETURNING ").append(rowJson(query, table, "t"))
                     .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t")).append(" AS k");
@@ -196,7 +196,7 @@ public final class SqlCompiler {
         }
         requireFiltersOrAll(query);
         List<Object> params = new ArrayList<>();
-        String dml = "DELETE FROM " + target(table) + " AS t" + where(query, table, "t", params)
+        String dml = "DELETE FROM " + target(table) + " AS t" + lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k";
         return write(dml, params, table, "DELETE");
@@ -226,6 +226,29 @@ public final class SqlCompiler {
                 + (operation.equals("UPDATE") ? "c.c" : "NULL") + " FROM flux_c c)\n"
                 + "SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c";
         return new SqlStatement(sql, params);
+    }
+
+    /**
+     * The WHERE of an update or delete, gated by transaction-scoped advisory locks on the rows
+     * it targets, taken (in key-hash order) before the statement modifies anything. Why: a
+     * transaction gets its txid when it first modifies a row, and writers queued on one row
+     * would otherwise get txids in arrival order but the row in wake-up order, so the mutation
+     * log's txid order would not be the order in which the row changed. With the gate, a
+     * writer gets its txid only after the previous writer of the row committed. The gate is an
+     * uncorrelated subquery: PostgreSQL evaluates it once, before the first row is modified.
+     * Two-key advisory locks ({@code int4, int4}) do not collide with the one-key locks used
+     * elsewhere (migrations, schema install).
+     */
+    private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
+        List<Object> gateParams = new ArrayList<>();
+        gateParams.add(table.qualifiedName());
+        String key = key(table, "flux_x");
+        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key
+                + ")) FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", gateParams)
+                + " ORDER BY hashtext(" + key + ")) AS flux_l) >= 0";
+        String where = where(query, table, alias, params);
+        params.addAll(gateParams);
+        return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
     }
 
     private static String where(Query query, Table table, String alias, List<Object> params) {
