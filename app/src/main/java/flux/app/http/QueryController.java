@@ -1,0 +1,85 @@
+package flux.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import flux.query.QueryEngine;
+import flux.query.QueryResult;
+import flux.query.model.JsonCodec;
+import flux.query.model.Query;
+import flux.query.model.QueryJson;
+import flux.query.model.RequestId;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/query} and {@code POST /v1/transaction}. The body is taken as text and parsed
+ * by the engine's strict JSON reader (exact numbers, bounded nesting); errors become
+ * problem+json in {@link QueryProblemHandler}. The request id comes from {@code X-Request-Id}
+ * or is generated, and is echoed in the same header on every answer.
+ */
+@Controller("/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class QueryController {
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** Request attribute holding the validated request id, for the error handlers to echo. */
+    static final String REQUEST_ID_ATTRIBUTE = "flux.request-id";
+    static final int MAX_TRANSACTION_QUERIES = 100;
+
+    private final QueryEngine engine;
+
+    QueryController(QueryEngine engine) {
+        this.engine = engine;
+    }
+
+    @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> query(HttpRequest<?> request, @Nullable @Body String body) {
+        RequestId id = requestId(request);
+        Query query = QueryJson.read(JsonCodec.parse(body == null ? "" : body));
+        QueryResult result = engine.query(id, query);
+        return answer(id, "{\"request_id\":" + JsonCodec.write(id.value()) + ",\"rows\":" + rows(result) + "}");
+    }
+
+    @Post(uri = "/transaction", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> transaction(HttpRequest<?> request, @Nullable @Body String body) {
+        RequestId id = requestId(request);
+        JsonNode json = JsonCodec.parse(body == null ? "" : body);
+        List<Query> queries = QueryJson.readTransaction(json, MAX_TRANSACTION_QUERIES);
+        List<QueryResult> results = engine.transactionResult(id, tx -> {
+            List<QueryResult> each = new ArrayList<>();
+            for (Query q : queries) {
+                each.add(tx.query(q));
+            }
+            return each;
+        });
+        StringBuilder out = new StringBuilder("{\"request_id\":").append(JsonCodec.write(id.value()))
+                .append(",\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            out.append(i == 0 ? "" : ",").append("{\"rows\":").append(rows(results.get(i))).append('}');
+        }
+        return answer(id, out.append("]}").toString());
+    }
+
+    private static RequestId requestId(HttpRequest<?> request) {
+        String header = request.getHeaders().get(REQUEST_ID_HEADER);
+        RequestId id = header == null ? RequestId.generate() : RequestId.of(header);
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, id.value());
+        return id;
+    }
+
+    /** The rows exactly as PostgreSQL rendered them: no parse and re-render on the way out. */
+    private static String rows(QueryResult result) {
+        return "[" + String.join(",", result.rowsJson()) + "]";
+    }
+
+    private static HttpResponse<String> answer(RequestId id, String json) {
+        return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value());
+    }
+}

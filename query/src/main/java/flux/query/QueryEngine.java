@@ -1,0 +1,202 @@
+package flux.query;
+
+import flux.query.catalog.Catalog;
+import flux.query.model.Query;
+import flux.query.model.RequestId;
+import flux.query.mutation.AttemptedMutations;
+import flux.query.mutation.MutationLog;
+import flux.query.mutation.MutationRecord;
+import flux.query.sql.SqlCompiler;
+import flux.query.sql.SqlErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The Data Engine's front door: runs structured {@link Query queries} against PostgreSQL, each
+ * transaction tagged with a {@link RequestId} ({@code set_config('flux.request_id', id, true)}
+ * first) and every affected row recorded in {@code flux.state_mutations} in the same
+ * transaction.
+ *
+ * <pre>{@code
+ * QueryEngine engine = new QueryEngine(dataSource);
+ * engine.transaction(RequestId.generate(), tx -> {
+ *     tx.query(Query.insert("orders").set(Map.of("id", 7, "total", new BigDecimal("9.90"))).build());
+ *     tx.query(Query.update("stock").set(Map.of("qty", 4)).where("sku", Op.EQ, "A1").build());
+ * });
+ * }</pre>
+ *
+ * <p>When a transaction fails (bad query, constraint violation, conflict, failure at commit,
+ * or the body throws), it is rolled back and each mutation it attempted is then recorded, in a
+ * new transaction, with status {@code rolled_back} and the error ({@code SQLSTATE: message});
+ * the error is rethrown. A statement rejected for bad input (SQLSTATE classes 22 and 42) is not
+ * itself an attempt, but earlier writes of its transaction are.
+ *
+ * <p>Arguments are never null. Thread-safe: one engine serves all threads; each transaction
+ * takes its own connection from the {@link DataSource}, which must hand out connections in
+ * autocommit mode (as pools do by default).
+ */
+public final class QueryEngine {
+    private static final Logger log = LoggerFactory.getLogger(QueryEngine.class);
+    /** Rows a select returns at most, whatever its limit says. */
+    public static final int DEFAULT_MAX_LIMIT = 1000;
+
+    private final DataSource dataSource;
+    private final Catalog catalog;
+    private final int maxLimit;
+    private volatile SqlCompiler compiler;
+
+    public QueryEngine(DataSource dataSource) {
+        this(dataSource, DEFAULT_MAX_LIMIT);
+    }
+
+    public QueryEngine(DataSource dataSource, int maxLimit) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.catalog = new Catalog(dataSource);
+        if (maxLimit < 1) {
+            throw new IllegalArgumentException("maxLimit must be positive, got " + maxLimit);
+        }
+        this.maxLimit = maxLimit;
+    }
+
+    /** The catalog of queryable tables; call {@code catalog().refresh()} after schema changes. */
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public int maxLimit() {
+        return maxLimit;
+    }
+
+    /**
+     * Runs one query as its own transaction. The tag, the statement and (for a write) its
+     * mutation records go to PostgreSQL as one pipeline and commit together: one round trip.
+     */
+    public QueryResult query(RequestId requestId, Query query) {
+        Objects.requireNonNull(query, "query");
+        return run(requestId, true, tx -> tx.query(query));
+    }
+
+    /** Runs {@code body} in one transaction: all its queries commit, or none do. */
+    public void transaction(RequestId requestId, TransactionBody body) {
+        Objects.requireNonNull(body, "body");
+        run(requestId, false, tx -> {
+            body.run(tx);
+            return null;
+        });
+    }
+
+    /** Like {@link #transaction} for a body that returns a value (e.g. the results of its queries). */
+    public <T> T transactionResult(RequestId requestId, TransactionFunction<T> body) {
+        Objects.requireNonNull(body, "body");
+        return run(requestId, false, body);
+    }
+
+    SqlCompiler compiler() {
+        SqlCompiler c = compiler;
+        if (c == null) {
+            c = new SqlCompiler(maxLimit, serverVersion());
+            compiler = c;
+        }
+        return c;
+    }
+
+    /**
+     * {@code implicit}: leave the connection in autocommit, so the tagged statement runs in
+     * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
+     * COMMIT round trip. Only for a body of exactly one query.
+     */
+    private <T> T run(RequestId requestId, boolean implicit, TransactionFunction<T> body) {
+        Objects.requireNonNull(requestId, "requestId");
+        compiler();
+        MDC.put("requestId", requestId.value());
+        try (Connection connection = connect()) {
+            Transaction tx = new Transaction(connection, requestId, this);
+            try {
+                if (!implicit) {
+                    connection.setAutoCommit(false);
+                }
+                T result = body.apply(tx);
+                if (!implicit) {
+                    connection.commit();
+                }
+                return result;
+            } catch (SQLException commitFailure) {
+                QueryException e = SqlErrors.classify(commitFailure);
+                recordAttempts(connection, tx, e, SqlErrors.recordText(e));
+                throw e;
+            } catch (QueryException e) {
+                recordAttempts(connection, tx, e, SqlErrors.recordText(e));
+                throw e;
+            } catch (RuntimeException | Error e) {
+                recordAttempts(connection, tx, e, "40000: transaction aborted by the caller: " + e);
+                throw e;
+            } finally {
+                if (!implicit) {
+                    restoreAutoCommit(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e);
+        } finally {
+            MDC.remove("requestId");
+        }
+    }
+
+    /** Rolls back, then records what the transaction attempted; never hides the original error. */
+    private void recordAttempts(Connection connection, Transaction tx, Throwable cause, String error) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            List<MutationRecord> attempts = new ArrayList<>(tx.written());
+            if (tx.failedWrite() != null) {
+                attempts.addAll(AttemptedMutations.of(connection, compiler(), tx.failedWrite(), tx.failedTable(),
+                        tx.txid()));
+            }
+            MutationLog.recordRolledBack(connection, tx.requestId().value(), attempts, error);
+            if (!attempts.isEmpty()) {
+                log.info("request {} rolled back; recorded {} attempted mutations ({})", tx.requestId(),
+                        attempts.size(), error);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("request {} rolled back; its attempted mutations could not be recorded: {}", tx.requestId(),
+                    e.getMessage());
+            cause.addSuppressed(e);
+        }
+    }
+
+    private Connection connect() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new DatabaseFailure("no database connection: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            log.debug("cannot restore autocommit: {}", e.getMessage());
+        }
+    }
+
+    private int serverVersion() {
+        try (Connection c = connect()) {
+            return c.getMetaData().getDatabaseMajorVersion() * 10000;
+        } catch (SQLException e) {
+            throw new DatabaseFailure("cannot read the server version: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package flux.query;
+
+import flux.query.catalog.Table;
+import flux.query.model.Query;
+import flux.query.model.RequestId;
+import flux.query.mutation.MutationRecord;
+import flux.query.sql.SqlErrors;
+import flux.query.sql.SqlStatement;
+import flux.query.sql.Statements;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One database transaction under one request id, handed to the body of
+ * {@link QueryEngine#transaction}. Not thread-safe: use it from the thread that runs the body,
+ * and not after the body returns. After a query fails the transaction is dead (PostgreSQL
+ * aborted it): further queries throw {@link IllegalStateException}, and the engine rolls back
+ * when the body ends.
+ */
+public final class Transaction {
+    /**
+     * Sent ahead of the first statement, in the same round trip (pgjdbc sends a multi-statement
+     * string as one pipeline), so every transaction starts tagged.
+     */
+    static final String TAG = "SELECT set_config('flux.request_id', ?, true);\n";
+
+    private final Connection connection;
+    private final RequestId requestId;
+    private final QueryEngine engine;
+    private final List<MutationRecord> written = new ArrayList<>();
+    private boolean tagged;
+    private String txid;
+    private Query failedWrite;
+    private Table failedTable;
+    private QueryException failure;
+
+    Transaction(Connection connection, RequestId requestId, QueryEngine engine) {
+        this.connection = connection;
+        this.requestId = requestId;
+        this.engine = engine;
+    }
+
+    public RequestId requestId() {
+        return requestId;
+    }
+
+    /**
+     * Runs one query in this transaction.
+     *
+     * @return the selected rows, or the rows the write affected as they are after it
+     * @throws QueryException when the query is invalid or the database refuses it
+     */
+    public QueryResult query(Query query) {
+        if (failure != null) {
+            throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
+        }
+        Table table;
+        SqlStatement statement;
+        try {
+            table = engine.catalog().table(query.table());
+            statement = engine.compiler().compile(query, table);
+        } catch (QueryException e) {
+            failure = e;
+            throw e;
+        }
+        String sql = tagged ? statement.text() : TAG + statement.text();
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int next = 1;
+            if (!tagged) {
+                ps.setString(next++, requestId.value());
+            }
+            Statements.bind(connection, ps, next, statement.params());
+            ps.execute();
+            if (!tagged) {
+                ps.getMoreResults();
+                tagged = true;
+            }
+            boolean write = query.operation().isWrite();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                    if (write) {
+                        txid = rs.getString(6);
+                        written.add(new MutationRecord(table.schema(), table.name(), rs.getString(4),
+                                query.operation().name(), rs.getString(2), rs.getString(3), rs.getString(5), txid));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            failure = SqlErrors.classify(e);
+            if (query.operation().isWrite() && !SqlErrors.isInputError(e.getSQLState())) {
+                failedWrite = query;
+                failedTable = table;
+            }
+            throw failure;
+        }
+        return new QueryResult(requestId, rows);
+    }
+
+    /** The mutations written so far (committed records if the transaction commits). */
+    List<MutationRecord> written() {
+        return written;
+    }
+
+    /** The txid of this transaction when a write has returned it, else null. */
+    String txid() {
+        return txid;
+    }
+
+    /** The write whose statement failed at the database (not for bad input), or null. */
+    Query failedWrite() {
+        return failedWrite;
+    }
+
+    Table failedTable() {
+        return failedTable;
+    }
+}

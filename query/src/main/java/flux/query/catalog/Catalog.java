@@ -1,0 +1,96 @@
+package flux.query.catalog;
+
+import flux.query.DatabaseFailure;
+import flux.query.UnknownName;
+import flux.query.model.Names;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tables the API may touch, cached from {@code pg_catalog}. Read lazily on first use and
+ * again on {@link #refresh()} (call it after a migration, e.g. on {@code NOTIFY
+ * flux_schema_changed}). A lookup that misses refreshes at most once per second before it
+ * fails, so a table created by hand becomes usable without a notification, while a flood of
+ * unknown names cannot turn into a flood of catalog reads. Thread-safe: readers see one
+ * immutable snapshot.
+ */
+public final class Catalog {
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+    private static final long MISS_REFRESH_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final DataSource dataSource;
+    private final CatalogReader reader = new CatalogReader();
+    private volatile CatalogReader.Snapshot snapshot;
+    private volatile long lastRefresh;
+
+    public Catalog(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Rereads the catalog now. */
+    public void refresh() {
+        try (Connection c = dataSource.getConnection()) {
+            CatalogReader.Snapshot fresh = reader.read(c);
+            snapshot = fresh;
+            lastRefresh = System.nanoTime();
+            log.debug("catalog refreshed: {} schemas", fresh.tables().size());
+        } catch (SQLException e) {
+            throw new DatabaseFailure("cannot read the catalog: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * The table named {@code name}: {@code schema.table}, or a bare table name looked up along
+     * the database's search path.
+     *
+     * @throws UnknownName when no queryable table has that name
+     */
+    public Table table(String name) {
+        Table t = find(current(), name);
+        if (t == null && System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
+            synchronized (this) {
+                if (System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
+                    refresh();
+                }
+            }
+            t = find(current(), name);
+        }
+        if (t == null) {
+            throw new UnknownName(UnknownName.Kind.TABLE, "unknown table \"" + Names.shorten(name) + "\"");
+        }
+        return t;
+    }
+
+    private CatalogReader.Snapshot current() {
+        CatalogReader.Snapshot s = snapshot;
+        if (s == null) {
+            synchronized (this) {
+                if (snapshot == null) {
+                    refresh();
+                }
+                s = snapshot;
+            }
+        }
+        return s;
+    }
+
+    private static Table find(CatalogReader.Snapshot s, String name) {
+        for (String schema : s.searchPath()) {
+            Table t = lookup(s, schema, name);
+            if (t != null) {
+                return t;
+            }
+        }
+        int dot = name.indexOf('.');
+        return dot > 0 ? lookup(s, name.substring(0, dot), name.substring(dot + 1)) : null;
+    }
+
+    private static Table lookup(CatalogReader.Snapshot s, String schema, String table) {
+        Map<String, Table> tables = s.tables().get(schema);
+        return tables == null ? null : tables.get(table);
+    }
+}

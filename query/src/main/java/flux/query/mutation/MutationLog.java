@@ -1,0 +1,59 @@
+package flux.query.mutation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Writes rolled-back attempts to {@code flux.state_mutations}. Committed records are not
+ * written here: the compiler folds them into the data statement itself, so they share its
+ * transaction. This class runs afterwards, in a new transaction, for what a failed
+ * transaction tried to do.
+ */
+public final class MutationLog {
+    private static final String INSERT_ROLLED_BACK = """
+            INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
+                                              old, new, changed_columns, status, error)
+            SELECT ?, CAST(u.txid AS xid8), u.s, u.t, u.k, u.op, CAST(u.o AS jsonb), CAST(u.n AS jsonb),
+                   CASE WHEN u.c IS NULL THEN NULL
+                        ELSE ARRAY(SELECT jsonb_array_elements_text(CAST(u.c AS jsonb))) END,
+                   'rolled_back', ?
+              FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                          CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                   WITH ORDINALITY AS u(txid, s, t, k, op, o, n, c, i)
+             ORDER BY u.i
+            """;
+
+    private MutationLog() {
+    }
+
+    /** Records {@code attempts} as rolled back with {@code error}, in the order given; autocommit. */
+    public static void recordRolledBack(Connection connection, String requestId, List<MutationRecord> attempts,
+                                        String error) throws SQLException {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        int n = attempts.size();
+        String[][] columns = new String[8][n];
+        for (int i = 0; i < n; i++) {
+            MutationRecord m = attempts.get(i);
+            columns[0][i] = m.txid();
+            columns[1][i] = m.tableSchema();
+            columns[2][i] = m.tableName();
+            columns[3][i] = m.rowId();
+            columns[4][i] = m.operation();
+            columns[5][i] = m.oldImage();
+            columns[6][i] = m.newImage();
+            columns[7][i] = m.changedColumns();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_ROLLED_BACK)) {
+            ps.setString(1, requestId);
+            ps.setString(2, error);
+            for (int c = 0; c < columns.length; c++) {
+                ps.setArray(3 + c, connection.createArrayOf("text", columns[c]));
+            }
+            ps.executeUpdate();
+        }
+    }
+}

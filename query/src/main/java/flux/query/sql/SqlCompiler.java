@@ -1,0 +1,389 @@
+package flux.query.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.query.InvalidQuery;
+import flux.query.catalog.Column;
+import flux.query.catalog.ColumnKind;
+import flux.query.catalog.Table;
+import flux.query.model.Filter;
+import flux.query.model.Op;
+import flux.query.model.Operation;
+import flux.query.model.Order;
+import flux.query.model.Query;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Compiles a {@link Query} against its catalog {@link Table} into one SQL statement. Every
+ * identifier is the catalog's, quoted; every value is a bound parameter.
+ *
+ * <p>A write compiles to a single statement with data-modifying CTEs: the DML with
+ * {@code RETURNING} the before and after images, the insert of one {@code flux.state_mutations}
+ * record per affected row (request id from the transaction's {@code flux.request_id}), and a
+ * final SELECT that hands the rows and the records back. So the row and its record are written
+ * in one round trip and cannot be separated. Result columns of a write, in order: row JSON,
+ * old image, new image, row_id, changed columns (JSON array text), txid; of a select: row JSON.
+ *
+ * <p>On PostgreSQL 18 and later, UPDATE takes its before image from {@code RETURNING OLD};
+ * before 18, from a {@code FOR UPDATE} self-join on the primary key, which locks the rows first
+ * so the image is the version the update replaces.
+ */
+public final class SqlCompiler {
+    /** {@code server_version_num} from which {@code RETURNING OLD/NEW} exists. */
+    public static final int RETURNING_OLD_SINCE = 180000;
+
+    private final int maxLimit;
+    private final int serverVersion;
+
+    public SqlCompiler(int maxLimit, int serverVersion) {
+        this.maxLimit = maxLimit;
+        this.serverVersion = serverVersion;
+    }
+
+    public SqlStatement compile(Query query, Table table) {
+        if (query.operation() != Operation.SELECT) {
+            rejectReadOnlyFields(query);
+        }
+        switch (query.operation()) {
+            case SELECT:
+                return select(query, table);
+            case INSERT:
+                return insert(query, table);
+            case UPDATE:
+                return update(query, table);
+            case DELETE:
+                return delete(query, table);
+            default:
+                throw new IllegalStateException("unhandled operation " + query.operation());
+        }
+    }
+
+    /**
+     * The current images of the rows an update or delete targets, with the after image an update
+     * would give: {@code old, new, row_id, changed columns}. Used to record an attempt whose
+     * statement failed, in a later transaction.
+     */
+    public SqlStatement attemptedImages(Query query, Table table) {
+        List<Object> params = new ArrayList<>();
+        String newImage = "NULL::text";
+        String changed = "NULL::text";
+        if (query.operation() == Operation.UPDATE) {
+            params.add(flux.query.model.JsonCodec.write(assignments(query, table)));
+            newImage = "(to_jsonb(t.*) || CAST(? AS jsonb))::text";
+            params.add(table.columnNames());
+            changed = "(SELECT COALESCE(json_agg(u.c ORDER BY u.i), '[]')::text"
+                    + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)"
+                    + " WHERE to_jsonb(t.*) -> u.c IS DISTINCT FROM (to_jsonb(t.*) || CAST(? AS jsonb)) -> u.c)";
+            params.add(params.get(0));
+        }
+        String where = where(query, table, "t", params);
+        String sql = "SELECT to_jsonb(t.*)::text, " + newImage + ", " + key(table, "t") + ", " + changed
+                + " FROM " + target(table) + " AS t" + where;
+        return new SqlStatement(sql, params);
+    }
+
+    private SqlStatement select(Query query, Table table) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT row_to_json(flux_r.*)::text FROM (SELECT ")
+                .append(projection(query, table, "t"))
+                .append(" FROM ").append(target(table)).append(" AS t")
+                .append(where(query, table, "t", params));
+        if (!query.order().isEmpty()) {
+            StringJoiner terms = new StringJoiner(", ", " ORDER BY ", "");
+            for (Order o : query.order()) {
+                terms.add("t." + Identifiers.quote(table.column(o.column()).name()) + (o.descending() ? " DESC" : " ASC"));
+            }
+            sql.append(terms);
+        }
+        int limit = query.limit() == null ? maxLimit : Math.min(query.limit(), maxLimit);
+        sql.append(" LIMIT ?");
+        params.add((long) limit);
+        if (query.offset() != null && query.offset() > 0) {
+            sql.append(" OFFSET ?");
+            params.add((long) query.offset());
+        }
+        sql.append(") AS flux_r");
+        return new SqlStatement(sql.toString(), params);
+    }
+
+    private SqlStatement insert(Query query, Table table) {
+        requireKey(table);
+        if (!query.filters().isEmpty()) {
+            throw new InvalidQuery("an insert takes no filters");
+        }
+        if (query.rows().isEmpty()) {
+            throw new InvalidQuery("an insert needs \"data\": an object, or an array of objects");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (ObjectNode row : query.rows()) {
+            row.fieldNames().forEachRemaining(names::add);
+        }
+        List<Column> columns = new ArrayList<>();
+        for (String name : names) {
+            columns.add(writable(table, name));
+        }
+        List<Object> params = new ArrayList<>();
+        StringBuilder dml = new StringBuilder("INSERT INTO ").append(target(table)).append(" AS t");
+        if (columns.isEmpty()) {
+            if (query.rows().size() > 1) {
+                throw new InvalidQuery("a bulk insert needs at least one column in its rows");
+            }
+            dml.append(" DEFAULT VALUES");
+        } else {
+            StringJoiner cols = new StringJoiner(", ", " (", ")");
+            columns.forEach(c -> cols.add(Identifiers.quote(c.name())));
+            dml.append(cols).append(" VALUES ");
+            StringJoiner tuples = new StringJoiner(", ");
+            for (ObjectNode row : query.rows()) {
+                StringJoiner tuple = new StringJoiner(", ", "(", ")");
+                for (Column c : columns) {
+                    JsonNode value = row.get(c.name());
+                    tuple.add(value == null ? "DEFAULT" : Values.bind(c, value, params));
+                }
+                tuples.add(tuple.toString());
+            }
+            dml.append(tuples);
+        }
+        dml.append(" RETURNING ").append(rowJson(query, table, "t"))
+                .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t")).append(" AS k");
+        return write(dml.toString(), params, table, "INSERT");
+    }
+
+    private SqlStatement update(Query query, Table table) {
+        requireKey(table);
+        ObjectNode data = assignments(query, table);
+        requireFiltersOrAll(query);
+        List<Object> params = new ArrayList<>();
+        StringJoiner set = new StringJoiner(", ", " SET ", "");
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Column c = writable(table, e.getKey());
+            set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, e.getValue(), params));
+        }
+        StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
+        if (serverVersion >= RETURNING_OLD_SINCE) {
+            dml.append(lockedWhere(query, table, "t", params))
+                    .append(" RETURNING WITH (OLD AS flux_old, NEW AS flux_new) ")
+                    .append(rowJson(query, table, "flux_new"))
+                    .append(" AS r, to_jsonb(flux_old.*) AS o, to_jsonb(flux_new.*) AS n, ")
+                    .append(key(table, "flux_new")).append(" AS k");
+        } else {
+            StringJoiner keyCols = new StringJoiner(", ");
+            StringJoiner join = new StringJoiner(" AND ", " WHERE ", "");
+            for (Column k : table.primaryKey()) {
+                keyCols.add("x." + Identifiers.quote(k.name()));
+                join.add("t." + Identifiers.quote(k.name()) + " = flux_o." + Identifiers.quote(k.name()));
+            }
+            dml.append(" FROM (SELECT ").append(keyCols).append(", to_jsonb(x.*) AS flux_old FROM ")
+                    .append(target(table)).append(" AS x").append(lockedWhere(query, table, "x", params))
+                    .append(" FOR UPDATE OF x) AS flux_o").append(join)
+                    .append(" RETURNING ").append(rowJson(query, table, "t"))
+                    .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t")).append(" AS k");
+        }
+        return write(dml.toString(), params, table, "UPDATE");
+    }
+
+    private SqlStatement delete(Query query, Table table) {
+        requireKey(table);
+        if (!query.rows().isEmpty()) {
+            throw new InvalidQuery("a delete takes no \"data\"");
+        }
+        requireFiltersOrAll(query);
+        List<Object> params = new ArrayList<>();
+        String dml = "DELETE FROM " + target(table) + " AS t" + lockedWhere(query, table, "t", params)
+                + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
+                + key(table, "t") + " AS k";
+        return write(dml, params, table, "DELETE");
+    }
+
+    /**
+     * Wraps a DML with RETURNING (r, o, n, k) into the one statement that also writes the
+     * mutation records. {@code flux_c} adds the changed columns in table order (bound as the
+     * table's column list), so the record and the answer agree on them.
+     */
+    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation) {
+        List<Object> params = new ArrayList<>(dmlParams);
+        if (operation.equals("UPDATE")) {
+            params.add(table.columnNames());
+        }
+        params.add(table.schema());
+        params.add(table.name());
+        String changed = operation.equals("UPDATE")
+                ? "ARRAY(SELECT u.c FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)"
+                  + " WHERE w.o -> u.c IS DISTINCT FROM w.n -> u.c ORDER BY u.i)"
+                : "NULL::text[]";
+        String sql = "WITH flux_w AS (" + dml + "),\n"
+                + " flux_c AS (SELECT w.*, " + changed + " AS c FROM flux_w w),\n"
+                + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
+                + " operation, old, new, changed_columns) SELECT current_setting('flux.request_id'),"
+                + " pg_current_xact_id(), ?, ?, c.k, '" + operation + "', c.o, c.n, "
+                + (operation.equals("UPDATE") ? "c.c" : "NULL") + " FROM flux_c c)\n"
+                + "SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c";
+        return new SqlStatement(sql, params);
+    }
+
+    /**
+     * The WHERE of an update or delete, gated by transaction-scoped advisory locks on the rows
+     * it targets, taken (in key-hash order) before the statement modifies anything. Why: a
+     * transaction gets its txid when it first modifies a row, and writers queued on one row
+     * would otherwise get txids in arrival order but the row in wake-up order, so the mutation
+     * log's txid order would not be the order in which the row changed. With the gate, a
+     * writer gets its txid only after the previous writer of the row committed. The gate is an
+     * uncorrelated subquery: PostgreSQL evaluates it once, before the first row is modified.
+     * Two-key advisory locks ({@code int4, int4}) do not collide with the one-key locks used
+     * elsewhere (migrations, schema install).
+     */
+    private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
+        List<Object> gateParams = new ArrayList<>();
+        gateParams.add(table.qualifiedName());
+        String key = key(table, "flux_x");
+        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key
+                + ")) FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", gateParams)
+                + " ORDER BY hashtext(" + key + ")) AS flux_l) >= 0";
+        String where = where(query, table, alias, params);
+        params.addAll(gateParams);
+        return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
+    }
+
+    private static String where(Query query, Table table, String alias, List<Object> params) {
+        if (query.filters().isEmpty()) {
+            return "";
+        }
+        StringJoiner conditions = new StringJoiner(" AND ", " WHERE ", "");
+        for (Filter f : query.filters()) {
+            conditions.add(condition(f, table.column(f.column()), alias + "." + Identifiers.quote(table.column(f.column()).name()), params));
+        }
+        return conditions.toString();
+    }
+
+    private static String condition(Filter f, Column column, String ref, List<Object> params) {
+        Op op = f.op();
+        JsonNode value = f.value();
+        if ((op == Op.EQ || op == Op.NEQ) && value.isNull()) {
+            return ref + (op == Op.EQ ? " IS NULL" : " IS NOT NULL");
+        }
+        switch (op) {
+            case IS_NULL:
+                return ref + " IS NULL";
+            case NOT_NULL:
+                return ref + " IS NOT NULL";
+            case IN:
+                return ref + " = ANY(" + Values.bindList(column, value, params) + ")";
+            case LIKE:
+            case ILIKE:
+                if (!value.isTextual()) {
+                    throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
+                            + "\" needs a string pattern");
+                }
+                params.add(Values.text(column, value));
+                String operand = column.kind() == ColumnKind.STRING ? ref : "CAST(" + ref + " AS text)";
+                return operand + (op == Op.LIKE ? " LIKE " : " ILIKE ") + "CAST(? AS text)";
+            default:
+                if (value.isNull()) {
+                    throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
+                            + "\" needs a value");
+                }
+                return ref + " " + comparison(op) + " " + Values.bind(column, value, params);
+        }
+    }
+
+    private static String comparison(Op op) {
+        switch (op) {
+            case EQ: return "=";
+            case NEQ: return "<>";
+            case GT: return ">";
+            case LT: return "<";
+            case GTE: return ">=";
+            case LTE: return "<=";
+            default: throw new IllegalStateException("not a comparison: " + op);
+        }
+    }
+
+    /** The row as JSON text in column order, restricted to the requested columns; bytea as base64. */
+    private static String rowJson(Query query, Table table, String alias) {
+        if (query.columns().isEmpty() && !table.hasBytes()) {
+            return "row_to_json(" + alias + ".*)::text";
+        }
+        return "(SELECT row_to_json(flux_p.*)::text FROM (SELECT " + projection(query, table, alias) + ") AS flux_p)";
+    }
+
+    private static String projection(Query query, Table table, String alias) {
+        List<Column> columns = new ArrayList<>();
+        if (query.columns().isEmpty()) {
+            columns.addAll(table.columns());
+        } else {
+            for (String name : query.columns()) {
+                columns.add(table.column(name));
+            }
+        }
+        StringJoiner list = new StringJoiner(", ");
+        for (Column c : columns) {
+            String ref = alias + "." + Identifiers.quote(c.name());
+            list.add(c.kind() == ColumnKind.BYTES
+                    ? "encode(" + ref + ", 'base64') AS " + Identifiers.quote(c.name())
+                    : ref);
+        }
+        return list.toString();
+    }
+
+    /** The row_id expression: the key's text form, or a JSON array of them for a composite key. */
+    private static String key(Table table, String alias) {
+        List<Column> pk = table.primaryKey();
+        if (pk.size() == 1) {
+            return "CAST(" + alias + "." + Identifiers.quote(pk.get(0).name()) + " AS text)";
+        }
+        StringJoiner parts = new StringJoiner(", ", "array_to_json(ARRAY[", "])::text");
+        for (Column c : pk) {
+            parts.add("CAST(" + alias + "." + Identifiers.quote(c.name()) + " AS text)");
+        }
+        return parts.toString();
+    }
+
+    private static ObjectNode assignments(Query query, Table table) {
+        if (query.rows().size() != 1 || query.rows().get(0).isEmpty()) {
+            throw new InvalidQuery("an update needs \"data\": one object of column values");
+        }
+        return query.rows().get(0);
+    }
+
+    private static Column writable(Table table, String name) {
+        Column c = table.column(name);
+        if (c.generated()) {
+            throw new InvalidQuery("column \"" + table.name() + "." + c.name() + "\" is generated and cannot be written");
+        }
+        return c;
+    }
+
+    private static void requireKey(Table table) {
+        if (table.primaryKey().isEmpty()) {
+            throw new InvalidQuery("table \"" + table.qualifiedName() + "\" has no primary key: the API writes only"
+                    + " tables whose rows it can name in the mutation log");
+        }
+    }
+
+    private static void requireFiltersOrAll(Query query) {
+        if (query.filters().isEmpty() && !query.all()) {
+            throw new InvalidQuery(InvalidQuery.Reason.FILTERS_REQUIRED, "an " + query.operation().jsonName() + " without filters would change every row;"
+                    + " send \"all\": true to mean that");
+        }
+        if (!query.filters().isEmpty() && query.all()) {
+            throw new InvalidQuery("\"all\": true and filters contradict each other");
+        }
+    }
+
+    private static void rejectReadOnlyFields(Query query) {
+        if (query.limit() != null || query.offset() != null || !query.order().isEmpty()) {
+            throw new InvalidQuery("limit, offset and order apply to select only");
+        }
+    }
+
+    private static String target(Table table) {
+        return Identifiers.qualified(table.schema(), table.name());
+    }
+}
