@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,14 @@ public final class Migrator {
 
     /** Applies pending files in order; {@code force} re-runs unchanged repeatable scripts. */
     public MigrationReport migrate(List<MigrationFile> files, boolean force) {
+        return migrate(files, force, outcome -> { });
+    }
+
+    /** As {@link #migrate(List, boolean)}, telling {@code progress} about each step as it commits. */
+    public MigrationReport migrate(List<MigrationFile> files, boolean force, Consumer<Outcome> progress) {
         return locked((c, runner) -> {
             MigrationPlan plan = Planner.forward(files, Ledger.migrations(c), Ledger.scripts(c), force);
-            return run(plan, runner);
+            return run(plan, runner, progress);
         });
     }
 
@@ -81,7 +87,17 @@ public final class Migrator {
 
     /** Runs down files, newest applied first, each with the deletion of its ledger row. */
     public MigrationReport rollback(List<MigrationFile> files, Version to) {
-        return locked((c, runner) -> run(Planner.rollback(files, Ledger.migrations(c), to), runner));
+        return rollback(files, to, outcome -> { });
+    }
+
+    /** As {@link #rollback(List, Version)}, telling {@code progress} about each step as it commits. */
+    public MigrationReport rollback(List<MigrationFile> files, Version to, Consumer<Outcome> progress) {
+        return locked((c, runner) -> run(Planner.rollback(files, Ledger.migrations(c), to), runner, progress));
+    }
+
+    /** Each file against the ledger, then applied migrations whose file is gone. Writes nothing. */
+    public List<MigrationStatus> status(List<MigrationFile> files) {
+        return read("reading the ledger", c -> MigrationStatus.of(files, Ledger.migrations(c), Ledger.scripts(c)));
     }
 
     /** Applied versioned migrations in the order they were applied. */
@@ -104,11 +120,12 @@ public final class Migrator {
         return locked((c, runner) -> Ledger.acceptChecksum(c, file.version(), file.checksum()) == 1);
     }
 
-    private MigrationReport run(MigrationPlan plan, StepRunner runner) {
+    private MigrationReport run(MigrationPlan plan, StepRunner runner, Consumer<Outcome> progress) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Step step : plan.steps()) {
             Outcome outcome = runner.runAndCommit(step);
-            log.info("{} {} in {} ms{}", step.action().name().toLowerCase(), step.fileName(), outcome.executionMs(),
+            progress.accept(outcome);
+            log.debug("{} {} in {} ms{}", step.action().name().toLowerCase(), step.fileName(), outcome.executionMs(),
                     outcome.trackedTables().isEmpty() ? "" : "; replica identity full on " + outcome.trackedTables());
             outcomes.add(outcome);
         }
