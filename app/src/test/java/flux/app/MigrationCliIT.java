@@ -143,7 +143,7 @@ class MigrationCliIT {
         assertThat(flux("push", seed.toString(), "--mode", "repeatable").out()).startsWith("nothing to run");
         assertThat(flux("push", seed.toString(), "--mode", "repeatable", "--force").out()).startsWith("re-ran seed.sql");
         assertThat(flux("push", seed.toString(), "--mode", "raw").out()).startsWith("applied seed.sql");
-        assertThat(flux("db", "history").out()).contains("001_log.sql").contains("seed.sql").contains("(run 2 times)");
+        assertThat(flux("db", "history").out()).contains("001_log.sql").contains("seed.sql").contains("(repeatable, runs: 2)");
     }
 
     @Test

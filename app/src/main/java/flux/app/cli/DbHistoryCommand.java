@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = "List applied migrations in the order they were applied, then repeatable scripts' last runs.")
+        description = {"List applied migrations.", "In the order they were applied, then repeatable scripts' last runs."})
 final class DbHistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

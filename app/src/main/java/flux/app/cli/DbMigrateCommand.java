@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "migrate",
         mixinStandardHelpOptions = true,
-        description = {"Apply pending migrations in order: NNN_name.sql (or NNN_name.up.sql) once each,",
-                "R__name.sql again whenever it changed. Each file commits with its ledger row, or not at all."})
+        description = {"Apply pending migrations in order.",
+                "NNN_name.sql (or NNN_name.up.sql) runs once, R__name.sql again whenever it changed.",
+                "Each file commits with its ledger row, or not at all."})
 final class DbMigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

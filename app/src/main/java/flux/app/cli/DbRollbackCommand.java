@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "rollback",
         mixinStandardHelpOptions = true,
-        description = {"Undo the last applied migration with its NNN_name.down.sql, or every migration applied",
-                "after --to VERSION (--to 0: all), newest first. Each down file commits with the removal of its",
-                "ledger row. Nothing runs unless every migration to undo has a down file."})
+        description = {"Undo migrations with their down files.",
+                "Undoes the last applied migration with its NNN_name.down.sql, or every migration applied after",
+                "--to VERSION (--to 0: all), newest first. Each down file commits with the removal of its ledger",
+                "row. Nothing runs unless every migration to undo has a down file."})
 final class DbRollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -68,14 +68,15 @@ final class MigrationPrinter {
             out.println("no migrations applied");
             return;
         }
-        int width = width(applied.stream().map(AppliedMigration::name).toList());
+        int width = width(java.util.stream.Stream.concat(applied.stream().map(AppliedMigration::name),
+                scripts.stream().map(AppliedScript::name)).toList());
         for (AppliedMigration a : applied) {
             out.printf("%-8s  %-" + width + "s  %s  %6d ms%s%n", a.version(), a.name(), when(a.appliedAt()),
                     a.executionMs(), a.transactional() ? "" : "  (outside a transaction)");
         }
         for (AppliedScript s : scripts) {
-            out.printf("%-8s  %s  %s  %6d ms  (run %d times)%n", "repeat", s.name(), when(s.appliedAt()),
-                    s.executionMs(), s.runCount());
+            out.printf("%-8s  %-" + width + "s  %s  %6d ms  (repeatable, runs: %d)%n", "-", s.name(),
+                    when(s.appliedAt()), s.executionMs(), s.runCount());
         }
     }
 

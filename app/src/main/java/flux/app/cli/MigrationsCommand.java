@@ -22,8 +22,9 @@ public final class MigrationsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Each file with its state (applied, pending, edited after apply, up to date, changed),",
-                    "then applied migrations whose file is gone."})
+            description = {"List migration files with their state.",
+                    "Applied, pending, edited after apply, up to date or changed; then applied migrations whose",
+                    "file is gone."})
     static final class ListCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;

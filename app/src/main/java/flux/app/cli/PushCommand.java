@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "push",
         mixinStandardHelpOptions = true,
-        description = {"Run a SQL file or a directory of them against the database.",
+        description = {"Run a SQL file or a directory of them.",
                 "Modes: raw (run, record nothing), versioned (run once, ledger flux.flux_migrations),",
                 "repeatable (ledger flux.flux_repeatable_scripts; run again when the file changes or with --force).",
                 "Default: a directory is versioned (R__*.sql repeatable); a file is repeatable when named R__*,",

@@ -57,7 +57,7 @@ public final class MigrationFiles {
         Map<Version, MigrationFile> byVersion = new HashMap<>();
         List<MigrationFile> files = new ArrayList<>();
         for (Path p : sqlFiles) {
-            Name name = Name.of(p);
+            Name name = Name.parse(p.getFileName().toString());
             if (name.down()) {
                 if (mode == null || mode == MigrationMode.VERSIONED) {
                     downs.put(name.version(), p);
@@ -87,7 +87,7 @@ public final class MigrationFiles {
     }
 
     public static MigrationFile single(Path file, MigrationMode mode) {
-        Name name = Name.of(file);
+        Name name = Name.parse(file.getFileName().toString());
         if (name.down()) {
             throw new InvalidMigration(file.getFileName() + " is a down file; undo migrations with `flux db rollback`");
         }
@@ -124,16 +124,15 @@ public final class MigrationFiles {
     }
 
     /** What a file name says: its version, and whether it is a down file or a repeatable script. */
-    private record Name(Version version, boolean down, boolean repeatable) {
-        static Name of(Path p) {
-            String base = p.getFileName().toString();
-            base = base.substring(0, base.length() - ".sql".length());
+    record Name(Version version, boolean down, boolean repeatable) {
+        static Name parse(String fileName) {
+            String base = fileName.substring(0, fileName.length() - ".sql".length());
             boolean down = base.endsWith(".down");
             if (down || base.endsWith(".up")) {
                 base = base.substring(0, base.lastIndexOf('.'));
             }
             if (base.isEmpty()) {
-                throw new InvalidMigration(p.getFileName() + " has no name");
+                throw new InvalidMigration(fileName + " has no name");
             }
             Matcher m = NUMBERED.matcher(base);
             return new Name(Version.of(m.matches() ? m.group(1) : base), down, !down && base.startsWith("R__"));

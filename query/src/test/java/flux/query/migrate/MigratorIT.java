@@ -200,4 +200,14 @@ class MigratorIT {
                 .containsExactly("out of order: version 3 is already applied");
         assertThat(fx.ledgerVersions()).containsExactly("1", "3", "2");
     }
+
+    @Test
+    void theSeedsUnnumberedSchemaFileIsVersionedByItsNameAfterTheNumberedOnes() {
+        fx.write("todos.sql", "CREATE TABLE IF NOT EXISTS todos (id uuid DEFAULT gen_random_uuid() PRIMARY KEY);");
+        fx.write("002_extra.sql", "CREATE TABLE extra (id int);");
+
+        assertThat(fx.migrate().outcomes()).extracting(o -> o.step().fileName())
+                .containsExactly("002_extra.sql", "todos.sql");
+        assertThat(fx.ledgerVersions()).containsExactly("2", "todos");
+    }
 }
