@@ -141,13 +141,16 @@ public final class Migrator {
                     ps.setString(2, settings.statementTimeout().toMillis() + "ms");
                     ps.execute();
                 }
-                Ledger.create(c);
+                if (!Ledger.exists(c)) {
+                    // only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when it exists
+                    Ledger.create(c);
+                }
                 return work.run(c, new StepRunner(c));
             } finally {
                 discard(c);
             }
         } catch (SQLException e) {
-            throw MigrationFailed.database("migrating", e);
+            throw MigrationFailed.database("preparing the migration run (connection, lock, ledger)", e);
         }
     }
 

@@ -70,8 +70,8 @@ final class StepRunner {
             Set<Long> keyedBefore = ReplicaIdentity.keyedTables(c);
             long started = System.nanoTime();
             for (SqlStatement s : step.script().statements()) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(s.text());
+                try {
+                    execute(s);
                 } catch (SQLException e) {
                     List<String> invalid = InvalidIndexes.leftBy(c, invalidBefore, step.script());
                     throw failure(step, s, e, "the file runs outside a transaction: statements above line "
@@ -96,7 +96,9 @@ final class StepRunner {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw ledgerFailure(step, e);
+            throw new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
+                    + " failed: " + SqlErrors.describe(e) + "; its statements ran outside a transaction and stay"
+                    + " applied, but it is not recorded: run migrate again (the file must be safe to re-run)", e);
         }
     }
 
@@ -105,8 +107,8 @@ final class StepRunner {
             throws SQLException {
         if (runStatements) {
             for (SqlStatement s : step.script().statements()) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(s.text());
+                try {
+                    execute(s);
                 } catch (SQLException e) {
                     throw failure(step, s, e, result == Result.DONE
                             ? "the migration was rolled back and not recorded" : "dry run rolled back");
@@ -121,6 +123,14 @@ final class StepRunner {
             ps.execute();
         }
         return new Outcome(step, result, ms, tracked);
+    }
+
+    /** Sends the statement as written: no JDBC escape processing of {fn ...} and the like. */
+    private void execute(SqlStatement s) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.setEscapeProcessing(false);
+            st.execute(s.text());
+        }
     }
 
     private void record(Step step, long ms) throws SQLException {

@@ -1,11 +1,14 @@
 package flux.query.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,5 +79,22 @@ class MigrationConcurrencyIT {
         pool.shutdown();
         assertThat(fx.column("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x'::regclass"))
                 .containsExactly("t");
+    }
+
+    @Test
+    void aMigratorThatWaitsTooLongForTheLockSaysWhoHoldsIt() throws Exception {
+        fx.write("001_a.sql", "CREATE TABLE a (id int);");
+        try (Connection holder = fx.db.connect(); Statement st = holder.createStatement()) {
+            st.execute("SET application_name = 'deploy-42'");
+            st.execute("SELECT pg_advisory_lock(" + MigrationLock.KEY + ")");
+            Migrator impatient = new Migrator(fx.dataSource, MigrationSettings.DEFAULTS.withLockWait(Duration.ofMillis(300)));
+
+            assertThatThrownBy(() -> impatient.migrate(fx.files(), false))
+                    .isInstanceOf(MigrationLockTimeout.class)
+                    .hasMessageContaining("held by pid ")
+                    .hasMessageContaining("(deploy-42, ");
+        }
+        assertThat(fx.tableExists("a")).isFalse();
+        assertThat(fx.migrate().outcomes()).hasSize(1);
     }
 }

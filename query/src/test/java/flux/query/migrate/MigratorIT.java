@@ -210,4 +210,25 @@ class MigratorIT {
                 .containsExactly("002_extra.sql", "todos.sql");
         assertThat(fx.ledgerVersions()).containsExactly("2", "todos");
     }
+
+    @Test
+    void functionBodiesAndEscapeSyntaxReachPostgresVerbatim() {
+        fx.write("001_fn.sql", """
+                CREATE FUNCTION add_one(i int) RETURNS int LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT i + 1;
+                END;
+                CREATE FUNCTION tag() RETURNS text LANGUAGE plpgsql AS $$
+                BEGIN
+                  RETURN '{fn now()}';
+                END;
+                $$;
+                CREATE TABLE braces AS SELECT E'it\\'s' AS s, '{d 2020-01-01}'::text AS d;
+                """);
+
+        fx.migrate();
+
+        assertThat(fx.column("SELECT add_one(1)::text || ' ' || tag() || ' ' || s || ' ' || d FROM braces"))
+                .containsExactly("2 {fn now()} it's {d 2020-01-01}");
+    }
 }
