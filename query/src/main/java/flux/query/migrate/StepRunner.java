@@ -69,20 +69,24 @@ final class StepRunner {
             Map<Long, String> invalidBefore = InvalidIndexes.all(c);
             Set<Long> keyedBefore = ReplicaIdentity.keyedTables(c);
             long started = System.nanoTime();
-            for (SqlStatement s : step.script().statements()) {
+            List<SqlStatement> statements = step.script().statements();
+            for (int i = 0; i < statements.size(); i++) {
+                SqlStatement s = statements.get(i);
                 try {
                     execute(s);
                 } catch (SQLException e) {
                     List<String> invalid = InvalidIndexes.leftBy(c, invalidBefore, step.script());
-                    throw failure(step, s, e, "the file runs outside a transaction: statements above line "
-                            + s.line() + " stay applied and the file is not recorded" + invalidAdvice(invalid)
+                    String ran = i == 0 ? "none of its statements took effect"
+                            : "the " + i + " statement" + (i == 1 ? "" : "s") + " above line " + s.line() + " stay applied";
+                    throw failure(step, s, e, "the file runs outside a transaction: " + ran + " and the file is not"
+                            + " recorded" + (invalid.isEmpty() ? "" : "; " + invalidAdvice(invalid))
                             + "; make the file safe to re-run (IF NOT EXISTS), then run migrate again");
                 }
             }
             List<String> invalid = InvalidIndexes.leftBy(c, invalidBefore, step.script());
             if (!invalid.isEmpty()) {
-                throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but"
-                        + invalidAdvice(invalid).substring(1) + "; the file is not recorded; run migrate again after", null);
+                throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but "
+                        + invalidAdvice(invalid) + "; the file is not recorded: run migrate again after that", null);
             }
             c.setAutoCommit(false);
             try {
@@ -167,10 +171,7 @@ final class StepRunner {
     }
 
     private static String invalidAdvice(List<String> invalid) {
-        if (invalid.isEmpty()) {
-            return "";
-        }
-        return "; index " + String.join(", ", invalid) + " is left INVALID (unused by queries, still maintained):"
+        return "index " + String.join(", ", invalid) + " is left INVALID (unused by queries, still maintained):"
                 + " drop it first with DROP INDEX CONCURRENTLY " + invalid.get(0);
     }
 
