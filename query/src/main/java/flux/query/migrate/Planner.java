@@ -33,7 +33,7 @@ final class Planner {
                     AppliedMigration done = byVersion.get(f.version());
                     if (done != null) {
                         if (!done.checksum().equals(f.checksum())) {
-                            throw new ChecksumConflict(f.name(), f.version().text(), done.checksum(), f.checksum());
+                            throw new ChecksumConflict(f.name(), done.name(), f.version().text(), done.checksum(), f.checksum());
                         }
                         continue;
                     }

@@ -54,6 +54,29 @@ class MigratorIT {
     }
 
     @Test
+    void aNewFileReusingAnAppliedVersionIsNotMistakenForAnEdit() throws Exception {
+        fx.write("001_users.sql", "CREATE TABLE users (id int PRIMARY KEY);");
+        fx.migrate();
+        java.nio.file.Files.delete(fx.dir.resolve("001_users.sql"));
+        fx.write("001_teams.sql", "CREATE TABLE teams (id int PRIMARY KEY);");
+
+        assertThatThrownBy(fx::migrate)
+                .isInstanceOf(ChecksumConflict.class)
+                .hasMessageStartingWith("migration 001_teams.sql has version 1, which was applied from 001_users.sql");
+        assertThat(fx.tableExists("teams")).isFalse();
+    }
+
+    @Test
+    void twoFilesWithOneVersionStopTheRunBeforeAnythingRuns() {
+        fx.write("001_users.sql", "CREATE TABLE users (id int PRIMARY KEY);");
+        fx.write("1_teams.sql", "CREATE TABLE teams (id int PRIMARY KEY);");
+
+        assertThatThrownBy(fx::migrate)
+                .isInstanceOf(InvalidMigration.class)
+                .hasMessage("two migrations have version 1: 001_users.sql and 1_teams.sql; give one of them a new number");
+    }
+
+    @Test
     void convertingLineEndingsOrAddingABomIsNotAnEdit() {
         fx.write("001_a.sql", "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n");
         fx.migrate();
