@@ -1,8 +1,10 @@
 package flux.app;
 
+import flux.app.cli.EnvironmentDefaults;
 import flux.app.cli.FluxCommand;
 import flux.app.cli.ExitCodes;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -18,15 +20,24 @@ public final class Flux {
     }
 
     public static int run(String... args) {
-        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        return run(System.getenv(), null, null, args);
     }
 
-    /** Runs a command with its output captured (tests, embedding). */
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
+    /**
+     * Runs with the given environment (read by options such as {@code --database-url} through
+     * {@link EnvironmentDefaults}) and, when not null, the given output streams: the hook that
+     * lets tests run the CLI in-process.
+     */
+    static int run(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new FluxCommand());
-        cli.setOut(out);
-        cli.setErr(err);
         cli.setExecutionExceptionHandler(ExitCodes::handle);
+        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
         return cli.execute(args);
     }
 }

@@ -108,6 +108,6 @@ class AccessIT {
         assertThat(unknown.err().strip()).isEqualTo("flux: no API key with id deadbeef");
         Cli nowhere = Cli.run("keys", "list", "--data-dir", home.resolve("nothing-here").toString());
         assertThat(nowhere.exitCode()).isEqualTo(1);
-        assertThat(nowhere.err()).startsWith("flux: no database: set DATABASE_URL, or start `flux serve`");
+        assertThat(nowhere.err()).startsWith("flux: no database: set DATABASE_URL (or --database-url), or start `flux serve`");
     }
 }

@@ -12,19 +12,40 @@ import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Option;
 
 /**
- * How CLI commands that work on the database find it: {@code DATABASE_URL}, else the database
- * of the embedded server running on the data directory ({@code <data-dir>/database.url}, written
- * by {@code flux serve}). Use as a picocli {@code @Mixin}.
+ * Which database a {@code db} command talks to: {@code --database-url} / {@code DATABASE_URL},
+ * else the embedded database of a running {@code flux serve}, whose JDBC URL serve writes to
+ * {@code <data-dir>/database.url} while it runs.
  */
 public final class DatabaseOptions {
-    @Option(names = "--data-dir", description = "Data directory of a running embedded server"
-            + " (env FLUX_HOME, default ${DEFAULT-VALUE}); used when DATABASE_URL is not set.",
-            defaultValue = "${env:FLUX_HOME:-.flux}")
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "PostgreSQL to use: postgresql://user:pass@host:port/db or jdbc:postgresql://..."
+                    + " (env DATABASE_URL; default: the database of the `flux serve` running on --data-dir).")
+    String databaseUrl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".flux",
+            description = "Data directory of a running `flux serve` (env FLUX_HOME, default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    /** A connection source for the target database; fails with a one-line message when there is none. */
-    public DataSource dataSource() {
-        DatabaseUrl url = target();
+    /** The address to use; a {@link CliFailure} saying how to give one when there is none. */
+    DatabaseUrl resolve() {
+        if (databaseUrl != null && !databaseUrl.isBlank()) {
+            return parse(databaseUrl, "DATABASE_URL");
+        }
+        Path file = FluxHome.databaseUrlFile(dataDir);
+        if (Files.isRegularFile(file)) {
+            try {
+                return parse(Files.readString(file).strip(), file.toString());
+            } catch (IOException e) {
+                throw new CliFailure("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        throw new CliFailure("no database: set DATABASE_URL (or --database-url), or start `flux serve`"
+                + " (no " + file.toAbsolutePath().normalize() + ")");
+    }
+
+    /** A non-pooled DataSource for the resolved address, checked to be reachable. */
+    DataSource dataSource() {
+        DatabaseUrl url = resolve();
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url.jdbcUrl());
         if (url.user() != null) {
@@ -34,32 +55,21 @@ public final class DatabaseOptions {
             ds.setPassword(url.password());
         }
         ds.setConnectTimeout(5);
+        ds.setApplicationName("flux-cli");
         try (Connection ignored = ds.getConnection()) {
             return ds;
         } catch (SQLException e) {
-            throw new CliFailure("cannot connect to " + url.display() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("")));
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw new CliFailure("cannot connect to " + url.display() + ": " + reason);
         }
     }
 
-    public DatabaseUrl target() {
-        String env = System.getenv("DATABASE_URL");
-        if (env != null && !env.isBlank()) {
-            try {
-                return DatabaseUrl.parse(env);
-            } catch (IllegalArgumentException e) {
-                throw new CliFailure(e.getMessage());
-            }
+    private static DatabaseUrl parse(String raw, String source) {
+        try {
+            return DatabaseUrl.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(source + ": " + e.getMessage());
         }
-        Path file = FluxHome.databaseUrlFile(dataDir);
-        if (Files.isRegularFile(file)) {
-            try {
-                return DatabaseUrl.parse(Files.readString(file).strip());
-            } catch (IOException | IllegalArgumentException e) {
-                throw new CliFailure("cannot read " + file + ": " + e.getMessage());
-            }
-        }
-        throw new CliFailure("no database: set DATABASE_URL, or start `flux serve` (its embedded database is found"
-                + " through " + file + ")");
     }
 }

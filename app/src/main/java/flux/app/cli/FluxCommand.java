@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class,
                 KeysCommand.class,
+                DbCommand.class, MigrationsCommand.class, PushCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {

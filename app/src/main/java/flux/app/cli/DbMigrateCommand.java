@@ -1,0 +1,63 @@
+package flux.app.cli;
+
+import flux.query.migrate.MigrationFile;
+import flux.query.migrate.Migrator;
+import flux.query.migrate.Version;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "migrate",
+        mixinStandardHelpOptions = true,
+        description = {"Apply pending migrations in order.",
+                "NNN_name.sql (or NNN_name.up.sql) runs once, R__name.sql again whenever it changed.",
+                "Each file commits with its ledger row, or not at all."})
+final class DbMigrateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    MigrationDirectory directory;
+
+    @Mixin
+    MigrationOptions limits;
+
+    @Option(names = "--plan", description = "Print what would run, in order, with its transaction mode; run nothing.")
+    boolean plan;
+
+    @Option(names = "--dry-run", description = "Run the pending files in one transaction, then roll it back.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Also re-run repeatable scripts that did not change.")
+    boolean force;
+
+    @Option(names = "--accept-checksum", paramLabel = "VERSION",
+            description = "Record the current text of an applied, edited file as applied (after checking that"
+                    + " the edit changes nothing in the database), then migrate.")
+    String acceptChecksum;
+
+    @Override
+    public Integer call() {
+        List<MigrationFile> files = directory.files();
+        if (acceptChecksum != null) {
+            accept(files, Version.of(acceptChecksum.strip()));
+        }
+        return MigrationRun.forward(spec, database, limits, files, plan, dryRun, force);
+    }
+
+    private void accept(List<MigrationFile> files, Version version) {
+        MigrationFile file = files.stream().filter(f -> version.equals(f.version())).findFirst()
+                .orElseThrow(() -> new CliFailure("no migration file with version " + version + " in " + directory.dir));
+        if (!new Migrator(database.dataSource(), limits.settings()).acceptChecksum(file)) {
+            throw new CliFailure("version " + version + " is not applied; nothing to accept");
+        }
+        spec.commandLine().getOut().println("accepted the current checksum of " + file.name() + ": " + file.checksum());
+    }
+}

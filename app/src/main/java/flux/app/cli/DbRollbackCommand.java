@@ -1,0 +1,54 @@
+package flux.app.cli;
+
+import flux.query.migrate.MigrationReport;
+import flux.query.migrate.Migrator;
+import flux.query.migrate.Version;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rollback",
+        mixinStandardHelpOptions = true,
+        description = {"Undo migrations with their down files.",
+                "Undoes the last applied migration with its NNN_name.down.sql, or every migration applied after",
+                "--to VERSION (--to 0: all), newest first. Each down file commits with the removal of its ledger",
+                "row. Nothing runs unless every migration to undo has a down file."})
+final class DbRollbackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    MigrationDirectory directory;
+
+    @Mixin
+    MigrationOptions limits;
+
+    @Option(names = "--to", paramLabel = "VERSION", description = "Keep this version applied; undo those after it.")
+    String to;
+
+    @Option(names = "--plan", description = "Print what would be undone; run nothing.")
+    boolean plan;
+
+    @Override
+    public Integer call() {
+        var files = directory.files();
+        Version target = to == null ? null : Version.of(to.strip());
+        Migrator migrator = new Migrator(database.dataSource(), limits.settings());
+        MigrationPrinter printer = new MigrationPrinter(spec.commandLine().getOut());
+        String where = database.resolve().display();
+        if (plan) {
+            printer.plan(migrator.rollbackPlan(files, target), where);
+        } else {
+            MigrationReport report = migrator.rollback(files, target, printer::outcome);
+            printer.summary(report, where);
+        }
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

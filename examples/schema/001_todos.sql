@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS todos (
+id UUID DEFAULT gen_random_uuid() PRIMARY KEY,
+title TEXT NOT NULL,
+done BOOLEAN DEFAULT FALSE,
+user_id TEXT,
+created_at TIMESTAMPTZ DEFAULT now()
+);

@@ -1,0 +1,161 @@
+package flux.query.migrate;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two ledger tables in the {@code flux} schema. Rows are written in the transaction of
+ * the migration they describe, so a row exists exactly when its migration committed:
+ * there is no "failed" or "dirty" row to repair. Methods use the caller's connection and
+ * its transaction; none commits.
+ */
+final class Ledger {
+    static final String MIGRATIONS = "flux.flux_migrations";
+    static final String SCRIPTS = "flux.flux_repeatable_scripts";
+
+    private static final String CREATE = """
+            CREATE SCHEMA IF NOT EXISTS flux;
+            CREATE TABLE IF NOT EXISTS flux.flux_migrations (
+                version         text        PRIMARY KEY,   -- file number without leading zeros, or file name
+                installed_rank  bigint      GENERATED ALWAYS AS IDENTITY UNIQUE,  -- order of application
+                name            text        NOT NULL,      -- file name when applied
+                checksum        text        NOT NULL,      -- sha-256 of the text (BOM and CR ignored)
+                applied_at      timestamptz NOT NULL DEFAULT now(),
+                applied_by      text        NOT NULL DEFAULT current_user,
+                execution_ms    bigint      NOT NULL,
+                transactional   boolean     NOT NULL,      -- false: ran statement by statement (CONCURRENTLY)
+                success         boolean     NOT NULL DEFAULT true  -- always true: failed runs leave no row
+            );
+            CREATE TABLE IF NOT EXISTS flux.flux_repeatable_scripts (
+                name            text        PRIMARY KEY,   -- file name
+                checksum        text        NOT NULL,
+                applied_at      timestamptz NOT NULL DEFAULT now(),
+                applied_by      text        NOT NULL DEFAULT current_user,
+                execution_ms    bigint      NOT NULL,
+                run_count       integer     NOT NULL DEFAULT 1
+            );
+            """;
+    private static final String EXISTS = "SELECT to_regclass('flux.flux_migrations') IS NOT NULL"
+            + " AND to_regclass('flux.flux_repeatable_scripts') IS NOT NULL";
+    private static final String SELECT_MIGRATIONS = "SELECT installed_rank, version, name, checksum, applied_at,"
+            + " execution_ms, transactional FROM flux.flux_migrations ORDER BY installed_rank";
+    private static final String SELECT_SCRIPTS = "SELECT name, checksum, applied_at, execution_ms, run_count"
+            + " FROM flux.flux_repeatable_scripts ORDER BY name";
+    private static final String INSERT_MIGRATION = "INSERT INTO flux.flux_migrations"
+            + " (version, name, checksum, execution_ms, transactional) VALUES (?, ?, ?, ?, ?)";
+    private static final String UPSERT_SCRIPT = "INSERT INTO flux.flux_repeatable_scripts"
+            + " (name, checksum, execution_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+            + " checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
+            + " applied_by = current_user, run_count = flux_repeatable_scripts.run_count + 1";
+    private static final String DELETE_MIGRATION = "DELETE FROM flux.flux_migrations WHERE version = ?";
+    private static final String UPDATE_CHECKSUM = "UPDATE flux.flux_migrations SET checksum = ? WHERE version = ?";
+
+    private Ledger() {
+    }
+
+    /**
+     * Creates the tables when missing, in a transaction of its own. Another process creating
+     * them at the same moment (a server starting: {@code FluxSchema}) can make CREATE ... IF
+     * NOT EXISTS fail with a duplicate; one retry then sees them.
+     */
+    static void create(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(CREATE);
+                c.commit();
+                return;
+            } catch (SQLException e) {
+                c.rollback();
+                boolean duplicate = "23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
+                        || "42P07".equals(e.getSQLState());
+                if (!duplicate || attempt == 2) {
+                    throw e;
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    static boolean exists(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(EXISTS)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Applied versioned migrations in the order they were applied; empty when there is no ledger yet. */
+    static List<AppliedMigration> migrations(Connection c) throws SQLException {
+        List<AppliedMigration> rows = new ArrayList<>();
+        if (!exists(c)) {
+            return rows;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SELECT_MIGRATIONS)) {
+            while (rs.next()) {
+                rows.add(new AppliedMigration(rs.getLong(1), new Version(rs.getString(2)), rs.getString(3),
+                        rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getLong(6), rs.getBoolean(7)));
+            }
+        }
+        return rows;
+    }
+
+    /** Repeatable scripts by name; empty when there is no ledger yet. */
+    static Map<String, AppliedScript> scripts(Connection c) throws SQLException {
+        Map<String, AppliedScript> rows = new LinkedHashMap<>();
+        if (!exists(c)) {
+            return rows;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SELECT_SCRIPTS)) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), new AppliedScript(rs.getString(1), rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class), rs.getLong(4), rs.getInt(5)));
+            }
+        }
+        return rows;
+    }
+
+    static void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_MIGRATION)) {
+            ps.setString(1, f.version().text());
+            ps.setString(2, f.name());
+            ps.setString(3, f.checksum());
+            ps.setLong(4, executionMs);
+            ps.setBoolean(5, transactional);
+            ps.executeUpdate();
+        }
+    }
+
+    static void recordScript(Connection c, MigrationFile f, long executionMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_SCRIPT)) {
+            ps.setString(1, f.name());
+            ps.setString(2, f.checksum());
+            ps.setLong(3, executionMs);
+            ps.executeUpdate();
+        }
+    }
+
+    static void deleteMigration(Connection c, Version version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DELETE_MIGRATION)) {
+            ps.setString(1, version.text());
+            ps.executeUpdate();
+        }
+    }
+
+    static int acceptChecksum(Connection c, Version version, String checksum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECKSUM)) {
+            ps.setString(1, checksum);
+            ps.setString(2, version.text());
+            return ps.executeUpdate();
+        }
+    }
+}
