@@ -5,10 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -139,9 +137,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private static void format(Path dir, String classpath, Path config) {
-        byte[] id = new byte[16];
-        new SecureRandom().nextBytes(id);
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        // Kafka's own ids never start with '-', which the tool would take for an option.
+        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         Process p = launch(dir, classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
                 config.toString());
         try {
