@@ -11,20 +11,28 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes the planner's plan of a traced statement, never executing it: plain {@code EXPLAIN}
  * (no ANALYZE, so writes are not run again), in a read-only transaction with a statement
  * timeout, on a connection of its own from the pool, and always rolled back.
  *
- * <p>On PostgreSQL 16 and later it asks for the generic plan of the parameterized text
- * ({@code EXPLAIN (GENERIC_PLAN)}, placeholders as {@code $n}), the plan that does not depend
- * on particular values; before 16, or when that fails, it explains the statement with the
- * values it ran with.
+ * <p>It shows the generic plan of the parameterized text, the plan that does not depend on
+ * particular values: {@code PREPARE} of the text (placeholders as {@code $n}), then
+ * {@code EXPLAIN EXECUTE} with NULLs under {@code plan_cache_mode = force_generic_plan}. That is
+ * the plan {@code EXPLAIN (GENERIC_PLAN)} (PostgreSQL 16+) prints, but reachable over JDBC:
+ * GENERIC_PLAN needs the simple query protocol, and pgjdbc's extended protocol either rejects
+ * the unbound {@code $n} (08P01, which also makes the pool drop the connection) or binds values
+ * the planner then folds in. It works from PostgreSQL 12. When the text does not prepare (a
+ * placeholder whose type nothing fixes), it explains the statement with the values it ran with.
  */
 public final class PlanExplainer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(PlanExplainer.class);
     private static final String TIMEOUT = "SET LOCAL statement_timeout = 5000";
+    private static final String PREPARED = "flux_observe_plan";
 
     private final DataSource dataSource;
 
@@ -50,35 +58,66 @@ public final class PlanExplainer {
     private String explain(String sql, List<Object> parameters, String options, boolean oneValue) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            boolean prepared = false;
             c.setAutoCommit(false);
             try {
-                c.setReadOnly(true);
-                try (Statement st = c.createStatement()) {
-                    st.execute(TIMEOUT);
-                }
-                if (c.getMetaData().getDatabaseMajorVersion() >= 16) {
-                    try {
-                        return generic(c, sql, options, oneValue);
-                    } catch (SQLException e) {
-                        // e.g. a placeholder whose type the text does not fix: fall back to the values.
-                        c.rollback();
-                        try (Statement st = c.createStatement()) {
-                            st.execute(TIMEOUT);
-                        }
-                    }
+                begin(c);
+                try {
+                    prepared = prepare(c, sql);
+                    return generic(c, options, oneValue);
+                } catch (SQLException e) {
+                    // e.g. a placeholder whose type the text does not fix: explain with the values instead.
+                    log.debug("no generic plan ({}), explaining with the values", e.getMessage());
+                    c.rollback();
+                    begin(c);
                 }
                 return withValues(c, sql, parameters, options, oneValue);
             } finally {
                 c.rollback();
-                c.setReadOnly(false);
+                if (prepared) {
+                    // Prepared statements outlive transactions: leave none on a pooled connection.
+                    try (Statement st = c.createStatement()) {
+                        st.execute("DEALLOCATE " + PREPARED);
+                    }
+                    c.rollback();
+                }
                 c.setAutoCommit(autoCommit);
             }
         }
     }
 
-    private static String generic(Connection c, String sql, String options, boolean oneValue) throws SQLException {
+    private static void begin(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TRANSACTION READ ONLY");
+            st.execute(TIMEOUT);
+            st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        }
+    }
+
+    private static boolean prepare(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("PREPARE " + PREPARED + " AS " + dollarPlaceholders(sql));
+        }
+        return true;
+    }
+
+    /** EXPLAIN EXECUTE of the prepared statement with NULLs: under force_generic_plan the values are not used. */
+    private static String generic(Connection c, String options, boolean oneValue) throws SQLException {
+        int count;
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("EXPLAIN (GENERIC_PLAN, " + options + ") " + dollarPlaceholders(sql))) {
+             ResultSet rs = st.executeQuery("SELECT coalesce(cardinality(parameter_types), 0) FROM pg_prepared_statements"
+                     + " WHERE name = '" + PREPARED + "'")) {
+            count = rs.next() ? rs.getInt(1) : 0;
+        }
+        StringBuilder args = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            args.append(i == 0 ? "(" : ", ").append("NULL");
+        }
+        if (count > 0) {
+            args.append(')');
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("EXPLAIN (" + options + ") EXECUTE " + PREPARED + args)) {
             return read(rs, oneValue);
         }
     }
