@@ -1,12 +1,15 @@
 package flux.query.observe;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@link TraceWindow} and into a bounded queue ({@link ObserveSettings#queueCapacity()}); when
  * the queue is full the statement is dropped from analysis and counted ({@link #dropped()}),
  * never waited for. The further observers are called inline and must keep the same promise.
- * One daemon thread, {@code flux-observe}, drains the queue: it normalizes the statement into
+ * One daemon thread, {@code flux-observe}, drains the queue (polling every 2 ms when it is
+ * empty rather than waiting on it, so that offering never has to wake it): it normalizes the statement into
  * its {@link QueryShape}, counts slow queries, tracks N+1 patterns and filter columns. Plans of
  * slow queries are taken on a second daemon thread, {@code flux-observe-explain}, with a
  * connection of its own from the pool, at most once per shape (its queue holds 100; beyond
@@ -34,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class QueryObservers implements QueryObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryObservers.class);
     private static final long SWEEP_NANOS = 100_000_000L;
+    private static final long IDLE_NANOS = 2_000_000L;
+    private static final int MAX_CACHED_SHAPES = 10_000;
 
     private final ObserveSettings settings;
     private final TraceWindow traces;
@@ -45,6 +51,8 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
     private final BlockingQueue<Object> inbox;
     private final ThreadPoolExecutor explainThread;
     private final Thread worker;
+    /** Statement text to shape; the engine sends few distinct texts. Analysis thread only. */
+    private final Map<String, QueryShape> shapes = new HashMap<>();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile boolean running = true;
@@ -118,7 +126,7 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
         long lastSweep = System.nanoTime();
         while (running) {
             try {
-                Object event = inbox.poll(SWEEP_NANOS, TimeUnit.NANOSECONDS);
+                Object event = inbox.poll();
                 long now = System.nanoTime();
                 if (event instanceof QueryTrace) {
                     analyze((QueryTrace) event, now);
@@ -129,16 +137,31 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
                     nPlusOne.sweep(now);
                     lastSweep = now;
                 }
-            } catch (InterruptedException e) {
-                return;
+                if (event == null) {
+                    // Poll, do not wait on the queue: a waiting consumer makes every offer on a
+                    // request thread pay for waking it (a futex call, microseconds).
+                    LockSupport.parkNanos(IDLE_NANOS);
+                }
             } catch (RuntimeException e) {
                 failed("analysis", e);
             }
         }
     }
 
+    private QueryShape shape(String sql) {
+        QueryShape shape = shapes.get(sql);
+        if (shape == null) {
+            if (shapes.size() >= MAX_CACHED_SHAPES) {
+                shapes.clear();
+            }
+            shape = QueryShape.of(sql);
+            shapes.put(sql, shape);
+        }
+        return shape;
+    }
+
     private void analyze(QueryTrace trace, long now) {
-        QueryShape shape = QueryShape.of(trace.sql());
+        QueryShape shape = shape(trace.sql());
         if (slow.record(trace, shape)) {
             explainOnce(trace, shape);
         }
