@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code flux_mutation_log_rows}: the rows of {@code flux.state_mutations}, from PostgreSQL's
  * statistics (live tuples, kept current by every writer; the planner's estimate before the
  * statistics have it), refreshed every 15 s off the scrape: an exact {@code count(*)} would read
- * the whole log. -1 until the first refresh succeeds.
+ * the whole log ({@code flux.observe.mutation-log-refresh} sets the period). -1 until the first
+ * refresh succeeds.
  */
 @Singleton
 final class MutationLogGauge {
@@ -39,7 +40,7 @@ final class MutationLogGauge {
                 .register(registry);
     }
 
-    @Scheduled(initialDelay = "1s", fixedDelay = "15s")
+    @Scheduled(initialDelay = "1s", fixedDelay = "${flux.observe.mutation-log-refresh:15s}")
     void refresh() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(ROWS)) {

@@ -42,8 +42,9 @@ final class ObserveFactory {
                 Duration.ofMillis(nPlusOneMinTotalMs), Duration.ofMillis(burstWindowMs), indexMinFilters, indexMinRows);
     }
 
+    /** Typed as itself only: the engine injects the one {@link QueryObserver}, the front door. */
     @Singleton
-    @Bean(preDestroy = "close")
+    @Bean(preDestroy = "close", typed = OtlpQuerySpans.class)
     @Requires(property = "flux.observe.otlp.endpoint", pattern = ".*\\S.*")
     OtlpQuerySpans otlpQuerySpans(@Value("${flux.observe.otlp.endpoint}") String endpoint) {
         log.info("exporting query spans over OTLP to {}", endpoint);
