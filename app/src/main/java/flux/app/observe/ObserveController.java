@@ -1,11 +1,13 @@
 package flux.app.observe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import flux.app.http.Problem;
 import flux.query.observe.IndexAdvisor;
 import flux.query.observe.QueryObservers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -44,26 +46,26 @@ final class ObserveController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("window", Map.of("capacity", max, "recorded", observers.traces().recorded()));
         body.put("spans", ObserveJson.all(observers.traces().recent(blankToNull(requestId), n), ObserveJson::span));
-        return HttpResponse.ok(body);
+        return json(body);
     }
 
     @Get("/slow")
-    Map<String, Object> slow() {
+    HttpResponse<String> slow() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("threshold_ms", observers.settings().slowThreshold().toMillis());
         body.put("total", observers.slowQueries().total());
         body.put("queries", ObserveJson.all(observers.slowQueries().list(), ObserveJson::slow));
-        return body;
+        return json(body);
     }
 
     @Get("/nplus1")
-    Map<String, Object> nPlusOne() {
+    HttpResponse<String> nPlusOne() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("threshold", observers.settings().nPlusOneThreshold());
         body.put("min_total_ms", observers.settings().nPlusOneMinTotal().toMillis());
         body.put("burst_window_ms", observers.settings().burstWindow().toMillis());
         body.put("findings", ObserveJson.all(observers.nPlusOne().findings(), ObserveJson::nPlusOne));
-        return body;
+        return json(body);
     }
 
     @Get("/indexes")
@@ -81,7 +83,19 @@ final class ObserveController {
         body.put("min_rows", advisor.minRows());
         body.put("suggestions", ObserveJson.all(advice.suggestions(), ObserveJson::index));
         body.put("skipped", ObserveJson.all(advice.skipped(), ObserveJson::skipped));
-        return HttpResponse.ok(body);
+        return json(body);
+    }
+
+    /**
+     * Serialized here, not by the server's mapper: its inclusion settings (Micronaut leaves out
+     * empty lists and nulls) must not change these shapes; every field is always present.
+     */
+    private static HttpResponse<String> json(Map<String, Object> body) {
+        try {
+            return HttpResponse.ok(ObserveJson.MAPPER.writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the observe answer", e);
+        }
     }
 
     /** The limit, or null when it is not a whole number from 1 to {@code max}. */

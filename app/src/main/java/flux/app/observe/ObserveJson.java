@@ -1,5 +1,6 @@
 package flux.app.observe;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.query.observe.IndexAdvisor;
 import flux.query.observe.IndexSuggestion;
 import flux.query.observe.NPlusOneFinding;
@@ -14,6 +15,8 @@ import java.util.Map;
  * them as they are). Built as ordered maps so the field order reads well.
  */
 final class ObserveJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
     private ObserveJson() {
     }
 

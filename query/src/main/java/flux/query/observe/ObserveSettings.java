@@ -39,11 +39,6 @@ public record ObserveSettings(int traceWindow, int queueCapacity, Duration slowT
                 Duration.ofSeconds(1), 10, 10_000);
     }
 
-    public ObserveSettings withSlowThreshold(Duration threshold) {
-        return new ObserveSettings(traceWindow, queueCapacity, threshold, nPlusOneThreshold, nPlusOneMinTotal,
-                burstWindow, indexMinFilters, indexMinRows);
-    }
-
     private static void positive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
