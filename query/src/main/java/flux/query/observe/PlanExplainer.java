@@ -124,7 +124,7 @@ public final class PlanExplainer {
 
     private static String withValues(Connection c, String sql, List<Object> parameters, String options,
                                      boolean oneValue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (" + options + ") " + questionPlaceholders(sql, parameters))) {
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (" + options + ") " + questionPlaceholders(sql))) {
             List<Object> ordered = orderedValues(sql, parameters);
             for (int i = 0; i < ordered.size(); i++) {
                 bind(c, ps, i + 1, ordered.get(i));
@@ -176,7 +176,7 @@ public final class PlanExplainer {
     }
 
     /** {@code $n} placeholders as JDBC {@code ?}s; see {@link #orderedValues}. */
-    static String questionPlaceholders(String sql, List<Object> parameters) {
+    static String questionPlaceholders(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
         forEachPlaceholder(sql, out, (b, dollarNumber) -> b.append('?'));
         return out.toString();

@@ -87,6 +87,9 @@ class QueryObserversIT {
     void theGenericPlanIsTakenFromTheParameterizedTextAndAWriteIsExplainedWithoutRunning() throws SQLException {
         PlanExplainer explainer = new PlanExplainer(dataSource);
         assertThat(explainer.text(BY_ID, List.of())).contains("Seq Scan on accounts t").contains("Filter: (id = $1)");
+        // nothing fixes the type of this placeholder, so it does not prepare: explained with its value
+        assertThat(explainer.text("SELECT t.\"id\" FROM \"public\".\"accounts\" AS t WHERE ? IS NULL", List.of("x")))
+                .contains("One-Time Filter: false");
         String insert = "WITH w AS (INSERT INTO \"public\".\"accounts\" AS t (\"id\", \"name\")"
                 + " VALUES (CAST(? AS integer), CAST(? AS text)) RETURNING t.*) SELECT count(*) FROM w";
         assertThat(explainer.text(insert, List.of("500", "new"))).contains("Insert on accounts");
