@@ -3,6 +3,7 @@ package flux.app.bench;
 import flux.app.cli.CliFailure;
 import flux.app.cli.ExitCodes;
 import flux.app.config.DatabaseUrl;
+import flux.app.observe.OtlpQuerySpans;
 import flux.app.observe.QueryMetrics;
 import flux.query.observe.ObserveSettings;
 import flux.query.observe.QueryObserver;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * second in total for {@code --seconds}, after a warm-up as long; each call is timed on its own.
  * It reports the request thread's mean and p99 nanoseconds per call and the analysis thread's
  * CPU per statement, for each set of parts, and compares the sum with a single-row write: timed
- * over JDBC with {@code --database-url} (or DATABASE_URL), otherwise an assumed 500 us.
+ * over JDBC with {@code --database-url} (or DATABASE_URL), otherwise an assumed 500 us. With
+ * {@code --otlp-endpoint} it also measures the OTLP exporter (its batching thread's CPU is not
+ * counted).
  */
 @Command(name = "observe", mixinStandardHelpOptions = true,
         description = "Cost of query observability per statement, against a single-row write.")
@@ -61,6 +64,9 @@ public final class ObserveBench implements Callable<Integer> {
 
     @Option(names = "--database-url", description = "PostgreSQL to time writes against (default: DATABASE_URL).")
     String databaseUrl;
+
+    @Option(names = "--otlp-endpoint", description = "Also measure with OTLP export to this endpoint.")
+    String otlpEndpoint;
 
     @Option(names = "--writes", defaultValue = "2000", description = "Single-row inserts to time (default ${DEFAULT-VALUE}).")
     int writes;
@@ -83,6 +89,16 @@ public final class ObserveBench implements Callable<Integer> {
         results.add(run("all: window + analysis + metrics", traces,
                 () -> QueryObservers.start(ObserveSettings.defaults(), new PGSimpleDataSource(),
                         List.of(new QueryMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))));
+        if (otlpEndpoint != null) {
+            OtlpQuerySpans otlp = OtlpQuerySpans.start(otlpEndpoint);
+            try {
+                results.add(run("all + OTLP export", traces,
+                        () -> QueryObservers.start(ObserveSettings.defaults(), new PGSimpleDataSource(),
+                                List.of(new QueryMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), otlp))));
+            } finally {
+                otlp.close();
+            }
+        }
         double write = writeNanos(out);
         out.printf("%n%d threads, %d statements/s for %d s per row, %d cores, %s %s%n", threads, rate, seconds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * there is one; otherwise a span id standing for the request, in the trace whose id is derived
  * from the request id ({@link DbSpans#traceId}), so one request's statements share a trace.
  */
-final class OtlpQuerySpans implements QueryObserver, AutoCloseable {
+public final class OtlpQuerySpans implements QueryObserver, AutoCloseable {
     private final SdkTracerProvider provider;
     private final Tracer tracer;
 
@@ -39,7 +39,7 @@ final class OtlpQuerySpans implements QueryObserver, AutoCloseable {
         this.tracer = provider.get("flux.query");
     }
 
-    static OtlpQuerySpans start(String endpoint) {
+    public static OtlpQuerySpans start(String endpoint) {
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(
