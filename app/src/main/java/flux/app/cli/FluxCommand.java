@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 KeysCommand.class,
                 DbCommand.class, MigrationsCommand.class, PushCommand.class,
+                ObserveCommand.class,
+                flux.app.bench.BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {
