@@ -61,11 +61,19 @@ public final class Transaction {
         Table table;
         SqlStatement statement;
         try {
-            table = engine.catalog().table(query.table());
+            table = engine.catalog().table(query.table(), false);
             statement = engine.compiler().compile(query, table);
         } catch (QueryException e) {
             failure = e;
             throw e;
+        }
+        return execute(query, table, statement);
+    }
+
+    /** Runs a query already resolved against the catalog and compiled. */
+    QueryResult execute(Query query, Table table, SqlStatement statement) {
+        if (failure != null) {
+            throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
         }
         String sql = tagged ? statement.text() : TAG + statement.text();
         List<String> rows = new ArrayList<>();
