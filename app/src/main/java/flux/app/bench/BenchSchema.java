@@ -35,6 +35,11 @@ final class BenchSchema {
 
     static String preload(String table, int clients) {
         return "INSERT INTO " + table + " (id, name, amount) SELECT g, 'row ' || g, 0 FROM generate_series(1, "
-                + (clients * ROWS_PER_CLIENT) + ") g; VACUUM ANALYZE " + table;
+                + (clients * ROWS_PER_CLIENT) + ") g";
+    }
+
+    /** Separate from {@link #preload}: VACUUM cannot run inside the implicit transaction of a multi-statement. */
+    static String vacuum(String table) {
+        return "VACUUM ANALYZE " + table;
     }
 }

@@ -62,6 +62,8 @@ final class BenchWriteCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("flux: --seconds must be positive, --clients positive, --ops insert and/or update");
             return ExitCodes.USAGE;
         }
+        // The JDK keeps 5 idle HTTP connections per host by default: more clients would reconnect per request.
+        System.setProperty("http.maxConnections", String.valueOf(Math.max(5, clients.stream().max(Integer::compare).orElse(1))));
         Path dir = Files.createTempDirectory("flux-bench-");
         int maxClients = clients.stream().max(Integer::compare).orElse(1);
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
@@ -75,6 +77,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                 targets.put("c", new EngineTarget(new QueryEngine(ds)));
                 targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
                 try {
+                    warmUp(ds, targets, out);
                     List<Row> rows = measure(ds, targets, out);
                     print(out, rows, pg);
                 } finally {
@@ -102,6 +105,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                     AtomicLong ids = new AtomicLong();
                     if (op.equals("update")) {
                         sql(ds, BenchSchema.preload(table(mode), n));
+                        sql(ds, BenchSchema.vacuum(table(mode)));
                     }
                     AtomicLong calls = new AtomicLong();
                     long tripsBefore = RoundTripCounter.roundTrips();
@@ -123,6 +127,21 @@ final class BenchWriteCommand implements Callable<Integer> {
             }
         }
         return rows;
+    }
+
+    /**
+     * Runs every target for a while before any cell is measured, so the JIT has compiled each
+     * path (the HTTP path runs far more code than the others and is slowest to warm).
+     */
+    private void warmUp(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
+        double seconds = Math.max(3, warmup * 3);
+        out.printf(Locale.ROOT, "warming up each target for %.0f s...%n", seconds);
+        out.flush();
+        for (WriteTarget target : targets.values()) {
+            sql(ds, BenchSchema.RESET);
+            AtomicLong ids = new AtomicLong();
+            LoadRunner.run(4, 0, seconds, (client, k) -> target.insert(ids.incrementAndGet()));
+        }
     }
 
     private static String table(String mode) {
