@@ -46,6 +46,37 @@ public final class SqlCompiler {
         this.serverVersion = serverVersion;
     }
 
+    /**
+     * True for statements whose best plan does not depend on the values: inserts, and updates or
+     * deletes that name one row by equality on its whole primary key. For these the engine runs
+     * with {@code plan_cache_mode = force_generic_plan} (transaction-local): the write
+     * statements are large CTEs, and PostgreSQL's default keeps re-planning them per execution
+     * (a custom plan costs about as much as the write itself), while the generic plan is the
+     * same index lookup. Other statements keep PostgreSQL's choice, since a filter on a skewed
+     * column may deserve a plan for its value.
+     */
+    public static boolean prefersGenericPlan(Query query, Table table) {
+        switch (query.operation()) {
+            case INSERT:
+                return true;
+            case UPDATE:
+            case DELETE:
+                if (table.primaryKey().isEmpty()) {
+                    return false;
+                }
+                for (Column k : table.primaryKey()) {
+                    boolean named = query.filters().stream().anyMatch(f -> f.op() == Op.EQ
+                            && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull());
+                    if (!named) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public SqlStatement compile(Query query, Table table) {
         if (query.operation() != Operation.SELECT) {
             rejectReadOnlyFields(query);

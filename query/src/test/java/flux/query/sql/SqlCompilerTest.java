@@ -123,6 +123,15 @@ class SqlCompilerTest {
     }
 
     @Test
+    void onlyInsertsAndWritesOfOneRowByKeyPreferGenericPlans() {
+        assertThat(SqlCompiler.prefersGenericPlan(Query.insert("t").set(Map.of("id", 1)).build(), PLAIN)).isTrue();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.update("t").set(Map.of("id", 2)).where("id", Op.EQ, 1).build(), PLAIN)).isTrue();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.delete("t").where("id", Op.GT, 1).build(), PLAIN)).isFalse();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.delete("t").where("id", Op.EQ, null).build(), PLAIN)).isFalse();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.select("t").where("id", Op.EQ, 1).build(), PLAIN)).isFalse();
+    }
+
+    @Test
     void numbersKeepEveryDigit() {
         SqlStatement s = pg18.compile(json("{\"table\": \"t\", \"operation\": \"select\", \"filters\": ["
                 + "{\"column\": \"id\", \"op\": \"eq\", \"value\": 0.1000000000000000000000000001},"
