@@ -197,6 +197,14 @@ class QueryEngineIT {
     }
 
     @Test
+    void anUpdateOfMoreRowsThanTheLockTableHoldsSucceeds() {
+        fx.execute("INSERT INTO counters SELECT g, 0 FROM generate_series(1, 20000) g");
+        assertThat(json("bulk", "{\"table\": \"counters\", \"operation\": \"update\", \"data\": {\"value\": 1}, \"all\": true}").size())
+                .isEqualTo(20000);
+        assertThat(fx.one("SELECT count(*) FROM flux.state_mutations WHERE request_id = 'bulk'")).isEqualTo("20000");
+    }
+
+    @Test
     void anUpdateThatChangesNothingRecordsAnEmptyChangeList() {
         json("a", "{\"table\": \"counters\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"value\": 5}}");
         json("b", "{\"table\": \"counters\", \"operation\": \"update\", \"data\": {\"value\": 5}, \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 1}]}");

@@ -260,25 +260,35 @@ public final class SqlCompiler {
     }
 
     /**
-     * The WHERE of an update or delete, gated by transaction-scoped advisory locks on the rows
-     * it targets, taken (in key-hash order) before the statement modifies anything. Why: a
-     * transaction gets its txid when it first modifies a row, and writers queued on one row
-     * would otherwise get txids in arrival order but the row in wake-up order, so the mutation
-     * log's txid order would not be the order in which the row changed. With the gate, a
-     * writer gets its txid only after the previous writer of the row committed. The gate is an
-     * uncorrelated subquery: PostgreSQL evaluates it once, before the first row is modified.
-     * Two-key advisory locks ({@code int4, int4}) do not collide with the one-key locks used
-     * elsewhere (migrations, schema install).
+     * The WHERE of an update or delete, gated by transaction-scoped advisory locks taken before
+     * the statement modifies anything. Why: a transaction gets its txid when it first modifies a
+     * row, and writers queued on one row would otherwise get txids in arrival order but the row
+     * in wake-up order, so the mutation log's txid order would not be the order in which the row
+     * changed. With the gate, a writer gets its txid only after the previous writer of the row
+     * committed.
+     *
+     * <p>Two levels, so the number of locks stays bounded: a write of one row by its whole key
+     * takes the table's lock shared plus that row's lock; any other update or delete (which may
+     * touch millions of rows) takes the table's lock exclusively, waiting for in-flight writers
+     * of the table and holding off new ones until it commits. The gate is an uncorrelated
+     * subquery, evaluated once before the first row is modified; UNION ALL runs its branches in
+     * order (table lock first). Row locks use the two-key space {@code (int4, int4)}, table
+     * locks the one-key space (a 64-bit hash), so neither collides with the other.
      */
     private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
-        List<Object> gateParams = new ArrayList<>();
-        gateParams.add(table.qualifiedName());
-        String key = key(table, "flux_x");
-        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key
-                + ")) FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", gateParams)
-                + " ORDER BY hashtext(" + key + ")) AS flux_l) >= 0";
         String where = where(query, table, alias, params);
-        params.addAll(gateParams);
+        params.add(table.qualifiedName());
+        String tableLock = "hashtextextended(CAST(? AS text), 0)";
+        String gate;
+        if (prefersGenericPlan(query, table)) {
+            params.add(table.qualifiedName());
+            String key = key(table, "flux_x");
+            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared(" + tableLock + ")"
+                    + " UNION ALL SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key + "))"
+                    + " FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", params) + ") AS flux_l) >= 0";
+        } else {
+            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + tableLock + ")) AS flux_l) >= 0";
+        }
         return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
     }
 
