@@ -38,6 +38,12 @@ public final class SqlCompiler {
     /** {@code server_version_num} from which {@code RETURNING OLD/NEW} exists. */
     public static final int RETURNING_OLD_SINCE = 180000;
 
+    /**
+     * Most rows recorded for one failed update or delete: the record of an attempt on a huge
+     * table must not itself become a huge (or failing) transaction.
+     */
+    public static final int MAX_RECORDED_ATTEMPTS = 10_000;
+
     private final int maxLimit;
     private final int serverVersion;
 
@@ -114,8 +120,9 @@ public final class SqlCompiler {
             params.add(params.get(0));
         }
         String where = where(query, table, "t", params);
+        params.add((long) MAX_RECORDED_ATTEMPTS);
         String sql = "SELECT to_jsonb(t.*)::text, " + newImage + ", " + key(table, "t") + ", " + changed
-                + " FROM " + target(table) + " AS t" + where;
+                + " FROM " + target(table) + " AS t" + where + " LIMIT ?";
         return new SqlStatement(sql, params);
     }
 
