@@ -1,6 +1,7 @@
 package flux.query;
 
 import flux.query.catalog.Catalog;
+import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
@@ -8,6 +9,7 @@ import flux.query.mutation.MutationLog;
 import flux.query.mutation.MutationRecord;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
+import flux.query.sql.SqlStatement;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -79,8 +81,12 @@ public final class QueryEngine {
      * mutation records go to PostgreSQL as one pipeline and commit together: one round trip.
      */
     public QueryResult query(RequestId requestId, Query query) {
+        Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
-        return run(requestId, true, tx -> tx.query(query));
+        // Resolved and compiled before a connection is taken: bad input never touches the pool.
+        Table table = catalog.table(query.table());
+        SqlStatement statement = compiler().compile(query, table);
+        return run(requestId, true, tx -> tx.execute(query, table, statement));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */
@@ -115,6 +121,8 @@ public final class QueryEngine {
     private <T> T run(RequestId requestId, boolean implicit, TransactionFunction<T> body) {
         Objects.requireNonNull(requestId, "requestId");
         compiler();
+        // Loaded before a connection is held: inside a transaction, lookups do not refresh.
+        catalog.ensureLoaded();
         MDC.put("requestId", requestId.value());
         try (Connection connection = connect()) {
             Transaction tx = new Transaction(connection, requestId, this);

@@ -4,6 +4,7 @@ import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.MutationRecord;
+import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
 import flux.query.sql.Statements;
@@ -24,15 +25,19 @@ import java.util.List;
 public final class Transaction {
     /**
      * Sent ahead of the first statement, in the same round trip (pgjdbc sends a multi-statement
-     * string as one pipeline), so every transaction starts tagged.
+     * string as one pipeline), so every transaction starts tagged. It also sets the plan cache
+     * mode for the statement that follows: see {@link SqlCompiler#prefersGenericPlan}.
      */
-    static final String TAG = "SELECT set_config('flux.request_id', ?, true);\n";
+    static final String TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true);\n";
+    /** Sent ahead of a later statement of the transaction that wants the other plan cache mode. */
+    static final String PLAN_MODE = "SELECT set_config('plan_cache_mode', ?, true);\n";
 
     private final Connection connection;
     private final RequestId requestId;
     private final QueryEngine engine;
     private final List<MutationRecord> written = new ArrayList<>();
     private boolean tagged;
+    private String planMode;
     private String txid;
     private Query failedWrite;
     private Table failedTable;
@@ -61,24 +66,37 @@ public final class Transaction {
         Table table;
         SqlStatement statement;
         try {
-            table = engine.catalog().table(query.table());
+            table = engine.catalog().table(query.table(), false);
             statement = engine.compiler().compile(query, table);
         } catch (QueryException e) {
             failure = e;
             throw e;
         }
-        String sql = tagged ? statement.text() : TAG + statement.text();
+        return execute(query, table, statement);
+    }
+
+    /** Runs a query already resolved against the catalog and compiled. */
+    QueryResult execute(Query query, Table table, SqlStatement statement) {
+        if (failure != null) {
+            throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
+        }
+        String mode = SqlCompiler.prefersGenericPlan(query, table) ? "force_generic_plan" : "auto";
+        String prefix = !tagged ? TAG : mode.equals(planMode) ? "" : PLAN_MODE;
         List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection.prepareStatement(prefix + statement.text())) {
             int next = 1;
             if (!tagged) {
                 ps.setString(next++, requestId.value());
             }
+            if (!prefix.isEmpty()) {
+                ps.setString(next++, mode);
+            }
             Statements.bind(connection, ps, next, statement.params());
             ps.execute();
-            if (!tagged) {
+            if (!prefix.isEmpty()) {
                 ps.getMoreResults();
                 tagged = true;
+                planMode = mode;
             }
             boolean write = query.operation().isWrite();
             try (ResultSet rs = ps.getResultSet()) {

@@ -33,6 +33,9 @@ class QueryEngineIT {
             CREATE TABLE members (org text, num integer, name text, PRIMARY KEY (org, num));
             CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL CHECK (value >= 0));
             CREATE TABLE nokey (a integer);
+            CREATE TABLE parents (id integer PRIMARY KEY);
+            CREATE TABLE children (id integer PRIMARY KEY,
+                                   parent integer REFERENCES parents DEFERRABLE INITIALLY DEFERRED);
             """;
 
     private final EngineFixture fx;
@@ -50,7 +53,7 @@ class QueryEngineIT {
 
     @BeforeEach
     void clean() {
-        fx.execute("TRUNCATE everything, members, counters, nokey, flux.state_mutations RESTART IDENTITY");
+        fx.execute("TRUNCATE everything, members, counters, nokey, parents, children, flux.state_mutations RESTART IDENTITY");
     }
 
     private QueryResult json(String id, String query) {
@@ -194,6 +197,14 @@ class QueryEngineIT {
     }
 
     @Test
+    void anUpdateOfMoreRowsThanTheLockTableHoldsSucceeds() {
+        fx.execute("INSERT INTO counters SELECT g, 0 FROM generate_series(1, 20000) g");
+        assertThat(json("bulk", "{\"table\": \"counters\", \"operation\": \"update\", \"data\": {\"value\": 1}, \"all\": true}").size())
+                .isEqualTo(20000);
+        assertThat(fx.one("SELECT count(*) FROM flux.state_mutations WHERE request_id = 'bulk'")).isEqualTo("20000");
+    }
+
+    @Test
     void anUpdateThatChangesNothingRecordsAnEmptyChangeList() {
         json("a", "{\"table\": \"counters\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"value\": 5}}");
         json("b", "{\"table\": \"counters\", \"operation\": \"update\", \"data\": {\"value\": 5}, \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 1}]}");
@@ -282,6 +293,28 @@ class QueryEngineIT {
         assertThat(fx.rows("SELECT operation, row_id, old::text, new::text, changed_columns::text, status, left(error, 6)"
                 + " FROM flux.state_mutations WHERE request_id = 'neg'")).containsExactly(List.of("UPDATE", "1",
                 "{\"id\": 1, \"value\": 1}", "{\"id\": 1, \"value\": -1}", "{value}", "rolled_back", "23514:"));
+    }
+
+    @Test
+    void aFailureAtCommitRecordsEveryWriteOfTheTransactionAsRolledBack() {
+        assertThatThrownBy(() -> engine.transaction(RequestId.of("tx-commit"), tx -> {
+            tx.query(Query.insert("children").set(Map.of("id", 1, "parent", 99)).build());
+            tx.query(Query.insert("children").set(Map.of("id", 2, "parent", 98)).build());
+        })).isInstanceOfSatisfying(ConstraintViolation.class, e -> assertThat(e.sqlState()).isEqualTo("23503"));
+        assertThat(fx.one("SELECT count(*) FROM children")).isEqualTo("0");
+        assertThat(fx.rows("SELECT row_id, status, left(error, 7) FROM flux.state_mutations WHERE request_id = 'tx-commit' ORDER BY id"))
+                .containsExactly(List.of("1", "rolled_back", "23503: "), List.of("2", "rolled_back", "23503: "));
+    }
+
+    @Test
+    void aBadValueInALaterQueryRecordsTheEarlierWritesButNotItself() {
+        assertThatThrownBy(() -> engine.transaction(RequestId.of("tx-value"), tx -> {
+            tx.query(Query.insert("counters").set(Map.of("id", 1, "value", 1)).build());
+            tx.query(Query.select("counters").where("id", Op.EQ, "one").build());
+        })).isInstanceOfSatisfying(InvalidValue.class, e -> assertThat(e.sqlState()).isEqualTo("22P02"));
+        assertThat(fx.one("SELECT count(*) FROM counters")).isEqualTo("0");
+        assertThat(fx.rows("SELECT operation, status, left(error, 7) FROM flux.state_mutations WHERE request_id = 'tx-value'"))
+                .containsExactly(List.of("INSERT", "rolled_back", "22P02: "));
     }
 
     @Test

@@ -1,20 +1,17 @@
 package flux.app.bench;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/** {@code flux bench ...}: the repository's own benchmarks (results in BENCHMARKS*.md). */
+/** {@code flux bench}: the repository's own benchmarks (results, method and machine in BENCHMARKS.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks.",
-        subcommands = {ObserveBench.class})
+        description = "Benchmarks (each starts its own embedded services in a temporary directory).",
+        subcommands = {BenchWriteCommand.class, ObserveBench.class})
 public final class BenchCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark: observe");
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

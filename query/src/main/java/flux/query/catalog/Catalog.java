@@ -50,8 +50,17 @@ public final class Catalog {
      * @throws UnknownName when no queryable table has that name
      */
     public Table table(String name) {
+        return table(name, true);
+    }
+
+    /**
+     * Like {@link #table(String)}; with {@code refreshOnMiss} false a miss fails at once. Callers
+     * that hold a pooled connection pass false: a refresh takes a second connection, and a pool
+     * whose every connection waits for another would stall.
+     */
+    public Table table(String name, boolean refreshOnMiss) {
         Table t = find(current(), name);
-        if (t == null && System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
+        if (t == null && refreshOnMiss && System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
             synchronized (this) {
                 if (System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
                     refresh();
@@ -63,6 +72,11 @@ public final class Catalog {
             throw new UnknownName(UnknownName.Kind.TABLE, "unknown table \"" + Names.shorten(name) + "\"");
         }
         return t;
+    }
+
+    /** Reads the catalog now unless it was read before. */
+    public void ensureLoaded() {
+        current();
     }
 
     private CatalogReader.Snapshot current() {

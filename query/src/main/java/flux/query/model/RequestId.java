@@ -2,6 +2,7 @@ package flux.query.model;
 
 import flux.query.InvalidQuery;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +25,16 @@ public record RequestId(String value) {
         return new RequestId(value);
     }
 
+    /**
+     * A random (version 4) UUID. From {@link ThreadLocalRandom}, not {@code UUID.randomUUID()}:
+     * a request id is a correlation tag, not a secret, and the shared SecureRandom behind
+     * randomUUID is a point of contention at thousands of writes per second.
+     */
     public static RequestId generate() {
-        return new RequestId(UUID.randomUUID().toString());
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new RequestId(new UUID(high, low).toString());
     }
 
     @Override

@@ -38,12 +38,49 @@ public final class SqlCompiler {
     /** {@code server_version_num} from which {@code RETURNING OLD/NEW} exists. */
     public static final int RETURNING_OLD_SINCE = 180000;
 
+    /**
+     * Most rows recorded for one failed update or delete: the record of an attempt on a huge
+     * table must not itself become a huge (or failing) transaction.
+     */
+    public static final int MAX_RECORDED_ATTEMPTS = 10_000;
+
     private final int maxLimit;
     private final int serverVersion;
 
     public SqlCompiler(int maxLimit, int serverVersion) {
         this.maxLimit = maxLimit;
         this.serverVersion = serverVersion;
+    }
+
+    /**
+     * True for statements whose best plan does not depend on the values: inserts, and updates or
+     * deletes that name one row by equality on its whole primary key. For these the engine runs
+     * with {@code plan_cache_mode = force_generic_plan} (transaction-local): the write
+     * statements are large CTEs, and PostgreSQL's default keeps re-planning them per execution
+     * (a custom plan costs about as much as the write itself), while the generic plan is the
+     * same index lookup. Other statements keep PostgreSQL's choice, since a filter on a skewed
+     * column may deserve a plan for its value.
+     */
+    public static boolean prefersGenericPlan(Query query, Table table) {
+        switch (query.operation()) {
+            case INSERT:
+                return true;
+            case UPDATE:
+            case DELETE:
+                if (table.primaryKey().isEmpty()) {
+                    return false;
+                }
+                for (Column k : table.primaryKey()) {
+                    boolean named = query.filters().stream().anyMatch(f -> f.op() == Op.EQ
+                            && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull());
+                    if (!named) {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return false;
+        }
     }
 
     public SqlStatement compile(Query query, Table table) {
@@ -83,8 +120,9 @@ public final class SqlCompiler {
             params.add(params.get(0));
         }
         String where = where(query, table, "t", params);
+        params.add((long) MAX_RECORDED_ATTEMPTS);
         String sql = "SELECT to_jsonb(t.*)::text, " + newImage + ", " + key(table, "t") + ", " + changed
-                + " FROM " + target(table) + " AS t" + where;
+                + " FROM " + target(table) + " AS t" + where + " LIMIT ?";
         return new SqlStatement(sql, params);
     }
 
@@ -229,25 +267,35 @@ public final class SqlCompiler {
     }
 
     /**
-     * The WHERE of an update or delete, gated by transaction-scoped advisory locks on the rows
-     * it targets, taken (in key-hash order) before the statement modifies anything. Why: a
-     * transaction gets its txid when it first modifies a row, and writers queued on one row
-     * would otherwise get txids in arrival order but the row in wake-up order, so the mutation
-     * log's txid order would not be the order in which the row changed. With the gate, a
-     * writer gets its txid only after the previous writer of the row committed. The gate is an
-     * uncorrelated subquery: PostgreSQL evaluates it once, before the first row is modified.
-     * Two-key advisory locks ({@code int4, int4}) do not collide with the one-key locks used
-     * elsewhere (migrations, schema install).
+     * The WHERE of an update or delete, gated by transaction-scoped advisory locks taken before
+     * the statement modifies anything. Why: a transaction gets its txid when it first modifies a
+     * row, and writers queued on one row would otherwise get txids in arrival order but the row
+     * in wake-up order, so the mutation log's txid order would not be the order in which the row
+     * changed. With the gate, a writer gets its txid only after the previous writer of the row
+     * committed.
+     *
+     * <p>Two levels, so the number of locks stays bounded: a write of one row by its whole key
+     * takes the table's lock shared plus that row's lock; any other update or delete (which may
+     * touch millions of rows) takes the table's lock exclusively, waiting for in-flight writers
+     * of the table and holding off new ones until it commits. The gate is an uncorrelated
+     * subquery, evaluated once before the first row is modified; UNION ALL runs its branches in
+     * order (table lock first). Row locks use the two-key space {@code (int4, int4)}, table
+     * locks the one-key space (a 64-bit hash), so neither collides with the other.
      */
     private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
-        List<Object> gateParams = new ArrayList<>();
-        gateParams.add(table.qualifiedName());
-        String key = key(table, "flux_x");
-        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key
-                + ")) FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", gateParams)
-                + " ORDER BY hashtext(" + key + ")) AS flux_l) >= 0";
         String where = where(query, table, alias, params);
-        params.addAll(gateParams);
+        params.add(table.qualifiedName());
+        String tableLock = "hashtextextended(CAST(? AS text), 0)";
+        String gate;
+        if (prefersGenericPlan(query, table)) {
+            params.add(table.qualifiedName());
+            String key = key(table, "flux_x");
+            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared(" + tableLock + ")"
+                    + " UNION ALL SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key + "))"
+                    + " FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", params) + ") AS flux_l) >= 0";
+        } else {
+            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + tableLock + ")) AS flux_l) >= 0";
+        }
         return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
     }
 

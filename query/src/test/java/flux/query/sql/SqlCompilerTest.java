@@ -71,10 +71,18 @@ class SqlCompilerTest {
         SqlStatement s = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
         assertThat(s.text()).contains("RETURNING WITH (OLD AS flux_old, NEW AS flux_new)")
                 .contains("to_jsonb(flux_old.*) AS o")
+                .contains("pg_advisory_xact_lock_shared(hashtextextended(CAST(? AS text), 0))")
                 .contains("pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(CAST(flux_x.\"id\" AS text)))")
                 .contains("unnest(CAST(? AS text[])) WITH ORDINALITY");
         assertThat(s.params().get(0)).isEqualTo("8");
-        assertThat(s.params().subList(1, 4)).containsExactly("7", "public.t", "7");
+        assertThat(s.params().subList(1, 5)).containsExactly("7", "public.t", "public.t", "7");
+    }
+
+    @Test
+    void writesOfManyRowsLockTheTableOnceInsteadOfEachRow() {
+        SqlStatement s = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.GT, 7).build(), PLAIN);
+        assertThat(s.text()).contains("(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(? AS text), 0))) AS flux_l) >= 0")
+                .doesNotContain("hashtext(CAST(flux_x");
     }
 
     @Test
@@ -120,6 +128,15 @@ class SqlCompilerTest {
                 .isInstanceOf(InvalidQuery.class).hasMessageContaining("JSON array");
         assertThatThrownBy(() -> pg18.compile(Query.select("users").where("id", Op.EQ, "a\u0000b").build(), USERS))
                 .isInstanceOf(InvalidQuery.class).hasMessageContaining("NUL");
+    }
+
+    @Test
+    void onlyInsertsAndWritesOfOneRowByKeyPreferGenericPlans() {
+        assertThat(SqlCompiler.prefersGenericPlan(Query.insert("t").set(Map.of("id", 1)).build(), PLAIN)).isTrue();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.update("t").set(Map.of("id", 2)).where("id", Op.EQ, 1).build(), PLAIN)).isTrue();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.delete("t").where("id", Op.GT, 1).build(), PLAIN)).isFalse();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.delete("t").where("id", Op.EQ, null).build(), PLAIN)).isFalse();
+        assertThat(SqlCompiler.prefersGenericPlan(Query.select("t").where("id", Op.EQ, 1).build(), PLAIN)).isFalse();
     }
 
     @Test

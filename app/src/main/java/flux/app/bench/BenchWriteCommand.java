@@ -1,0 +1,214 @@
+package flux.app.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import flux.app.cli.ExitCodes;
+import flux.dev.LocalPostgres;
+import flux.dev.Ports;
+import flux.query.FluxSchema;
+import flux.query.QueryEngine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flux bench write}: single-row insert and update throughput and latency for (a) raw
+ * JDBC, (b) raw JDBC with an audit trigger, (c) the engine in-process, (d) HTTP, at several
+ * client counts, against one embedded PostgreSQL; prints markdown tables with the ratios.
+ */
+@Command(name = "write", mixinStandardHelpOptions = true,
+        description = "Single-row write throughput: raw JDBC, audit trigger, engine, HTTP.")
+final class BenchWriteCommand implements Callable<Integer> {
+    private static final List<String> MODES = List.of("a", "b", "c", "d");
+    private static final Map<String, String> MODE_NAMES = Map.of(
+            "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "c", "(c) engine in-process", "d", "(d) HTTP");
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per cell (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Warm-up seconds per cell (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,16,64", description = "Client counts (default ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--ops", split = ",", defaultValue = "insert,update", description = "Operations (default ${DEFAULT-VALUE}).")
+    List<String> ops;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (seconds <= 0 || warmup < 0 || clients.stream().anyMatch(c -> c < 1)
+                || !List.of("insert", "update").containsAll(ops)) {
+            spec.commandLine().getErr().println("flux: --seconds must be positive, --clients positive, --ops insert and/or update");
+            return ExitCodes.USAGE;
+        }
+        // The JDK keeps 5 idle HTTP connections per host by default: more clients would reconnect per request.
+        System.setProperty("http.maxConnections", String.valueOf(Math.max(5, clients.stream().max(Integer::compare).orElse(1))));
+        Path dir = Files.createTempDirectory("flux-bench-");
+        int maxClients = clients.stream().max(Integer::compare).orElse(1);
+        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
+            String jdbcUrl = pg.jdbcUrl() + "&socketFactory=" + RoundTripCounter.class.getName();
+            try (HikariDataSource ds = pool(jdbcUrl, maxClients + 4)) {
+                FluxSchema.install(ds);
+                sql(ds, BenchSchema.DDL);
+                Map<String, WriteTarget> targets = new LinkedHashMap<>();
+                targets.put("a", new JdbcTarget(ds, "bench_raw"));
+                targets.put("b", new JdbcTarget(ds, "bench_audit"));
+                targets.put("c", new EngineTarget(new QueryEngine(ds)));
+                targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
+                try {
+                    warmUp(ds, targets, out);
+                    List<Row> rows = measure(ds, targets, out);
+                    print(out, rows, pg);
+                } finally {
+                    for (WriteTarget t : targets.values()) {
+                        t.close();
+                    }
+                }
+            }
+        } finally {
+            delete(dir);
+        }
+        return ExitCodes.OK;
+    }
+
+    private record Row(String op, int clients, String mode, LoadRunner.Cell cell, double roundTrips) {
+    }
+
+    private List<Row> measure(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String op : ops) {
+            for (int n : clients) {
+                for (String mode : MODES) {
+                    WriteTarget target = targets.get(mode);
+                    sql(ds, BenchSchema.RESET);
+                    AtomicLong ids = new AtomicLong();
+                    if (op.equals("update")) {
+                        sql(ds, BenchSchema.preload(table(mode), n));
+                        sql(ds, BenchSchema.vacuum(table(mode)));
+                    }
+                    AtomicLong calls = new AtomicLong();
+                    long tripsBefore = RoundTripCounter.roundTrips();
+                    LoadRunner.Cell cell = LoadRunner.run(n, warmup, seconds, (client, k) -> {
+                        calls.incrementAndGet();
+                        if (op.equals("insert")) {
+                            target.insert(ids.incrementAndGet());
+                        } else {
+                            long id = (long) client * BenchSchema.ROWS_PER_CLIENT + (k % BenchSchema.ROWS_PER_CLIENT) + 1;
+                            target.update(id, k);
+                        }
+                    });
+                    double roundTrips = (RoundTripCounter.roundTrips() - tripsBefore) / (double) calls.get();
+                    rows.add(new Row(op, n, mode, cell, roundTrips));
+                    out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write%n",
+                            op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips);
+                    out.flush();
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Runs every target for a while before any cell is measured, so the JIT has compiled each
+     * path (the HTTP path runs far more code than the others and is slowest to warm).
+     */
+    private void warmUp(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
+        double seconds = Math.max(3, warmup * 3);
+        out.printf(Locale.ROOT, "warming up each target for %.0f s...%n", seconds);
+        out.flush();
+        for (WriteTarget target : targets.values()) {
+            sql(ds, BenchSchema.RESET);
+            AtomicLong ids = new AtomicLong();
+            LoadRunner.run(4, 0, seconds, (client, k) -> target.insert(ids.incrementAndGet()));
+        }
+    }
+
+    private static String table(String mode) {
+        switch (mode) {
+            case "a": return "bench_raw";
+            case "b": return "bench_audit";
+            default: return "bench_engine";
+        }
+    }
+
+    private void print(PrintWriter out, List<Row> rows, LocalPostgres pg) {
+        out.println();
+        out.printf(Locale.ROOT, "Single-row writes, %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
+                seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
+        out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write |");
+        out.println("|---|---:|---|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f |%n", r.op(), r.clients(),
+                    MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(), r.roundTrips());
+        }
+        out.println();
+        out.println("| op | clients | (c)/(a) target >= 0.7 | (d)/(a) target >= 0.5 | (c)/(b) target > 1 |");
+        out.println("|---|---:|---:|---:|---:|");
+        for (String op : ops) {
+            for (int n : clients) {
+                double a = ops(rows, op, n, "a");
+                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f |%n", op, n, ops(rows, op, n, "c") / a,
+                        ops(rows, op, n, "d") / a, ops(rows, op, n, "c") / ops(rows, op, n, "b"));
+            }
+        }
+        out.flush();
+    }
+
+    private static double ops(List<Row> rows, String op, int clients, String mode) {
+        return rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients && r.mode().equals(mode))
+                .findFirst().orElseThrow().cell().opsPerSecond();
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        config.setPoolName("bench");
+        return new HikariDataSource(config);
+    }
+
+    private static void sql(HikariDataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String memory() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB RAM").orElse("RAM unknown");
+        } catch (IOException | RuntimeException e) {
+            return "RAM unknown";
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package flux.app.bench;
+
+import flux.query.QueryEngine;
+import flux.query.model.Op;
+import flux.query.model.Query;
+import flux.query.model.RequestId;
+import java.math.BigDecimal;
+import java.util.Map;
+
+/** (c): the engine in-process, one single-query transaction per write (tag, DML, mutation record). */
+final class EngineTarget implements WriteTarget {
+    private final QueryEngine engine;
+
+    EngineTarget(QueryEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void insert(long id) {
+        engine.query(RequestId.generate(), Query.insert("bench_engine")
+                .set(Map.of("id", id, "name", "row " + id, "amount", BigDecimal.valueOf(id % 10_000, 2))).build());
+    }
+
+    @Override
+    public void update(long id, long value) {
+        engine.query(RequestId.generate(), Query.update("bench_engine")
+                .set(Map.of("amount", BigDecimal.valueOf(value % 10_000, 2))).where("id", Op.EQ, id).build());
+    }
+}
