@@ -1,0 +1,144 @@
+package flux.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Blame from the per-row summary {@code flux.row_blame} (kept by a trigger on the log, see
+ * history-schema.sql): one primary-key lookup gives, per column, the ids of the last
+ * committed record and of the last rolled-back attempt; one more fetches those records by
+ * id. Two index lookups plus at most two records per column, however long the history is.
+ */
+final class ColumnBlame {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUMMARY = """
+            SELECT latest_id, deleted_id, committed::text, attempted::text FROM flux.row_blame
+            WHERE table_schema = ? AND table_name = ? AND row_id = ?
+            """;
+    private static final String RECORDS = """
+            SELECT id, created_at, request_id, operation, status, old, new, error
+            FROM flux.state_mutations WHERE id = ANY (?)
+            """;
+
+    private ColumnBlame() {
+    }
+
+    static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
+        TableRef table = shape.table();
+        Long latestId;
+        Long deletedId;
+        Map<String, Long> committed;
+        Map<String, Long> attempted;
+        try (PreparedStatement ps = c.prepareStatement(SUMMARY)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            ps.setString(3, rowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new HistoryException.UnknownRow(table, rowId);
+                }
+                latestId = (Long) rs.getObject(1);
+                deletedId = (Long) rs.getObject(2);
+                committed = ids(rs.getString(3));
+                attempted = ids(rs.getString(4));
+            }
+        }
+        Set<Long> wanted = new LinkedHashSet<>(committed.values());
+        attempted.forEach((column, id) -> {
+            if (id > committed.getOrDefault(column, 0L)) {
+                wanted.add(id);
+            }
+        });
+        if (latestId != null) {
+            wanted.add(latestId);
+        }
+        Map<Long, Rec> records = fetch(c, wanted, shape.columns());
+
+        Rec latest = latestId == null ? null : records.get(latestId);
+        ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
+        if (current == null) {
+            current = JSON.createObjectNode();
+        }
+        Set<String> columns = new LinkedHashSet<>();
+        for (String column : shape.columns()) {
+            if (current.has(column) || committed.containsKey(column) || attempted.containsKey(column)) {
+                columns.add(column);
+            }
+        }
+        current.fieldNames().forEachRemaining(columns::add);
+        columns.addAll(committed.keySet());
+        columns.addAll(attempted.keySet());
+
+        List<Blame.Line> lines = new ArrayList<>();
+        for (String column : columns) {
+            Rec set = records.get(committed.get(column));
+            Long attemptId = attempted.get(column);
+            Rec attempt = attemptId != null && attemptId > committed.getOrDefault(column, 0L) ? records.get(attemptId) : null;
+            lines.add(new Blame.Line(column, valueOf(current, column),
+                    set == null ? null : set.requestId, set == null ? null : set.at,
+                    attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status, attempt.at,
+                            attempt.after == null ? NullNode.getInstance() : valueOf(attempt.after, column),
+                            attempt.error)));
+        }
+        Rec deletion = deletedId == null ? null : records.get(deletedId);
+        return new Blame(table.display(), rowId, deletedId != null,
+                deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
+    }
+
+    private static JsonNode valueOf(ObjectNode image, String column) {
+        JsonNode value = image == null ? null : image.get(column);
+        return value == null ? NullNode.getInstance() : value;
+    }
+
+    private static Map<String, Long> ids(String jsonb) {
+        Map<String, Long> ids = new HashMap<>();
+        try {
+            for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(jsonb).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                ids.put(e.getKey(), e.getValue().asLong());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("flux.row_blame holds an unreadable map: " + jsonb, e);
+        }
+        return ids;
+    }
+
+    private static Map<Long, Rec> fetch(Connection c, Set<Long> ids, List<String> columns) throws SQLException {
+        Map<Long, Rec> records = new HashMap<>();
+        if (ids.isEmpty()) {
+            return records;
+        }
+        try (PreparedStatement ps = c.prepareStatement(RECORDS)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.put(rs.getLong(1), new Rec(rs.getObject(2, OffsetDateTime.class).toInstant().toString(),
+                            rs.getString(3), rs.getString(4), rs.getString(5),
+                            Images.parse(rs.getString(6), columns), Images.parse(rs.getString(7), columns),
+                            rs.getString(8)));
+                }
+            }
+        }
+        return records;
+    }
+
+    /** The parts of a mutation record blame needs. */
+    private record Rec(String at, String requestId, String operation, String status, ObjectNode old,
+                       ObjectNode after, String error) {
+    }
+}

@@ -1,0 +1,15 @@
+package flux.history;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/** One page of a row's history; {@code nextCursor} is null on the last page. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"table", "row_id", "next_cursor", "entries"})
+public record HistoryPage(String table,
+                          @JsonProperty("row_id") String rowId,
+                          @JsonProperty("next_cursor") String nextCursor,
+                          List<HistoryEntry> entries) {
+}

@@ -1,0 +1,46 @@
+package flux.history;
+
+import java.time.Instant;
+
+/**
+ * Which page of a history to read. {@code cursor} is the {@code next_cursor} of the previous
+ * page (null for the first); {@code from} (inclusive) and {@code to} (exclusive) bound the
+ * records' times and may be null.
+ */
+public record PageRequest(boolean newestFirst, int limit, String cursor, Instant from, Instant to) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    public PageRequest {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new HistoryException.InvalidArgument("limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new HistoryException.InvalidArgument("from (" + from + ") must be before to (" + to + ")");
+        }
+    }
+
+    public static PageRequest newestFirst(int limit) {
+        return new PageRequest(true, limit, null, null, null);
+    }
+
+    public PageRequest next(String nextCursor) {
+        return new PageRequest(newestFirst, limit, nextCursor, from, to);
+    }
+
+    /** The cursor is the id of the last entry shown; opaque to clients. */
+    long cursorId() {
+        if (cursor == null) {
+            return newestFirst ? Long.MAX_VALUE : 0L;
+        }
+        try {
+            long id = Long.parseLong(cursor);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new HistoryException.InvalidArgument("invalid cursor \"" + cursor + "\"");
+    }
+}
