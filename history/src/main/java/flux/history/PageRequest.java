@@ -1,6 +1,7 @@
 package flux.history;
 
 import java.time.Instant;
+import java.time.ZoneId;
 
 /**
  * Which page of a history to read. {@code cursor} is the {@code next_cursor} of the previous
@@ -18,6 +19,39 @@ public record PageRequest(boolean newestFirst, int limit, String cursor, Instant
         if (from != null && to != null && !from.isBefore(to)) {
             throw new HistoryException.InvalidArgument("from (" + from + ") must be before to (" + to + ")");
         }
+    }
+
+    /**
+     * A page request from text parameters (HTTP query values): {@code order} {@code newest}
+     * (default) or {@code oldest}, {@code limit} (default {@value #DEFAULT_LIMIT}), times as
+     * {@link Moments#parse} reads them in {@code zone}. Any may be null.
+     */
+    public static PageRequest parse(String order, String limit, String cursor, String from, String to, ZoneId zone) {
+        return new PageRequest(newestFirst(order), limit(limit), cursor,
+                from == null ? null : Moments.parse(from, zone), to == null ? null : Moments.parse(to, zone));
+    }
+
+    /** A limit given as text; null means the default. */
+    public static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new HistoryException.InvalidArgument("limit must be a number between 1 and " + MAX_LIMIT
+                    + ", not \"" + text + "\"");
+        }
+    }
+
+    private static boolean newestFirst(String order) {
+        if (order == null || order.isBlank() || order.equals("newest")) {
+            return true;
+        }
+        if (order.equals("oldest")) {
+            return false;
+        }
+        throw new HistoryException.InvalidArgument("order must be newest or oldest, not \"" + order + "\"");
     }
 
     public static PageRequest newestFirst(int limit) {

@@ -89,7 +89,7 @@ final class RowHistory {
         if (entries.isEmpty() && !exists(c, table, rowId)) {
             throw new HistoryException.UnknownRow(table, rowId);
         }
-        return new HistoryPage(table.display(), rowId, next, List.copyOf(entries));
+        return new HistoryPage(table.display(), rowId, shape.keyColumns(), next, List.copyOf(entries));
     }
 
     static boolean exists(Connection c, TableRef table, String rowId) throws SQLException {

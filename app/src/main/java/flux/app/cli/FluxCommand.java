@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Flux: a change-data service for PostgreSQL.",
         subcommands = {
                 ServeCommand.class,
+                flux.app.cli.state.StateCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {
