@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +44,9 @@ final class HistoryBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where buffer statistics are read (the benchmark database). */
+    private DataSource statsSource;
+
     @Option(names = "--small", defaultValue = "100", description = "records of the short history (default ${DEFAULT-VALUE})")
     int small;
 
@@ -63,6 +67,7 @@ final class HistoryBench implements Callable<Integer> {
             pg.createDatabase("bench_plain");
             try (HikariDataSource ds = pool(pg.jdbcUrl()); HikariDataSource plain = pool(pg.jdbcUrl("bench_plain"))) {
                 HistorySchema.install(ds);
+                statsSource = ds;
                 FluxSchema.install(plain);
                 out.printf("flux bench history: %s%n", machine(ds));
                 HistoryBenchData data = new HistoryBenchData(ds);
@@ -72,7 +77,9 @@ final class HistoryBench implements Callable<Integer> {
                 out.printf("built %,d + %,d records (+ 100 rows x 100 around them) in %.1f s%n", small, big,
                         (System.nanoTime() - start) / 1e9);
                 out.flush();
+                String loadBefore = loadAverage();
                 boolean met = readLatencies(out, new History(ds));
+                out.printf("load average (1/5/15 min) before the reads: %s, after: %s%n", loadBefore, loadAverage());
                 WriteCost.Result cost = WriteCost.measure(plain, ds, writeRounds, 1_000);
                 out.printf("%nwrite (UPDATE + mutation record, 1 tx, 1 client):  without history support %.0f us,"
                         + "  with %.0f us  (x%.2f, +%.0f us)%n", cost.plainMicros(), cost.trackedMicros(),
@@ -112,20 +119,61 @@ final class HistoryBench implements Callable<Integer> {
                 }
             }
         }
+        double[][] buffers = buffersPerCall(history, ids, middles, firstPage);
         String[] names = {"history first page (50)", "blame", "as-of (mid-history)"};
-        out.printf("%n%-24s %10s %10s %10s %10s %8s%n", "operation", small + " p50", small + " p99",
-                big + " p50", big + " p99", "p99 x");
+        out.printf("%n%-24s %10s %10s %10s %10s %8s %14s%n", "operation", small + " p50", small + " p99",
+                big + " p50", big + " p99", "p99 x", "buffers/call");
         boolean met = true;
         for (int op = 0; op < 3; op++) {
             double s99 = samples[op][0].percentileMillis(99);
             double b99 = samples[op][1].percentileMillis(99);
-            out.printf("%-24s %8.3f ms %7.3f ms %7.3f ms %7.3f ms %7.2f%n", names[op],
-                    samples[op][0].percentileMillis(50), s99, samples[op][1].percentileMillis(50), b99, b99 / s99);
+            out.printf("%-24s %8.3f ms %7.3f ms %7.3f ms %7.3f ms %7.2f %6.1f / %5.1f%n", names[op],
+                    samples[op][0].percentileMillis(50), s99, samples[op][1].percentileMillis(50), b99, b99 / s99,
+                    buffers[op][0], buffers[op][1]);
             if (op < 2) {
                 met &= b99 <= TARGET_P99_MS && s99 <= TARGET_P99_MS && b99 <= TARGET_RATIO * s99;
             }
         }
         return met;
+    }
+
+    /**
+     * Shared buffers each call touches on each row (pg_stat_database blks_hit + blks_read,
+     * catalog lookups included): the work done, immune to scheduling noise on a busy machine.
+     */
+    private double[][] buffersPerCall(History history, String[] ids, Instant[] middles, PageRequest firstPage)
+            throws SQLException {
+        int calls = 200;
+        double[][] result = new double[3][2];
+        for (int op = 0; op < 3; op++) {
+            for (int r = 0; r < 2; r++) {
+                long before = blocks();
+                for (int i = 0; i < calls; i++) {
+                    switch (op) {
+                        case 0 -> history.history(HistoryBenchData.TABLE, ids[r], firstPage);
+                        case 1 -> history.blame(HistoryBenchData.TABLE, ids[r]);
+                        default -> history.at(HistoryBenchData.TABLE, ids[r], middles[r]);
+                    }
+                }
+                result[op][r] = (blocks() - before) / (double) calls;
+            }
+        }
+        return result;
+    }
+
+    /** Blocks accessed in this database so far; waits for backends to flush their statistics (~1 s). */
+    private long blocks() throws SQLException {
+        try {
+            Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = statsSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT blks_hit + blks_read FROM pg_stat_database"
+                     + " WHERE datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static Instant middle(History history, String id) throws SQLException {
@@ -134,6 +182,16 @@ final class HistoryBench implements Callable<Integer> {
         Instant a = Instant.parse(first.entries().get(0).at());
         Instant b = Instant.parse(page.entries().get(0).at());
         return a.plusNanos((b.toEpochMilli() - a.toEpochMilli()) * 500_000L);
+    }
+
+    /** The machine's load, to read the percentiles against (Linux; "?" elsewhere). */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static HikariDataSource pool(String jdbcUrl) {

@@ -12,7 +12,8 @@ import javax.sql.DataSource;
  * "latest record touching each column" blame must scan the whole history for), a {@code plan}
  * change every 10th record and a rolled-back attempt every 50th. Written straight into
  * {@code flux.state_mutations} (the history trigger runs as for the engine's writes), in
- * batches of 1,000 per transaction, interleaved with other rows' records as a live log would be.
+ * batches of 200 per transaction (one row's summary rewritten many times in one transaction
+ * cannot be pruned until it ends), interleaved with other rows' records as a live log would be.
  */
 final class HistoryBenchData {
     static final String TABLE = "bench_users";
@@ -51,7 +52,7 @@ final class HistoryBenchData {
      * with {@code small}, and {@code noiseRows} rows of {@code noiseEach} records around them.
      */
     void build(int bigId, int big, int smallId, int small, int noiseRows, int noiseEach) throws SQLException {
-        int batch = 1_000;
+        int batch = 200;
         int batches = Math.max(1, (big + batch - 1) / batch);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CHAIN)) {
             for (int b = 0; b < batches; b++) {
