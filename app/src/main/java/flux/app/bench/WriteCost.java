@@ -1,7 +1,11 @@
 package flux.app.bench;
 
 import java.sql.Connection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -13,6 +17,8 @@ import javax.sql.DataSource;
  * statement: UPDATE a row and insert its mutation record, one transaction) timed on a
  * database with only the flux schema and on one that also has history's trigger and index.
  * Rounds alternate between the two so machine noise hits both alike; the median round counts.
+ * Besides wall time per write it reads the serving backend's CPU time from /proc (Linux), which
+ * a busy machine disturbs far less.
  */
 final class WriteCost {
     private static final String WRITE = """
@@ -25,7 +31,8 @@ final class WriteCost {
             """;
     private static final int ROWS = 1_000;
 
-    record Result(double plainMicros, double trackedMicros) {
+    /** Medians per write, in microseconds: wall time, and the backend's CPU time (NaN off Linux). */
+    record Result(double plainMicros, double trackedMicros, double plainCpuMicros, double trackedCpuMicros) {
         double ratio() {
             return trackedMicros / plainMicros;
         }
@@ -39,13 +46,17 @@ final class WriteCost {
         prepare(tracked);
         round(plain, writesPerRound);   // warm-up
         round(tracked, writesPerRound);
-        double[] p = new double[rounds];
-        double[] t = new double[rounds];
+        double[][] p = new double[2][rounds];
+        double[][] t = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
-            p[r] = round(plain, writesPerRound);
-            t[r] = round(tracked, writesPerRound);
+            double[] a = round(plain, writesPerRound);
+            double[] b = round(tracked, writesPerRound);
+            p[0][r] = a[0];
+            p[1][r] = a[1];
+            t[0][r] = b[0];
+            t[1][r] = b[1];
         }
-        return new Result(median(p), median(t));
+        return new Result(median(p[0]), median(t[0]), median(p[1]), median(t[1]));
     }
 
     private static void prepare(DataSource dataSource) throws SQLException {
@@ -55,9 +66,11 @@ final class WriteCost {
         }
     }
 
-    /** Microseconds per write over one round of single-statement transactions. */
-    private static double round(DataSource dataSource, int writes) throws SQLException {
+    /** Microseconds per write over one round of single-statement transactions: {wall, backend CPU}. */
+    private static double[] round(DataSource dataSource, int writes) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(WRITE)) {
+            int backend = backendPid(c);
+            long cpuStart = cpuTicks(backend);
             long start = System.nanoTime();
             for (int i = 0; i < writes; i++) {
                 int id = ThreadLocalRandom.current().nextInt(1, ROWS + 1);
@@ -67,7 +80,28 @@ final class WriteCost {
                 ps.setString(4, Integer.toString(id));
                 ps.executeUpdate();
             }
-            return (System.nanoTime() - start) / 1_000.0 / writes;
+            double wall = (System.nanoTime() - start) / 1_000.0 / writes;
+            long cpuEnd = cpuTicks(backend);
+            double cpu = cpuStart < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpuStart) * 10_000.0 / writes;
+            return new double[] {wall, cpu};
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** utime + stime of a process in clock ticks (1/100 s on Linux), or -1 when /proc cannot tell. */
+    private static long cpuTicks(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
