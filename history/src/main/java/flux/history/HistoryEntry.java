@@ -28,11 +28,4 @@ public record HistoryEntry(
         @JsonProperty("new") ObjectNode after,
         @JsonProperty("changed_columns") List<String> changedColumns,
         String error) {
-
-    public static final String COMMITTED = "committed";
-    public static final String ROLLED_BACK = "rolled_back";
-
-    public boolean rolledBack() {
-        return ROLLED_BACK.equals(status);
-    }
 }

@@ -65,10 +65,13 @@ final class HistoryBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("flux-bench-history");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
             pg.createDatabase("bench_plain");
-            try (HikariDataSource ds = pool(pg.jdbcUrl()); HikariDataSource plain = pool(pg.jdbcUrl("bench_plain"))) {
+            pg.createDatabase("bench_tracked");
+            try (HikariDataSource ds = pool(pg.jdbcUrl()); HikariDataSource plain = pool(pg.jdbcUrl("bench_plain"));
+                 HikariDataSource tracked = pool(pg.jdbcUrl("bench_tracked"))) {
                 HistorySchema.install(ds);
                 statsSource = ds;
                 FluxSchema.install(plain);
+                HistorySchema.install(tracked);
                 out.printf("flux bench history: %s%n", machine(ds));
                 HistoryBenchData data = new HistoryBenchData(ds);
                 data.createTable();
@@ -80,7 +83,7 @@ final class HistoryBench implements Callable<Integer> {
                 String loadBefore = loadAverage();
                 boolean met = readLatencies(out, new History(ds));
                 out.printf("load average (1/5/15 min) before the reads: %s, after: %s%n", loadBefore, loadAverage());
-                WriteCost.Result cost = WriteCost.measure(plain, ds, writeRounds, 2_000);
+                WriteCost.Result cost = WriteCost.measure(plain, tracked, writeRounds, 2_000);
                 out.printf("%nwrite (UPDATE + mutation record, 1 statement, 1 tx, 1 client), median of %d rounds:%n",
                         writeRounds);
                 out.printf("  wall per write     without history support %6.0f us   with %6.0f us   (x%.2f, %+.0f us)%n",

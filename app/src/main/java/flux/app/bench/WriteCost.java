@@ -14,8 +14,9 @@ import javax.sql.DataSource;
 
 /**
  * What history's write-side support costs the engine: the same engine-shaped write (one
- * statement: UPDATE a row and insert its mutation record, one transaction) timed on a
- * database with only the flux schema and on one that also has history's trigger and index.
+ * statement: UPDATE a row and insert its mutation record, one transaction) timed on two
+ * fresh databases of the same server, one with only the flux schema and one that also has
+ * history's trigger and index.
  * Rounds alternate between the two so machine noise hits both alike; the median round counts.
  * Besides wall time per write it reads the serving backend's CPU time from /proc (Linux), which
  * a busy machine disturbs far less.
