@@ -20,19 +20,28 @@ import java.util.Set;
 
 /**
  * Blame from the per-row summary {@code flux.row_blame} (kept by a trigger on the log, see
- * history-schema.sql): one primary-key lookup gives, per column, the ids of the last
- * committed record and of the last rolled-back attempt; one more fetches those records by
- * id. Two index lookups plus at most two records per column, however long the history is.
+ * history-schema.sql): a primary-key lookup gives, per column, the ids of the last committed
+ * record and of the last rolled-back attempt, and the same statement fetches those records
+ * by id. One round trip; at most two records per column, however long the history is.
  */
 final class ColumnBlame {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SUMMARY = """
-            SELECT latest_id, deleted_id, committed::text, attempted::text FROM flux.row_blame
-            WHERE table_schema = ? AND table_name = ? AND row_id = ?
-            """;
-    private static final String RECORDS = """
-            SELECT id, created_at, request_id, operation, status, old, new, error
-            FROM flux.state_mutations WHERE id = ANY (?)
+    /**
+     * The row's summary and, beside it, every record it names (one per row of the result):
+     * a primary-key lookup of flux.row_blame, then primary-key lookups of at most
+     * 2 x columns + 1 records.
+     */
+    private static final String SUMMARY_AND_RECORDS = """
+            WITH b AS (
+                SELECT latest_id, deleted_id, committed, attempted FROM flux.row_blame
+                WHERE table_schema = ? AND table_name = ? AND row_id = ?)
+            SELECT b.latest_id, b.deleted_id, b.committed::text, b.attempted::text,
+                   m.id, m.created_at, m.request_id, m.operation, m.status, m.old, m.new, m.error
+            FROM b LEFT JOIN LATERAL (
+                SELECT * FROM flux.state_mutations
+                WHERE id = ANY (ARRAY(SELECT value::bigint FROM jsonb_each_text(b.committed)
+                                      UNION SELECT value::bigint FROM jsonb_each_text(b.attempted))
+                                || b.latest_id)) m ON true
             """;
 
     private ColumnBlame() {
@@ -40,34 +49,35 @@ final class ColumnBlame {
 
     static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
         TableRef table = shape.table();
-        Long latestId;
-        Long deletedId;
-        Map<String, Long> committed;
-        Map<String, Long> attempted;
-        try (PreparedStatement ps = c.prepareStatement(SUMMARY)) {
+        Long latestId = null;
+        Long deletedId = null;
+        Map<String, Long> committed = null;
+        Map<String, Long> attempted = null;
+        Map<Long, Rec> records = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SUMMARY_AND_RECORDS)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.name());
             ps.setString(3, rowId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new HistoryException.UnknownRow(table, rowId);
+                while (rs.next()) {
+                    if (committed == null) {
+                        latestId = (Long) rs.getObject(1);
+                        deletedId = (Long) rs.getObject(2);
+                        committed = ids(rs.getString(3));
+                        attempted = ids(rs.getString(4));
+                    }
+                    if (rs.getObject(5) != null) {
+                        records.put(rs.getLong(5), new Rec(rs.getObject(6, OffsetDateTime.class).toInstant().toString(),
+                                rs.getString(7), rs.getString(8), rs.getString(9),
+                                Images.parse(rs.getString(10), shape.columns()),
+                                Images.parse(rs.getString(11), shape.columns()), rs.getString(12)));
+                    }
                 }
-                latestId = (Long) rs.getObject(1);
-                deletedId = (Long) rs.getObject(2);
-                committed = ids(rs.getString(3));
-                attempted = ids(rs.getString(4));
             }
         }
-        Set<Long> wanted = new LinkedHashSet<>(committed.values());
-        attempted.forEach((column, id) -> {
-            if (id > committed.getOrDefault(column, 0L)) {
-                wanted.add(id);
-            }
-        });
-        if (latestId != null) {
-            wanted.add(latestId);
+        if (committed == null) {
+            throw new HistoryException.UnknownRow(table, rowId);
         }
-        Map<Long, Rec> records = fetch(c, wanted, shape.columns());
 
         Rec latest = latestId == null ? null : records.get(latestId);
         ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
@@ -116,25 +126,6 @@ final class ColumnBlame {
             throw new IllegalStateException("flux.row_blame holds an unreadable map: " + jsonb, e);
         }
         return ids;
-    }
-
-    private static Map<Long, Rec> fetch(Connection c, Set<Long> ids, List<String> columns) throws SQLException {
-        Map<Long, Rec> records = new HashMap<>();
-        if (ids.isEmpty()) {
-            return records;
-        }
-        try (PreparedStatement ps = c.prepareStatement(RECORDS)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    records.put(rs.getLong(1), new Rec(rs.getObject(2, OffsetDateTime.class).toInstant().toString(),
-                            rs.getString(3), rs.getString(4), rs.getString(5),
-                            Images.parse(rs.getString(6), columns), Images.parse(rs.getString(7), columns),
-                            rs.getString(8)));
-                }
-            }
-        }
-        return records;
     }
 
     /** The parts of a mutation record blame needs. */

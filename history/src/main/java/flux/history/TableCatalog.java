@@ -6,13 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a table's shape from pg_catalog, once per question (one indexed catalog lookup):
- * it validates the name the user gave and orders image columns as the table does.
+ * Reads a table's shape from pg_catalog (one indexed catalog lookup): it validates the name
+ * the user gave and orders image columns as the table does. Known tables are remembered for
+ * {@link #TTL_NANOS}, saving a round trip per question; unknown names are always looked up,
+ * so a new table is found at once. A column added or a table dropped within the TTL only
+ * orders image keys differently or reaches the log a moment longer. Thread-safe.
  */
 final class TableCatalog {
+    static final long TTL_NANOS = 5_000_000_000L;
     private static final String SHAPE = """
             SELECT a.attname, array_position(i.indkey::int2[], a.attnum) AS key_position
             FROM pg_catalog.pg_class c
@@ -23,14 +29,24 @@ final class TableCatalog {
             ORDER BY a.attnum
             """;
 
-    private TableCatalog() {
+    private final Map<TableRef, Cached> known = new ConcurrentHashMap<>();
+
+    private record Cached(TableShape shape, long at) {
     }
 
-    static TableShape shape(Connection c, TableRef table) throws SQLException {
+    /** The shape of a table users name, remembered for a few seconds; unknown tables fail. */
+    TableShape shape(Connection c, TableRef table) throws SQLException {
+        Cached cached = known.get(table);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.at < TTL_NANOS) {
+            return cached.shape;
+        }
         TableShape shape = find(c, table);
         if (shape == null) {
+            known.remove(table);
             throw new HistoryException.UnknownTable(table);
         }
+        known.put(table, new Cached(shape, now));
         return shape;
     }
 
