@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options every {@code flux state} verb shares: where the server is, and JSON output. */
 final class ServerOptions {
@@ -42,6 +44,14 @@ final class ServerOptions {
     /** One path segment, percent-encoded (a space is %20 in a path, not +). */
     static String segment(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Checks --limit before asking the server, so a bad value is a usage error (exit 2). */
+    static int limit(CommandSpec spec, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 1000, not " + limit);
+        }
+        return limit;
     }
 
     static String query(String name, Object value) {

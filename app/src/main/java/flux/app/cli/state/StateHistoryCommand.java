@@ -53,9 +53,12 @@ final class StateHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String path = "v1/state/" + ServerOptions.segment(table) + "/" + ServerOptions.segment(id) + "/history?limit="
-                + limit + ServerOptions.query("order", oldest ? "oldest" : null) + ServerOptions.query("cursor", cursor)
-                + ServerOptions.query("from", from) + ServerOptions.query("to", to);
+        String path = "v1/state/" + ServerOptions.segment(table) + "/" + ServerOptions.segment(id)
+                + "/history?limit=" + ServerOptions.limit(spec, limit)
+                + ServerOptions.query("order", oldest ? "oldest" : null)
+                + ServerOptions.query("cursor", cursor)
+                + ServerOptions.query("from", from)
+                + ServerOptions.query("to", to);
         JsonNode page = server.client().get(path);
         PrintWriter out = spec.commandLine().getOut();
         if (server.json) {

@@ -33,8 +33,8 @@ final class StateRequestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode page = server.client().get("v1/requests/" + ServerOptions.segment(requestId) + "?limit=" + limit
-                + ServerOptions.query("cursor", cursor));
+        JsonNode page = server.client().get("v1/requests/" + ServerOptions.segment(requestId)
+                + "?limit=" + ServerOptions.limit(spec, limit) + ServerOptions.query("cursor", cursor));
         PrintWriter out = spec.commandLine().getOut();
         if (server.json) {
             ServerOptions.printJson(out, page);

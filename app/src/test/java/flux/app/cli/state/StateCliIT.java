@@ -192,6 +192,9 @@ class StateCliIT {
         assertThat(flux("state", "history", "users").exitCode()).isEqualTo(2);
         assertThat(flux("state", "show", "users", "--id", "42", "--at", "yesterday").exitCode()).isEqualTo(2);
         assertThat(flux("state", "history", "users", "--id", "42", "--limit", "many").exitCode()).isEqualTo(2);
+        CliRun zero = flux("state", "history", "users", "--id", "42", "--limit", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--limit must be between 1 and 1000, not 0");
     }
 
     @Test
