@@ -38,7 +38,7 @@ final class ColumnBlame {
             SELECT b.latest_id, b.deleted_id, b.committed::text, b.attempted::text,
                    m.id, m.created_at, m.request_id, m.operation, m.status, m.old, m.new, m.error
             FROM b LEFT JOIN LATERAL (
-                SELECT * FROM flux.state_mutations
+                SELECT id, created_at, request_id, operation, status, old, new, error FROM flux.state_mutations
                 WHERE id = ANY (ARRAY(SELECT value::bigint FROM jsonb_each_text(b.committed)
                                       UNION SELECT value::bigint FROM jsonb_each_text(b.attempted))
                                 || b.latest_id)) m ON true
@@ -48,26 +48,43 @@ final class ColumnBlame {
     }
 
     static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
-        TableRef table = shape.table();
-        Long latestId = null;
-        Long deletedId = null;
-        Map<String, Long> committed = null;
-        Map<String, Long> attempted = null;
-        Map<Long, Rec> records = new HashMap<>();
+        Summary summary = read(c, shape, rowId);
+        Rec latest = summary.records.get(summary.latestId);
+        ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
+        if (current == null) {
+            current = JSON.createObjectNode();
+        }
+        List<Blame.Line> lines = new ArrayList<>();
+        for (String column : columns(shape, current, summary)) {
+            long committedId = summary.committed.getOrDefault(column, 0L);
+            Rec set = summary.records.get(committedId);
+            long attemptId = summary.attempted.getOrDefault(column, 0L);
+            Rec attempt = attemptId > committedId ? summary.records.get(attemptId) : null;
+            lines.add(new Blame.Line(column, valueOf(current, column),
+                    set == null ? null : set.requestId, set == null ? null : set.at,
+                    attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status, attempt.at,
+                            valueOf(attempt.after, column), attempt.error)));
+        }
+        Rec deletion = summary.deletedId == null ? null : summary.records.get(summary.deletedId);
+        return new Blame(shape.table().display(), rowId, summary.deletedId != null,
+                deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
+    }
+
+    private static Summary read(Connection c, TableShape shape, String rowId) throws SQLException {
+        Summary summary = null;
         try (PreparedStatement ps = c.prepareStatement(SUMMARY_AND_RECORDS)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
+            ps.setString(1, shape.table().schema());
+            ps.setString(2, shape.table().name());
             ps.setString(3, rowId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (committed == null) {
-                        latestId = (Long) rs.getObject(1);
-                        deletedId = (Long) rs.getObject(2);
-                        committed = ids(rs.getString(3));
-                        attempted = ids(rs.getString(4));
+                    if (summary == null) {
+                        summary = new Summary((Long) rs.getObject(1), (Long) rs.getObject(2), ids(rs.getString(3)),
+                                ids(rs.getString(4)), new HashMap<>());
                     }
                     if (rs.getObject(5) != null) {
-                        records.put(rs.getLong(5), new Rec(rs.getObject(6, OffsetDateTime.class).toInstant().toString(),
+                        summary.records.put(rs.getLong(5), new Rec(
+                                rs.getObject(6, OffsetDateTime.class).toInstant().toString(),
                                 rs.getString(7), rs.getString(8), rs.getString(9),
                                 Images.parse(rs.getString(10), shape.columns()),
                                 Images.parse(rs.getString(11), shape.columns()), rs.getString(12)));
@@ -75,39 +92,24 @@ final class ColumnBlame {
                 }
             }
         }
-        if (committed == null) {
-            throw new HistoryException.UnknownRow(table, rowId);
+        if (summary == null) {
+            throw new HistoryException.UnknownRow(shape.table(), rowId);
         }
+        return summary;
+    }
 
-        Rec latest = latestId == null ? null : records.get(latestId);
-        ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
-        if (current == null) {
-            current = JSON.createObjectNode();
-        }
+    /** The table's columns in its order, then any others the row's records name (dropped since). */
+    private static Set<String> columns(TableShape shape, ObjectNode current, Summary summary) {
         Set<String> columns = new LinkedHashSet<>();
         for (String column : shape.columns()) {
-            if (current.has(column) || committed.containsKey(column) || attempted.containsKey(column)) {
+            if (current.has(column) || summary.committed.containsKey(column) || summary.attempted.containsKey(column)) {
                 columns.add(column);
             }
         }
         current.fieldNames().forEachRemaining(columns::add);
-        columns.addAll(committed.keySet());
-        columns.addAll(attempted.keySet());
-
-        List<Blame.Line> lines = new ArrayList<>();
-        for (String column : columns) {
-            Rec set = records.get(committed.get(column));
-            Long attemptId = attempted.get(column);
-            Rec attempt = attemptId != null && attemptId > committed.getOrDefault(column, 0L) ? records.get(attemptId) : null;
-            lines.add(new Blame.Line(column, valueOf(current, column),
-                    set == null ? null : set.requestId, set == null ? null : set.at,
-                    attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status, attempt.at,
-                            attempt.after == null ? NullNode.getInstance() : valueOf(attempt.after, column),
-                            attempt.error)));
-        }
-        Rec deletion = deletedId == null ? null : records.get(deletedId);
-        return new Blame(table.display(), rowId, deletedId != null,
-                deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
+        columns.addAll(summary.committed.keySet());
+        columns.addAll(summary.attempted.keySet());
+        return columns;
     }
 
     private static JsonNode valueOf(ObjectNode image, String column) {
@@ -126,6 +128,11 @@ final class ColumnBlame {
             throw new IllegalStateException("flux.row_blame holds an unreadable map: " + jsonb, e);
         }
         return ids;
+    }
+
+    /** A row's flux.row_blame entry and the records it names, by id. */
+    private record Summary(Long latestId, Long deletedId, Map<String, Long> committed, Map<String, Long> attempted,
+                           Map<Long, Rec> records) {
     }
 
     /** The parts of a mutation record blame needs. */
