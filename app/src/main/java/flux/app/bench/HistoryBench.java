@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,20 +48,24 @@ final class HistoryBench implements Callable<Integer> {
     /** Where buffer statistics are read (the benchmark database). */
     private DataSource statsSource;
 
-    @Option(names = "--small", defaultValue = "100", description = "records of the short history (default ${DEFAULT-VALUE})")
+    @Option(names = "--small", paramLabel = "N", defaultValue = "100", description = "records of the short history (default ${DEFAULT-VALUE})")
     int small;
 
-    @Option(names = "--big", defaultValue = "100000", description = "records of the long history (default ${DEFAULT-VALUE})")
+    @Option(names = "--big", paramLabel = "N", defaultValue = "100000", description = "records of the long history (default ${DEFAULT-VALUE})")
     int big;
 
-    @Option(names = "--iterations", defaultValue = "3000", description = "timed calls per operation and row (default ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "3000", description = "timed calls per operation and row (default ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--write-rounds", defaultValue = "7", description = "rounds of the write-cost comparison (default ${DEFAULT-VALUE})")
+    @Option(names = "--write-rounds", paramLabel = "N", defaultValue = "7", description = "rounds of the write-cost comparison (default ${DEFAULT-VALUE})")
     int writeRounds;
 
     @Override
     public Integer call() throws Exception {
+        if (small < 2 || big < small || iterations < 100 || writeRounds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "need --small >= 2, --big >= --small, --iterations >= 100, --write-rounds >= 1");
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("flux-bench-history");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
