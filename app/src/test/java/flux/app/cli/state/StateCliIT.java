@@ -103,6 +103,23 @@ class StateCliIT {
     }
 
     @Test
+    void historyPagesContinueWithTheCursorTheyPrint() {
+        CliRun latest = flux("state", "history", "users", "--id", "42", "--limit", "2");
+        assertThat(latest.exitCode()).isZero();
+        assertThat(latest.lines()).hasSize(3);
+        assertThat(latest.lines().get(0)).contains("UPDATE plan: free → pro");
+        java.util.regex.Matcher more = java.util.regex.Pattern.compile("--cursor (\\d+)").matcher(latest.err());
+        assertThat(more.find()).as(latest.err()).isTrue();
+        CliRun older = flux("state", "history", "users", "--id", "42", "--limit", "2", "--cursor", more.group(1));
+        assertThat(older.lines()).hasSize(1);
+        assertThat(older.lines().get(0)).contains("INSERT email=a@b.com, plan=free");
+        assertThat(older.err()).doesNotContain("--cursor");
+        CliRun oldest = flux("state", "history", "users", "--id", "42", "--limit", "1", "--oldest");
+        assertThat(oldest.lines().get(0)).contains("INSERT");
+        assertThat(oldest.err()).contains("newer entries");
+    }
+
+    @Test
     void blameNamesTheCommittingRequestAndTheRolledBackLastAttempt() {
         CliRun run = flux("state", "blame", "users", "--id", "42");
         assertThat(run.exitCode()).as(run.err()).isZero();
