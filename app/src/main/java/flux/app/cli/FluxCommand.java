@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 KeysCommand.class,
                 DbCommand.class, MigrationsCommand.class, PushCommand.class,
                 ObserveCommand.class,
+                flux.app.cli.state.StateCommand.class,
                 flux.app.bench.BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })

@@ -1,0 +1,206 @@
+package flux.app.cli.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The text forms of history JSON (the server's answers) for the terminal. One place for how
+ * an entry reads: {@code 2026-03-10 14:22 UPDATE plan: free → pro   req:4f9a3b2c}.
+ * Times print in the given zone, to the minute; request ids by their first 8 characters.
+ */
+final class HistoryText {
+    private static final int MAX_VALUE = 40;
+    private final ZoneId zone;
+    private final Palette palette;
+    private final DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    HistoryText(ZoneId zone, Palette palette) {
+        this.zone = zone;
+        this.palette = palette;
+    }
+
+    /** The lines of a history page (or a request's entries when {@code withRow}). */
+    List<String> entries(Iterable<JsonNode> entries, Set<String> keyColumns, boolean withRow) {
+        List<String> heads = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        int width = 0;
+        for (JsonNode e : entries) {
+            String head = time(e.path("at").asText());
+            if (withRow) {
+                head += " " + e.path("table").asText() + " " + e.path("row_id").asText();
+            }
+            String description = describe(e, keyColumns);
+            heads.add(head);
+            descriptions.add(description);
+            width = Math.max(width, description.length());
+        }
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        for (JsonNode e : entries) {
+            String description = descriptions.get(i);
+            String padded = colour(e, description) + " ".repeat(width - description.length() + 2);
+            lines.add(heads.get(i) + " " + padded + palette.dim("req:" + shortId(e.path("request_id").asText())));
+            if (e.hasNonNull("error")) {
+                lines.add("    " + palette.red("error " + e.get("error").asText()));
+            }
+            i++;
+        }
+        return lines;
+    }
+
+    /** {@code UPDATE plan: free → pro (rolled back)}, uncoloured (its length aligns the columns). */
+    String describe(JsonNode e, Set<String> keyColumns) {
+        String operation = e.path("operation").asText();
+        StringBuilder s = new StringBuilder(operation);
+        String change = switch (operation) {
+            case "INSERT" -> assignments(e.path("new"), keyColumns);
+            case "UPDATE" -> changes(e);
+            default -> "";
+        };
+        if (!change.isEmpty()) {
+            s.append(' ').append(change);
+        }
+        if ("rolled_back".equals(e.path("status").asText())) {
+            s.append(" (rolled back)");
+        }
+        if ("wal".equals(e.path("source").asText())) {
+            s.append(" (wal)");
+        }
+        return s.toString();
+    }
+
+    private String colour(JsonNode e, String description) {
+        String operation = e.path("operation").asText();
+        String rest = description.substring(operation.length());
+        String op = switch (operation) {
+            case "INSERT" -> palette.green(operation);
+            case "UPDATE" -> palette.yellow(operation);
+            default -> palette.red(operation);
+        };
+        return op + ("rolled_back".equals(e.path("status").asText()) ? palette.red(rest) : rest);
+    }
+
+    /** {@code email=a@b.com, plan=free}: the non-key, non-null columns of an image. */
+    private static String assignments(JsonNode image, Set<String> keyColumns) {
+        List<String> parts = new ArrayList<>();
+        for (Iterator<String> it = image.fieldNames(); it.hasNext(); ) {
+            String column = it.next();
+            JsonNode value = image.get(column);
+            if (!keyColumns.contains(column) && !value.isNull()) {
+                parts.add(column + "=" + value(value));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    /** {@code plan: free → pro, n: 1 → 2}; an old value the record does not have prints as ?. */
+    private static String changes(JsonNode e) {
+        JsonNode old = e.path("old");
+        JsonNode after = e.path("new");
+        List<String> columns = new ArrayList<>();
+        if (e.path("changed_columns").isArray()) {
+            e.get("changed_columns").forEach(c -> columns.add(c.asText()));
+        } else {
+            after.fieldNames().forEachRemaining(c -> {
+                if (!after.get(c).equals(old.get(c))) {
+                    columns.add(c);
+                }
+            });
+        }
+        if (columns.isEmpty()) {
+            return "(no change)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String c : columns) {
+            parts.add(c + ": " + (old.has(c) ? value(old.get(c)) : "?") + " → "
+                    + (after.has(c) ? value(after.get(c)) : "?"));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Blame: one aligned line per column, after a header when the row is deleted. */
+    List<String> blame(JsonNode blame) {
+        List<String> lines = new ArrayList<>();
+        if (blame.path("deleted").asBoolean()) {
+            JsonNode by = blame.path("deleted_by");
+            lines.add(palette.red("deleted") + " " + time(by.path("at").asText()) + "  "
+                    + palette.dim("req:" + shortId(by.path("request_id").asText())) + "  (last values below)");
+        }
+        int nameWidth = 0;
+        int valueWidth = 0;
+        for (JsonNode c : blame.path("columns")) {
+            nameWidth = Math.max(nameWidth, c.path("column").asText().length());
+            valueWidth = Math.max(valueWidth, value(c.path("value")).length());
+        }
+        for (JsonNode c : blame.path("columns")) {
+            String name = c.path("column").asText();
+            String value = value(c.path("value"));
+            StringBuilder line = new StringBuilder()
+                    .append(palette.bold(name)).append(" ".repeat(nameWidth - name.length() + 2))
+                    .append(value).append(" ".repeat(valueWidth - value.length() + 2));
+            if (c.hasNonNull("request_id")) {
+                line.append(palette.dim("req:" + shortId(c.get("request_id").asText()))).append("  ")
+                        .append(time(c.path("at").asText()));
+            } else {
+                line.append(palette.dim("req:-   ")).append("      no committed write on record");
+            }
+            JsonNode attempt = c.path("last_attempt");
+            if (attempt.isObject()) {
+                line.append("  ").append(palette.red("(last attempt req:" + shortId(attempt.path("request_id").asText())
+                        + " rolled back)"));
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines;
+    }
+
+    /** A row as of a moment: a header naming the record it comes from, then column and value lines. */
+    List<String> snapshot(JsonNode snapshot) {
+        List<String> lines = new ArrayList<>();
+        JsonNode m = snapshot.path("mutation");
+        lines.add(snapshot.path("table").asText() + " " + snapshot.path("row_id").asText() + " at "
+                + time(snapshot.path("time").asText()) + "  " + palette.dim("(" + m.path("operation").asText()
+                + " req:" + shortId(m.path("request_id").asText()) + " " + time(m.path("at").asText()) + ")"));
+        JsonNode row = snapshot.path("row");
+        int width = 0;
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            width = Math.max(width, it.next().length());
+        }
+        for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+            String column = it.next();
+            lines.add("  " + palette.bold(column) + " ".repeat(width - column.length() + 2) + value(row.get(column)));
+        }
+        return lines;
+    }
+
+    String time(String instant) {
+        if (instant == null || instant.isEmpty()) {
+            return "?";
+        }
+        return minutes.format(Instant.parse(instant).atZone(zone));
+    }
+
+    static String shortId(String requestId) {
+        return requestId.length() <= 8 ? requestId : requestId.substring(0, 8);
+    }
+
+    /** A value for one line: strings bare, others as JSON, long ones cut. */
+    static String value(JsonNode value) {
+        String text = value == null || value.isMissingNode() ? "?" : value.isTextual() ? value.asText() : value.toString();
+        text = text.replace('\n', ' ');
+        return text.length() <= MAX_VALUE ? text : text.substring(0, MAX_VALUE - 1) + "…";
+    }
+
+    static Set<String> keyColumns(JsonNode page) {
+        Set<String> keys = new HashSet<>();
+        page.path("key_columns").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+}

@@ -1,0 +1,60 @@
+package flux.app.cli.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.cli.ServerClient;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Options every {@code flux state} verb shares: where the server is, and JSON output. */
+final class ServerOptions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "Server URL (env FLUX_URL, default http://localhost:8080).",
+            defaultValue = "${env:FLUX_URL:-}")
+    String url;
+
+    @Option(names = "--json", description = "Print the server's JSON (the API's shape) instead of text.")
+    boolean json;
+
+    ServerClient client() {
+        return new ServerClient(url);
+    }
+
+    HistoryText text() {
+        return new HistoryText(ZoneId.systemDefault(), Palette.detect());
+    }
+
+    static void printJson(PrintWriter out, JsonNode body) {
+        try {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    /** One path segment, percent-encoded (a space is %20 in a path, not +). */
+    static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Checks --limit before asking the server, so a bad value is a usage error (exit 2). */
+    static int limit(CommandSpec spec, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 1000, not " + limit);
+        }
+        return limit;
+    }
+
+    static String query(String name, Object value) {
+        return value == null ? "" : "&" + name + "=" + URLEncoder.encode(value.toString(), StandardCharsets.UTF_8);
+    }
+}

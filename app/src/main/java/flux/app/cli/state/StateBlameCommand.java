@@ -1,0 +1,43 @@
+package flux.app.cli.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import flux.app.cli.ExitCodes;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code flux state blame users --id 42}: per column, the value and the request that last wrote it. */
+@Command(name = "blame", mixinStandardHelpOptions = true,
+        description = "Who last wrote each column of a row, and the last attempt when it rolled back.")
+final class StateBlameCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ServerOptions server;
+
+    @Parameters(index = "0", paramLabel = "TABLE", description = "table or schema.table")
+    String table;
+
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "row key; composite keys as a,b")
+    String id;
+
+    @Override
+    public Integer call() {
+        JsonNode blame = server.client().get("v1/state/" + ServerOptions.segment(table) + "/"
+                + ServerOptions.segment(id) + "/blame");
+        PrintWriter out = spec.commandLine().getOut();
+        if (server.json) {
+            ServerOptions.printJson(out, blame);
+        } else {
+            server.text().blame(blame).forEach(out::println);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,235 @@
+package flux.app.cli.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestKafka;
+import flux.dev.testing.TestPostgres;
+import flux.history.testing.MutationLogFixture;
+import flux.history.testing.MutationLogFixture.Row;
+import flux.query.FluxSchema;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code flux state ...} end to end: the CLI in-process against a Micronaut server on a random
+ * port, over a real Postgres whose rows and mutation records the test writes as the engine does.
+ */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StateCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d";
+    private static final String INSERT_REQ = "1a2b3c4d-0000-4000-8000-000000000001";
+    private static final String UPGRADE_REQ = "4f9a3b2c-0000-4000-8000-000000000002";
+    private static final String CLEAR_REQ = "550e8400-e29b-41d4-a716-446655440000";
+
+    private final ApplicationContext context;
+    private final String url;
+    private final MutationLogFixture writes;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    StateCliIT(TestPostgres server, TestKafka kafka) throws Exception {
+        TestPostgres pg = server.newDatabase("state_cli");
+        context = ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .banner(false)
+                .properties(Map.of(
+                        "micronaut.server.port", -1,
+                        "flux.database.jdbc-url", pg.jdbcUrl(),
+                        "flux.database.username", pg.user(),
+                        "flux.database.password", pg.password(),
+                        "flux.kafka.bootstrap-servers", kafka.bootstrapServers()))
+                .start();
+        DataSource dataSource = context.getBean(DataSource.class);
+        FluxSchema.install(dataSource); // as FluxServer does; history installs its part at server start
+        EmbeddedServer http = context.getBean(EmbeddedServer.class).start();
+        url = "http://127.0.0.1:" + http.getPort();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
+            st.execute("CREATE TABLE seats (org text, n int, holder text, PRIMARY KEY (org, n))");
+        }
+        writes = new MutationLogFixture(dataSource);
+        Row user = Row.of("users", "{\"id\": 42}");
+        writes.insert(INSERT_REQ, user, "{\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}");
+        writes.update(UPGRADE_REQ, user, "{\"plan\": \"pro\"}");
+        assertThat(writes.update(CLEAR_REQ, user, "{\"plan\": null}").committed()).isFalse();
+    }
+
+    @AfterAll
+    void stop() {
+        context.close();
+    }
+
+    private CliRun flux(String... args) {
+        String[] withUrl = new String[args.length + 2];
+        System.arraycopy(args, 0, withUrl, 0, args.length);
+        withUrl[args.length] = "--url";
+        withUrl[args.length + 1] = url;
+        return CliRun.of(withUrl);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void historyPrintsTheSeedLines() {
+        CliRun run = flux("state", "history", "users", "--id", "42");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.lines();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches(TIME + " INSERT email=a@b\\.com, plan=free        req:1a2b3c4d");
+        assertThat(lines.get(1)).matches(TIME + " UPDATE plan: free → pro                req:4f9a3b2c");
+        assertThat(lines.get(2)).matches(TIME + " UPDATE plan: pro → null \\(rolled back\\)  req:550e8400");
+        assertThat(lines.get(3)).startsWith("    error 23502: null value in column \"plan\"");
+    }
+
+    @Test
+    void historyPagesContinueWithTheCursorTheyPrint() {
+        CliRun latest = flux("state", "history", "users", "--id", "42", "--limit", "2");
+        assertThat(latest.exitCode()).isZero();
+        assertThat(latest.lines()).hasSize(3);
+        assertThat(latest.lines().get(0)).contains("UPDATE plan: free → pro");
+        java.util.regex.Matcher more = java.util.regex.Pattern.compile("--cursor (\\d+)").matcher(latest.err());
+        assertThat(more.find()).as(latest.err()).isTrue();
+        CliRun older = flux("state", "history", "users", "--id", "42", "--limit", "2", "--cursor", more.group(1));
+        assertThat(older.lines()).hasSize(1);
+        assertThat(older.lines().get(0)).contains("INSERT email=a@b.com, plan=free");
+        assertThat(older.err()).doesNotContain("--cursor");
+        CliRun oldest = flux("state", "history", "users", "--id", "42", "--limit", "1", "--oldest");
+        assertThat(oldest.lines().get(0)).contains("INSERT");
+        assertThat(oldest.err()).contains("newer entries");
+    }
+
+    @Test
+    void blameNamesTheCommittingRequestAndTheRolledBackLastAttempt() {
+        CliRun run = flux("state", "blame", "users", "--id", "42");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.lines()).hasSize(3);
+        assertThat(run.lines().get(0)).matches("id     42       req:1a2b3c4d  " + TIME);
+        assertThat(run.lines().get(1)).matches("email  a@b\\.com  req:1a2b3c4d  " + TIME);
+        assertThat(run.lines().get(2))
+                .matches("plan   pro      req:4f9a3b2c  " + TIME + "  \\(last attempt req:550e8400 rolled back\\)");
+    }
+
+    @Test
+    void jsonOutputIsTheApisJson() throws Exception {
+        for (String verb : List.of("history", "blame")) {
+            CliRun run = flux("state", verb, "users", "--id", "42", "--json");
+            assertThat(run.exitCode()).isZero();
+            HttpResponse<String> api = get("/v1/state/users/42/" + verb + (verb.equals("history") ? "?limit=50" : ""));
+            assertThat(JSON.readTree(run.out())).isEqualTo(JSON.readTree(api.body()));
+        }
+        JsonNode blame = JSON.readTree(flux("state", "blame", "users", "--id", "42", "--json").out());
+        JsonNode plan = blame.get("columns").get(2);
+        assertThat(plan.get("column").asText()).isEqualTo("plan");
+        assertThat(plan.get("request_id").asText()).isEqualTo(UPGRADE_REQ);
+        assertThat(plan.get("last_attempt").get("request_id").asText()).isEqualTo(CLEAR_REQ);
+        assertThat(plan.get("last_attempt").get("status").asText()).isEqualTo("rolled_back");
+        assertThat(plan.get("last_attempt").get("value").isNull()).isTrue();
+        JsonNode history = JSON.readTree(get("/v1/state/users/42/history").body());
+        assertThat(history.get("next_cursor").isNull()).isTrue();
+        assertThat(history.get("entries").get(0).get("error").asText()).startsWith("23502: ");
+        assertThat(history.get("entries").get(2).get("error").isNull()).isTrue();
+    }
+
+    @Test
+    void showRebuildsTheRowAtAMoment() throws Exception {
+        JsonNode entries = JSON.readTree(get("/v1/state/users/42/history?order=oldest").body()).get("entries");
+        Instant upgraded = Instant.parse(entries.get(1).get("at").asText());
+        CliRun before = flux("state", "show", "users", "--id", "42", "--at", upgraded.minus(1, ChronoUnit.MICROS).toString());
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.lines()).contains("  plan   free");
+        CliRun after = flux("state", "show", "users", "--id", "42", "--at", upgraded.toString());
+        assertThat(after.lines()).contains("  plan   pro");
+        CliRun earlier = flux("state", "show", "users", "--id", "42", "--at", "2001-01-01T00:00:00Z");
+        assertThat(earlier.exitCode()).isEqualTo(1);
+        assertThat(earlier.err()).contains("did not exist at").contains("not yet inserted");
+    }
+
+    @Test
+    void requestListsWhatOneRequestDid() {
+        CliRun run = flux("state", "request", CLEAR_REQ);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.lines().get(0)).matches(TIME + " users 42 UPDATE plan: pro → null \\(rolled back\\)  req:550e8400");
+    }
+
+    @Test
+    void compositeKeysAndDeletedRowsWorkThroughTheCli() throws Exception {
+        Row seat = Row.of("seats", "{\"org\": \"acme\", \"n\": 7}");
+        writes.insert("seat-add", seat, "{\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}");
+        writes.delete("seat-drop", seat);
+        CliRun history = flux("state", "history", "seats", "--id", "acme,7");
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        assertThat(history.lines()).hasSize(2);
+        assertThat(history.lines().get(0)).matches(TIME + " INSERT holder=ann  req:seat-add");
+        assertThat(history.lines().get(1)).matches(TIME + " DELETE             req:seat-dro");
+        CliRun blame = flux("state", "blame", "seats", "--id", "acme,7");
+        assertThat(blame.lines().get(0)).matches("deleted " + TIME + "  req:seat-dro  \\(last values below\\)");
+        assertThat(blame.lines()).anyMatch(l -> l.matches("holder  ann   req:seat-add  " + TIME));
+        HttpResponse<String> byJsonArray = get("/v1/state/seats/%5B%22acme%22%2C7%5D/blame");
+        assertThat(byJsonArray.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(byJsonArray.body()).get("deleted").asBoolean()).isTrue();
+        assertThat(JSON.readTree(byJsonArray.body()).get("row_id").asText()).isEqualTo("[\"acme\",\"7\"]");
+    }
+
+    @Test
+    void unknownTablesAndRowsAreOneLineFailures() {
+        CliRun table = flux("state", "history", "nope", "--id", "1");
+        assertThat(table.exitCode()).isEqualTo(1);
+        assertThat(table.err().strip()).isEqualTo("flux: unknown table \"nope\"");
+        CliRun row = flux("state", "blame", "users", "--id", "999");
+        assertThat(row.exitCode()).isEqualTo(1);
+        assertThat(row.err().strip()).isEqualTo("flux: no history for users row 999");
+        CliRun request = flux("state", "request", "never-seen");
+        assertThat(request.exitCode()).isEqualTo(1);
+        assertThat(request.err().strip()).isEqualTo("flux: no mutations recorded for request never-seen");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(flux("state", "history", "users").exitCode()).isEqualTo(2);
+        assertThat(flux("state", "show", "users", "--id", "42", "--at", "yesterday").exitCode()).isEqualTo(2);
+        assertThat(flux("state", "history", "users", "--id", "42", "--limit", "many").exitCode()).isEqualTo(2);
+        CliRun zero = flux("state", "history", "users", "--id", "42", "--limit", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--limit must be between 1 and 1000, not 0");
+    }
+
+    @Test
+    void httpErrorsAreProblems() throws Exception {
+        HttpResponse<String> table = get("/v1/state/nope/1/history");
+        assertThat(table.statusCode()).isEqualTo(404);
+        assertThat(table.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(table.body()).get("type").asText()).isEqualTo("https://flux.dev/problems/unknown-table");
+        HttpResponse<String> row = get("/v1/state/users/999/blame");
+        assertThat(row.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(row.body()).get("type").asText()).isEqualTo("https://flux.dev/problems/unknown-row");
+        for (String bad : List.of("/v1/state/users/42/history?limit=0", "/v1/state/users/42/history?limit=x",
+                "/v1/state/users/42/history?order=sideways", "/v1/state/users/42/history?cursor=abc",
+                "/v1/state/users/42/at?time=soon", "/v1/state/users/42/at", "/v1/state/a.b.c/1/blame")) {
+            HttpResponse<String> response = get(bad);
+            assertThat(response.statusCode()).as(bad).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("type").asText()).as(bad)
+                    .isEqualTo("https://flux.dev/problems/invalid-history-query");
+        }
+    }
+}

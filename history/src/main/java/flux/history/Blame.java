@@ -1,0 +1,50 @@
+package flux.history;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * Who last wrote each column of a row. {@code deletedBy} is set while the row is deleted
+ * (its columns then show the last values it had).
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"table", "row_id", "deleted", "deleted_by", "columns"})
+public record Blame(String table,
+                    @JsonProperty("row_id") String rowId,
+                    boolean deleted,
+                    @JsonProperty("deleted_by") Stamp deletedBy,
+                    List<Line> columns) {
+
+    /** A request and when its record was written. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"request_id", "at"})
+    public record Stamp(@JsonProperty("request_id") String requestId, String at) {
+    }
+
+    /**
+     * One column: its current value, the request that last committed it and when (null when
+     * no record attributes it, e.g. a column added after the row's last write), and the last
+     * attempt on it when that attempt is newer than the commit and rolled back.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"column", "value", "request_id", "at", "last_attempt"})
+    public record Line(String column,
+                       JsonNode value,
+                       @JsonProperty("request_id") String requestId,
+                       String at,
+                       @JsonProperty("last_attempt") Attempt lastAttempt) {
+    }
+
+    /** A rolled-back attempt: who, when, the value it tried to write, and why it failed. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"request_id", "status", "at", "value", "error"})
+    public record Attempt(@JsonProperty("request_id") String requestId,
+                          String status,
+                          String at,
+                          JsonNode value,
+                          String error) {
+    }
+}

@@ -1,0 +1,31 @@
+package flux.history;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * One mutation record as history shows it (the JSON shape of docs/history.md). {@code table}
+ * and {@code rowId} are set only where entries of several rows are listed together (a
+ * request's mutations); {@code old}, {@code new}, {@code changedColumns}, {@code error} are
+ * null where the record has none. Images list columns in the table's order.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"table", "row_id", "id", "at", "operation", "request_id", "status", "source", "old", "new",
+        "changed_columns", "error"})
+public record HistoryEntry(
+        @JsonInclude(JsonInclude.Include.NON_NULL) String table,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("row_id") String rowId,
+        long id,
+        String at,
+        String operation,
+        @JsonProperty("request_id") String requestId,
+        String status,
+        String source,
+        ObjectNode old,
+        @JsonProperty("new") ObjectNode after,
+        @JsonProperty("changed_columns") List<String> changedColumns,
+        String error) {
+}

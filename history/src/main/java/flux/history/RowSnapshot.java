@@ -1,0 +1,27 @@
+package flux.history;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A row as it was at {@code time}: the after image of the last committed record at or
+ * before that time ({@code mutation}). {@code exists} is false (and {@code row} null) before
+ * the row was inserted and while it was deleted.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"table", "row_id", "time", "exists", "row", "mutation"})
+public record RowSnapshot(String table,
+                          @JsonProperty("row_id") String rowId,
+                          String time,
+                          boolean exists,
+                          ObjectNode row,
+                          Mutation mutation) {
+
+    /** The record the snapshot comes from. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"id", "operation", "request_id", "at"})
+    public record Mutation(long id, String operation, @JsonProperty("request_id") String requestId, String at) {
+    }
+}
