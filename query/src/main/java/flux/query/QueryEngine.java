@@ -7,6 +7,7 @@ import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
 import flux.query.mutation.MutationLog;
 import flux.query.mutation.MutationRecord;
+import flux.query.observe.QueryObserver;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -49,7 +50,10 @@ public final class QueryEngine {
     /** Rows a select returns at most, whatever its limit says. */
     public static final int DEFAULT_MAX_LIMIT = 1000;
 
+    private static final QueryObserver NO_OBSERVER = trace -> { };
+
     private final DataSource dataSource;
+    private final QueryObserver observer;
     private final Catalog catalog;
     private final int maxLimit;
     private volatile SqlCompiler compiler;
@@ -59,6 +63,15 @@ public final class QueryEngine {
     }
 
     public QueryEngine(DataSource dataSource, int maxLimit) {
+        this(dataSource, maxLimit, NO_OBSERVER);
+    }
+
+    /**
+     * @param observer called on the request thread after every statement and at the end of each
+     *                 request; it must be cheap and must not throw (see {@link QueryObserver})
+     */
+    public QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.catalog = new Catalog(dataSource);
         if (maxLimit < 1) {
@@ -102,6 +115,10 @@ public final class QueryEngine {
     public <T> T transactionResult(RequestId requestId, TransactionFunction<T> body) {
         Objects.requireNonNull(body, "body");
         return run(requestId, false, body);
+    }
+
+    QueryObserver observer() {
+        return observer;
     }
 
     SqlCompiler compiler() {
@@ -153,6 +170,7 @@ public final class QueryEngine {
         } catch (SQLException e) {
             throw SqlErrors.classify(e);
         } finally {
+            observer.onRequestEnd(requestId.value());
             MDC.remove("requestId");
         }
     }

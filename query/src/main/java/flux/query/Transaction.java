@@ -4,6 +4,7 @@ import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.MutationRecord;
+import flux.query.observe.QueryTrace;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -81,6 +82,8 @@ public final class Transaction {
             throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
         }
         String mode = SqlCompiler.prefersGenericPlan(query, table) ? "force_generic_plan" : "auto";
+        long started = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
         String prefix = !tagged ? TAG : mode.equals(planMode) ? "" : PLAN_MODE;
         List<String> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(prefix + statement.text())) {
@@ -115,9 +118,21 @@ public final class Transaction {
                 failedWrite = query;
                 failedTable = table;
             }
+            observe(query, table, statement, 0, started, startedAt, e.getSQLState() == null ? "XX000" : e.getSQLState());
             throw failure;
         }
+        observe(query, table, statement, rows.size(), started, startedAt, null);
         return new QueryResult(requestId, rows);
+    }
+
+    /** Hands the statement to observability (traces, slow queries, N+1, index advice, metrics). */
+    private void observe(Query query, Table table, SqlStatement statement, long rowCount, long startedNanos,
+                         java.time.Instant startedAt, String sqlState) {
+        // No client id yet: N+1 bursts across requests need the caller, which arrives with tenancy.
+        engine.observer().onQuery(new QueryTrace(requestId.value(), null, query.operation().name().toLowerCase(
+                java.util.Locale.ROOT), table.schema(), table.name(), statement.text(), statement.params(),
+                query.filters().stream().map(f -> f.column()).toList(), rowCount, System.nanoTime() - startedNanos,
+                sqlState, startedAt));
     }
 
     /** The mutations written so far (committed records if the transaction commits). */
