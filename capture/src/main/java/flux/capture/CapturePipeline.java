@@ -13,6 +13,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,6 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +133,7 @@ public final class CapturePipeline implements AutoCloseable {
             publication.sync(admin);
             refreshSlot(admin);
         }
+        unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
@@ -156,7 +162,9 @@ public final class CapturePipeline implements AutoCloseable {
             runner.execute(engine);
             watch(lock, ended);
         } finally {
-            stopEngine(engine);
+            if (!ended.isDone()) { // an engine that ended by itself is closed already
+                stopEngine(engine);
+            }
             runner.shutdownNow();
             runner.awaitTermination(30, TimeUnit.SECONDS);
             schemaChanges.close();
@@ -200,6 +208,25 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("capture {}: cannot sync publication {}: {}", config.slotName(), config.publicationName(),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * An engine that was stopped abruptly leaves its JMX beans behind, and the next engine of
+     * the same name waits 12 x 5 s per bean for them to go away before giving up on metrics.
+     */
+    private void unregisterStaleMetrics() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (ObjectName name : server.queryNames(new ObjectName("debezium.postgres:server=" + config.slotName() + ",*"), null)) {
+                try {
+                    server.unregisterMBean(name);
+                } catch (JMException e) {
+                    log.debug("cannot unregister {}: {}", name, e.getMessage());
+                }
+            }
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException("slot name unusable in a JMX name: " + config.slotName(), e);
         }
     }
 

@@ -4,6 +4,11 @@ package flux.capture.wal;
 public enum Operation {
     INSERT, UPDATE, DELETE;
 
+    /** Whether Debezium's envelope {@code op} is a row change (not a message or a truncate). */
+    static boolean isRowChange(String op) {
+        return "c".equals(op) || "u".equals(op) || "d".equals(op) || "r".equals(op);
+    }
+
     /** Debezium's envelope {@code op}: c, u, d (r = snapshot read, never produced with snapshot.mode=no_data). */
     static Operation fromDebezium(String op) {
         switch (op) {

@@ -58,8 +58,9 @@ public final class TransactionAssembler {
             }
             return null;
         }
-        if (value.schema().field("op") == null || value.schema().field("source") == null) {
-            return null; // heartbeat or logical message
+        if (value.schema().field("op") == null || value.schema().field("source") == null
+                || !Operation.isRowChange(value.getString("op"))) {
+            return null; // heartbeat, logical message (op m), truncate (op t)
         }
         boolean standalone = open == null; // defensive: a change outside BEGIN/END is its own transaction
         Open tx = standalone ? new Open() : open;
