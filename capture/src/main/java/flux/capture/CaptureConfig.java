@@ -2,6 +2,7 @@ package flux.capture;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Where capture reads from and writes to. The database user needs the REPLICATION attribute
@@ -33,6 +34,24 @@ public record CaptureConfig(String host, int port, String database, String user,
         requireIdentifier(publicationName, "publication name");
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
         heartbeat = heartbeat == null ? Duration.ofSeconds(10) : heartbeat;
+    }
+
+    /**
+     * From a {@code jdbc:postgresql://host:port/db?user=...} URL (user and password in the URL win
+     * over the arguments only when those are empty).
+     */
+    public static CaptureConfig fromJdbcUrl(String jdbcUrl, String user, String password, String slot,
+                                            String publication, String kafkaBootstrap) {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, new Properties());
+        if (parsed == null) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+        }
+        String host = parsed.getProperty("PGHOST", "localhost").split(",")[0];
+        int port = Integer.parseInt(parsed.getProperty("PGPORT", "5432").split(",")[0]);
+        String u = user == null || user.isEmpty() ? parsed.getProperty("user", "postgres") : user;
+        String pw = password == null || password.isEmpty() ? parsed.getProperty("password", "") : password;
+        return new CaptureConfig(host, port, parsed.getProperty("PGDBNAME"), u, pw, slot, publication,
+                kafkaBootstrap, null);
     }
 
     /** The JDBC address of the captured database. */

@@ -165,8 +165,10 @@ public final class CapturePipeline implements AutoCloseable {
             if (!ended.isDone()) { // an engine that ended by itself is closed already
                 stopEngine(engine);
             }
-            runner.shutdownNow();
-            runner.awaitTermination(30, TimeUnit.SECONDS);
+            runner.shutdown(); // let the engine's own shutdown finish before interrupting it
+            if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
+                runner.shutdownNow();
+            }
             schemaChanges.close();
             handler.close();
             publisher.close();

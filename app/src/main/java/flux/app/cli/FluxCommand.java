@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Flux: a change-data service for PostgreSQL.",
         subcommands = {
                 ServeCommand.class,
+                CaptureCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {
