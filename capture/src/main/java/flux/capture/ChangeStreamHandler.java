@@ -13,7 +13,9 @@ import io.debezium.engine.RecordChangeEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,14 +25,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Debezium's consumer: per batch, completes transactions, cross-checks them against the
- * mutation log, records untracked changes, publishes to Kafka, and only then marks records
- * processed. Offsets therefore advance only to the end of the last transaction Kafka
- * acknowledged; the records of a transaction still open at the end of a batch stay unmarked
- * (the offset is a position, so marking the transaction's END later covers them). One engine
- * thread calls it; a new handler per engine run.
+ * mutation log, records untracked changes and sends the changes to Kafka; records are marked
+ * processed only once Kafka acknowledged them, oldest first, so offsets advance only to the
+ * end of the last transaction Kafka holds. Up to {@value #MAX_IN_FLIGHT} sends await their
+ * acknowledgement while later batches are decoded (throughput); a small batch means the stream
+ * is quiet and is acknowledged before returning (offsets current when idle). The records of a
+ * transaction still open at the end of a batch stay unmarked (the offset is a position, so
+ * marking the transaction's END later covers them). One engine thread calls it; a new handler
+ * per engine run.
  */
 final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
+    /** Sends allowed to await acknowledgement while the next batches are decoded. */
+    private static final int MAX_IN_FLIGHT = 4;
+    /** Below this many records the stream has caught up; the batch is acknowledged before returning. */
+    private static final int QUIET_BATCH = 512;
 
     private final CaptureConfig config;
     private final CaptureStatus status;
@@ -39,6 +48,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final KafkaChangePublisher publisher;
     private final WalRecordWriter walRecords = new WalRecordWriter();
     private final BooleanSupplier stopping;
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private Connection walRecordConnection;
 
     ChangeStreamHandler(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
@@ -69,17 +79,56 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 pending.clear();
             }
         }
-        publish(transactions);
-        for (RecordChangeEvent<SourceRecord> event : complete) {
-            committer.markProcessed(event);
-        }
+        inFlight.add(publish(transactions, complete));
+        // A small batch means the stream is quiet: wait, so offsets and figures are current.
+        boolean quiet = records.size() < QUIET_BATCH;
+        markAcknowledged(committer, quiet ? 0 : MAX_IN_FLIGHT);
         committer.markBatchFinished();
     }
 
-    private void publish(List<WalTransaction> transactions) throws InterruptedException {
-        if (transactions.isEmpty()) {
-            return;
+    /**
+     * Marks the records of acknowledged sends, oldest first; then, while more than {@code keep}
+     * sends are unanswered, waits (and resends on failure) for all of them.
+     */
+    private void markAcknowledged(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer, int keep)
+            throws InterruptedException {
+        while (!inFlight.isEmpty() && inFlight.peek().sent().answered() && succeeded(inFlight.peek().sent())) {
+            complete(inFlight.poll(), committer);
         }
+        if (inFlight.size() > keep) {
+            List<KafkaChangePublisher.Sent> all = new ArrayList<>();
+            inFlight.forEach(f -> all.add(f.sent()));
+            publisher.awaitAcknowledged(all, stopping);
+            while (!inFlight.isEmpty()) {
+                complete(inFlight.poll(), committer);
+            }
+        }
+    }
+
+    private static boolean succeeded(KafkaChangePublisher.Sent sent) {
+        return KafkaChangePublisher.allAcknowledged(List.of(sent));
+    }
+
+    private void complete(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        for (RecordChangeEvent<SourceRecord> event : f.toMark()) {
+            committer.markProcessed(event);
+        }
+        status.transactions.addAndGet(f.transactions());
+        status.eventsPublished.addAndGet(f.events());
+        status.rolledBackPublished.addAndGet(f.rolledBack());
+        if (f.lastLsn() >= 0) {
+            status.lastLsn.set(f.lastLsn());
+            status.lastEventAt.set(Instant.now());
+        }
+    }
+
+    /** Records sent in one batch and what to do once Kafka acknowledged them. */
+    private record InFlight(KafkaChangePublisher.Sent sent, List<RecordChangeEvent<SourceRecord>> toMark,
+                            int transactions, long events, long rolledBack, long lastLsn) {
+    }
+
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         long events = 0;
         long rolledBack = 0;
@@ -98,14 +147,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             events += result.published().size();
             rolledBack += result.rolledBack().size();
         }
-        publisher.publishAll(out, stopping);
-        status.transactions.addAndGet(transactions.size());
-        status.eventsPublished.addAndGet(events);
-        status.rolledBackPublished.addAndGet(rolledBack);
-        if (lastLsn >= 0) {
-            status.lastLsn.set(lastLsn);
-            status.lastEventAt.set(Instant.now());
-        }
+        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn);
     }
 
     private void report(CrossCheck.Result result) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class,
                 CaptureCommand.class,
+                flux.app.bench.BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends records and returns only once Kafka acknowledged every one of them (acks=all,
- * idempotent, so retries inside the producer neither duplicate nor reorder). When Kafka does
- * not acknowledge within the delivery timeout, it waits, builds a fresh producer and sends
- * again from the first unacknowledged record, for as long as it takes: the caller holds its
- * offsets meanwhile, so the replication slot keeps the WAL and nothing is lost. Resending
- * can duplicate (at-least-once); per key the order of first deliveries is kept.
+ * Sends change records to Kafka (acks=all, idempotent: the producer's own retries neither
+ * duplicate nor reorder) and tells when they are acknowledged. {@link #send} does not wait, so
+ * decoding the next batch overlaps with the broker's acknowledgement of this one;
+ * {@link #awaitAcknowledged} waits and, when Kafka did not acknowledge within the delivery
+ * timeout, builds a fresh producer and sends again from the first unacknowledged record (and
+ * everything sent after it), for as long as it takes. The caller commits offsets only for
+ * acknowledged records, so while Kafka is away the slot keeps the WAL and nothing is lost.
+ * Resending can duplicate (at-least-once); per key, first deliveries keep their order.
  * Used by one thread.
  */
 public final class KafkaChangePublisher implements AutoCloseable {
@@ -35,10 +38,50 @@ public final class KafkaChangePublisher implements AutoCloseable {
         void resumed();
     }
 
+    /** Records handed to the producer in one call, and their acknowledgements. */
+    public static final class Sent {
+        final List<ProducerRecord<byte[], byte[]>> records;
+        final List<Future<RecordMetadata>> acks;
+        final RuntimeException sendFailure;
+        private final AtomicInteger outstanding;
+
+        Sent(List<ProducerRecord<byte[], byte[]>> records, List<Future<RecordMetadata>> acks,
+             RuntimeException sendFailure, AtomicInteger outstanding) {
+            this.records = records;
+            this.acks = acks;
+            this.sendFailure = sendFailure;
+            this.outstanding = outstanding;
+        }
+
+        /** Every record answered (acknowledged or failed). */
+        public boolean answered() {
+            return sendFailure != null || outstanding.get() == 0;
+        }
+    }
+
+    /** True when every record of these sends was acknowledged; call only when all are answered. */
+    public static boolean allAcknowledged(List<Sent> sent) {
+        for (Sent s : sent) {
+            if (s.sendFailure != null) {
+                return false;
+            }
+            for (Future<RecordMetadata> ack : s.acks) {
+                try {
+                    ack.get();
+                } catch (ExecutionException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private final Properties config;
     private final Listener listener;
     private KafkaProducer<byte[], byte[]> producer;
-    private Exception lastError;
 
     public KafkaChangePublisher(String bootstrapServers, String clientId, Listener listener) {
         this.listener = listener;
@@ -61,70 +104,85 @@ public final class KafkaChangePublisher implements AutoCloseable {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     }
 
+    /** Hands the records to the producer, in order, without waiting for acknowledgements. */
+    public Sent send(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        AtomicInteger outstanding = new AtomicInteger(records.size());
+        try {
+            KafkaProducer<byte[], byte[]> p = producer();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                acks.add(p.send(r, (metadata, error) -> outstanding.decrementAndGet()));
+            }
+            return new Sent(records, acks, null, outstanding);
+        } catch (RuntimeException e) { // metadata timeout, closed producer: awaitAcknowledged resends
+            return new Sent(records, acks, e, outstanding);
+        }
+    }
+
     /**
-     * Sends all records in order and waits for every acknowledgement.
+     * Returns once every record of {@code sent} (in send order) is acknowledged, resending from
+     * the first failure on.
      *
      * @param stopping polled between attempts; when true, gives up with {@link InterruptedException}
      *                 (the caller must then not commit offsets)
      */
-    public void publishAll(List<ProducerRecord<byte[], byte[]>> records, BooleanSupplier stopping)
-            throws InterruptedException {
-        int from = 0;
+    public void awaitAcknowledged(List<Sent> sent, BooleanSupplier stopping) throws InterruptedException {
+        List<ProducerRecord<byte[], byte[]>> resend = null;
+        Exception cause = null;
+        for (Sent s : sent) {
+            if (resend != null) {
+                resend.addAll(s.records);
+                continue;
+            }
+            int i = 0;
+            for (; i < s.acks.size(); i++) {
+                try {
+                    s.acks.get(i).get();
+                } catch (ExecutionException e) {
+                    cause = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+                    break;
+                }
+            }
+            if (i < s.acks.size() || s.sendFailure != null) {
+                cause = cause != null ? cause : s.sendFailure;
+                resend = new ArrayList<>(s.records.subList(i, s.records.size()));
+            }
+        }
+        if (resend != null) {
+            resendUntilAcknowledged(resend, cause, stopping);
+        }
+    }
+
+    private void resendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> records, Exception cause,
+                                         BooleanSupplier stopping) throws InterruptedException {
         long backoff = 250;
-        boolean stalled = false;
-        while (from < records.size()) {
-            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("capture is stopping; " + (records.size() - from) + " records unsent");
-            }
-            int acknowledged = sendAndAwait(records, from);
-            if (acknowledged == records.size()) {
-                break;
-            }
-            from = acknowledged;
-            stalled = true;
+        int from = 0;
+        while (true) {
+            log.warn("Kafka did not acknowledge ({}); resending {} records", cause, records.size() - from);
+            listener.stalled(cause);
+            closeProducer();
             Thread.sleep(backoff);
             backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        }
-        if (stalled) {
-            listener.resumed();
-        }
-    }
-
-    /** Returns the index of the first record not acknowledged (records.size() when all were). */
-    private int sendAndAwait(List<ProducerRecord<byte[], byte[]>> records, int from) throws InterruptedException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size() - from);
-        try {
-            KafkaProducer<byte[], byte[]> p = producer();
-            for (int i = from; i < records.size(); i++) {
-                acks.add(p.send(records.get(i)));
+            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("capture is stopping; " + (records.size() - from) + " records unacknowledged");
             }
-        } catch (RuntimeException e) { // metadata timeout, producer failure: resend from the first unsent
-            return failed(e, from + firstUnacknowledged(acks));
-        }
-        int done = firstUnacknowledged(acks);
-        if (done < acks.size()) {
-            return failed(lastError, from + done);
-        }
-        return records.size();
-    }
-
-    private int firstUnacknowledged(List<Future<RecordMetadata>> acks) throws InterruptedException {
-        for (int i = 0; i < acks.size(); i++) {
-            try {
-                acks.get(i).get();
-            } catch (ExecutionException e) {
-                lastError = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-                return i;
+            Sent again = send(records.subList(from, records.size()));
+            int acknowledged = 0;
+            cause = again.sendFailure;
+            for (; acknowledged < again.acks.size(); acknowledged++) {
+                try {
+                    again.acks.get(acknowledged).get();
+                } catch (ExecutionException e) {
+                    cause = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+                    break;
+                }
+            }
+            from += acknowledged;
+            if (from == records.size() && again.sendFailure == null) {
+                listener.resumed();
+                return;
             }
         }
-        return acks.size();
-    }
-
-    private int failed(Exception cause, int firstUnacknowledged) {
-        log.warn("Kafka did not acknowledge ({}); retrying from record {} of the batch", cause, firstUnacknowledged);
-        listener.stalled(cause);
-        closeProducer();
-        return firstUnacknowledged;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
