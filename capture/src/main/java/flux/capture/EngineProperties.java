@@ -35,6 +35,8 @@ final class EngineProperties {
         p.setProperty("include.unknown.datatypes", "true");
         // Default 500 ms: half a second of latency per quiet period.
         p.setProperty("poll.interval.ms", "5");
+        // Debezium's per-record context headers: unused here, and built (with strings) for every change.
+        p.setProperty("extended.headers.enabled", "false");
         p.setProperty("max.batch.size", "4096");
         p.setProperty("max.queue.size", "16384");
         // Heartbeats move the confirmed LSN when tracked tables are idle but the server writes WAL.

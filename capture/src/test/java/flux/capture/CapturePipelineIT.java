@@ -190,6 +190,25 @@ class CapturePipelineIT {
         }
     }
 
+    @Test
+    void heartbeatsMoveTheSlotWhileTrackedTablesAreIdle() throws Exception {
+        String untracked = unique("nokey");
+        CaptureFixtures.execute(db, "CREATE TABLE public." + untracked + " (v int)"); // no primary key: not tracked
+        CaptureFixtures.execute(db, "INSERT INTO public." + untracked + " SELECT generate_series(1, 20000)");
+        long walEnd = walPosition("pg_current_wal_lsn()");
+        await().atMost(WAIT).until(() -> walPosition(
+                "(SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "')") >= walEnd);
+        assertThat(pipeline.status().eventsPublished()).isZero();
+    }
+
+    private long walPosition(String expression) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(
+                "SELECT pg_wal_lsn_diff(" + expression + ", '0/0')::bigint"); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private String topic() {
         return "flux.public." + table;
     }
