@@ -23,12 +23,25 @@ final class ApiWrites implements AutoCloseable {
             """;
     private final Connection c;
 
-    ApiWrites(TestPostgres db) throws SQLException {
+    /** Opens a connection; {@code TestPostgres::connect} is one. */
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    ApiWrites(Connector db) throws SQLException {
         this.c = db.connect();
         c.setAutoCommit(false);
     }
 
+    ApiWrites(TestPostgres db) throws SQLException {
+        this((Connector) db::connect);
+    }
+
     static void createTable(TestPostgres db, String table) throws SQLException {
+        createTable((Connector) db::connect, table);
+    }
+
+    static void createTable(Connector db, String table) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS public." + table + " (id bigint PRIMARY KEY, owner text NOT NULL,"
                     + " balance numeric(12,2) NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())");

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * purpose) is retried, so in the end every id is committed exactly once.
  */
 final class LoadWriter implements AutoCloseable {
-    private final TestPostgres db;
+    private final ApiWrites.Connector db;
     private final String table;
     private final int total;
     private final int perTransaction;
@@ -19,6 +19,10 @@ final class LoadWriter implements AutoCloseable {
     private volatile Throwable failure;
 
     LoadWriter(TestPostgres db, String table, int total, int perTransaction) {
+        this((ApiWrites.Connector) db::connect, table, total, perTransaction);
+    }
+
+    LoadWriter(ApiWrites.Connector db, String table, int total, int perTransaction) {
         this.db = db;
         this.table = table;
         this.total = total;
