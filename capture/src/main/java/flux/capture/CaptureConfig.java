@@ -59,14 +59,6 @@ public record CaptureConfig(String host, int port, String database, String user,
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
-    public CaptureConfig withSlot(String slot, String publication) {
-        return new CaptureConfig(host, port, database, user, password, slot, publication, kafkaBootstrap, heartbeat);
-    }
-
-    public CaptureConfig withKafka(String bootstrap) {
-        return new CaptureConfig(host, port, database, user, password, slotName, publicationName, bootstrap, heartbeat);
-    }
-
     // Slot names are restricted by PostgreSQL to lower case letters, digits and underscores;
     // the same rule for the publication keeps both safe in logs and in Debezium's config.
     private static void requireIdentifier(String name, String what) {

@@ -100,30 +100,37 @@ public final class CapturePipeline implements AutoCloseable {
     }
 
     private void supervise() {
-        while (!closing) {
-            try (StreamerLock lock = new StreamerLock(config)) {
-                if (!lock.tryAcquire()) {
-                    moveTo(CaptureState.STANDBY);
-                    pause(Duration.ofSeconds(1));
-                    continue;
-                }
-                log.info("capture {}: holds the streamer lock {}", config.slotName(), Long.toHexString(lock.key()));
-                streamWhileLeader(lock);
-            } catch (InterruptedException e) {
-                break;
-            } catch (Exception e) {
-                if (closing) {
-                    break;
-                }
-                status.lastError.set(e.getMessage());
-                log.warn("capture {}: {}; restarting in {} s", config.slotName(), e.getMessage(), RETRY_PAUSE.toSeconds());
-                moveTo(CaptureState.RECOVERING);
+        StreamerLock lock = new StreamerLock(config); // one session while standby, not one per attempt
+        try {
+            while (!closing) {
                 try {
-                    pause(RETRY_PAUSE);
-                } catch (InterruptedException stop) {
+                    if (!lock.tryAcquire()) {
+                        moveTo(CaptureState.STANDBY);
+                        pause(Duration.ofSeconds(1));
+                        continue;
+                    }
+                    log.info("capture {}: holds the streamer lock {}", config.slotName(), Long.toHexString(lock.key()));
+                    streamWhileLeader(lock);
+                } catch (InterruptedException e) {
                     break;
+                } catch (Exception e) {
+                    if (closing) {
+                        break;
+                    }
+                    // Give the lock up while recovering: a healthy standby may take over meanwhile.
+                    lock.close();
+                    status.lastError.set(e.getMessage());
+                    log.warn("capture {}: {}; restarting in {} s", config.slotName(), e.getMessage(), RETRY_PAUSE.toSeconds());
+                    moveTo(CaptureState.RECOVERING);
+                    try {
+                        pause(RETRY_PAUSE);
+                    } catch (InterruptedException stop) {
+                        break;
+                    }
                 }
             }
+        } finally {
+            lock.close();
         }
     }
 

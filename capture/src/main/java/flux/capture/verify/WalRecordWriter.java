@@ -1,5 +1,6 @@
 package flux.capture.verify;
 
+import flux.capture.pg.PgConnections;
 import flux.capture.wal.WalChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ public final class WalRecordWriter {
 
     private static final String ALREADY_RECORDED =
             "SELECT EXISTS (SELECT 1 FROM flux.state_mutations WHERE txid = ?::text::xid8 AND source = 'wal')";
-    // %s is the table's type, a quoted identifier built by quote() from the WAL's relation names.
+    // %s is the table's type, a quoted identifier built by PgConnections.quote() from the WAL's relation names.
     private static final String INSERT_RENDERED = """
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source)
@@ -90,7 +91,7 @@ public final class WalRecordWriter {
     private static void insert(Connection c, String txid, String requestId, WalChange change) throws SQLException {
         String before = change.before() == null ? null : change.before().toString();
         String after = change.after() == null ? null : change.after().toString();
-        String type = quote(change.schema()) + "." + quote(change.table());
+        String type = PgConnections.quote(change.schema()) + "." + PgConnections.quote(change.table());
         try (PreparedStatement sp = c.prepareStatement("SAVEPOINT flux_wal_record")) {
             sp.execute();
         }
@@ -128,9 +129,5 @@ public final class WalRecordWriter {
             st.setString(8, after);
             st.executeUpdate();
         }
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

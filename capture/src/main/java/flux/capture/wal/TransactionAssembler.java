@@ -34,11 +34,6 @@ public final class TransactionAssembler {
         return open != null;
     }
 
-    /** Drops a partly seen transaction (after a restart the connector sends it again from BEGIN). */
-    public void reset() {
-        open = null;
-    }
-
     /** Feeds one record; returns the transaction it completed, or null. */
     public WalTransaction accept(SourceRecord record) {
         if (!(record.value() instanceof Struct)) {
@@ -116,7 +111,6 @@ public final class TransactionAssembler {
                 row.getString("error"),
                 row.getString("tenant_id"),
                 row.getString("source"),
-                row.schema().field("created_at") == null ? null : String.valueOf(row.get("created_at")),
                 lsn);
     }
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record WalMutationRecord(long id, String requestId, Long txid, String tableSchema, String tableName,
                                 String rowId, Operation operation, JsonNode oldImage, JsonNode newImage,
                                 JsonNode changedColumns, String status, String error, String tenantId,
-                                String source, String createdAt, long lsn) {
+                                String source, long lsn) {
 
     public static final String STATUS_ROLLED_BACK = "rolled_back";
     public static final String SOURCE_WAL = "wal";
