@@ -105,8 +105,6 @@ public final class TransactionAssembler {
                 Operation.valueOf(row.getString("operation")),
                 json(row, "old"),
                 json(row, "new"),
-                row.schema().field("changed_columns") == null ? null
-                        : RowJson.value(row.schema().field("changed_columns").schema(), row.get("changed_columns")),
                 row.getString("status"),
                 row.getString("error"),
                 row.getString("tenant_id"),

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *             rolled-back attempt it names the failed transaction, not the one that wrote the record
  */
 public record WalMutationRecord(long id, String requestId, Long txid, String tableSchema, String tableName,
-                                String rowId, Operation operation, JsonNode oldImage, JsonNode newImage,
-                                JsonNode changedColumns, String status, String error, String tenantId,
+                                String rowId, Operation operation, JsonNode oldImage, JsonNode newImage, String status, String error, String tenantId,
                                 String source, long lsn) {
 
     public static final String STATUS_ROLLED_BACK = "rolled_back";

@@ -102,7 +102,7 @@ class CrossCheckTest {
 
     private static WalMutationRecord record(String requestId, Operation op, String rowId, String old, String neu,
                                             String status, String source) {
-        return new WalMutationRecord(1, requestId, 700L, "public", "users", rowId, op, json(old), json(neu), null,
+        return new WalMutationRecord(1, requestId, 700L, "public", "users", rowId, op, json(old), json(neu),
                 status, null, null, source, 1);
     }
 
