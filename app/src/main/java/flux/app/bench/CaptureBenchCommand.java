@@ -27,6 +27,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -60,6 +61,10 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
+        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1");
+        }
         Path dir = Files.createTempDirectory("flux-bench-capture");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
              LocalKafka kafka = LocalKafka.start(Files.createDirectories(dir.resolve("kafka")), Ports.findFree(), Ports.findFree())) {
