@@ -88,9 +88,8 @@ public final class CapturePipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        closing = true; // polled by every wait of the supervisor (no interrupt: it would skip cleanups)
         moveTo(CaptureState.STOPPING);
-        supervisor.interrupt();
         try {
             supervisor.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {
@@ -185,23 +184,43 @@ public final class CapturePipeline implements AutoCloseable {
     /** Returns when closing; throws when the engine ended or the lock's session is gone. */
     private void watch(StreamerLock lock, CompletableFuture<Throwable> ended) throws Exception {
         long nextRefresh = 0;
-        while (!closing) {
-            Throwable failure = ended.getNow(null);
-            if (failure != null) {
-                throw new IllegalStateException("Debezium engine ended: " + rootMessage(failure), failure);
-            }
-            if (!lock.held()) {
-                throw new IllegalStateException("lost the streamer lock's database session");
-            }
-            if (System.nanoTime() >= nextRefresh) {
-                try (Connection c = PgConnections.open(config, "monitor")) {
-                    refreshSlot(c);
-                } catch (SQLException e) {
-                    log.debug("slot lag unavailable: {}", e.getMessage());
+        Connection monitor = null;
+        try {
+            while (!closing) {
+                Throwable failure = ended.getNow(null);
+                if (failure != null) {
+                    throw new IllegalStateException("Debezium engine ended: " + rootMessage(failure), failure);
                 }
-                nextRefresh = System.nanoTime() + MONITOR_INTERVAL.toNanos();
+                if (!lock.held()) {
+                    throw new IllegalStateException("lost the streamer lock's database session");
+                }
+                if (System.nanoTime() >= nextRefresh) {
+                    try {
+                        if (monitor == null || monitor.isClosed()) {
+                            monitor = PgConnections.open(config, "monitor");
+                        }
+                        refreshSlot(monitor);
+                    } catch (SQLException e) {
+                        log.debug("slot lag unavailable: {}", e.getMessage());
+                        closeQuietly(monitor);
+                        monitor = null;
+                    }
+                    nextRefresh = System.nanoTime() + MONITOR_INTERVAL.toNanos();
+                }
+                pause(Duration.ofMillis(200));
             }
-            pause(Duration.ofMillis(200));
+        } finally {
+            closeQuietly(monitor);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // broken already
+            }
         }
     }
 
