@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 DbCommand.class, MigrationsCommand.class, PushCommand.class,
                 ObserveCommand.class,
                 flux.app.cli.state.StateCommand.class,
+                CaptureCommand.class,
                 flux.app.bench.BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })

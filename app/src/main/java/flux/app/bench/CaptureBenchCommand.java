@@ -1,0 +1,244 @@
+package flux.app.bench;
+
+import flux.app.cli.CliFailure;
+import flux.capture.CaptureConfig;
+import flux.capture.CapturePipeline;
+import flux.capture.CaptureState;
+import flux.dev.LocalKafka;
+import flux.dev.LocalPostgres;
+import flux.dev.Ports;
+import flux.query.FluxSchema;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flux bench capture}: WAL -> Kafka throughput and commit -> consumer latency of the
+ * capture pipeline, with pg_recvlogical (pgoutput) on the same backlog as the ceiling. Starts
+ * its own embedded PostgreSQL and Kafka in a temporary directory; prints a Markdown report.
+ */
+@Command(name = "capture", mixinStandardHelpOptions = true,
+        description = "Benchmark capture: backlog drain, live throughput, latency at 100 and 1,000 tx/s.")
+public final class CaptureBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rows", defaultValue = "200000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--tx-size", defaultValue = "100", description = "Rows per backlog transaction (default ${DEFAULT-VALUE}).")
+    int txSize;
+
+    @Option(names = "--live-seconds", defaultValue = "15", description = "Live throughput window (default ${DEFAULT-VALUE}).")
+    int liveSeconds;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Seconds per latency rate (default ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--pg-recvlogical", defaultValue = "/usr/bin/pg_recvlogical", description = "pg_recvlogical binary.")
+    Path recvlogical;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1");
+        }
+        Path dir = Files.createTempDirectory("flux-bench-capture");
+        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
+             LocalKafka kafka = LocalKafka.start(Files.createDirectories(dir.resolve("kafka")), Ports.findFree(), Ports.findFree())) {
+            return run(pg, kafka);
+        }
+    }
+
+    private int run(LocalPostgres pg, LocalKafka kafka) throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(pg.jdbcUrl());
+        FluxSchema.install(ds);
+        BenchDatabase db = new BenchDatabase(pg.jdbcUrl());
+        db.createTable("bench_backlog");
+        db.createTable("bench_live");
+        db.createTable("bench_latency");
+        createTopic(kafka.bootstrapServers(), "flux.public.bench_latency");
+        CaptureConfig config = CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", "bench", "bench",
+                kafka.bootstrapServers());
+
+        // The slot and publication must exist before the backlog, so it is retained for both readers.
+        try (CapturePipeline setup = started(config)) {
+            progress("slot and publication created");
+        }
+        db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        long t = System.nanoTime();
+        try (Connection c = db.connect()) {
+            for (long from = 1; from <= rows; from += txSize) {
+                BenchDatabase.insertRange(c, "bench_backlog", "backlog-" + from, from, Math.min(rows, from + txSize - 1));
+            }
+        }
+        String endLsn = db.currentLsn();
+        progress(String.format("backlog written: %,d rows in %.1f s (WAL end %s)", rows, secs(System.nanoTime() - t), endLsn));
+
+        double recvSeconds = pgRecvlogical(pg, endLsn);
+        progress(String.format("pg_recvlogical: %.2f s", recvSeconds));
+
+        CapturePipeline pipeline = new CapturePipeline(config);
+        try {
+            pipeline.start();
+            waitFor(() -> pipeline.state() == CaptureState.STREAMING, 120, "capture streaming");
+            long drainStart = System.nanoTime();
+            waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
+            double drainSeconds = secs(System.nanoTime() - drainStart);
+            progress(String.format("capture drained the backlog in %.2f s", drainSeconds));
+
+            double[] live = live(db, pipeline, rows);
+            progress(String.format("live: writers %.0f rows/s, capture %.0f events/s", live[0], live[1]));
+
+            LatencyProbe probe = new LatencyProbe(db, kafka.bootstrapServers(), "bench_latency");
+            probe.run(100, Duration.ofSeconds(3), 2); // warm-up: JIT, connections, topic metadata
+            List<LatencyProbe.Result> latency = new ArrayList<>();
+            latency.add(probe.run(100, Duration.ofSeconds(latencySeconds), 2));
+            latency.add(probe.run(1000, Duration.ofSeconds(latencySeconds), 8));
+            report(drainSeconds, recvSeconds, live, latency, pipeline);
+        } finally {
+            pipeline.close();
+        }
+        return 0;
+    }
+
+    /** Writers insert for --live-seconds at full speed; capture's rate is measured until it caught up. */
+    private double[] live(BenchDatabase db, CapturePipeline pipeline, long publishedBefore) throws Exception {
+        int writers = 4;
+        AtomicLong written = new AtomicLong();
+        AtomicLong next = new AtomicLong(1);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(liveSeconds);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            Thread thread = new Thread(() -> {
+                try (Connection c = db.connect()) {
+                    while (System.nanoTime() < end) {
+                        long from = next.getAndAdd(20);
+                        BenchDatabase.insertRange(c, "bench_live", "live-" + from, from, from + 19);
+                        written.addAndGet(20);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double writeSeconds = secs(System.nanoTime() - start);
+        waitFor(() -> pipeline.status().eventsPublished() - publishedBefore >= written.get(), 600, "live caught up");
+        double captureSeconds = secs(System.nanoTime() - start);
+        return new double[] {written.get() / writeSeconds, written.get() / captureSeconds, written.get()};
+    }
+
+    private double pgRecvlogical(LocalPostgres pg, String endLsn) throws Exception {
+        if (!Files.isExecutable(recvlogical)) {
+            progress(recvlogical + " not found: skipping the pg_recvlogical ceiling");
+            return Double.NaN;
+        }
+        List<String> command = List.of(recvlogical.toString(), "-h", "127.0.0.1", "-p", Integer.toString(pg.port()),
+                "-U", LocalPostgres.USER, "-d", LocalPostgres.DATABASE, "--slot", "bench_recv", "--start",
+                "--endpos", endLsn, "--no-loop", "-o", "proto_version=1", "-o", "publication_names=bench", "-f", "/dev/null");
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new CliFailure("pg_recvlogical failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
+        }
+        return secs(System.nanoTime() - t);
+    }
+
+    private void report(double drainSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
+                        CapturePipeline pipeline) {
+        out.println();
+        out.println("## Results");
+        out.println();
+        out.println("| measurement | value |");
+        out.println("|---|---|");
+        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes) |%n",
+                rows, txSize, 2L * rows);
+        out.printf("| capture backlog drain | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded) |%n",
+                drainSeconds, rows / drainSeconds, 2 * rows / drainSeconds);
+        out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
+                recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
+        out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
+                liveSeconds, live[0], live[1]);
+        out.println();
+        out.println("| rate (target tx/s) | achieved tx/s | samples | lost | p50 ms | p99 ms | p99.9 ms | max ms |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (LatencyProbe.Result r : latency) {
+            out.printf("| %,.0f | %,.0f | %,d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.targetRate(), r.achievedRate(),
+                    r.samples(), r.missing(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
+        }
+        var s = pipeline.status();
+        out.printf("%ncross-check: matched %,d, untracked %d, missing %d, mismatched %d; Kafka retries %d%n",
+                s.crossCheck().matched(), s.crossCheck().untracked(), s.crossCheck().missing(),
+                s.crossCheck().mismatched(), s.kafkaRetries());
+        out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
+        out.flush();
+    }
+
+    private CapturePipeline started(CaptureConfig config) {
+        CapturePipeline p = new CapturePipeline(config);
+        p.start();
+        waitFor(() -> p.state() == CaptureState.STREAMING, 120, "capture streaming");
+        return p;
+    }
+
+    private static void createTopic(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void waitFor(BooleanSupplier condition, int seconds, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new CliFailure("benchmark: no " + what + " within " + seconds + " s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted");
+            }
+        }
+    }
+
+    private void progress(String message) {
+        spec.commandLine().getErr().println("bench: " + message);
+        spec.commandLine().getErr().flush();
+    }
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,70 @@
+package flux.app.capture;
+
+import flux.capture.CaptureConfig;
+import flux.capture.CapturePipeline;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts capture when the HTTP server is up, which is after {@code serve} installed the
+ * {@code flux} schema, and stops it with the context. Off with {@code flux.capture.enabled=false}
+ * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
+ * {@code flux.capture.publication} (default {@code flux}).
+ */
+@Singleton
+public final class CaptureRunner implements ApplicationEventListener<ServerStartupEvent> {
+    private static final Logger log = LoggerFactory.getLogger(CaptureRunner.class);
+
+    private final boolean enabled;
+    private final CaptureConfig config;
+    private CapturePipeline pipeline;
+
+    CaptureRunner(@Value("${flux.capture.enabled:true}") boolean enabled,
+                  @Value("${flux.database.jdbc-url}") String jdbcUrl,
+                  @Nullable @Value("${flux.database.username:}") String username,
+                  @Nullable @Value("${flux.database.password:}") String password,
+                  @Value("${flux.capture.slot:" + CaptureConfig.DEFAULT_SLOT + "}") String slot,
+                  @Value("${flux.capture.publication:" + CaptureConfig.DEFAULT_PUBLICATION + "}") String publication,
+                  @Named("kafkaBootstrapServers") String kafkaBootstrap) {
+        this.enabled = enabled;
+        this.config = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
+    }
+
+    @Override
+    public synchronized void onApplicationEvent(ServerStartupEvent event) {
+        if (!enabled) {
+            log.info("capture is disabled (flux.capture.enabled=false)");
+            return;
+        }
+        if (pipeline == null) {
+            pipeline = new CapturePipeline(config);
+            pipeline.start();
+            log.info("capture started: slot {}, publication {}", config.slotName(), config.publicationName());
+        }
+    }
+
+    /** The running pipeline; empty when capture is disabled or the server has not started yet. */
+    public synchronized Optional<CapturePipeline> pipeline() {
+        return Optional.ofNullable(pipeline);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+            pipeline = null;
+        }
+    }
+}

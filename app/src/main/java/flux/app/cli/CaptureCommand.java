@@ -1,0 +1,65 @@
+package flux.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code flux capture status}: the running server's capture figures (FLUX_URL). */
+@Command(name = "capture",
+        mixinStandardHelpOptions = true,
+        description = "WAL capture to Kafka.",
+        subcommands = {CaptureCommand.Status.class})
+public final class CaptureCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "State, last LSN, slot lag, events published and cross-check counts.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print the server's JSON as is.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode s = ServerClient.fromEnvironment().get("v1/capture/status");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(s.toPrettyString());
+                return ExitCodes.OK;
+            }
+            JsonNode cc = s.path("cross_check");
+            out.printf("state        %s%n", s.path("state").asText());
+            out.printf("slot         %s (publication %s)%n", s.path("slot").asText(), s.path("publication").asText());
+            out.printf("last lsn     %s%n", text(s, "last_lsn"));
+            out.printf("slot lag     %s%n", s.hasNonNull("slot_lag_bytes") ? s.get("slot_lag_bytes").asLong() + " bytes" : "-");
+            out.printf("published    %d events, %d rolled-back attempts, %d transactions%n",
+                    s.path("events_published").asLong(), s.path("rolled_back_published").asLong(),
+                    s.path("transactions").asLong());
+            out.printf("cross-check  matched %d, untracked (source wal) %d, missing %d, mismatched %d%n",
+                    cc.path("matched").asLong(), cc.path("untracked").asLong(), cc.path("missing").asLong(),
+                    cc.path("mismatched").asLong());
+            out.printf("kafka        %d retries%n", s.path("kafka_retries").asLong());
+            if (s.hasNonNull("last_error")) {
+                out.printf("last error   %s%n", s.get("last_error").asText());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        private static String text(JsonNode node, String field) {
+            return node.hasNonNull(field) ? node.get(field).asText() : "-";
+        }
+    }
+}

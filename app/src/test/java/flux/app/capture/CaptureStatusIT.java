@@ -1,0 +1,107 @@
+package flux.app.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestKafka;
+import flux.dev.testing.TestPostgres;
+import flux.query.FluxSchema;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+@ExtendWith(FluxTestInfra.class)
+class CaptureStatusIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestPostgres db;
+    private final TestKafka kafka;
+
+    CaptureStatusIT(TestPostgres pg, TestKafka kafka) throws Exception {
+        this.db = pg.newDatabase("capture_status");
+        this.kafka = kafka;
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(db.user());
+        ds.setPassword(db.password());
+        FluxSchema.install(ds);
+    }
+
+    @Test
+    void serverStartsCaptureAndReportsItsFigures() throws Exception {
+        try (ApplicationContext context = start(true, "status_it");
+             Connection c = db.connect(); Statement st = c.createStatement()) {
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> "STREAMING".equals(get(server).body().path("state").asText()));
+            st.execute("CREATE TABLE items (id int PRIMARY KEY, name text)");
+            st.execute("NOTIFY flux_schema_changed");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                st.execute("INSERT INTO items VALUES (1, 'x') ON CONFLICT DO NOTHING");
+                return get(server).body().path("events_published").asLong() >= 1;
+            });
+            JsonNode status = get(server).body();
+            assertThat(status.path("slot").asText()).isEqualTo("status_it");
+            assertThat(status.path("cross_check").path("untracked").asLong()).isEqualTo(1);
+            assertThat(status.path("last_lsn").asText()).contains("/");
+        } finally {
+            dropSlot("status_it");
+        }
+    }
+
+    @Test
+    void disabledCaptureAnswersProblemJson() throws Exception {
+        try (ApplicationContext context = start(false, "status_off")) {
+            Response r = get(context.getBean(EmbeddedServer.class));
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.body().path("type").asText()).endsWith("/capture-disabled");
+        }
+    }
+
+    private ApplicationContext start(boolean enabled, String slot) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.server.port", -1);
+        p.put("flux.database.jdbc-url", db.jdbcUrl());
+        p.put("flux.database.username", db.user());
+        p.put("flux.database.password", db.password());
+        p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.put("flux.capture.enabled", enabled);
+        p.put("flux.capture.slot", slot);
+        p.put("flux.capture.publication", slot);
+        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();
+        context.getBean(EmbeddedServer.class).start();
+        return context;
+    }
+
+    record Response(int status, String contentType, JsonNode body) {
+    }
+
+    private static Response get(EmbeddedServer server) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.getURL() + "/v1/capture/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), JSON.readTree(r.body()));
+    }
+
+    private void dropSlot(String slot) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                        + slot + "'");
+                return true;
+            }
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package flux.capture;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where capture reads from and writes to. The database user needs the REPLICATION attribute
+ * (or to be a superuser) and to own the tracked tables (for REPLICA IDENTITY FULL).
+ *
+ * @param host            PostgreSQL host
+ * @param port            PostgreSQL port
+ * @param database        the database whose tables are captured
+ * @param user            database user
+ * @param password        password, empty for trust authentication (never null)
+ * @param slotName        logical replication slot, also the name of the stored offsets and the
+ *                        advisory lock that elects one streamer per slot
+ * @param publicationName publication Flux maintains over the tracked tables and the mutation log
+ * @param kafkaBootstrap  Kafka bootstrap servers
+ * @param heartbeat       interval of heartbeats that keep the slot advancing when tracked tables are idle
+ */
+public record CaptureConfig(String host, int port, String database, String user, String password,
+                            String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat) {
+
+    public static final String DEFAULT_SLOT = "flux";
+    public static final String DEFAULT_PUBLICATION = "flux";
+
+    public CaptureConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(user, "user");
+        password = password == null ? "" : password;
+        requireIdentifier(slotName, "slot name");
+        requireIdentifier(publicationName, "publication name");
+        Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+        heartbeat = heartbeat == null ? Duration.ofSeconds(10) : heartbeat;
+    }
+
+    /**
+     * From a {@code jdbc:postgresql://host:port/db?user=...} URL (user and password in the URL win
+     * over the arguments only when those are empty).
+     */
+    public static CaptureConfig fromJdbcUrl(String jdbcUrl, String user, String password, String slot,
+                                            String publication, String kafkaBootstrap) {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, new Properties());
+        if (parsed == null) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+        }
+        String host = parsed.getProperty("PGHOST", "localhost").split(",")[0];
+        int port = Integer.parseInt(parsed.getProperty("PGPORT", "5432").split(",")[0]);
+        String u = user == null || user.isEmpty() ? parsed.getProperty("user", "postgres") : user;
+        String pw = password == null || password.isEmpty() ? parsed.getProperty("password", "") : password;
+        return new CaptureConfig(host, port, parsed.getProperty("PGDBNAME"), u, pw, slot, publication,
+                kafkaBootstrap, null);
+    }
+
+    /** The JDBC address of the captured database. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    // Slot names are restricted by PostgreSQL to lower case letters, digits and underscores;
+    // the same rule for the publication keeps both safe in logs and in Debezium's config.
+    private static void requireIdentifier(String name, String what) {
+        if (name == null || !name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException(what + " must be lower case letters, digits and underscores: " + name);
+        }
+    }
+}

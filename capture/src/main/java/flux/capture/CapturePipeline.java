@@ -1,0 +1,320 @@
+package flux.capture;
+
+import flux.capture.kafka.KafkaChangePublisher;
+import flux.capture.pg.PgConnections;
+import flux.capture.pg.Publication;
+import flux.capture.pg.SchemaChangeListener;
+import flux.capture.pg.SlotMonitor;
+import flux.capture.pg.StreamerLock;
+import flux.capture.verify.CrossCheck;
+import flux.capture.wal.TransactionIds;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WAL to Kafka for one database and slot: the front door of the capture module.
+ *
+ * <p>{@link #start()} returns at once; a supervisor thread then waits for the slot's advisory
+ * lock (standby while another instance streams), syncs the publication, runs the Debezium
+ * engine with {@link ChangeStreamHandler}, follows {@code NOTIFY flux_schema_changed}, and
+ * refreshes the slot lag. When the engine fails (database restart, lost connection) or the
+ * lock's session dies, it stops the engine and starts over after a pause; offsets are only
+ * stored for acknowledged records, so a restart replays and loses nothing (at-least-once).
+ * {@link #close()} stops everything and waits. Thread-safe.
+ */
+public final class CapturePipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
+    private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+
+    private final CaptureConfig config;
+    private final CaptureStatus status = new CaptureStatus();
+    private final TransactionIds transactionIds = new TransactionIds();
+    private final Publication publication;
+    private final SlotMonitor slotMonitor;
+    private final Thread supervisor;
+    private volatile boolean closing;
+
+    public CapturePipeline(CaptureConfig config) {
+        this.config = config;
+        this.publication = new Publication(config.publicationName());
+        this.slotMonitor = new SlotMonitor(config.slotName());
+        this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
+        this.supervisor.setDaemon(true);
+    }
+
+    public CaptureConfig config() {
+        return config;
+    }
+
+    /** Starts the supervisor; capture streams as soon as it holds the slot's lock. */
+    public void start() {
+        if (status.state.get() != CaptureState.CREATED) {
+            throw new IllegalStateException("capture pipeline " + config.slotName() + " was already started");
+        }
+        supervisor.start();
+    }
+
+    public CaptureState state() {
+        return status.state();
+    }
+
+    /** The live figures (for metrics). */
+    public CaptureStatus figures() {
+        return status;
+    }
+
+    public CaptureStatus.Snapshot status() {
+        return status.snapshot(config.slotName(), config.publicationName());
+    }
+
+    @Override
+    public void close() {
+        closing = true; // polled by every wait of the supervisor (no interrupt: it would skip cleanups)
+        moveTo(CaptureState.STOPPING);
+        try {
+            supervisor.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        moveTo(CaptureState.STOPPED);
+    }
+
+    private void supervise() {
+        StreamerLock lock = new StreamerLock(config); // one session while standby, not one per attempt
+        try {
+            while (!closing) {
+                try {
+                    if (!lock.tryAcquire()) {
+                        moveTo(CaptureState.STANDBY);
+                        pause(Duration.ofSeconds(1));
+                        continue;
+                    }
+                    log.info("capture {}: holds the streamer lock {}", config.slotName(), Long.toHexString(lock.key()));
+                    streamWhileLeader(lock);
+                } catch (InterruptedException e) {
+                    break;
+                } catch (Exception e) {
+                    if (closing) {
+                        break;
+                    }
+                    // Give the lock up while recovering: a healthy standby may take over meanwhile.
+                    lock.close();
+                    status.lastError.set(e.getMessage());
+                    log.warn("capture {}: {}; restarting in {} s", config.slotName(), e.getMessage(), RETRY_PAUSE.toSeconds());
+                    moveTo(CaptureState.RECOVERING);
+                    try {
+                        pause(RETRY_PAUSE);
+                    } catch (InterruptedException stop) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            lock.close();
+        }
+    }
+
+    private void streamWhileLeader(StreamerLock lock) throws Exception {
+        moveTo(CaptureState.STARTING);
+        try (Connection admin = PgConnections.open(config, "admin")) {
+            publication.sync(admin);
+            refreshSlot(admin);
+        }
+        unregisterStaleMetrics();
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
+                "flux-capture-" + config.slotName(), new KafkaStallListener());
+        ChangeStreamHandler handler = new ChangeStreamHandler(config, status, new CrossCheck(transactionIds),
+                publisher, () -> closing);
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(EngineProperties.of(config))
+                .using((success, message, error) -> ended.complete(
+                        error != null ? error : new IllegalStateException("engine stopped: " + message)))
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void pollingStarted() {
+                        transition(CaptureState.STARTING, CaptureState.STREAMING);
+                    }
+                })
+                .notifying(handler)
+                .build();
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "flux-capture-engine-" + config.slotName());
+            t.setDaemon(true);
+            return t;
+        });
+        SchemaChangeListener schemaChanges = new SchemaChangeListener(config, this::syncPublication);
+        try {
+            schemaChanges.start();
+            runner.execute(engine);
+            watch(lock, ended);
+        } finally {
+            if (!ended.isDone()) { // an engine that ended by itself is closed already
+                stopEngine(engine);
+            }
+            runner.shutdown(); // let the engine's own shutdown finish before interrupting it
+            if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
+                runner.shutdownNow();
+            }
+            schemaChanges.close();
+            handler.close();
+            publisher.close();
+        }
+    }
+
+    /** Returns when closing; throws when the engine ended or the lock's session is gone. */
+    private void watch(StreamerLock lock, CompletableFuture<Throwable> ended) throws Exception {
+        long nextRefresh = 0;
+        Connection monitor = null;
+        try {
+            while (!closing) {
+                Throwable failure = ended.getNow(null);
+                if (failure != null) {
+                    throw new IllegalStateException("Debezium engine ended: " + rootMessage(failure), failure);
+                }
+                if (!lock.held()) {
+                    throw new IllegalStateException("lost the streamer lock's database session");
+                }
+                if (System.nanoTime() >= nextRefresh) {
+                    try {
+                        if (monitor == null || monitor.isClosed()) {
+                            monitor = PgConnections.open(config, "monitor");
+                        }
+                        refreshSlot(monitor);
+                    } catch (SQLException e) {
+                        log.debug("slot lag unavailable: {}", e.getMessage());
+                        closeQuietly(monitor);
+                        monitor = null;
+                    }
+                    nextRefresh = System.nanoTime() + MONITOR_INTERVAL.toNanos();
+                }
+                pause(Duration.ofMillis(200));
+            }
+        } finally {
+            closeQuietly(monitor);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // broken already
+            }
+        }
+    }
+
+    private void refreshSlot(Connection c) throws SQLException {
+        SlotMonitor.Reading reading = slotMonitor.read(c);
+        status.slotLagBytes.set(reading.lagBytes() == null ? -1 : reading.lagBytes());
+        transactionIds.updateReference(reading.nextXid8());
+    }
+
+    private void syncPublication() {
+        try (Connection c = PgConnections.open(config, "admin")) {
+            publication.sync(c);
+        } catch (SQLException e) {
+            log.warn("capture {}: cannot sync publication {}: {}", config.slotName(), config.publicationName(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * An engine that was stopped abruptly leaves its JMX beans behind, and the next engine of
+     * the same name waits 12 x 5 s per bean for them to go away before giving up on metrics.
+     */
+    private void unregisterStaleMetrics() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (ObjectName name : server.queryNames(new ObjectName("debezium.postgres:server=" + config.slotName() + ",*"), null)) {
+                try {
+                    server.unregisterMBean(name);
+                } catch (JMException e) {
+                    log.debug("cannot unregister {}: {}", name, e.getMessage());
+                }
+            }
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException("slot name unusable in a JMX name: " + config.slotName(), e);
+        }
+    }
+
+    private void stopEngine(DebeziumEngine<?> engine) {
+        try {
+            engine.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("capture {}: engine did not stop cleanly: {}", config.slotName(), e.getMessage());
+        }
+    }
+
+    /** Compare-and-set, logged: the Debezium way of changing engine state. */
+    private boolean transition(CaptureState from, CaptureState to) {
+        if (status.state.compareAndSet(from, to)) {
+            log.info("capture {}: {} -> {}", config.slotName(), from, to);
+            return true;
+        }
+        return false;
+    }
+
+    /** Moves to {@code to} from whatever state, except out of STOPPING/STOPPED (only to STOPPED). */
+    private void moveTo(CaptureState to) {
+        while (true) {
+            CaptureState current = status.state.get();
+            if (current == to) {
+                return;
+            }
+            boolean ending = current == CaptureState.STOPPING || current == CaptureState.STOPPED;
+            if (ending && !(current == CaptureState.STOPPING && to == CaptureState.STOPPED)) {
+                return;
+            }
+            if (transition(current, to)) {
+                return;
+            }
+        }
+    }
+
+    private void pause(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private final class KafkaStallListener implements KafkaChangePublisher.Listener {
+        @Override
+        public void stalled(Exception cause) {
+            status.kafkaRetries.incrementAndGet();
+            status.lastError.set("Kafka: " + cause.getMessage());
+            transition(CaptureState.STREAMING, CaptureState.WAITING_FOR_KAFKA);
+        }
+
+        @Override
+        public void resumed() {
+            transition(CaptureState.WAITING_FOR_KAFKA, CaptureState.STREAMING);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package flux.capture;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Live figures of one pipeline, updated by the streaming thread and read by anyone (status
+ * endpoint, metrics). Plain atomics so a metrics binder can read them without locking.
+ */
+public final class CaptureStatus {
+    final AtomicReference<CaptureState> state = new AtomicReference<>(CaptureState.CREATED);
+    final AtomicLong lastLsn = new AtomicLong(-1);
+    final AtomicLong slotLagBytes = new AtomicLong(-1);
+    final AtomicLong eventsPublished = new AtomicLong();
+    final AtomicLong rolledBackPublished = new AtomicLong();
+    final AtomicLong transactions = new AtomicLong();
+    final AtomicLong matched = new AtomicLong();
+    final AtomicLong untracked = new AtomicLong();
+    final AtomicLong missing = new AtomicLong();
+    final AtomicLong mismatched = new AtomicLong();
+    final AtomicLong kafkaRetries = new AtomicLong();
+    final AtomicReference<String> lastError = new AtomicReference<>();
+    final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
+
+    /** A consistent-enough copy for display (each figure is read once). */
+    public Snapshot snapshot(String slot, String publication) {
+        long lsn = lastLsn.get();
+        long lag = slotLagBytes.get();
+        return new Snapshot(state.get(), slot, publication, lsn < 0 ? null : Lsns.format(lsn),
+                lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
+                new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get()),
+                kafkaRetries.get(), lastEventAt.get(), lastError.get());
+    }
+
+    public CaptureState state() {
+        return state.get();
+    }
+
+    public long eventsPublished() {
+        return eventsPublished.get();
+    }
+
+    public long untracked() {
+        return untracked.get();
+    }
+
+    public long missing() {
+        return missing.get();
+    }
+
+    public long mismatched() {
+        return mismatched.get();
+    }
+
+    public long rolledBackPublished() {
+        return rolledBackPublished.get();
+    }
+
+    public long slotLagBytes() {
+        return slotLagBytes.get();
+    }
+
+    /**
+     * @param matched    WAL changes paired with an API mutation record of the same transaction
+     * @param untracked  WAL changes without a record (raw SQL): published with source "wal" and recorded
+     * @param missing    API records without a WAL change
+     * @param mismatched paired changes whose before/after images differ from the record's old/new
+     */
+    public record CrossCheckCounts(long matched, long untracked, long missing, long mismatched) {
+    }
+
+    /**
+     * @param lastLsn      LSN of the last change published, {@code X/Y} form, null before the first
+     * @param slotLagBytes WAL the slot retains beyond its confirmed position, null when unknown
+     */
+    public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
+                           long eventsPublished, long rolledBackPublished, long transactions,
+                           CrossCheckCounts crossCheck, long kafkaRetries, Instant lastEventAt, String lastError) {
+    }
+}

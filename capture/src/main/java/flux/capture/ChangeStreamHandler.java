@@ -1,0 +1,199 @@
+package flux.capture;
+
+import flux.capture.kafka.ChangeMessages;
+import flux.capture.kafka.KafkaChangePublisher;
+import flux.capture.pg.PgConnections;
+import flux.capture.verify.CrossCheck;
+import flux.capture.verify.Discrepancy;
+import flux.capture.verify.WalRecordWriter;
+import flux.capture.wal.TransactionAssembler;
+import flux.capture.wal.WalTransaction;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Debezium's consumer: per batch, completes transactions, cross-checks them against the
+ * mutation log, records untracked changes and sends the changes to Kafka; records are marked
+ * processed only once Kafka acknowledged them, oldest first, so offsets advance only to the
+ * end of the last transaction Kafka holds. Up to {@value #MAX_IN_FLIGHT} sends await their
+ * acknowledgement while later batches are decoded (throughput); a small batch means the stream
+ * is quiet and is acknowledged before returning (offsets current when idle). The records of a
+ * transaction still open at the end of a batch stay unmarked (the offset is a position, so
+ * marking the transaction's END later covers them). One engine thread calls it; a new handler
+ * per engine run.
+ */
+final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+    private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
+    /** Sends allowed to await acknowledgement while the next batches are decoded. */
+    private static final int MAX_IN_FLIGHT = 4;
+    /** Below this many records the stream has caught up; the batch is acknowledged before returning. */
+    private static final int QUIET_BATCH = 512;
+
+    private final CaptureConfig config;
+    private final CaptureStatus status;
+    private final TransactionAssembler assembler;
+    private final CrossCheck crossCheck;
+    private final KafkaChangePublisher publisher;
+    private final WalRecordWriter walRecords = new WalRecordWriter();
+    private final BooleanSupplier stopping;
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private Connection walRecordConnection;
+
+    ChangeStreamHandler(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
+                        KafkaChangePublisher publisher, BooleanSupplier stopping) {
+        this.config = config;
+        this.status = status;
+        this.assembler = new TransactionAssembler(config.slotName());
+        this.crossCheck = crossCheck;
+        this.publisher = publisher;
+        this.stopping = stopping;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<RecordChangeEvent<SourceRecord>> complete = new ArrayList<>(records.size());
+        List<RecordChangeEvent<SourceRecord>> pending = new ArrayList<>();
+        List<WalTransaction> transactions = new ArrayList<>();
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            pending.add(event);
+            WalTransaction done = assembler.accept(event.record());
+            if (done != null) {
+                transactions.add(done);
+            }
+            if (!assembler.inTransaction()) {
+                complete.addAll(pending);
+                pending.clear();
+            }
+        }
+        inFlight.add(publish(transactions, complete));
+        // A small batch means the stream is quiet: wait, so offsets and figures are current.
+        boolean quiet = records.size() < QUIET_BATCH;
+        markAcknowledged(committer, quiet ? 0 : MAX_IN_FLIGHT);
+        committer.markBatchFinished();
+    }
+
+    /**
+     * Marks the records of acknowledged sends, oldest first; then, while more than {@code keep}
+     * sends are unanswered, waits (and resends on failure) for all of them.
+     */
+    private void markAcknowledged(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer, int keep)
+            throws InterruptedException {
+        while (!inFlight.isEmpty() && inFlight.peek().sent().answered() && succeeded(inFlight.peek().sent())) {
+            complete(inFlight.poll(), committer);
+        }
+        if (inFlight.size() > keep) {
+            List<KafkaChangePublisher.Sent> all = new ArrayList<>();
+            inFlight.forEach(f -> all.add(f.sent()));
+            publisher.awaitAcknowledged(all, stopping);
+            while (!inFlight.isEmpty()) {
+                complete(inFlight.poll(), committer);
+            }
+        }
+    }
+
+    private static boolean succeeded(KafkaChangePublisher.Sent sent) {
+        return KafkaChangePublisher.allAcknowledged(List.of(sent));
+    }
+
+    private void complete(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        for (RecordChangeEvent<SourceRecord> event : f.toMark()) {
+            committer.markProcessed(event);
+        }
+        status.transactions.addAndGet(f.transactions());
+        status.eventsPublished.addAndGet(f.events());
+        status.rolledBackPublished.addAndGet(f.rolledBack());
+        if (f.lastLsn() >= 0) {
+            status.lastLsn.set(f.lastLsn());
+            status.lastEventAt.set(Instant.now());
+        }
+    }
+
+    /** Records sent in one batch and what to do once Kafka acknowledged them. */
+    private record InFlight(KafkaChangePublisher.Sent sent, List<RecordChangeEvent<SourceRecord>> toMark,
+                            int transactions, long events, long rolledBack, long lastLsn) {
+    }
+
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long events = 0;
+        long rolledBack = 0;
+        long lastLsn = -1;
+        for (WalTransaction tx : transactions) {
+            CrossCheck.Result result = crossCheck.check(tx);
+            report(result);
+            if (!result.untracked().isEmpty()) {
+                recordUntracked(result);
+            }
+            for (CrossCheck.Outgoing change : result.published()) {
+                out.add(ChangeMessages.change(change, result.txid8()));
+                lastLsn = Math.max(lastLsn, change.change().lsn());
+            }
+            result.rolledBack().forEach(r -> out.add(ChangeMessages.rolledBack(r, tx.tsMs())));
+            events += result.published().size();
+            rolledBack += result.rolledBack().size();
+        }
+        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn);
+    }
+
+    private void report(CrossCheck.Result result) {
+        status.matched.addAndGet(result.matched());
+        status.untracked.addAndGet(result.untracked().size());
+        for (Discrepancy d : result.discrepancies()) {
+            if (d instanceof Discrepancy.MissingChange) {
+                status.missing.incrementAndGet();
+            } else {
+                status.mismatched.incrementAndGet();
+            }
+            log.warn("cross-check: {}", d);
+        }
+    }
+
+    /** The mutation log learns about raw SQL writes before Kafka does (replays are skipped by the writer). */
+    private void recordUntracked(CrossCheck.Result result) {
+        try {
+            if (walRecordConnection == null || walRecordConnection.isClosed()) {
+                walRecordConnection = PgConnections.open(config, "records");
+            }
+            int written = walRecords.write(walRecordConnection, result.txid8(), result.walRequestId(), result.untracked());
+            if (written > 0) {
+                log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
+                        Long.toUnsignedString(result.txid8()), written);
+            }
+        } catch (SQLException e) {
+            closeQuietly();
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw new IllegalStateException("cannot record untracked changes of transaction "
+                    + Long.toUnsignedString(result.txid8()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (walRecordConnection != null) {
+            try {
+                walRecordConnection.close();
+            } catch (SQLException ignored) {
+                // broken already
+            }
+            walRecordConnection = null;
+        }
+    }
+}

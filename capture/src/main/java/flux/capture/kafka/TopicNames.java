@@ -1,0 +1,15 @@
+package flux.capture.kafka;
+
+/** Kafka topic names of the contract (docs/contracts.md). */
+public final class TopicNames {
+    /** Rolled-back attempts, all tables. */
+    public static final String ROLLED_BACK = "flux.rolled_back";
+
+    private TopicNames() {
+    }
+
+    /** {@code flux.<schema>.<table>}. */
+    public static String forTable(String schema, String table) {
+        return "flux." + schema + "." + table;
+    }
+}

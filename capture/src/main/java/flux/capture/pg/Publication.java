@@ -1,0 +1,123 @@
+package flux.capture.pg;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publication capture reads: every tracked table plus {@code flux.state_mutations}.
+ * Tracked tables are ordinary (or partitioned) tables with a primary key outside the system
+ * schemas and {@code flux}; they get {@code REPLICA IDENTITY FULL} so updates and deletes carry
+ * the whole before image. Created by Flux rather than by Debezium's {@code all_tables}, which
+ * would also publish capture's offsets table and tables without a key.
+ */
+public final class Publication {
+    private static final Logger log = LoggerFactory.getLogger(Publication.class);
+
+    static final String TRACKED_TABLES = """
+            SELECT n.nspname, c.relname, c.relreplident
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'flux')
+               AND n.nspname NOT LIKE 'pg\\_%'
+               AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+             ORDER BY n.nspname, c.relname
+            """;
+    static final String MEMBERS = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
+    static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
+    static final String LOG_TABLE = "\"flux\".\"state_mutations\"";
+
+    private final String name;
+
+    public Publication(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Creates the publication or adds the tracked tables it lacks, and sets replica identity
+     * where missing. Idempotent; one transaction. Returns the tables added.
+     */
+    public List<String> sync(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            List<String> tracked = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
+                while (rs.next()) {
+                    String table = PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2));
+                    tracked.add(table);
+                    if (!"f".equals(rs.getString(3))) {
+                        log.info("setting REPLICA IDENTITY FULL on {}", table);
+                        try (Statement alter = c.createStatement()) {
+                            alter.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+                        }
+                    }
+                }
+            }
+            List<String> added = new ArrayList<>();
+            if (!exists(c)) {
+                List<String> all = new ArrayList<>(tracked);
+                all.add(LOG_TABLE);
+                st.execute("CREATE PUBLICATION " + PgConnections.quote(name) + " FOR TABLE " + String.join(", ", all)
+                        + " WITH (publish_via_partition_root = true)");
+                log.info("created publication {} over {} tables and the mutation log", name, tracked.size());
+                added.addAll(all);
+            } else {
+                Set<String> members = members(c);
+                for (String table : concat(tracked, LOG_TABLE)) {
+                    if (!members.contains(table)) {
+                        added.add(table);
+                    }
+                }
+                if (!added.isEmpty()) {
+                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + String.join(", ", added));
+                    log.info("publication {}: added {}", name, added);
+                }
+            }
+            c.commit();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private boolean exists(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(EXISTS)) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private Set<String> members(Connection c) throws SQLException {
+        Set<String> members = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement(MEMBERS)) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    members.add(PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2)));
+                }
+            }
+        }
+        return members;
+    }
+
+    private static List<String> concat(List<String> list, String one) {
+        List<String> all = new ArrayList<>(list);
+        all.add(one);
+        return all;
+    }
+}

@@ -1,0 +1,146 @@
+package flux.capture.wal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Groups Debezium's records into committed transactions. The connector runs with
+ * {@code provide.transaction.metadata=true}: each transaction arrives as BEGIN, its changes in
+ * WAL order, END (pgoutput sends only committed transactions, never interleaved). Records of
+ * other kinds (heartbeats, logical messages) belong to no transaction. Not thread-safe: one
+ * streaming thread feeds it.
+ */
+public final class TransactionAssembler {
+    public static final String MUTATION_SCHEMA = "flux";
+    public static final String MUTATION_TABLE = "state_mutations";
+
+    private final String transactionTopic;
+    private Open open;
+
+    /** @param topicPrefix the connector's {@code topic.prefix} */
+    public TransactionAssembler(String topicPrefix) {
+        this.transactionTopic = topicPrefix + ".transaction";
+    }
+
+    /** True between a BEGIN and its END: records seen since are not yet part of a whole transaction. */
+    public boolean inTransaction() {
+        return open != null;
+    }
+
+    /** Feeds one record; returns the transaction it completed, or null. */
+    public WalTransaction accept(SourceRecord record) {
+        if (!(record.value() instanceof Struct)) {
+            return null; // tombstones are off; nothing else comes without a value
+        }
+        Struct value = (Struct) record.value();
+        if (transactionTopic.equals(record.topic())) {
+            String status = value.getString("status");
+            if ("BEGIN".equals(status)) {
+                open = new Open();
+                return null;
+            }
+            if ("END".equals(status)) {
+                Open done = open;
+                open = null;
+                return done == null || done.xid < 0 ? null : done.complete();
+            }
+            return null;
+        }
+        if (value.schema().field("op") == null || value.schema().field("source") == null
+                || !Operation.isRowChange(value.getString("op"))) {
+            return null; // heartbeat, logical message (op m), truncate (op t)
+        }
+        boolean standalone = open == null; // defensive: a change outside BEGIN/END is its own transaction
+        Open tx = standalone ? new Open() : open;
+        tx.add(value, record.key() instanceof Struct ? (Struct) record.key() : null);
+        return standalone ? tx.complete() : null;
+    }
+
+    private static final class Open {
+        long xid = -1;
+        long tsMs;
+        final List<WalChange> changes = new ArrayList<>();
+        final List<WalMutationRecord> records = new ArrayList<>();
+
+        void add(Struct envelope, Struct keyStruct) {
+            Struct source = envelope.getStruct("source");
+            long lsn = longOr(source, "lsn", -1);
+            xid = longOr(source, "txId", xid);
+            tsMs = longOr(source, "ts_ms", tsMs);
+            String schema = source.getString("schema");
+            String table = source.getString("table");
+            Operation op = Operation.fromDebezium(envelope.getString("op"));
+            if (MUTATION_SCHEMA.equals(schema) && MUTATION_TABLE.equals(table)) {
+                if (op == Operation.INSERT) { // updates and deletes of the log (retention) are not mutations
+                    records.add(mutationRecord(envelope.getStruct("after"), lsn));
+                }
+                return;
+            }
+            ObjectNode before = RowJson.toTree(envelope.getStruct("before"));
+            ObjectNode after = RowJson.toTree(envelope.getStruct("after"), before);
+            ObjectNode key = keyStruct == null ? RowJson.NODES.objectNode() : RowJson.toTree(keyStruct);
+            changes.add(new WalChange(schema, table, op, key, RowIds.of(key), before, after, lsn, xid, tsMs));
+        }
+
+        WalTransaction complete() {
+            return new WalTransaction(xid, tsMs, List.copyOf(changes), List.copyOf(records));
+        }
+    }
+
+    private static WalMutationRecord mutationRecord(Struct row, long lsn) {
+        return new WalMutationRecord(
+                row.getInt64("id"),
+                row.getString("request_id"),
+                xid8(row),
+                row.getString("table_schema"),
+                row.getString("table_name"),
+                row.getString("row_id"),
+                Operation.valueOf(row.getString("operation")),
+                json(row, "old"),
+                json(row, "new"),
+                row.getString("status"),
+                row.getString("error"),
+                row.getString("tenant_id"),
+                row.getString("source"),
+                lsn);
+    }
+
+    private static JsonNode json(Struct row, String column) {
+        Object v = row.get(column);
+        return v == null ? null : RowJson.parseJson((String) v);
+    }
+
+    /** xid8 has no Debezium mapping; with include.unknown.datatypes it arrives as its text bytes. */
+    private static Long xid8(Struct row) {
+        Field field = row.schema().field("txid");
+        Object v = field == null ? null : row.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number) {
+            return ((Number) v).longValue();
+        }
+        String text = v instanceof ByteBuffer ? StandardCharsets.UTF_8.decode(((ByteBuffer) v).duplicate()).toString()
+                : v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : v.toString();
+        try {
+            return Long.parseUnsignedLong(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static long longOr(Struct struct, String field, long fallback) {
+        if (struct.schema().field(field) == null) {
+            return fallback;
+        }
+        Object v = struct.get(field);
+        return v instanceof Number ? ((Number) v).longValue() : fallback;
+    }
+}

@@ -1,0 +1,31 @@
+package flux.capture.wal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A row inserted into {@code flux.state_mutations}, as it arrived through the WAL. Columns
+ * mean what docs/contracts.md says; images are parsed jsonb, null where SQL had null.
+ *
+ * @param txid the record's own {@code txid} column (xid8), null when absent or unreadable; for a
+ *             rolled-back attempt it names the failed transaction, not the one that wrote the record
+ */
+public record WalMutationRecord(long id, String requestId, Long txid, String tableSchema, String tableName,
+                                String rowId, Operation operation, JsonNode oldImage, JsonNode newImage, String status, String error, String tenantId,
+                                String source, long lsn) {
+
+    public static final String STATUS_ROLLED_BACK = "rolled_back";
+    public static final String SOURCE_WAL = "wal";
+
+    public boolean rolledBack() {
+        return STATUS_ROLLED_BACK.equals(status);
+    }
+
+    /** Written by capture itself for a change that bypassed the API: never paired nor republished. */
+    public boolean writtenByCapture() {
+        return SOURCE_WAL.equals(source);
+    }
+
+    public String qualifiedName() {
+        return tableSchema + "." + tableName;
+    }
+}

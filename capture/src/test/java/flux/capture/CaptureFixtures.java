@@ -1,0 +1,64 @@
+package flux.capture;
+
+import flux.dev.testing.TestPostgres;
+import flux.query.FluxSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Pipeline setup shared by the capture ITs: a slot and publication per test, dropped afterwards. */
+final class CaptureFixtures {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private CaptureFixtures() {
+    }
+
+    static String unique(String hint) {
+        return hint + "_" + ProcessHandle.current().pid() + "_" + SEQUENCE.incrementAndGet();
+    }
+
+    static CaptureConfig config(TestPostgres db, String bootstrap, String slot) {
+        return new CaptureConfig(db.host(), db.port(), db.database(), db.user(), db.password(), slot, slot,
+                bootstrap, Duration.ofSeconds(2));
+    }
+
+    static void installFluxSchema(TestPostgres db) throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(db.user());
+        ds.setPassword(db.password());
+        FluxSchema.install(ds);
+    }
+
+    static CapturePipeline startStreaming(CaptureConfig config) {
+        CapturePipeline pipeline = new CapturePipeline(config);
+        pipeline.start();
+        Awaitility.await("capture " + config.slotName() + " streaming").atMost(Duration.ofSeconds(60))
+                .until(() -> pipeline.state() == CaptureState.STREAMING);
+        return pipeline;
+    }
+
+    /** Drops the slot once its walsender is gone (a replication slot outlives its pipeline). */
+    static void dropSlot(TestPostgres db, String slot) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Connection c = db.connect();
+                 PreparedStatement st = c.prepareStatement(
+                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                st.setString(1, slot);
+                st.execute();
+                return true;
+            }
+        });
+    }
+
+    static void execute(TestPostgres db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

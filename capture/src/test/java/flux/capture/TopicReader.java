@@ -1,0 +1,69 @@
+package flux.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** A real KafkaConsumer on some topics from their beginning; collects messages as they come. */
+final class TopicReader implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<Message> messages = new ArrayList<>();
+
+    record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader) {
+    }
+
+    TopicReader(String bootstrap, String... topics) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500); // see topics created after subscribing
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(topics));
+    }
+
+    /** Polls once (up to 200 ms) and returns everything read so far. */
+    List<Message> poll() {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            Header h = r.headers().lastHeader("flux-request-id");
+            messages.add(new Message(r.topic(), r.partition(), parse(r.key()), parse(r.value()),
+                    h == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+        }
+        return messages;
+    }
+
+    List<Message> messages() {
+        return messages;
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return bytes == null ? null : JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
