@@ -87,6 +87,8 @@ class ObserveIT {
         p.put("flux.database.username", db.user());
         p.put("flux.database.password", db.password());
         p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.put("flux.auth.mode", "open");
+        p.put("flux.capture.enabled", false);
         p.put("flux.observe.slow-threshold-ms", 50);
         p.put("flux.observe.index.min-filters", 3);
         p.put("flux.observe.index.min-rows", 1000);

@@ -37,6 +37,7 @@ public final class TestServer implements AutoCloseable {
         p.put("flux.database.password", db.password());
         p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
         p.put("flux.auth.mode", "open");
+        p.put("flux.capture.enabled", false); // per-cluster slot names: capture tests choose their own
         p.putAll(extra);
         ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();
         FluxSchema.install(context.getBean(DataSource.class));

@@ -29,6 +29,9 @@ final class HttpTarget implements WriteTarget {
                         "micronaut.server.host", "127.0.0.1",
                         "flux.database.jdbc-url", jdbcUrl,
                         "flux.database.pool-size", poolSize,
+                        "flux.database.min-idle", poolSize,
+                        "flux.auth.mode", "open",
+                        "flux.capture.enabled", false,
                         // no broker: nothing on this path talks to Kafka
                         "flux.kafka.bootstrap-servers", "127.0.0.1:9"))
                 .start();

@@ -23,7 +23,8 @@ final class DatabaseFactory {
     HikariDataSource dataSource(@Value("${flux.database.jdbc-url}") String jdbcUrl,
                                 @Nullable @Value("${flux.database.username:}") String username,
                                 @Nullable @Value("${flux.database.password:}") String password,
-                                @Value("${flux.database.pool-size:16}") int poolSize) {
+                                @Value("${flux.database.pool-size:16}") int poolSize,
+                                @Value("${flux.database.min-idle:4}") int minIdle) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("flux");
         config.setJdbcUrl(jdbcUrl);
@@ -34,6 +35,8 @@ final class DatabaseFactory {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(poolSize);
+        // Idle connections are a server's cost too: keep a few, grow under load.
+        config.setMinimumIdle(Math.min(minIdle, poolSize));
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
         // Start even when the database is briefly away: /health reports it down.

@@ -79,6 +79,7 @@ class CaptureStatusIT {
         p.put("flux.database.password", db.password());
         p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
         p.put("flux.capture.enabled", enabled);
+        p.put("flux.auth.mode", "open");
         p.put("flux.capture.slot", slot);
         p.put("flux.capture.publication", slot);
         ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();

@@ -39,6 +39,8 @@ final class FluxHttp implements AutoCloseable {
                         "flux.database.username", db.user(),
                         "flux.database.password", db.password(),
                         "flux.database.pool-size", 70,
+                        "flux.auth.mode", "open",
+                        "flux.capture.enabled", false,
                         "flux.query.max-limit", 500,
                         "flux.kafka.bootstrap-servers", kafka.bootstrapServers()))
                 .start();

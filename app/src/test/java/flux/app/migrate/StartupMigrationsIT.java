@@ -36,6 +36,7 @@ class StartupMigrationsIT {
                         "flux.database.username", db.user(),
                         "flux.database.password", db.password(),
                         "flux.kafka.bootstrap-servers", "127.0.0.1:9",
+                        "flux.capture.enabled", false,
                         "flux.migrations.dir", migrations.toString()))
                 .start();
     }

@@ -56,7 +56,9 @@ class StateCliIT {
                         "flux.database.jdbc-url", pg.jdbcUrl(),
                         "flux.database.username", pg.user(),
                         "flux.database.password", pg.password(),
-                        "flux.kafka.bootstrap-servers", kafka.bootstrapServers()))
+                        "flux.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "flux.auth.mode", "open",
+                        "flux.capture.enabled", false))
                 .start();
         DataSource dataSource = context.getBean(DataSource.class);
         FluxSchema.install(dataSource); // as FluxServer does; history installs its part at server start
