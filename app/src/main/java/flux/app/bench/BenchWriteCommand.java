@@ -7,6 +7,8 @@ import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.query.FluxSchema;
 import flux.query.QueryEngine;
+import flux.query.observe.ObserveSettings;
+import flux.query.observe.QueryObservers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,9 +37,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "write", mixinStandardHelpOptions = true,
         description = "Single-row write throughput: raw JDBC, audit trigger, engine, HTTP.")
 final class BenchWriteCommand implements Callable<Integer> {
-    private static final List<String> MODES = List.of("a", "b", "c", "d");
+    private static final List<String> MODES = List.of("a", "b", "c", "e", "d");
     private static final Map<String, String> MODE_NAMES = Map.of(
-            "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "c", "(c) engine in-process", "d", "(d) HTTP");
+            "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "c", "(c) engine in-process",
+            "e", "(e) engine + observability", "d", "(d) HTTP");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -75,6 +78,10 @@ final class BenchWriteCommand implements Callable<Integer> {
                 targets.put("a", new JdbcTarget(ds, "bench_raw"));
                 targets.put("b", new JdbcTarget(ds, "bench_audit"));
                 targets.put("c", new EngineTarget(new QueryEngine(ds)));
+                // The same engine with the server's query observers: what tracing costs a write.
+                QueryObservers observers = QueryObservers.start(ObserveSettings.defaults(), ds, List.of());
+                targets.put("e", new EngineTarget(new QueryEngine(ds, QueryEngine.DEFAULT_MAX_LIMIT, observers),
+                        observers::close));
                 targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
                 try {
                     warmUp(ds, targets, out);
@@ -163,13 +170,15 @@ final class BenchWriteCommand implements Callable<Integer> {
                     MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(), r.roundTrips());
         }
         out.println();
-        out.println("| op | clients | (c)/(a) target >= 0.7 | (d)/(a) target >= 0.5 | (c)/(b) target > 1 |");
-        out.println("|---|---:|---:|---:|---:|");
+        out.println("| op | clients | (c)/(a) target >= 0.7 | (d)/(a) target >= 0.5 | (c)/(b) target > 1"
+                + " | (e)/(c) target >= 0.95 |");
+        out.println("|---|---:|---:|---:|---:|---:|");
         for (String op : ops) {
             for (int n : clients) {
                 double a = ops(rows, op, n, "a");
-                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f |%n", op, n, ops(rows, op, n, "c") / a,
-                        ops(rows, op, n, "d") / a, ops(rows, op, n, "c") / ops(rows, op, n, "b"));
+                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n", op, n, ops(rows, op, n, "c") / a,
+                        ops(rows, op, n, "d") / a, ops(rows, op, n, "c") / ops(rows, op, n, "b"),
+                        ops(rows, op, n, "e") / ops(rows, op, n, "c"));
             }
         }
         out.flush();

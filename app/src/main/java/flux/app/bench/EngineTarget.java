@@ -10,9 +10,21 @@ import java.util.Map;
 /** (c): the engine in-process, one single-query transaction per write (tag, DML, mutation record). */
 final class EngineTarget implements WriteTarget {
     private final QueryEngine engine;
+    private final AutoCloseable resources;
 
     EngineTarget(QueryEngine engine) {
+        this(engine, () -> { });
+    }
+
+    /** @param resources closed with the target (e.g. the observers' analysis thread) */
+    EngineTarget(QueryEngine engine, AutoCloseable resources) {
         this.engine = engine;
+        this.resources = resources;
+    }
+
+    @Override
+    public void close() throws Exception {
+        resources.close();
     }
 
     @Override
