@@ -76,6 +76,32 @@ class AccessIT {
     }
 
     @Test
+    void aReadOnlyKeyMayReadButWritingIsForbidden() throws Exception {
+        try (var c = db.connect(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY, body text)");
+            st.execute("INSERT INTO notes VALUES (1, 'kept') ON CONFLICT DO NOTHING");
+        }
+        server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "keys"));
+        String reader = Cli.run(withDataDir("keys", "create", "--tenant", "acme", "--role", "read-only")).out().strip();
+        String auth = "Bearer " + reader;
+        assertThat(server.post("/v1/query", "{\"table\":\"notes\",\"operation\":\"select\"}", "Authorization", auth)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> write = server.post("/v1/query",
+                "{\"table\":\"notes\",\"operation\":\"insert\",\"data\":{\"id\":2,\"body\":\"no\"}}",
+                "Authorization", auth);
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(write.body()).contains("https://flux.dev/problems/forbidden").contains("read-only");
+        HttpResponse<String> tx = server.post("/v1/transaction", "{\"queries\":[{\"table\":\"notes\",\"operation\":"
+                + "\"select\"},{\"table\":\"notes\",\"operation\":\"delete\",\"all\":true}]}", "Authorization", auth);
+        assertThat(tx.statusCode()).isEqualTo(403);
+        try (var c = db.connect(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM notes")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void openModeLetsEveryCallerInAsAdminWithoutATenant() throws Exception {
         server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "open"));
         HttpResponse<String> me = server.get("/v1/whoami");

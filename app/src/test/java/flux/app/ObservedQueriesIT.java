@@ -50,6 +50,19 @@ class ObservedQueriesIT {
     }
 
     @Test
+    void oneClientsBurstOfSingleIdRequestsIsReportedAsABurst() throws Exception {
+        for (int i = 1; i <= 8; i++) {
+            assertThat(server.post("/v1/query", "{\"table\":\"parts\",\"operation\":\"select\",\"filters\":"
+                    + "[{\"column\":\"name\",\"op\":\"eq\",\"value\":\"p" + i + "\"}]}").statusCode()).isEqualTo(200);
+        }
+        // The burst is judged once its window (1 s by default) has passed.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode findings = JSON.readTree(server.get("/v1/observe/nplus1").body()).get("findings");
+            assertThat(findings.toString()).contains("\"kind\":\"burst\"").contains("name");
+        });
+    }
+
+    @Test
     void twentySingleIdSelectsInOneTransactionAreReportedAsNPlusOne() throws Exception {
         StringJoiner queries = new StringJoiner(",", "{\"queries\":[", "]}");
         for (int i = 1; i <= 20; i++) {

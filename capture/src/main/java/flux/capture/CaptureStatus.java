@@ -41,6 +41,10 @@ public final class CaptureStatus {
         return eventsPublished.get();
     }
 
+    public long matched() {
+        return matched.get();
+    }
+
     public long untracked() {
         return untracked.get();
     }

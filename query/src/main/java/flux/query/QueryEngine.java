@@ -94,18 +94,26 @@ public final class QueryEngine {
      * mutation records go to PostgreSQL as one pipeline and commit together: one round trip.
      */
     public QueryResult query(RequestId requestId, Query query) {
+        return query(requestId, null, query);
+    }
+
+    /**
+     * Like {@link #query(RequestId, Query)}, naming who sent it ({@code clientId}: an API key id or
+     * a remote address; nullable), so observability can see one client's bursts across requests.
+     */
+    public QueryResult query(RequestId requestId, String clientId, Query query) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
         Table table = catalog.table(query.table());
         SqlStatement statement = compiler().compile(query, table);
-        return run(requestId, true, tx -> tx.execute(query, table, statement));
+        return run(requestId, clientId, true, tx -> tx.execute(query, table, statement));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */
     public void transaction(RequestId requestId, TransactionBody body) {
         Objects.requireNonNull(body, "body");
-        run(requestId, false, tx -> {
+        run(requestId, null, false, tx -> {
             body.run(tx);
             return null;
         });
@@ -113,8 +121,13 @@ public final class QueryEngine {
 
     /** Like {@link #transaction} for a body that returns a value (e.g. the results of its queries). */
     public <T> T transactionResult(RequestId requestId, TransactionFunction<T> body) {
+        return transactionResult(requestId, null, body);
+    }
+
+    /** Like {@link #transactionResult(RequestId, TransactionFunction)}, naming the client (nullable). */
+    public <T> T transactionResult(RequestId requestId, String clientId, TransactionFunction<T> body) {
         Objects.requireNonNull(body, "body");
-        return run(requestId, false, body);
+        return run(requestId, clientId, false, body);
     }
 
     QueryObserver observer() {
@@ -135,14 +148,14 @@ public final class QueryEngine {
      * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
      * COMMIT round trip. Only for a body of exactly one query.
      */
-    private <T> T run(RequestId requestId, boolean implicit, TransactionFunction<T> body) {
+    private <T> T run(RequestId requestId, String clientId, boolean implicit, TransactionFunction<T> body) {
         Objects.requireNonNull(requestId, "requestId");
         compiler();
         // Loaded before a connection is held: inside a transaction, lookups do not refresh.
         catalog.ensureLoaded();
         MDC.put("requestId", requestId.value());
         try (Connection connection = connect()) {
-            Transaction tx = new Transaction(connection, requestId, this);
+            Transaction tx = new Transaction(connection, requestId, clientId, this);
             try {
                 if (!implicit) {
                     connection.setAutoCommit(false);

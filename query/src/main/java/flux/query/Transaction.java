@@ -44,9 +44,12 @@ public final class Transaction {
     private Table failedTable;
     private QueryException failure;
 
-    Transaction(Connection connection, RequestId requestId, QueryEngine engine) {
+    private final String clientId;
+
+    Transaction(Connection connection, RequestId requestId, String clientId, QueryEngine engine) {
         this.connection = connection;
         this.requestId = requestId;
+        this.clientId = clientId;
         this.engine = engine;
     }
 
@@ -128,8 +131,7 @@ public final class Transaction {
     /** Hands the statement to observability (traces, slow queries, N+1, index advice, metrics). */
     private void observe(Query query, Table table, SqlStatement statement, long rowCount, long startedNanos,
                          java.time.Instant startedAt, String sqlState) {
-        // No client id yet: N+1 bursts across requests need the caller, which arrives with tenancy.
-        engine.observer().onQuery(new QueryTrace(requestId.value(), null, query.operation().name().toLowerCase(
+        engine.observer().onQuery(new QueryTrace(requestId.value(), clientId, query.operation().name().toLowerCase(
                 java.util.Locale.ROOT), table.schema(), table.name(), statement.text(), statement.params(),
                 query.filters().stream().map(f -> f.column()).toList(), rowCount, System.nanoTime() - startedNanos,
                 sqlState, startedAt));

@@ -2,6 +2,7 @@ package flux.app.capture;
 
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.annotation.Nullable;
@@ -33,9 +34,11 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Nullable @Value("${flux.database.password:}") String password,
                   @Value("${flux.capture.slot:" + CaptureConfig.DEFAULT_SLOT + "}") String slot,
                   @Value("${flux.capture.publication:" + CaptureConfig.DEFAULT_PUBLICATION + "}") String publication,
-                  @Named("kafkaBootstrapServers") String kafkaBootstrap) {
+                  @Named("kafkaBootstrapServers") String kafkaBootstrap,
+                  MeterRegistry metrics) {
         this.enabled = enabled;
         this.config = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
+        CaptureMetrics.register(metrics, this);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package flux.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import flux.app.http.auth.Callers;
 import flux.query.QueryEngine;
+import flux.query.access.Principal;
+import flux.query.access.Role;
 import flux.query.QueryResult;
 import flux.query.model.JsonCodec;
 import flux.query.model.Query;
@@ -43,7 +46,8 @@ final class QueryController {
     HttpResponse<String> query(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         Query query = QueryJson.read(JsonCodec.parse(body == null ? "" : body));
-        QueryResult result = engine.query(id, query);
+        Principal caller = Callers.require(request, needed(query));
+        QueryResult result = engine.query(id, clientId(request, caller), query);
         return answer(id, "{\"request_id\":" + JsonCodec.write(id.value()) + ",\"rows\":" + rows(result) + "}");
     }
 
@@ -52,7 +56,11 @@ final class QueryController {
         RequestId id = requestId(request);
         JsonNode json = JsonCodec.parse(body == null ? "" : body);
         List<Query> queries = QueryJson.readTransaction(json, MAX_TRANSACTION_QUERIES);
-        List<QueryResult> results = engine.transactionResult(id, tx -> {
+        Principal caller = Callers.of(request);
+        for (Query q : queries) {
+            Callers.require(request, needed(q));
+        }
+        List<QueryResult> results = engine.transactionResult(id, clientId(request, caller), tx -> {
             List<QueryResult> each = new ArrayList<>();
             for (Query q : queries) {
                 each.add(tx.query(q));
@@ -65,6 +73,16 @@ final class QueryController {
             out.append(i == 0 ? "" : ",").append("{\"rows\":").append(rows(results.get(i))).append('}');
         }
         return answer(id, out.append("]}").toString());
+    }
+
+    private static Role needed(Query query) {
+        return query.operation().isWrite() ? Role.READ_WRITE : Role.READ_ONLY;
+    }
+
+    /** Who sent the request, for observability's burst detection: the API key, else the address. */
+    private static String clientId(HttpRequest<?> request, Principal caller) {
+        return caller.keyId() != null ? "key:" + caller.keyId()
+                : "addr:" + request.getRemoteAddress().getAddress().getHostAddress();
     }
 
     private static RequestId requestId(HttpRequest<?> request) {
