@@ -56,13 +56,16 @@ class CaptureStatusIT {
             assertThat(status.path("slot").asText()).isEqualTo("status_it");
             assertThat(status.path("cross_check").path("untracked").asLong()).isEqualTo(1);
             assertThat(status.path("last_lsn").asText()).contains("/");
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.getPort() + "/prometheus")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).containsPattern("flux_capture_crosscheck_total\\{[^}]*result=\"untracked\"[^}]*\\} 1.0")
-                    .containsPattern("flux_capture_streaming\\{[^}]*\\} 1.0")
-                    .containsPattern("flux_capture_slot_lag_bytes\\{[^}]*\\} [0-9]")
-                    .containsPattern("flux_capture_events_published_total\\{[^}]*kind=\"change\"[^}]*\\} [1-9]");
+            // Slot lag is sampled periodically: unknown (NaN) until the first sample.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.getPort() + "/prometheus")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).containsPattern("flux_capture_crosscheck_total\\{[^}]*result=\"untracked\"[^}]*\\} 1.0")
+                        .containsPattern("flux_capture_streaming\\{[^}]*\\} 1.0")
+                        .containsPattern("flux_capture_slot_lag_bytes\\{[^}]*\\} [0-9]")
+                        .containsPattern("flux_capture_events_published_total\\{[^}]*kind=\"change\"[^}]*\\} [1-9]");
+            });
         } finally {
             dropSlot("status_it");
         }
