@@ -9,11 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import flux.query.observe.QueryObserver;
 import flux.query.observe.QueryTrace;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +55,7 @@ class ObserveIT {
     private final TestKafka kafka;
     private final List<byte[]> exported = new CopyOnWriteArrayList<>();
     private HttpServer collector;
-    private ApplicationContext context;
+    private TestServer server;
     private String url;
     private DataSource dataSource;
     private QueryObserver observer;
@@ -80,25 +77,15 @@ class ObserveIT {
             exchange.close();
         });
         collector.start();
-        Map<String, Object> p = new HashMap<>();
-        p.put("micronaut.server.port", -1);
-        p.put("micronaut.server.host", "127.0.0.1");
-        p.put("flux.database.jdbc-url", db.jdbcUrl());
-        p.put("flux.database.username", db.user());
-        p.put("flux.database.password", db.password());
-        p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
-        p.put("flux.auth.mode", "open");
-        p.put("flux.capture.enabled", false);
-        p.put("flux.observe.slow-threshold-ms", 50);
-        p.put("flux.observe.index.min-filters", 3);
-        p.put("flux.observe.index.min-rows", 1000);
-        p.put("flux.observe.mutation-log-refresh", "500ms");
-        p.put("flux.observe.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces");
-        context = ApplicationContext.builder().deduceEnvironment(false).banner(false).properties(p).start();
+        server = TestServer.start(db, kafka, Map.of(
+                "flux.observe.slow-threshold-ms", 50,
+                "flux.observe.index.min-filters", 3,
+                "flux.observe.index.min-rows", 1000,
+                "flux.observe.mutation-log-refresh", "500ms",
+                "flux.observe.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces"));
+        ApplicationContext context = server.context();
         dataSource = context.getBean(DataSource.class);
-        FluxSchema.install(dataSource);
-        EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-        url = "http://127.0.0.1:" + server.getPort();
+        url = server.url();
         observer = context.getBean(QueryObserver.class);
         exec("CREATE TABLE widgets (id int PRIMARY KEY, name text)",
                 "INSERT INTO widgets SELECT g, 'widget ' || g FROM generate_series(1, 50) g",
@@ -111,8 +98,8 @@ class ObserveIT {
 
     @AfterAll
     void stop() {
-        if (context != null) {
-            context.close();
+        if (server != null) {
+            server.close();
         }
         if (collector != null) {
             collector.stop(0);

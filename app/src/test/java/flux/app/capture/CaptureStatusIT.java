@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.TestServer;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,20 +81,9 @@ class CaptureStatusIT {
         }
     }
 
-    private ApplicationContext start(boolean enabled, String slot) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("micronaut.server.port", -1);
-        p.put("flux.database.jdbc-url", db.jdbcUrl());
-        p.put("flux.database.username", db.user());
-        p.put("flux.database.password", db.password());
-        p.put("flux.kafka.bootstrap-servers", kafka.bootstrapServers());
-        p.put("flux.capture.enabled", enabled);
-        p.put("flux.auth.mode", "open");
-        p.put("flux.capture.slot", slot);
-        p.put("flux.capture.publication", slot);
-        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();
-        context.getBean(EmbeddedServer.class).start();
-        return context;
+    private ApplicationContext start(boolean enabled, String slot) throws Exception {
+        return TestServer.start(db, kafka, Map.of("flux.capture.enabled", enabled, "flux.capture.slot", slot,
+                "flux.capture.publication", slot)).context();
     }
 
     record Response(int status, String contentType, JsonNode body) {

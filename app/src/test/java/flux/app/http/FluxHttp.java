@@ -1,10 +1,8 @@
 package flux.app.http;
 
+import flux.app.TestServer;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,43 +16,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /** A Micronaut server on a random port over a fresh test database, and a java.net.http client for it. */
 final class FluxHttp implements AutoCloseable {
     final TestPostgres db;
-    final ApplicationContext context;
-    final EmbeddedServer server;
+    final TestServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     FluxHttp(TestPostgres pg, TestKafka kafka, String name, String ddl) {
         db = pg.newDatabase(name);
-        context = ApplicationContext.builder()
-                .deduceEnvironment(false)
-                .banner(false)
-                .properties(Map.of(
-                        "micronaut.server.port", -1,
-                        "micronaut.server.host", "127.0.0.1",
-                        "flux.database.jdbc-url", db.jdbcUrl(),
-                        "flux.database.username", db.user(),
-                        "flux.database.password", db.password(),
-                        "flux.database.pool-size", 70,
-                        "flux.auth.mode", "open",
-                        "flux.capture.enabled", false,
-                        "flux.query.max-limit", 500,
-                        "flux.kafka.bootstrap-servers", kafka.bootstrapServers()))
-                .start();
         try {
-            FluxSchema.install(context.getBean(DataSource.class));
-        } catch (SQLException e) {
+            // 70 connections: the concurrency tests run 50 writers at once.
+            server = TestServer.start(db, kafka, Map.of("flux.database.pool-size", 70, "flux.query.max-limit", 500));
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         sql(ddl);
-        server = context.getBean(EmbeddedServer.class).start();
     }
 
     HttpResponse<String> post(String path, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -73,7 +54,7 @@ final class FluxHttp implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getPort() + path);
+        return URI.create(server.url() + path);
     }
 
     void sql(String sql) {
@@ -107,6 +88,6 @@ final class FluxHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        server.close();
     }
 }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.TestServer;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import flux.history.testing.MutationLogFixture;
 import flux.history.testing.MutationLogFixture.Row;
-import flux.query.FluxSchema;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,29 +39,15 @@ class StateCliIT {
     private static final String UPGRADE_REQ = "4f9a3b2c-0000-4000-8000-000000000002";
     private static final String CLEAR_REQ = "550e8400-e29b-41d4-a716-446655440000";
 
-    private final ApplicationContext context;
+    private final TestServer server;
     private final String url;
     private final MutationLogFixture writes;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    StateCliIT(TestPostgres server, TestKafka kafka) throws Exception {
-        TestPostgres pg = server.newDatabase("state_cli");
-        context = ApplicationContext.builder()
-                .deduceEnvironment(false)
-                .banner(false)
-                .properties(Map.of(
-                        "micronaut.server.port", -1,
-                        "flux.database.jdbc-url", pg.jdbcUrl(),
-                        "flux.database.username", pg.user(),
-                        "flux.database.password", pg.password(),
-                        "flux.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "flux.auth.mode", "open",
-                        "flux.capture.enabled", false))
-                .start();
-        DataSource dataSource = context.getBean(DataSource.class);
-        FluxSchema.install(dataSource); // as FluxServer does; history installs its part at server start
-        EmbeddedServer http = context.getBean(EmbeddedServer.class).start();
-        url = "http://127.0.0.1:" + http.getPort();
+    StateCliIT(TestPostgres postgres, TestKafka kafka) throws Exception {
+        server = TestServer.start(postgres.newDatabase("state_cli"), kafka, Map.of());
+        url = server.url();
+        DataSource dataSource = server.context().getBean(DataSource.class);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
             st.execute("CREATE TABLE seats (org text, n int, holder text, PRIMARY KEY (org, n))");
@@ -77,7 +61,7 @@ class StateCliIT {
 
     @AfterAll
     void stop() {
-        context.close();
+        server.close();
     }
 
     private CliRun flux(String... args) {
