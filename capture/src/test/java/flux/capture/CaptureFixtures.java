@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Pipeline setup shared by the capture ITs: a slot and publication per test, dropped afterwards. */
 final class CaptureFixtures {
@@ -28,11 +27,7 @@ final class CaptureFixtures {
     }
 
     static void installFluxSchema(TestPostgres db) throws SQLException {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
-        FluxSchema.install(ds);
+        FluxSchema.install(db.dataSource());
     }
 
     static CapturePipeline startStreaming(CaptureConfig config) {

@@ -20,9 +20,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.ds.PGSimpleDataSource;
 
 @ExtendWith(FluxTestInfra.class)
 class CaptureStatusIT {
@@ -33,10 +33,7 @@ class CaptureStatusIT {
     CaptureStatusIT(TestPostgres pg, TestKafka kafka) throws Exception {
         this.db = pg.newDatabase("capture_status");
         this.kafka = kafka;
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
+        DataSource ds = db.dataSource();
         FluxSchema.install(ds);
     }
 

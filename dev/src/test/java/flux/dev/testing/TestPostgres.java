@@ -51,6 +51,15 @@ public final class TestPostgres {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
+    /** An unpooled DataSource on this database (enough for fixtures and most tests). */
+    public javax.sql.DataSource dataSource() {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(jdbcUrl());
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }

@@ -9,9 +9,9 @@ import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.ds.PGSimpleDataSource;
 
 @ExtendWith(FluxTestInfra.class)
 class ApiKeyStoreIT {
@@ -20,10 +20,7 @@ class ApiKeyStoreIT {
 
     ApiKeyStoreIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("api_keys");
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
+        DataSource ds = db.dataSource();
         FluxSchema.install(ds);
         keys = new ApiKeyStore(ds);
     }

@@ -13,9 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * RLS isolation checked with raw SQL on a connection that switched to the runtime role, the
@@ -27,10 +27,7 @@ class TenantPoliciesIT {
 
     TenantPoliciesIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_policies");
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
+        DataSource ds = db.dataSource();
         FluxSchema.install(ds);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");

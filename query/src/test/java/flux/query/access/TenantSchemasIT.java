@@ -11,9 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.ds.PGSimpleDataSource;
 
 @ExtendWith(FluxTestInfra.class)
 class TenantSchemasIT {
@@ -21,10 +21,7 @@ class TenantSchemasIT {
 
     TenantSchemasIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_schemas");
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
+        DataSource ds = db.dataSource();
         FluxSchema.install(ds);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             TenantSchemas.provision(c, "acme");

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** A test database, a migrations directory and helpers shared by the migration ITs. */
 final class MigrationFixture {
@@ -22,10 +21,7 @@ final class MigrationFixture {
 
     MigrationFixture(TestPostgres pg, String name, Path dir) {
         this.db = pg.newDatabase(name);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(db.jdbcUrl());
-        ds.setUser(db.user());
-        ds.setPassword(db.password());
+        DataSource ds = db.dataSource();
         this.dataSource = ds;
         this.dir = dir;
     }

@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flux state blame users --id 42}: per column, the value and the request that last wrote it. */
@@ -21,16 +19,12 @@ final class StateBlameCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "TABLE", description = "table or schema.table")
-    String table;
-
-    @Option(names = "--id", required = true, paramLabel = "ID", description = "row key; composite keys as a,b")
-    String id;
+    @Mixin
+    RowArguments row;
 
     @Override
     public Integer call() {
-        JsonNode blame = server.client().get("v1/state/" + ServerOptions.segment(table) + "/"
-                + ServerOptions.segment(id) + "/blame");
+        JsonNode blame = server.client().get(row.path("blame"));
         PrintWriter out = spec.commandLine().getOut();
         if (server.json) {
             ServerOptions.printJson(out, blame);

@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,11 +29,8 @@ final class StateHistoryCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "TABLE", description = "table or schema.table")
-    String table;
-
-    @Option(names = "--id", required = true, paramLabel = "ID", description = "row key; composite keys as a,b")
-    String id;
+    @Mixin
+    RowArguments row;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "entries per page (1-1000, default ${DEFAULT-VALUE})")
     int limit;
@@ -53,8 +49,7 @@ final class StateHistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String path = "v1/state/" + ServerOptions.segment(table) + "/" + ServerOptions.segment(id)
-                + "/history?limit=" + ServerOptions.limit(spec, limit)
+        String path = row.path("history?limit=") + ServerOptions.limit(spec, limit)
                 + ServerOptions.query("order", oldest ? "oldest" : null)
                 + ServerOptions.query("cursor", cursor)
                 + ServerOptions.query("from", from)

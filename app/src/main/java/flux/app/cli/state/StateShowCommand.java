@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,11 +26,8 @@ final class StateShowCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "TABLE", description = "table or schema.table")
-    String table;
-
-    @Option(names = "--id", required = true, paramLabel = "ID", description = "row key; composite keys as a,b")
-    String id;
+    @Mixin
+    RowArguments row;
 
     @Option(names = "--at", required = true, paramLabel = "TIME", converter = TimeConverter.class,
             description = "ISO-8601 (2026-03-10T14:22:00Z) or local time (2026-03-10 14:22)")
@@ -39,8 +35,8 @@ final class StateShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode snapshot = server.client().get("v1/state/" + ServerOptions.segment(table) + "/"
-                + ServerOptions.segment(id) + "/at?" + ServerOptions.query("time", at).substring(1));
+        JsonNode snapshot = server.client().get(row.path("at?")
+                + ServerOptions.query("time", at).substring(1));
         PrintWriter out = spec.commandLine().getOut();
         if (server.json) {
             ServerOptions.printJson(out, snapshot);
