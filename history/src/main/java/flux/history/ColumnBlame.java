@@ -1,6 +1,5 @@
 package flux.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -11,36 +10,46 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Blame from the per-row summary {@code flux.row_blame} (kept by a trigger on the log, see
- * history-schema.sql): a primary-key lookup gives, per column, the ids of the last committed
- * record and of the last rolled-back attempt, and the same statement fetches those records
- * by id. One round trip; at most two records per column, however long the history is.
+ * Blame from the per-row summary {@code flux.row_blame} (folded from the log in the background
+ * by {@link BlameFolder}) plus the row's records the folder has not reached yet: one statement
+ * fetches the summary and, beside it, every record it names and every newer record of the row.
+ * The read folds those into the summary (folding is idempotent), so blame is exact whether or
+ * not the folder is running or behind; with the folder keeping up, it reads at most two records
+ * per column, however long the history is.
  */
 final class ColumnBlame {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * The row's summary and, beside it, every record it names (one per row of the result):
-     * a primary-key lookup of flux.row_blame, then primary-key lookups of at most
-     * 2 x columns + 1 records.
+     * The row's summary (or nulls) and, one per result row, each record it names and each of the
+     * row's records above the folder's watermark, with the columns each attributes.
      */
     private static final String SUMMARY_AND_RECORDS = """
             WITH b AS (
-                SELECT latest_id, deleted_id, committed, attempted FROM flux.row_blame
-                WHERE table_schema = ? AND table_name = ? AND row_id = ?)
-            SELECT b.latest_id, b.deleted_id, b.committed::text, b.attempted::text,
-                   m.id, m.created_at, m.request_id, m.operation, m.status, m.old, m.new, m.error
-            FROM b LEFT JOIN LATERAL (
-                SELECT id, created_at, request_id, operation, status, old, new, error FROM flux.state_mutations
+                SELECT latest_id, committed, attempted FROM flux.row_blame
+                WHERE table_schema = ? AND table_name = ? AND row_id = ?),
+            unfolded AS (
+                SELECT id FROM flux.state_mutations
+                WHERE table_schema = ? AND table_name = ? AND row_id = ?
+                  AND id > (SELECT folded_through FROM flux.row_blame_progress))
+            SELECT b.latest_id, b.committed::text, b.attempted::text,
+                   m.id, m.created_at, m.request_id, m.operation, m.status, m.old, m.new, m.error,
+                   flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new)
+            FROM (SELECT 1) AS one
+            LEFT JOIN b ON true
+            LEFT JOIN LATERAL (
+                SELECT id, created_at, request_id, operation, status, old, new, error, changed_columns
+                FROM flux.state_mutations
                 WHERE id = ANY (ARRAY(SELECT value::bigint FROM jsonb_each_text(b.committed)
-                                      UNION SELECT value::bigint FROM jsonb_each_text(b.attempted))
+                                      UNION SELECT value::bigint FROM jsonb_each_text(b.attempted)
+                                      UNION SELECT id FROM unfolded)
                                 || b.latest_id)) m ON true
             """;
 
@@ -48,67 +57,75 @@ final class ColumnBlame {
     }
 
     static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
-        Summary summary = read(c, shape, rowId);
-        Rec latest = summary.records.get(summary.latestId);
+        Read read = read(c, shape, rowId);
+        BlameSummary summary = read.summary;
+        Rec latest = summary.latestId() == null ? null : read.records.get(summary.latestId());
         ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
         if (current == null) {
             current = JSON.createObjectNode();
         }
         List<Blame.Line> lines = new ArrayList<>();
         for (String column : columns(shape, current, summary)) {
-            long committedId = summary.committed.getOrDefault(column, 0L);
-            Rec set = summary.records.get(committedId);
-            long attemptId = summary.attempted.getOrDefault(column, 0L);
-            Rec attempt = attemptId > committedId ? summary.records.get(attemptId) : null;
+            long committedId = summary.committed().getOrDefault(column, 0L);
+            Rec set = read.records.get(committedId);
+            long attemptId = summary.attempted().getOrDefault(column, 0L);
+            Rec attempt = attemptId > committedId ? read.records.get(attemptId) : null;
             lines.add(new Blame.Line(column, valueOf(current, column),
                     set == null ? null : set.requestId, set == null ? null : set.at,
                     attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status, attempt.at,
                             valueOf(attempt.after, column), attempt.error)));
         }
-        Rec deletion = summary.deletedId == null ? null : summary.records.get(summary.deletedId);
-        return new Blame(shape.table().display(), rowId, summary.deletedId != null,
+        Rec deletion = latest != null && latest.operation.equals("DELETE") ? latest : null;
+        return new Blame(shape.table().display(), rowId, deletion != null,
                 deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
     }
 
-    private static Summary read(Connection c, TableShape shape, String rowId) throws SQLException {
-        Summary summary = null;
+    private static Read read(Connection c, TableShape shape, String rowId) throws SQLException {
+        BlameSummary summary = null;
+        Map<Long, Rec> records = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(SUMMARY_AND_RECORDS)) {
-            ps.setString(1, shape.table().schema());
-            ps.setString(2, shape.table().name());
-            ps.setString(3, rowId);
+            for (int i = 0; i < 2; i++) {
+                ps.setString(3 * i + 1, shape.table().schema());
+                ps.setString(3 * i + 2, shape.table().name());
+                ps.setString(3 * i + 3, rowId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (summary == null) {
-                        summary = new Summary((Long) rs.getObject(1), (Long) rs.getObject(2), ids(rs.getString(3)),
-                                ids(rs.getString(4)), new HashMap<>());
+                        summary = rs.getString(2) == null ? BlameSummary.empty()
+                                : BlameSummary.stored((Long) rs.getObject(1), rs.getString(2), rs.getString(3));
                     }
-                    if (rs.getObject(5) != null) {
-                        summary.records.put(rs.getLong(5), new Rec(
-                                rs.getObject(6, OffsetDateTime.class).toInstant().toString(),
-                                rs.getString(7), rs.getString(8), rs.getString(9),
-                                Images.parse(rs.getString(10), shape.columns()),
-                                Images.parse(rs.getString(11), shape.columns()), rs.getString(12)));
+                    if (rs.getObject(4) != null) {
+                        long id = rs.getLong(4);
+                        String status = rs.getString(8);
+                        summary.fold(id, "committed".equals(status),
+                                Arrays.asList((String[]) rs.getArray(12).getArray()));
+                        records.put(id, new Rec(rs.getObject(5, OffsetDateTime.class).toInstant().toString(),
+                                rs.getString(6), rs.getString(7), status,
+                                Images.parse(rs.getString(9), shape.columns()),
+                                Images.parse(rs.getString(10), shape.columns()), rs.getString(11)));
                     }
                 }
             }
         }
-        if (summary == null) {
+        if (records.isEmpty()) {
             throw new HistoryException.UnknownRow(shape.table(), rowId);
         }
-        return summary;
+        return new Read(summary, records);
     }
 
     /** The table's columns in its order, then any others the row's records name (dropped since). */
-    private static Set<String> columns(TableShape shape, ObjectNode current, Summary summary) {
+    private static Set<String> columns(TableShape shape, ObjectNode current, BlameSummary summary) {
         Set<String> columns = new LinkedHashSet<>();
         for (String column : shape.columns()) {
-            if (current.has(column) || summary.committed.containsKey(column) || summary.attempted.containsKey(column)) {
+            if (current.has(column) || summary.committed().containsKey(column)
+                    || summary.attempted().containsKey(column)) {
                 columns.add(column);
             }
         }
         current.fieldNames().forEachRemaining(columns::add);
-        columns.addAll(summary.committed.keySet());
-        columns.addAll(summary.attempted.keySet());
+        columns.addAll(summary.committed().keySet());
+        columns.addAll(summary.attempted().keySet());
         return columns;
     }
 
@@ -117,22 +134,8 @@ final class ColumnBlame {
         return value == null ? NullNode.getInstance() : value;
     }
 
-    private static Map<String, Long> ids(String jsonb) {
-        Map<String, Long> ids = new HashMap<>();
-        try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(jsonb).fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                ids.put(e.getKey(), e.getValue().asLong());
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("flux.row_blame holds an unreadable map: " + jsonb, e);
-        }
-        return ids;
-    }
-
-    /** A row's flux.row_blame entry and the records it names, by id. */
-    private record Summary(Long latestId, Long deletedId, Map<String, Long> committed, Map<String, Long> attempted,
-                           Map<Long, Rec> records) {
+    /** A row's summary, with what was read folded in, and the records it may name, by id. */
+    private record Read(BlameSummary summary, Map<Long, Rec> records) {
     }
 
     /** The parts of a mutation record blame needs. */

@@ -1,93 +1,63 @@
 -- History's read support over flux.state_mutations. Idempotent; applied on every server start,
--- after flux-schema.sql. Two additions, both paid for on every mutation-log insert (see
--- docs/history.md and BENCHMARKS-history.md for the measured cost):
+-- after flux-schema.sql. Of this, only the time index is paid for inside a logged write:
 --   * state_mutations_row_time_idx: as-of reads and history time ranges seek by time;
---   * flux.row_blame + its trigger: who last wrote each column, kept per row, so blame reads
---     O(columns) records instead of scanning a row's whole history.
+--   * flux.row_blame: who last wrote each column, per row, so blame reads O(columns) records
+--     instead of scanning a row's whole history. It is folded from the log in the background
+--     (flux.history.BlameFolder), never by the write itself; blame reads the summary plus the
+--     row's records that are not folded yet (ids above flux.row_blame_progress.folded_through).
 
 CREATE INDEX IF NOT EXISTS state_mutations_row_time_idx
     ON flux.state_mutations (table_schema, table_name, row_id, created_at);
 
--- One row per logged data row. The maps hold mutation ids (flux.state_mutations.id, as JSON
--- strings), never values: values are read from those records' images, so this table stays
--- small and never disagrees with the log. fillfactor leaves room for HOT updates: every
--- write of a row rewrites its summary row in place, without touching the index.
+-- Earlier versions kept the summary with a trigger inside every write, which halved the log's
+-- insert rate (BENCHMARKS.md). Its summaries stay valid input for the folder below.
+DROP TRIGGER IF EXISTS row_blame_track ON flux.state_mutations;
+DROP FUNCTION IF EXISTS flux.row_blame_track();
+
+-- One row per logged data row. The maps hold mutation ids (flux.state_mutations.id), never
+-- values: values are read from those records' images, so this table stays small and never
+-- disagrees with the log. Each map keeps, per column, the highest id that touched it, so
+-- folding is order-independent and idempotent: records may be folded in any order, and twice.
 CREATE TABLE IF NOT EXISTS flux.row_blame (
     table_schema text   NOT NULL,
     table_name   text   NOT NULL,
     row_id       text   NOT NULL,
     latest_id    bigint,                        -- latest committed record of the row (null: attempts only)
-    deleted_id   bigint,                        -- the committed DELETE while the row is gone
-    committed    jsonb  NOT NULL DEFAULT '{}',  -- column -> id of the last committed record that set it
+    committed    jsonb  NOT NULL DEFAULT '{}',  -- column -> id of the last committed INSERT/UPDATE that set it
     attempted    jsonb  NOT NULL DEFAULT '{}',  -- column -> id of the last rolled-back attempt on it
     PRIMARY KEY (table_schema, table_name, row_id)
 ) WITH (fillfactor = 70);
+-- The deleted state is the latest record's operation; the trigger era stored it apart.
+ALTER TABLE flux.row_blame DROP COLUMN IF EXISTS deleted_id;
 
--- Folds one mutation record into its row's summary. Which columns a record touches: UPDATE
--- its changed_columns (an attempt that lacks them: the keys of its after image), INSERT the
--- keys of its after image, DELETE the keys of its before image. Records of one row arrive in
--- id order: writers of a row are serialized by its row lock (a second writer's record gets
--- its id after the first committed), and rolled-back records are written after the failure.
--- Written for speed (it runs inside every logged write): one plpgsql function, no nested
--- SQL functions, the common case (a committed UPDATE of a known row) a single HOT UPDATE.
-CREATE OR REPLACE FUNCTION flux.row_blame_track() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    cols  text[];
-    stamp jsonb;
-BEGIN
-    cols := CASE
-        WHEN NEW.operation = 'UPDATE' AND NEW.changed_columns IS NOT NULL THEN NEW.changed_columns
-        WHEN NEW.operation <> 'DELETE' AND NEW.new IS NOT NULL THEN ARRAY(SELECT jsonb_object_keys(NEW.new))
-        WHEN NEW.old IS NOT NULL THEN ARRAY(SELECT jsonb_object_keys(NEW.old))
+-- How far the folder got: every record with an id at or below folded_through is in
+-- flux.row_blame, or belongs to a transaction that never committed.
+CREATE TABLE IF NOT EXISTS flux.row_blame_progress (
+    singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    folded_through bigint  NOT NULL
+);
+INSERT INTO flux.row_blame_progress (folded_through) VALUES (0) ON CONFLICT DO NOTHING;
+
+-- The columns a record attributes: a committed INSERT the keys of its after image, a committed
+-- UPDATE its changed_columns, a committed DELETE none (blame keeps showing the last values);
+-- a rolled-back attempt what it tried to set (changed_columns, else its after image's keys,
+-- else, for a DELETE, its before image's keys).
+CREATE OR REPLACE FUNCTION flux.blame_columns(operation text, status text, changed text[], old jsonb, new jsonb)
+RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN status = 'committed' AND operation = 'DELETE' THEN '{}'::text[]
+        WHEN operation = 'UPDATE' AND changed IS NOT NULL THEN changed
+        WHEN operation <> 'DELETE' AND new IS NOT NULL THEN ARRAY(SELECT jsonb_object_keys(new))
+        WHEN old IS NOT NULL THEN ARRAY(SELECT jsonb_object_keys(old))
         ELSE '{}'::text[]
-    END;
-    stamp := jsonb_object(cols, array_fill(NEW.id::text, ARRAY[cardinality(cols)]));
-    IF NEW.status = 'committed' AND NEW.operation = 'UPDATE' THEN
-        UPDATE flux.row_blame SET latest_id = NEW.id, committed = committed || stamp
-        WHERE table_schema = NEW.table_schema AND table_name = NEW.table_name AND row_id = NEW.row_id;
-        IF FOUND THEN
-            RETURN NULL;
-        END IF;
-    END IF;
-    IF NEW.status = 'rolled_back' THEN
-        INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, attempted)
-        VALUES (NEW.table_schema, NEW.table_name, NEW.row_id, stamp)
-        ON CONFLICT (table_schema, table_name, row_id) DO UPDATE SET attempted = b.attempted || stamp;
-    ELSIF NEW.operation = 'INSERT' THEN
-        -- A (re-)insert sets every column afresh: older attributions and attempts are moot.
-        INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, committed)
-        VALUES (NEW.table_schema, NEW.table_name, NEW.row_id, NEW.id, stamp)
-        ON CONFLICT (table_schema, table_name, row_id)
-            DO UPDATE SET latest_id = NEW.id, deleted_id = NULL, attempted = '{}', committed = stamp;
-    ELSIF NEW.operation = 'UPDATE' THEN   -- of a row the summary has not seen (e.g. its INSERT predates the log)
-        INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, committed)
-        VALUES (NEW.table_schema, NEW.table_name, NEW.row_id, NEW.id, stamp)
-        ON CONFLICT (table_schema, table_name, row_id)
-            DO UPDATE SET latest_id = NEW.id, committed = b.committed || stamp;
-    ELSE -- committed DELETE: attributions stay (blame shows the last values), the row is gone
-        INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, deleted_id)
-        VALUES (NEW.table_schema, NEW.table_name, NEW.row_id, NEW.id, NEW.id)
-        ON CONFLICT (table_schema, table_name, row_id) DO UPDATE SET latest_id = NEW.id, deleted_id = NEW.id;
-    END IF;
-    RETURN NULL;
-END
+    END
 $$;
 
--- First install on a log that already has records: create the trigger, then replay the
--- existing records, in id order, through the same function (on a temporary copy of the
--- table), all in this transaction. CREATE TRIGGER locks out writers of the log until commit,
--- so no record is missed or folded twice; on a large log that pause lasts the replay.
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger
-                   WHERE tgname = 'row_blame_track' AND tgrelid = 'flux.state_mutations'::regclass) THEN
-        CREATE TRIGGER row_blame_track AFTER INSERT ON flux.state_mutations
-            FOR EACH ROW EXECUTE FUNCTION flux.row_blame_track();
-        CREATE TEMPORARY TABLE row_blame_replay (LIKE flux.state_mutations) ON COMMIT DROP;
-        CREATE TRIGGER row_blame_replay AFTER INSERT ON row_blame_replay
-            FOR EACH ROW EXECUTE FUNCTION flux.row_blame_track();
-        INSERT INTO row_blame_replay SELECT * FROM flux.state_mutations ORDER BY id;
-    END IF;
-END
+-- Two {column: id} maps merged by keeping each column's highest id.
+CREATE OR REPLACE FUNCTION flux.blame_merge(a jsonb, b jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT COALESCE(jsonb_object_agg(e.key, e.id), '{}'::jsonb)
+    FROM (SELECT key, max(value::bigint) AS id
+          FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) AS pairs
+          GROUP BY key) AS e
 $$;

@@ -2,6 +2,9 @@
 -- Stored data depends on these names: history, capture and Kafka consumers read them.
 CREATE SCHEMA IF NOT EXISTS flux;
 
+-- Every writer of the log holds a transaction id before it takes a record id: the engine's
+-- statement writes the data row first, the other writers call pg_current_xact_id() first.
+-- History's blame folder relies on it to tell when a gap in the ids can no longer fill.
 CREATE TABLE IF NOT EXISTS flux.state_mutations (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- global order of records
     request_id      text        NOT NULL,                            -- flux.request_id of the writer

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "write", mixinStandardHelpOptions = true,
         description = "Single-row write throughput: raw JDBC, audit trigger, engine, HTTP.")
 final class BenchWriteCommand implements Callable<Integer> {
-    private static final List<String> MODES = List.of("a", "b", "c", "e", "d");
+    private static final List<String> ALL_MODES = List.of("a", "b", "c", "e", "d");
     private static final Map<String, String> MODE_NAMES = Map.of(
             "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "c", "(c) engine in-process",
             "e", "(e) engine + observability", "d", "(d) HTTP");
@@ -57,16 +57,19 @@ final class BenchWriteCommand implements Callable<Integer> {
     @Option(names = "--ops", split = ",", defaultValue = "insert,update", description = "Operations (default ${DEFAULT-VALUE}).")
     List<String> ops;
 
+    @Option(names = "--modes", split = ",", defaultValue = "a,b,c,e,d",
+            description = "Modes to run, of a,b,c,e,d (default ${DEFAULT-VALUE}); ratios need a (and b, c, e).")
+    List<String> modes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (seconds <= 0 || warmup < 0 || clients.stream().anyMatch(c -> c < 1)
-                || !List.of("insert", "update").containsAll(ops)) {
-            spec.commandLine().getErr().println("flux: --seconds must be positive, --clients positive, --ops insert and/or update");
+                || !List.of("insert", "update").containsAll(ops) || !ALL_MODES.containsAll(modes) || modes.isEmpty()) {
+            spec.commandLine().getErr().println("flux: --seconds must be positive, --clients positive,"
+                    + " --ops insert and/or update, --modes some of a,b,c,e,d");
             return ExitCodes.USAGE;
         }
-        // The JDK keeps 5 idle HTTP connections per host by default: more clients would reconnect per request.
-        System.setProperty("http.maxConnections", String.valueOf(Math.max(5, clients.stream().max(Integer::compare).orElse(1))));
         Path dir = Files.createTempDirectory("flux-bench-");
         int maxClients = clients.stream().max(Integer::compare).orElse(1);
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
@@ -74,6 +77,7 @@ final class BenchWriteCommand implements Callable<Integer> {
             try (HikariDataSource ds = pool(jdbcUrl, maxClients + 4)) {
                 FluxSchema.install(ds);
                 sql(ds, BenchSchema.DDL);
+                CpuMeter cpu = new CpuMeter(dir.resolve("pg"));
                 Map<String, WriteTarget> targets = new LinkedHashMap<>();
                 targets.put("a", new JdbcTarget(ds, "bench_raw"));
                 targets.put("b", new JdbcTarget(ds, "bench_audit"));
@@ -85,7 +89,7 @@ final class BenchWriteCommand implements Callable<Integer> {
                 targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
                 try {
                     warmUp(ds, targets, out);
-                    List<Row> rows = measure(ds, targets, out);
+                    List<Row> rows = measure(ds, targets, cpu, out);
                     print(out, rows, pg);
                 } finally {
                     for (WriteTarget t : targets.values()) {
@@ -102,11 +106,15 @@ final class BenchWriteCommand implements Callable<Integer> {
     private record Row(String op, int clients, String mode, LoadRunner.Cell cell, double roundTrips) {
     }
 
-    private List<Row> measure(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
+    private List<Row> measure(HikariDataSource ds, Map<String, WriteTarget> targets, CpuMeter cpu, PrintWriter out)
+            throws Exception {
         List<Row> rows = new ArrayList<>();
         for (String op : ops) {
             for (int n : clients) {
-                for (String mode : MODES) {
+                for (String mode : ALL_MODES) {
+                    if (!modes.contains(mode)) {
+                        continue;
+                    }
                     WriteTarget target = targets.get(mode);
                     sql(ds, BenchSchema.RESET);
                     AtomicLong ids = new AtomicLong();
@@ -124,11 +132,13 @@ final class BenchWriteCommand implements Callable<Integer> {
                             long id = (long) client * BenchSchema.ROWS_PER_CLIENT + (k % BenchSchema.ROWS_PER_CLIENT) + 1;
                             target.update(id, k);
                         }
-                    });
+                    }, cpu);
                     double roundTrips = (RoundTripCounter.roundTrips() - tripsBefore) / (double) calls.get();
                     rows.add(new Row(op, n, mode, cell, roundTrips));
-                    out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write%n",
-                            op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips);
+                    out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write"
+                                    + "  CPU/write: server %4.0f us, JVM %4.0f us%n",
+                            op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
+                            cell.serverCpuMicros(), cell.jvmCpuMicros());
                     out.flush();
                 }
             }
@@ -163,11 +173,13 @@ final class BenchWriteCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "Single-row writes, %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
                 seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
-        out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write |");
-        out.println("|---|---:|---|---:|---:|---:|---:|");
+        out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write | server CPU us / write"
+                + " | JVM CPU us / write |");
+        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f |%n", r.op(), r.clients(),
-                    MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(), r.roundTrips());
+            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |%n", r.op(), r.clients(),
+                    MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(),
+                    r.roundTrips(), r.cell().serverCpuMicros(), r.cell().jvmCpuMicros());
         }
         out.println();
         out.println("| op | clients | (c)/(a) target >= 0.7 | (d)/(a) target >= 0.5 | (c)/(b) target > 1"
@@ -186,7 +198,7 @@ final class BenchWriteCommand implements Callable<Integer> {
 
     private static double ops(List<Row> rows, String op, int clients, String mode) {
         return rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients && r.mode().equals(mode))
-                .findFirst().orElseThrow().cell().opsPerSecond();
+                .mapToDouble(r -> r.cell().opsPerSecond()).findFirst().orElse(Double.NaN);
     }
 
     private static HikariDataSource pool(String jdbcUrl, int size) {

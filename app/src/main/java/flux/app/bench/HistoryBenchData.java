@@ -11,9 +11,8 @@ import javax.sql.DataSource;
  * chains of column {@code n}, with {@code email} set only by the INSERT (the case a naive
  * "latest record touching each column" blame must scan the whole history for), a {@code plan}
  * change every 10th record and a rolled-back attempt every 50th. Written straight into
- * {@code flux.state_mutations} (the history trigger runs as for the engine's writes), in
- * batches of 200 per transaction (one row's summary rewritten many times in one transaction
- * cannot be pruned until it ends), interleaved with other rows' records as a live log would be.
+ * {@code flux.state_mutations} (the blame folder reads them as it reads the engine's), in
+ * batches of 200 per transaction, interleaved with other rows' records as a live log would be.
  */
 final class HistoryBenchData {
     static final String TABLE = "bench_users";
@@ -68,7 +67,6 @@ final class HistoryBenchData {
         }
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("VACUUM ANALYZE flux.state_mutations");
-            st.execute("VACUUM ANALYZE flux.row_blame");
         }
     }
 

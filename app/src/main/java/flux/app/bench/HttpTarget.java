@@ -13,12 +13,15 @@ import java.util.Map;
 
 /**
  * (d): {@code POST /v1/query} against a Flux HTTP server started in this process on a random
- * port. The client is the JDK's blocking {@link HttpURLConnection} with keep-alive: one thread
- * per client and no hand-offs, like a plain application client.
+ * port. Each client thread keeps one HTTP/1.1 keep-alive connection and speaks the protocol
+ * directly ({@link LeanHttpClient}), like a load generator such as wrk: the JDK's clients cost
+ * more CPU per request than the server they measure, and they share its 2 vCPUs here.
  */
 final class HttpTarget implements WriteTarget {
     private final ApplicationContext context;
-    private final URL url;
+    private final int port;
+    private final ThreadLocal<LeanHttpClient> clients;
+    private final java.util.List<LeanHttpClient> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HttpTarget(String jdbcUrl, int poolSize) throws IOException {
         context = ApplicationContext.builder()
@@ -32,11 +35,17 @@ final class HttpTarget implements WriteTarget {
                         "flux.database.min-idle", poolSize,
                         "flux.auth.mode", "open",
                         "flux.capture.enabled", false,
+                        "flux.history.fold-idle-ms", Long.getLong("flux.bench.fold-idle-ms", 100),
                         // no broker: nothing on this path talks to Kafka
                         "flux.kafka.bootstrap-servers", "127.0.0.1:9"))
                 .start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-        url = java.net.URI.create("http://127.0.0.1:" + server.getPort() + "/v1/query").toURL();
+        port = server.getPort();
+        clients = ThreadLocal.withInitial(() -> {
+            LeanHttpClient client = new LeanHttpClient("127.0.0.1", port);
+            opened.add(client);
+            return client;
+        });
     }
 
     @Override
@@ -52,28 +61,15 @@ final class HttpTarget implements WriteTarget {
     }
 
     private void post(String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(bytes.length);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(bytes);
-        }
-        int status = c.getResponseCode();
-        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
-        String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (in != null) {
-            in.close(); // fully read and closed: the connection goes back to the keep-alive cache
-        }
-        if (status != 200) {
-            throw new IOException("HTTP " + status + ": " + answer);
+        LeanHttpClient.Response answer = clients.get().post("/v1/query", body);
+        if (answer.status() != 200) {
+            throw new IOException("HTTP " + answer.status() + ": " + answer.body());
         }
     }
 
     @Override
     public void close() {
+        opened.forEach(LeanHttpClient::close);
         context.close();
     }
 }

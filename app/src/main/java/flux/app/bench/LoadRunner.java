@@ -16,13 +16,21 @@ final class LoadRunner {
         void run(int client, long n) throws Exception;
     }
 
-    record Cell(double opsPerSecond, double p50Millis, double p99Millis, long operations) {
+    /** A measured cell; CPU figures are microseconds per operation over the measured time. */
+    record Cell(double opsPerSecond, double p50Millis, double p99Millis, long operations, double serverCpuMicros,
+                double jvmCpuMicros) {
     }
 
     private LoadRunner() {
     }
 
     static Cell run(int clients, double warmupSeconds, double seconds, Operation op) throws InterruptedException {
+        return run(clients, warmupSeconds, seconds, op, null);
+    }
+
+    /** Like {@link #run(int, double, double, Operation)}, reading {@code cpu} (nullable) as the measured time starts and ends. */
+    static Cell run(int clients, double warmupSeconds, double seconds, Operation op, CpuMeter cpu)
+            throws InterruptedException {
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -63,6 +71,13 @@ final class LoadRunner {
             threads.add(t);
             t.start();
         }
+        CpuMeter.Sample[] cpuAt = new CpuMeter.Sample[2];
+        if (cpu != null) {
+            sleepUntil(measureFrom);
+            cpuAt[0] = cpu.sample();
+            sleepUntil(end);
+            cpuAt[1] = cpu.sample();
+        }
         done.await();
         if (failure.get() != null) {
             throw new IllegalStateException("benchmark client failed: " + failure.get(), failure.get());
@@ -75,7 +90,16 @@ final class LoadRunner {
             at += counts[c];
         }
         Arrays.sort(all);
-        return new Cell(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total);
+        CpuMeter.Sample used = cpu == null ? new CpuMeter.Sample(0, 0) : cpuAt[1].minus(cpuAt[0]);
+        return new Cell(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total,
+                used.serverMicros() / (double) Math.max(1, total), used.jvmMicros() / (double) Math.max(1, total));
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait;
+        while ((wait = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
     }
 
     private static double percentile(long[] sorted, double p) {

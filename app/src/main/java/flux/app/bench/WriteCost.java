@@ -16,7 +16,7 @@ import javax.sql.DataSource;
  * What history's write-side support costs the engine: the same engine-shaped write (one
  * statement: UPDATE a row and insert its mutation record, one transaction) timed on two
  * fresh databases of the same server, one with only the flux schema and one that also has
- * history's trigger and index.
+ * history's time index (the blame summary is folded in the background, off the write).
  * Rounds alternate between the two so machine noise hits both alike; the median round counts.
  * Besides wall time per write it reads the serving backend's CPU time from /proc (Linux), which
  * a busy machine disturbs far less.

@@ -1,35 +1,50 @@
 package flux.app.wiring;
 
 import flux.app.cli.CliFailure;
+import flux.history.BlameFolder;
 import flux.history.History;
 import flux.history.HistorySchema;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
- * Row history: the {@link History} reader, and the installation of its schema support
- * (blame summary, trigger, time index) when the HTTP server starts, after FluxServer has
- * installed the flux schema.
+ * Row history: the {@link History} reader, the installation of its schema support (blame
+ * summary, time index) when the HTTP server starts, after FluxServer has installed the flux
+ * schema, and then the background {@link BlameFolder} that keeps the blame summary.
  */
 @Factory
 final class HistoryFactory {
-
     @Singleton
     History history(DataSource dataSource) {
         return new History(dataSource);
     }
 
     @Singleton
-    ApplicationEventListener<ServerStartupEvent> historySchemaInstaller(DataSource dataSource) {
+    @Bean(preDestroy = "close")
+    BlameFolder blameFolder(DataSource dataSource) {
+        return new BlameFolder(dataSource);
+    }
+
+    @Singleton
+    ApplicationEventListener<ServerStartupEvent> historySchemaInstaller(
+            DataSource dataSource, BlameFolder folder,
+            @Value("${flux.history.fold-idle-ms:100}") long foldIdleMillis) {
         return event -> {
             try {
                 HistorySchema.install(dataSource);
             } catch (SQLException e) {
                 throw new CliFailure("cannot install the history schema: " + e.getMessage(), e);
+            }
+            // How long the folder rests when caught up; 0 leaves folding to another server (reads stay exact).
+            if (foldIdleMillis > 0) {
+                folder.start(Duration.ofMillis(foldIdleMillis));
             }
         };
     }

@@ -61,7 +61,9 @@ public final class WalRecordWriter {
                 c.rollback();
                 return 0;
             }
-            try (PreparedStatement tag = c.prepareStatement("SELECT set_config('flux.request_id', ?, true)")) {
+            // pg_current_xact_id(): a transaction id before any record id (see flux-schema.sql).
+            try (PreparedStatement tag = c.prepareStatement(
+                    "SELECT set_config('flux.request_id', ?, true), pg_current_xact_id()")) {
                 tag.setString(1, requestId);
                 tag.execute();
             }

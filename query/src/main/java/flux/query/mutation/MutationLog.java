@@ -12,14 +12,16 @@ import java.util.List;
  * transaction tried to do.
  */
 public final class MutationLog {
+    /** The materialized {@code x} gives the transaction its id before the first record id is taken. */
     private static final String INSERT_ROLLED_BACK = """
+            WITH x AS MATERIALIZED (SELECT pg_current_xact_id())
             INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
                                               old, new, changed_columns, status, error)
             SELECT ?, CAST(u.txid AS xid8), u.s, u.t, u.k, u.op, CAST(u.o AS jsonb), CAST(u.n AS jsonb),
                    CASE WHEN u.c IS NULL THEN NULL
                         ELSE ARRAY(SELECT jsonb_array_elements_text(CAST(u.c AS jsonb))) END,
                    'rolled_back', ?
-              FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+              FROM x, unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                           CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                    WITH ORDINALITY AS u(txid, s, t, k, op, o, n, c, i)
              ORDER BY u.i

@@ -1,0 +1,257 @@
+package flux.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the mutation log into the blame summary {@code flux.row_blame}, in the background and in
+ * batches, so that no logged write pays for blame (a trigger doing this inside every write halved
+ * the log's insert rate). Blame reads stay exact while the folder is behind or stopped: they fold
+ * the row's records above the watermark themselves ({@link ColumnBlame}).
+ *
+ * <p>The watermark, {@code flux.row_blame_progress.folded_through}, promises that every record
+ * at or below it is folded. Ids are taken in one order and committed in another, so a gap in the
+ * ids the folder sees may still fill: a <em>hole</em>. Each hole is remembered with a horizon,
+ * the folder's own transaction id taken after the gap was seen. Every writer of the log holds a
+ * transaction id before it takes a record id (the engine's statement writes the data row
+ * first; the other writers ask for their id first, see MutationLog), so the hole's writer has
+ * an id below the horizon, and once the oldest running transaction is newer than the horizon,
+ * the writer has ended: the hole is read once more (what committed is folded) and forgotten.
+ * The watermark stays below the oldest open hole.
+ *
+ * <p>One folder works at a time (a transaction-level advisory lock); others skip their turn.
+ * State is in memory; a restarted folder resumes at the watermark and folds a few records twice,
+ * which folding tolerates.
+ */
+public final class BlameFolder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BlameFolder.class);
+    private static final long LOCK_KEY = 0x666c7578_0002L;
+    static final int BATCH = 5000;
+
+    /**
+     * Folds the records with ids in {@code (?, ?]} (at most {@code ?} of them, lowest first) into
+     * {@code flux.row_blame}, aggregated per row first (each row's summary is written once per
+     * batch), and answers the highest id read, the gaps between the ids read (starting from the
+     * first bound), and a transaction id taken after the snapshot (the horizon of those gaps).
+     */
+    private static final String FOLD = """
+            WITH r AS MATERIALIZED (
+                SELECT id, table_schema, table_name, row_id, status = 'committed' AS committed,
+                       flux.blame_columns(operation, status, changed_columns, old, new) AS cols
+                FROM flux.state_mutations WHERE id > ? AND id <= ? ORDER BY id LIMIT ?),
+            per_row AS (
+                SELECT table_schema, table_name, row_id, max(id) FILTER (WHERE committed) AS latest
+                FROM r GROUP BY 1, 2, 3),
+            per_column AS (
+                SELECT table_schema, table_name, row_id, col,
+                       max(id) FILTER (WHERE committed) AS set_by, max(id) FILTER (WHERE NOT committed) AS tried_by
+                FROM r, unnest(r.cols) AS col GROUP BY 1, 2, 3, 4),
+            maps AS (
+                SELECT table_schema, table_name, row_id,
+                       COALESCE(jsonb_object_agg(col, set_by) FILTER (WHERE set_by IS NOT NULL), '{}') AS committed,
+                       COALESCE(jsonb_object_agg(col, tried_by) FILTER (WHERE tried_by IS NOT NULL), '{}') AS attempted
+                FROM per_column GROUP BY 1, 2, 3),
+            folded AS (
+                INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, committed, attempted)
+                SELECT p.table_schema, p.table_name, p.row_id, p.latest,
+                       COALESCE(m.committed, '{}'), COALESCE(m.attempted, '{}')
+                FROM per_row p LEFT JOIN maps m USING (table_schema, table_name, row_id)
+                ON CONFLICT (table_schema, table_name, row_id) DO UPDATE SET
+                    latest_id = GREATEST(b.latest_id, EXCLUDED.latest_id),
+                    committed = flux.blame_merge(b.committed, EXCLUDED.committed),
+                    attempted = flux.blame_merge(b.attempted, EXCLUDED.attempted)
+                RETURNING 1),
+            gaps AS (
+                SELECT first, last FROM (
+                    SELECT lag(id, 1, CAST(? AS bigint)) OVER (ORDER BY id) + 1 AS first, id - 1 AS last FROM r) g
+                WHERE first <= last)
+            SELECT (SELECT count(*) FROM r), (SELECT max(id) FROM r), pg_current_xact_id()::text,
+                   (SELECT count(*) FROM folded), gaps.first, gaps.last
+            FROM (SELECT 1) AS one LEFT JOIN gaps ON true
+            """;
+
+    private final DataSource dataSource;
+    /** Open holes by first id: ids not seen yet that may still commit. */
+    private final TreeMap<Long, Hole> holes = new TreeMap<>();
+    /** Highest id read so far; -1 until synchronized with the stored watermark. */
+    private long scanned = -1;
+    private long watermark;
+    private volatile Thread thread;
+    private volatile boolean closed;
+
+    public BlameFolder(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Starts a daemon thread that folds until {@link #close}, pausing {@code idle} when caught up. */
+    public BlameFolder start(Duration idle) {
+        Thread t = new Thread(() -> run(idle), "flux-blame-folder");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return this;
+    }
+
+    /**
+     * Folds what it can in one transaction: ripe holes, then up to {@link #BATCH} new records.
+     *
+     * @return the number of records read (0: nothing new, or another folder holds the lock)
+     */
+    public synchronized int foldOnce() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int read = fold(c);
+                c.commit();
+                return read;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                scanned = -1; // re-read the stored watermark next time
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The watermark this folder last stored. */
+    public synchronized long watermark() {
+        return watermark;
+    }
+
+    private int fold(Connection c) throws SQLException {
+        if (!single(c, "SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")").equals("t")) {
+            scanned = -1; // someone else folds: our holes may be stale when the turn comes back
+            return 0;
+        }
+        long stored = Long.parseLong(single(c, "SELECT folded_through FROM flux.row_blame_progress"));
+        if (scanned < 0 || stored != watermark) {
+            holes.clear();
+            scanned = stored;
+            watermark = stored;
+        }
+        int read = foldRipeHoles(c);
+        read += foldNext(c);
+        long next = holes.isEmpty() ? scanned : holes.firstKey() - 1;
+        if (next != watermark) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE flux.row_blame_progress SET folded_through = ?")) {
+                ps.setLong(1, next);
+                ps.executeUpdate();
+            }
+            watermark = next;
+        }
+        return read;
+    }
+
+    /** Re-reads holes whose writers have all ended; whatever they committed is folded, the rest was never written. */
+    private int foldRipeHoles(Connection c) throws SQLException {
+        if (holes.isEmpty()) {
+            return 0;
+        }
+        long oldestRunning = Long.parseLong(single(c, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"));
+        int read = 0;
+        for (Iterator<Hole> it = holes.values().iterator(); it.hasNext(); ) {
+            Hole hole = it.next();
+            if (hole.horizon < oldestRunning) {
+                read += fold(c, hole.first - 1, hole.last, Integer.MAX_VALUE).read;
+                it.remove();
+            }
+        }
+        return read;
+    }
+
+    private int foldNext(Connection c) throws SQLException {
+        Batch batch = fold(c, scanned, Long.MAX_VALUE, BATCH);
+        for (Hole hole : batch.gaps) {
+            holes.put(hole.first, hole);
+        }
+        scanned = Math.max(scanned, batch.highest);
+        return batch.read;
+    }
+
+    private static Batch fold(Connection c, long after, long upTo, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FOLD)) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            ps.setInt(3, limit);
+            ps.setLong(4, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                Batch batch = new Batch(new ArrayList<>());
+                while (rs.next()) {
+                    batch.read = rs.getInt(1);
+                    batch.highest = rs.getLong(2);
+                    if (rs.getObject(5) != null) {
+                        batch.gaps.add(new Hole(rs.getLong(5), rs.getLong(6), Long.parseLong(rs.getString(3))));
+                    }
+                }
+                return batch;
+            }
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void run(Duration idle) {
+        while (!closed) {
+            try {
+                if (foldOnce() < BATCH) {
+                    Thread.sleep(idle.toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                log.warn("blame folding failed, retrying in 1 s: {}", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** What one fold statement read: how many records, the highest id, the gaps below it. */
+    private static final class Batch {
+        final List<Hole> gaps;
+        int read;
+        long highest = -1;
+
+        Batch(List<Hole> gaps) {
+            this.gaps = gaps;
+        }
+    }
+
+    /** Ids {@code first..last} not seen yet; their writers all started before transaction {@code horizon}. */
+    private record Hole(long first, long last, long horizon) {
+    }
+}

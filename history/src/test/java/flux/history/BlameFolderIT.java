@@ -1,0 +1,140 @@
+package flux.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import flux.history.testing.MutationLogFixture.Row;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The background folder against records that commit out of id order: a transaction that took
+ * a record id and is still open, one that rolls back, and a second folder competing for the
+ * lock. The watermark must never pass a record that may still commit.
+ */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BlameFolderIT {
+    private final HistoryDatabase db;
+
+    BlameFolderIT(TestPostgres pg) throws SQLException {
+        db = new HistoryDatabase(pg, "blame_folder");
+        db.execute("CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance int)");
+    }
+
+    @AfterAll
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void theWatermarkWaitsForAnOpenTransactionsRecordAndFoldsItOnceItCommits() throws SQLException {
+        db.writes.insert("open-0", Row.of("accounts", "{\"id\": 1}"), "{\"id\": 1, \"owner\": \"ann\", \"balance\": 0}");
+        BlameFolder folder = new BlameFolder(db.dataSource);
+        foldAll(folder);
+        try (Connection slow = db.dataSource.getConnection()) {
+            slow.setAutoCommit(false);
+            long slowId = record(slow, "slow-update", "1", "{\"balance\": 5}");
+            db.writes.update("fast-update", Row.of("accounts", "{\"id\": 1}"), "{\"owner\": \"bob\"}");
+            foldAll(folder);
+            assertThat(folder.watermark()).as("held below the open record").isEqualTo(slowId - 1);
+            assertThat(storedWatermark()).isEqualTo(slowId - 1);
+
+            slow.commit();
+            foldAll(folder);
+            assertThat(folder.watermark()).isGreaterThan(slowId);
+            assertThat(summary("1")).contains("\"balance\": " + slowId).contains("\"owner\": " + (slowId + 1));
+        }
+    }
+
+    @Test
+    void aRolledBackRecordLeavesAGapTheWatermarkPassesOnceItsWriterEnded() throws SQLException {
+        BlameFolder folder = new BlameFolder(db.dataSource);
+        foldAll(folder);
+        long abortedId;
+        try (Connection doomed = db.dataSource.getConnection()) {
+            doomed.setAutoCommit(false);
+            abortedId = record(doomed, "doomed", "2", "{\"balance\": 9}");
+            db.writes.insert("after", Row.of("accounts", "{\"id\": 3}"), "{\"id\": 3, \"owner\": \"cy\", \"balance\": 1}");
+            foldAll(folder);
+            assertThat(folder.watermark()).isLessThan(abortedId);
+            doomed.rollback();
+        }
+        foldAll(folder);
+        assertThat(folder.watermark()).isGreaterThan(abortedId);
+        assertThat(summary("2")).as("nothing folded for the rolled-back record").isNull();
+        assertThat(summary("3")).isNotNull();
+    }
+
+    @Test
+    void aSecondFolderWaitsItsTurnAndPicksUpTheStoredWatermark() throws SQLException {
+        BlameFolder first = new BlameFolder(db.dataSource);
+        BlameFolder second = new BlameFolder(db.dataSource);
+        db.writes.insert("w1", Row.of("accounts", "{\"id\": 4}"), "{\"id\": 4, \"owner\": \"di\", \"balance\": 2}");
+        try (Connection holder = db.dataSource.getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("SELECT pg_advisory_xact_lock(" + 0x666c7578_0002L + ")");
+            assertThat(second.foldOnce()).as("the lock is taken").isZero();
+            holder.rollback();
+        }
+        foldAll(first);
+        db.writes.update("w2", Row.of("accounts", "{\"id\": 4}"), "{\"balance\": 3}");
+        foldAll(second);
+        assertThat(second.watermark()).isEqualTo(storedWatermark()).isEqualTo(first.watermark() + 1);
+        assertThat(summary("4")).contains("\"balance\": " + storedWatermark());
+    }
+
+    private static void foldAll(BlameFolder folder) throws SQLException {
+        while (folder.foldOnce() > 0) {
+            // until nothing new
+        }
+    }
+
+    /** Inserts a committed UPDATE record the way the engine's writers do: transaction id first. */
+    private static long record(Connection c, String requestId, String rowId, String changes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS txid)
+                INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
+                                                  old, new, changed_columns)
+                SELECT ?, x.txid, 'public', 'accounts', ?, 'UPDATE', '{}', CAST(? AS jsonb),
+                       ARRAY(SELECT jsonb_object_keys(CAST(? AS jsonb))) FROM x
+                RETURNING id
+                """)) {
+            ps.setString(1, requestId);
+            ps.setString(2, rowId);
+            ps.setString(3, changes);
+            ps.setString(4, changes);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long storedWatermark() throws SQLException {
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT folded_through FROM flux.row_blame_progress")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String summary(String rowId) throws SQLException {
+        try (Connection c = db.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT committed::text FROM flux.row_blame WHERE table_name = 'accounts' AND row_id = ?")) {
+            ps.setString(1, rowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
