@@ -11,7 +11,15 @@ CREATE INDEX IF NOT EXISTS state_mutations_row_time_idx
 
 -- Earlier versions kept the summary with a trigger inside every write, which halved the log's
 -- insert rate (BENCHMARKS.md). Its summaries stay valid input for the folder below.
-DROP TRIGGER IF EXISTS row_blame_track ON flux.state_mutations;
+-- (Checked first: DROP TRIGGER locks the log exclusively, even when there is nothing to drop.)
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_trigger
+               WHERE tgname = 'row_blame_track' AND tgrelid = 'flux.state_mutations'::regclass) THEN
+        DROP TRIGGER row_blame_track ON flux.state_mutations;
+    END IF;
+END
+$$;
 DROP FUNCTION IF EXISTS flux.row_blame_track();
 
 -- One row per logged data row. The maps hold mutation ids (flux.state_mutations.id), never
@@ -28,7 +36,15 @@ CREATE TABLE IF NOT EXISTS flux.row_blame (
     PRIMARY KEY (table_schema, table_name, row_id)
 ) WITH (fillfactor = 70);
 -- The deleted state is the latest record's operation; the trigger era stored it apart.
-ALTER TABLE flux.row_blame DROP COLUMN IF EXISTS deleted_id;
+-- (Checked first: ALTER TABLE would lock the table on every start even with nothing to drop.)
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'flux.row_blame'::regclass
+                                            AND attname = 'deleted_id' AND NOT attisdropped) THEN
+        ALTER TABLE flux.row_blame DROP COLUMN deleted_id;
+    END IF;
+END
+$$;
 
 -- How far the folder got: every record with an id at or below folded_through is in
 -- flux.row_blame, or belongs to a transaction that never committed.

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -90,6 +91,29 @@ class BlameFolderIT {
         foldAll(second);
         assertThat(second.watermark()).isEqualTo(storedWatermark()).isEqualTo(first.watermark() + 1);
         assertThat(summary("4")).contains("\"balance\": " + storedWatermark());
+    }
+
+    @Test
+    void installingOverTheTriggerEraRemovesTheTriggerAndItsColumn() throws SQLException {
+        db.execute("""
+                ALTER TABLE flux.row_blame ADD COLUMN deleted_id bigint;
+                CREATE FUNCTION flux.row_blame_track() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+                CREATE TRIGGER row_blame_track AFTER INSERT ON flux.state_mutations
+                    FOR EACH ROW EXECUTE FUNCTION flux.row_blame_track();
+                """);
+        HistorySchema.install(db.dataSource);
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'flux.state_mutations'::regclass
+                                                               AND tgname = 'row_blame_track'),
+                            (SELECT count(*) FROM pg_attribute WHERE attrelid = 'flux.row_blame'::regclass
+                                                                 AND attname = 'deleted_id' AND NOT attisdropped),
+                            to_regprocedure('flux.row_blame_track()') IS NULL
+                     """)) {
+            rs.next();
+            assertThat(List.of(rs.getInt(1), rs.getInt(2))).containsExactly(0, 0);
+            assertThat(rs.getBoolean(3)).isTrue();
+        }
     }
 
     private static void foldAll(BlameFolder folder) throws SQLException {

@@ -154,7 +154,8 @@ final class BenchWriteCommand implements Callable<Integer> {
         double seconds = Math.max(3, warmup * 3);
         out.printf(Locale.ROOT, "warming up each target for %.0f s...%n", seconds);
         out.flush();
-        for (WriteTarget target : targets.values()) {
+        for (String mode : modes) {
+            WriteTarget target = targets.get(mode);
             sql(ds, BenchSchema.RESET);
             AtomicLong ids = new AtomicLong();
             LoadRunner.run(4, 0, seconds, (client, k) -> target.insert(ids.incrementAndGet()));
