@@ -43,12 +43,16 @@ final class ColumnBlame {
                                       UNION SELECT value::bigint FROM jsonb_each_text(b.attempted))
                                 || b.latest_id)) m ON true
             """;
+    /** For a tenant's reader: only its records; a row none of them names is unknown to it. */
+    private static final String SUMMARY_AND_RECORDS_OF_TENANT = SUMMARY_AND_RECORDS.replace(
+            "|| b.latest_id)) m ON true", "|| b.latest_id) AND tenant_id = ?) m ON true");
 
     private ColumnBlame() {
     }
 
-    static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
-        Summary summary = read(c, shape, rowId);
+    /** @param tenantId null for a reader of every tenant's records */
+    static Blame blame(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
+        Summary summary = read(c, shape, rowId, tenantId);
         Rec latest = summary.records.get(summary.latestId);
         ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
         if (current == null) {
@@ -70,12 +74,16 @@ final class ColumnBlame {
                 deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
     }
 
-    private static Summary read(Connection c, TableShape shape, String rowId) throws SQLException {
+    private static Summary read(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
         Summary summary = null;
-        try (PreparedStatement ps = c.prepareStatement(SUMMARY_AND_RECORDS)) {
+        try (PreparedStatement ps = c.prepareStatement(tenantId == null ? SUMMARY_AND_RECORDS
+                : SUMMARY_AND_RECORDS_OF_TENANT)) {
             ps.setString(1, shape.table().schema());
             ps.setString(2, shape.table().name());
             ps.setString(3, rowId);
+            if (tenantId != null) {
+                ps.setString(4, tenantId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (summary == null) {
@@ -92,7 +100,7 @@ final class ColumnBlame {
                 }
             }
         }
-        if (summary == null) {
+        if (summary == null || (tenantId != null && summary.records.isEmpty())) {
             throw new HistoryException.UnknownRow(shape.table(), rowId);
         }
         return summary;

@@ -30,8 +30,11 @@ CREATE TABLE IF NOT EXISTS flux.row_blame (
 -- its id after the first committed), and rolled-back records are written after the failure.
 -- Written for speed (it runs inside every logged write): one plpgsql function, no nested
 -- SQL functions, the common case (a committed UPDATE of a known row) a single HOT UPDATE.
+-- SECURITY DEFINER: tenant transactions write the log as roles with no rights on row_blame
+-- (flux_runtime, t_<id>); the summary is the installer's to keep. A fixed search_path, so a
+-- caller's path cannot redirect the unqualified built-ins.
 CREATE OR REPLACE FUNCTION flux.row_blame_track() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     cols  text[];
     stamp jsonb;
