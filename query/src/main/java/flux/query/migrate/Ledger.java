@@ -16,10 +16,17 @@ import java.util.Map;
  * the migration they describe, so a row exists exactly when its migration committed:
  * there is no "failed" or "dirty" row to repair. Methods use the caller's connection and
  * its transaction; none commits.
+ *
+ * <p>{@link #GLOBAL} is the database's own ledger; {@link #forTenant} the ledger of one
+ * schema-mode tenant's migrations ({@code flux.tenant_migrations},
+ * {@code flux.tenant_repeatable_scripts}, keyed by tenant), so each tenant's schema has its own
+ * history of applied versions. The SQL of the two differs only in the tables and a tenant
+ * predicate, bound like every value.
  */
 final class Ledger {
     static final String MIGRATIONS = "flux.flux_migrations";
     static final String SCRIPTS = "flux.flux_repeatable_scripts";
+    static final Ledger GLOBAL = new Ledger(null);
 
     private static final String CREATE = """
             CREATE SCHEMA IF NOT EXISTS flux;
@@ -42,9 +49,34 @@ final class Ledger {
                 execution_ms    bigint      NOT NULL,
                 run_count       integer     NOT NULL DEFAULT 1
             );
+            CREATE TABLE IF NOT EXISTS flux.tenant_migrations (
+                tenant_id       text        NOT NULL,
+                version         text        NOT NULL,
+                installed_rank  bigint      GENERATED ALWAYS AS IDENTITY UNIQUE,
+                name            text        NOT NULL,
+                checksum        text        NOT NULL,
+                applied_at      timestamptz NOT NULL DEFAULT now(),
+                applied_by      text        NOT NULL DEFAULT current_user,
+                execution_ms    bigint      NOT NULL,
+                transactional   boolean     NOT NULL,
+                success         boolean     NOT NULL DEFAULT true,
+                PRIMARY KEY (tenant_id, version)
+            );
+            CREATE TABLE IF NOT EXISTS flux.tenant_repeatable_scripts (
+                tenant_id       text        NOT NULL,
+                name            text        NOT NULL,
+                checksum        text        NOT NULL,
+                applied_at      timestamptz NOT NULL DEFAULT now(),
+                applied_by      text        NOT NULL DEFAULT current_user,
+                execution_ms    bigint      NOT NULL,
+                run_count       integer     NOT NULL DEFAULT 1,
+                PRIMARY KEY (tenant_id, name)
+            );
             """;
     private static final String EXISTS = "SELECT to_regclass('flux.flux_migrations') IS NOT NULL"
             + " AND to_regclass('flux.flux_repeatable_scripts') IS NOT NULL";
+    private static final String TENANT_EXISTS = "SELECT to_regclass('flux.tenant_migrations') IS NOT NULL"
+            + " AND to_regclass('flux.tenant_repeatable_scripts') IS NOT NULL";
     private static final String SELECT_MIGRATIONS = "SELECT installed_rank, version, name, checksum, applied_at,"
             + " execution_ms, transactional FROM flux.flux_migrations ORDER BY installed_rank";
     private static final String SELECT_SCRIPTS = "SELECT name, checksum, applied_at, execution_ms, run_count"
@@ -58,7 +90,41 @@ final class Ledger {
     private static final String DELETE_MIGRATION = "DELETE FROM flux.flux_migrations WHERE version = ?";
     private static final String UPDATE_CHECKSUM = "UPDATE flux.flux_migrations SET checksum = ? WHERE version = ?";
 
-    private Ledger() {
+    // The same statements over the tenant ledger; the tenant id is always the last parameter.
+    private static final String TENANT_SELECT_MIGRATIONS = "SELECT installed_rank, version, name, checksum,"
+            + " applied_at, execution_ms, transactional FROM flux.tenant_migrations WHERE tenant_id = ?"
+            + " ORDER BY installed_rank";
+    private static final String TENANT_SELECT_SCRIPTS = "SELECT name, checksum, applied_at, execution_ms, run_count"
+            + " FROM flux.tenant_repeatable_scripts WHERE tenant_id = ? ORDER BY name";
+    private static final String TENANT_INSERT_MIGRATION = "INSERT INTO flux.tenant_migrations"
+            + " (version, name, checksum, execution_ms, transactional, tenant_id) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String TENANT_UPSERT_SCRIPT = "INSERT INTO flux.tenant_repeatable_scripts"
+            + " (name, checksum, execution_ms, tenant_id) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, name) DO UPDATE"
+            + " SET checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
+            + " applied_by = current_user, run_count = tenant_repeatable_scripts.run_count + 1";
+    private static final String TENANT_DELETE_MIGRATION = "DELETE FROM flux.tenant_migrations"
+            + " WHERE version = ? AND tenant_id = ?";
+    private static final String TENANT_UPDATE_CHECKSUM = "UPDATE flux.tenant_migrations SET checksum = ?"
+            + " WHERE version = ? AND tenant_id = ?";
+
+    /** Null for the global ledger. */
+    private final String tenantId;
+
+    private Ledger(String tenantId) {
+        this.tenantId = tenantId;
+    }
+
+    static Ledger forTenant(String tenantId) {
+        return new Ledger(tenantId);
+    }
+
+    /** The statement: the global one, or the tenant's with the tenant bound after {@code params} others. */
+    private PreparedStatement prepare(Connection c, String global, String tenant, int params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(tenantId == null ? global : tenant);
+        if (tenantId != null) {
+            ps.setString(params + 1, tenantId);
+        }
+        return ps;
     }
 
     /**
@@ -86,20 +152,21 @@ final class Ledger {
         }
     }
 
-    static boolean exists(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(EXISTS)) {
+    boolean exists(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tenantId == null ? EXISTS : TENANT_EXISTS)) {
             rs.next();
             return rs.getBoolean(1);
         }
     }
 
     /** Applied versioned migrations in the order they were applied; empty when there is no ledger yet. */
-    static List<AppliedMigration> migrations(Connection c) throws SQLException {
+    List<AppliedMigration> migrations(Connection c) throws SQLException {
         List<AppliedMigration> rows = new ArrayList<>();
         if (!exists(c)) {
             return rows;
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SELECT_MIGRATIONS)) {
+        try (PreparedStatement st = prepare(c, SELECT_MIGRATIONS, TENANT_SELECT_MIGRATIONS, 0);
+             ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.add(new AppliedMigration(rs.getLong(1), new Version(rs.getString(2)), rs.getString(3),
                         rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getLong(6), rs.getBoolean(7)));
@@ -109,12 +176,13 @@ final class Ledger {
     }
 
     /** Repeatable scripts by name; empty when there is no ledger yet. */
-    static Map<String, AppliedScript> scripts(Connection c) throws SQLException {
+    Map<String, AppliedScript> scripts(Connection c) throws SQLException {
         Map<String, AppliedScript> rows = new LinkedHashMap<>();
         if (!exists(c)) {
             return rows;
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SELECT_SCRIPTS)) {
+        try (PreparedStatement st = prepare(c, SELECT_SCRIPTS, TENANT_SELECT_SCRIPTS, 0);
+             ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.put(rs.getString(1), new AppliedScript(rs.getString(1), rs.getString(2),
                         rs.getObject(3, OffsetDateTime.class), rs.getLong(4), rs.getInt(5)));
@@ -123,9 +191,9 @@ final class Ledger {
         return rows;
     }
 
-    static void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional)
+    void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_MIGRATION)) {
+        try (PreparedStatement ps = prepare(c, INSERT_MIGRATION, TENANT_INSERT_MIGRATION, 5)) {
             ps.setString(1, f.version().text());
             ps.setString(2, f.name());
             ps.setString(3, f.checksum());
@@ -135,8 +203,8 @@ final class Ledger {
         }
     }
 
-    static void recordScript(Connection c, MigrationFile f, long executionMs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_SCRIPT)) {
+    void recordScript(Connection c, MigrationFile f, long executionMs) throws SQLException {
+        try (PreparedStatement ps = prepare(c, UPSERT_SCRIPT, TENANT_UPSERT_SCRIPT, 3)) {
             ps.setString(1, f.name());
             ps.setString(2, f.checksum());
             ps.setLong(3, executionMs);
@@ -144,15 +212,15 @@ final class Ledger {
         }
     }
 
-    static void deleteMigration(Connection c, Version version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(DELETE_MIGRATION)) {
+    void deleteMigration(Connection c, Version version) throws SQLException {
+        try (PreparedStatement ps = prepare(c, DELETE_MIGRATION, TENANT_DELETE_MIGRATION, 1)) {
             ps.setString(1, version.text());
             ps.executeUpdate();
         }
     }
 
-    static int acceptChecksum(Connection c, Version version, String checksum) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECKSUM)) {
+    int acceptChecksum(Connection c, Version version, String checksum) throws SQLException {
+        try (PreparedStatement ps = prepare(c, UPDATE_CHECKSUM, TENANT_UPDATE_CHECKSUM, 2)) {
             ps.setString(1, checksum);
             ps.setString(2, version.text());
             return ps.executeUpdate();
