@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "Provision tenants (isolation mode, storage quota) and measure their storage."
                 + " Works on the database directly.",
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class, TenantsCommand.Measure.class})
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class})
 public final class TenantsCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -117,31 +117,21 @@ public final class TenantsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants with their mode and quota.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List tenants with their mode, quota and last measured storage.")
     static final class ListTenants implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         DatabaseOptions database;
+        @Option(names = "--measure",
+                description = "Measure every tenant's storage now and record it first (the server does this periodically).")
+        boolean measure;
 
         @Override
         public Integer call() throws SQLException {
-            print(spec.commandLine().getOut(), directory(database).list());
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "measure", mixinStandardHelpOptions = true,
-            description = "Measure every tenant's storage now and record it (the server also does this periodically).")
-    static final class Measure implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        DatabaseOptions database;
-
-        @Override
-        public Integer call() throws SQLException {
-            print(spec.commandLine().getOut(), directory(database).measureAll());
+            TenantDirectory tenants = directory(database);
+            print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
             return ExitCodes.OK;
         }
     }

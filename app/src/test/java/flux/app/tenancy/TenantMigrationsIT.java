@@ -87,7 +87,7 @@ class TenantMigrationsIT {
                     .isEqualTo("4");
             assertThat(one("SELECT count(*) FROM flux.tenant_migrations")).isEqualTo("6");
         }
-        Cli measured = cli("tenants", "measure");
+        Cli measured = cli("tenants", "list", "--measure");
         assertThat(measured.out()).containsPattern("mig-a\\s+schema\\s+10485760\\s+[1-9][0-9]*");
     }
 

@@ -73,54 +73,51 @@ final class Ledger {
                 PRIMARY KEY (tenant_id, name)
             );
             """;
-    private static final String EXISTS = "SELECT to_regclass('flux.flux_migrations') IS NOT NULL"
-            + " AND to_regclass('flux.flux_repeatable_scripts') IS NOT NULL";
-    private static final String TENANT_EXISTS = "SELECT to_regclass('flux.tenant_migrations') IS NOT NULL"
-            + " AND to_regclass('flux.tenant_repeatable_scripts') IS NOT NULL";
-    private static final String SELECT_MIGRATIONS = "SELECT installed_rank, version, name, checksum, applied_at,"
-            + " execution_ms, transactional FROM flux.flux_migrations ORDER BY installed_rank";
-    private static final String SELECT_SCRIPTS = "SELECT name, checksum, applied_at, execution_ms, run_count"
-            + " FROM flux.flux_repeatable_scripts ORDER BY name";
-    private static final String INSERT_MIGRATION = "INSERT INTO flux.flux_migrations"
-            + " (version, name, checksum, execution_ms, transactional) VALUES (?, ?, ?, ?, ?)";
-    private static final String UPSERT_SCRIPT = "INSERT INTO flux.flux_repeatable_scripts"
-            + " (name, checksum, execution_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-            + " checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
-            + " applied_by = current_user, run_count = flux_repeatable_scripts.run_count + 1";
-    private static final String DELETE_MIGRATION = "DELETE FROM flux.flux_migrations WHERE version = ?";
-    private static final String UPDATE_CHECKSUM = "UPDATE flux.flux_migrations SET checksum = ? WHERE version = ?";
-
-    // The same statements over the tenant ledger; the tenant id is always the last parameter.
-    private static final String TENANT_SELECT_MIGRATIONS = "SELECT installed_rank, version, name, checksum,"
-            + " applied_at, execution_ms, transactional FROM flux.tenant_migrations WHERE tenant_id = ?"
-            + " ORDER BY installed_rank";
-    private static final String TENANT_SELECT_SCRIPTS = "SELECT name, checksum, applied_at, execution_ms, run_count"
-            + " FROM flux.tenant_repeatable_scripts WHERE tenant_id = ? ORDER BY name";
-    private static final String TENANT_INSERT_MIGRATION = "INSERT INTO flux.tenant_migrations"
-            + " (version, name, checksum, execution_ms, transactional, tenant_id) VALUES (?, ?, ?, ?, ?, ?)";
-    private static final String TENANT_UPSERT_SCRIPT = "INSERT INTO flux.tenant_repeatable_scripts"
-            + " (name, checksum, execution_ms, tenant_id) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, name) DO UPDATE"
-            + " SET checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
-            + " applied_by = current_user, run_count = tenant_repeatable_scripts.run_count + 1";
-    private static final String TENANT_DELETE_MIGRATION = "DELETE FROM flux.tenant_migrations"
-            + " WHERE version = ? AND tenant_id = ?";
-    private static final String TENANT_UPDATE_CHECKSUM = "UPDATE flux.tenant_migrations SET checksum = ?"
-            + " WHERE version = ? AND tenant_id = ?";
+    /**
+     * The ledger's statements: over the global tables, or over the tenant tables with the
+     * tenant id bound as the last parameter. Table names are these constants, never input.
+     */
+    private record Sql(String exists, String selectMigrations, String selectScripts, String insertMigration,
+                       String upsertScript, String deleteMigration, String updateChecksum) {
+        static Sql of(boolean tenant) {
+            String migrations = tenant ? "flux.tenant_migrations" : MIGRATIONS;
+            String scripts = tenant ? "flux.tenant_repeatable_scripts" : SCRIPTS;
+            String where = tenant ? " WHERE tenant_id = ?" : "";
+            String and = tenant ? " AND tenant_id = ?" : "";
+            String column = tenant ? ", tenant_id" : "";
+            String value = tenant ? ", ?" : "";
+            return new Sql(
+                    "SELECT to_regclass('" + migrations + "') IS NOT NULL AND to_regclass('" + scripts + "') IS NOT NULL",
+                    "SELECT installed_rank, version, name, checksum, applied_at, execution_ms, transactional FROM "
+                            + migrations + where + " ORDER BY installed_rank",
+                    "SELECT name, checksum, applied_at, execution_ms, run_count FROM " + scripts + where + " ORDER BY name",
+                    "INSERT INTO " + migrations + " (version, name, checksum, execution_ms, transactional" + column
+                            + ") VALUES (?, ?, ?, ?, ?" + value + ")",
+                    "INSERT INTO " + scripts + " AS s (name, checksum, execution_ms" + column + ") VALUES (?, ?, ?" + value
+                            + ") ON CONFLICT (" + (tenant ? "tenant_id, " : "") + "name) DO UPDATE SET"
+                            + " checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
+                            + " applied_by = current_user, run_count = s.run_count + 1",
+                    "DELETE FROM " + migrations + " WHERE version = ?" + and,
+                    "UPDATE " + migrations + " SET checksum = ? WHERE version = ?" + and);
+        }
+    }
 
     /** Null for the global ledger. */
     private final String tenantId;
+    private final Sql sql;
 
     private Ledger(String tenantId) {
         this.tenantId = tenantId;
+        this.sql = Sql.of(tenantId != null);
     }
 
     static Ledger forTenant(String tenantId) {
         return new Ledger(tenantId);
     }
 
-    /** The statement: the global one, or the tenant's with the tenant bound after {@code params} others. */
-    private PreparedStatement prepare(Connection c, String global, String tenant, int params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(tenantId == null ? global : tenant);
+    /** The statement, with the tenant (if any) bound after its {@code params} other parameters. */
+    private PreparedStatement prepare(Connection c, String statement, int params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(statement);
         if (tenantId != null) {
             ps.setString(params + 1, tenantId);
         }
@@ -153,7 +150,7 @@ final class Ledger {
     }
 
     boolean exists(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(tenantId == null ? EXISTS : TENANT_EXISTS)) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.exists())) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -165,7 +162,7 @@ final class Ledger {
         if (!exists(c)) {
             return rows;
         }
-        try (PreparedStatement st = prepare(c, SELECT_MIGRATIONS, TENANT_SELECT_MIGRATIONS, 0);
+        try (PreparedStatement st = prepare(c, sql.selectMigrations(), 0);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.add(new AppliedMigration(rs.getLong(1), new Version(rs.getString(2)), rs.getString(3),
@@ -181,7 +178,7 @@ final class Ledger {
         if (!exists(c)) {
             return rows;
         }
-        try (PreparedStatement st = prepare(c, SELECT_SCRIPTS, TENANT_SELECT_SCRIPTS, 0);
+        try (PreparedStatement st = prepare(c, sql.selectScripts(), 0);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.put(rs.getString(1), new AppliedScript(rs.getString(1), rs.getString(2),
@@ -193,7 +190,7 @@ final class Ledger {
 
     void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional)
             throws SQLException {
-        try (PreparedStatement ps = prepare(c, INSERT_MIGRATION, TENANT_INSERT_MIGRATION, 5)) {
+        try (PreparedStatement ps = prepare(c, sql.insertMigration(), 5)) {
             ps.setString(1, f.version().text());
             ps.setString(2, f.name());
             ps.setString(3, f.checksum());
@@ -204,7 +201,7 @@ final class Ledger {
     }
 
     void recordScript(Connection c, MigrationFile f, long executionMs) throws SQLException {
-        try (PreparedStatement ps = prepare(c, UPSERT_SCRIPT, TENANT_UPSERT_SCRIPT, 3)) {
+        try (PreparedStatement ps = prepare(c, sql.upsertScript(), 3)) {
             ps.setString(1, f.name());
             ps.setString(2, f.checksum());
             ps.setLong(3, executionMs);
@@ -213,14 +210,14 @@ final class Ledger {
     }
 
     void deleteMigration(Connection c, Version version) throws SQLException {
-        try (PreparedStatement ps = prepare(c, DELETE_MIGRATION, TENANT_DELETE_MIGRATION, 1)) {
+        try (PreparedStatement ps = prepare(c, sql.deleteMigration(), 1)) {
             ps.setString(1, version.text());
             ps.executeUpdate();
         }
     }
 
     int acceptChecksum(Connection c, Version version, String checksum) throws SQLException {
-        try (PreparedStatement ps = prepare(c, UPDATE_CHECKSUM, TENANT_UPDATE_CHECKSUM, 2)) {
+        try (PreparedStatement ps = prepare(c, sql.updateChecksum(), 2)) {
             ps.setString(1, checksum);
             ps.setString(2, version.text());
             return ps.executeUpdate();
