@@ -59,6 +59,12 @@ final class QuotaMeter implements ApplicationEventListener<ServerStartupEvent> {
     synchronized void stop() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                // A measurement in flight finishes before the pool it borrowed from closes.
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             timer = null;
         }
     }
