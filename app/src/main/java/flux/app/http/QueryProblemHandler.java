@@ -87,6 +87,11 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
                     ? Problem.of(HttpStatus.FORBIDDEN, "quota-exceeded", "Storage quota exceeded", detail)
                     : Problem.of(HttpStatus.FORBIDDEN, "tenant-mismatch", "Row of another tenant", detail);
         }
+        if (e instanceof DatabaseFailure && "42501".equals(e.sqlState())) {
+            // insufficient_privilege: a tenant's role reaching what it has no grant on (e.g. a
+            // table created by hand since the policies were applied) is refused, not a failure.
+            return Problem.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+        }
         if (e instanceof DatabaseFailure) {
             boolean unreachable = e.sqlState() == null || e.sqlState().startsWith("08");
             return unreachable

@@ -1,6 +1,11 @@
 package flux.app.migrate;
 
 import flux.query.FluxSchema;
+import flux.query.access.Tenant;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantPolicies;
+import flux.query.access.TenantSchemas;
+import flux.query.access.TenantScope;
 import flux.query.migrate.MigrationException;
 import flux.query.migrate.MigrationFiles;
 import flux.query.migrate.MigrationReport;
@@ -13,15 +18,10 @@ import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.sql.Connection;
-import flux.query.access.Tenant;
-import flux.query.access.TenantDirectory;
-import flux.query.access.TenantPolicies;
-import flux.query.access.TenantSchemas;
-import flux.query.access.TenantScope;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +35,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tenants: the files of {@code flux.migrations.tenant-dir} (default {@code schema/tenants})
  * are then applied in each schema-mode tenant's schema, each with its own ledger rows; and when
- * row-level tenants exist, tables with a {@code tenant_id} column that the migrations created
- * get their row-level policies, so a new table is never served unprotected.
+ * row-level tenants exist (or keys of tenants without a schema), tables with a {@code tenant_id}
+ * column that the migrations created get their row-level policies, so a new table is never
+ * served unprotected.
  */
 @Singleton
 @Requires(property = "flux.database.jdbc-url")
 final class StartupMigrations implements ApplicationEventListener<StartupEvent> {
     private static final Logger log = LoggerFactory.getLogger(StartupMigrations.class);
+
+    private static final String KEYS_OF_ROW_TENANTS = """
+            SELECT EXISTS (SELECT 1 FROM flux.api_keys k WHERE revoked_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM flux.tenants t WHERE t.id = k.tenant_id AND t.isolation = 'schema'))""";
 
     private final DataSource dataSource;
     private final Path dir;
@@ -91,8 +96,9 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
         List<Tenant> tenants;
         try {
             tenants = new TenantDirectory(dataSource, Duration.ZERO).list();
-            if (tenants.stream().anyMatch(t -> t.isolation() == TenantScope.Isolation.ROW)) {
+            if (rowTenancyInUse(tenants)) {
                 try (Connection c = dataSource.getConnection()) {
+                    TenantPolicies.installRuntimeRole(c);
                     List<String> isolated = TenantPolicies.isolateAll(c);
                     log.info("tenancy: row-level policies on {} table(s)", isolated.size());
                 }
@@ -116,6 +122,17 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                 throw new StartupMigrationFailed("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
                         + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Row-level tenants exist, or keys whose tenants are not schema tenants (row-level by default). */
+    private boolean rowTenancyInUse(List<Tenant> tenants) throws SQLException {
+        if (tenants.stream().anyMatch(t -> t.isolation() == TenantScope.Isolation.ROW)) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(KEYS_OF_ROW_TENANTS)) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

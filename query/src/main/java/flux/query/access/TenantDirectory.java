@@ -78,6 +78,21 @@ public final class TenantDirectory {
         }
     }
 
+    /**
+     * Makes sure a key of {@code tenantId} is served isolated: for a row-level tenant (any tenant
+     * not provisioned in schema mode), the runtime role exists and every {@code tenant_id} table
+     * has its policy. Idempotent; called when a key is issued and at server start.
+     */
+    public void ensureIsolation(String tenantId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<Tenant> tenant = find(c, tenantId);
+            if (tenant.isEmpty() || tenant.get().isolation() == TenantScope.Isolation.ROW) {
+                TenantPolicies.installRuntimeRole(c);
+                TenantPolicies.isolateAll(c);
+            }
+        }
+    }
+
     public List<Tenant> list() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return list(c);
