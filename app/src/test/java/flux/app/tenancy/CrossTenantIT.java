@@ -162,6 +162,13 @@ class CrossTenantIT {
         HttpResponse<String> own = get(acme, "/v1/state/notes/1/history");
         assertThat(own.statusCode()).isEqualTo(200);
         assertThat(own.body()).contains("\"tenant_id\":\"app-acme\"").doesNotContain("app-globex");
+
+        Cli mine = Cli.run("state", "history", "notes", "--id", "1", "--url", server.url(), "--api-key", acme);
+        assertThat(mine.exitCode()).as(mine.err()).isZero();
+        assertThat(mine.out()).contains("tenant:app-acme");
+        Cli theirs = Cli.run("state", "history", "notes", "--id", "3", "--url", server.url(), "--api-key", acme);
+        assertThat(theirs.exitCode()).isEqualTo(1);
+        assertThat(theirs.out()).doesNotContain("g3");
     }
 
     @Test
