@@ -78,8 +78,8 @@ class AccessIT {
     @Test
     void aReadOnlyKeyMayReadButWritingIsForbidden() throws Exception {
         try (var c = db.connect(); var st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY, body text)");
-            st.execute("INSERT INTO notes VALUES (1, 'kept') ON CONFLICT DO NOTHING");
+            st.execute("CREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY, tenant_id text, body text)");
+            st.execute("INSERT INTO notes VALUES (1, 'acme', 'kept') ON CONFLICT DO NOTHING");
         }
         server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "keys"));
         String reader = Cli.run(withDataDir("keys", "create", "--tenant", "acme", "--role", "read-only")).out().strip();

@@ -1,6 +1,9 @@
 package flux.capture;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +25,12 @@ public final class CaptureStatus {
     final AtomicLong kafkaRetries = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
     final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
+    /** Events published per tenant (changes and rolled-back attempts that carry one). */
+    final ConcurrentHashMap<String, AtomicLong> eventsByTenant = new ConcurrentHashMap<>();
+
+    void countTenantEvents(Map<String, Long> counts) {
+        counts.forEach((tenant, n) -> eventsByTenant.computeIfAbsent(tenant, t -> new AtomicLong()).addAndGet(n));
+    }
 
     /** A consistent-enough copy for display (each figure is read once). */
     public Snapshot snapshot(String slot, String publication) {
@@ -30,7 +39,13 @@ public final class CaptureStatus {
         return new Snapshot(state.get(), slot, publication, lsn < 0 ? null : Lsns.format(lsn),
                 lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
                 new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get()),
-                kafkaRetries.get(), lastEventAt.get(), lastError.get());
+                kafkaRetries.get(), lastEventAt.get(), lastError.get(), byTenant());
+    }
+
+    private Map<String, Long> byTenant() {
+        Map<String, Long> copy = new TreeMap<>();
+        eventsByTenant.forEach((tenant, n) -> copy.put(tenant, n.get()));
+        return copy;
     }
 
     public CaptureState state() {
@@ -77,9 +92,11 @@ public final class CaptureStatus {
     /**
      * @param lastLsn      LSN of the last change published, {@code X/Y} form, null before the first
      * @param slotLagBytes WAL the slot retains beyond its confirmed position, null when unknown
+     * @param eventsByTenant events published per tenant, for those that carry one (by tenant id)
      */
     public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
                            long eventsPublished, long rolledBackPublished, long transactions,
-                           CrossCheckCounts crossCheck, long kafkaRetries, Instant lastEventAt, String lastError) {
+                           CrossCheckCounts crossCheck, long kafkaRetries, Instant lastEventAt, String lastError,
+                           Map<String, Long> eventsByTenant) {
     }
 }

@@ -117,6 +117,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         status.transactions.addAndGet(f.transactions());
         status.eventsPublished.addAndGet(f.events());
         status.rolledBackPublished.addAndGet(f.rolledBack());
+        status.countTenantEvents(f.byTenant());
         if (f.lastLsn() >= 0) {
             status.lastLsn.set(f.lastLsn());
             status.lastEventAt.set(Instant.now());
@@ -125,7 +126,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
 
     /** Records sent in one batch and what to do once Kafka acknowledged them. */
     private record InFlight(KafkaChangePublisher.Sent sent, List<RecordChangeEvent<SourceRecord>> toMark,
-                            int transactions, long events, long rolledBack, long lastLsn) {
+                            int transactions, long events, long rolledBack, long lastLsn,
+                            java.util.Map<String, Long> byTenant) {
     }
 
     private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark) {
@@ -133,6 +135,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         long events = 0;
         long rolledBack = 0;
         long lastLsn = -1;
+        java.util.Map<String, Long> byTenant = new java.util.HashMap<>();
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
             report(result);
@@ -141,13 +144,21 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             }
             for (CrossCheck.Outgoing change : result.published()) {
                 out.add(ChangeMessages.change(change, result.txid8()));
+                if (change.tenantId() != null) {
+                    byTenant.merge(change.tenantId(), 1L, Long::sum);
+                }
                 lastLsn = Math.max(lastLsn, change.change().lsn());
             }
-            result.rolledBack().forEach(r -> out.add(ChangeMessages.rolledBack(r, tx.tsMs())));
+            for (var r : result.rolledBack()) {
+                out.add(ChangeMessages.rolledBack(r, tx.tsMs()));
+                if (r.tenantId() != null) {
+                    byTenant.merge(r.tenantId(), 1L, Long::sum);
+                }
+            }
             events += result.published().size();
             rolledBack += result.rolledBack().size();
         }
-        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn);
+        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn, byTenant);
     }
 
     private void report(CrossCheck.Result result) {

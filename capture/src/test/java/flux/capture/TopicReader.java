@@ -22,7 +22,8 @@ final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Message> messages = new ArrayList<>();
 
-    record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader) {
+    record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
+                   String tenantIdHeader) {
     }
 
     TopicReader(String bootstrap, String... topics) {
@@ -44,8 +45,10 @@ final class TopicReader implements AutoCloseable {
     List<Message> poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             Header h = r.headers().lastHeader("flux-request-id");
+            Header t = r.headers().lastHeader("flux-tenant-id");
             messages.add(new Message(r.topic(), r.partition(), parse(r.key()), parse(r.value()),
-                    h == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+                    h == null ? null : new String(h.value(), StandardCharsets.UTF_8),
+                    t == null ? null : new String(t.value(), StandardCharsets.UTF_8)));
         }
         return messages;
     }

@@ -52,12 +52,19 @@ final class ColumnBlame {
                                       UNION SELECT id FROM unfolded)
                                 || b.latest_id)) m ON true
             """;
+    /**
+     * For a tenant's reader: only its records (another tenant's rolled-back attempt on the row
+     * is left out, and so not shown); a row none of them names is unknown to it.
+     */
+    private static final String SUMMARY_AND_RECORDS_OF_TENANT = SUMMARY_AND_RECORDS.replace(
+            "|| b.latest_id)) m ON true", "|| b.latest_id) AND tenant_id = ?) m ON true");
 
     private ColumnBlame() {
     }
 
-    static Blame blame(Connection c, TableShape shape, String rowId) throws SQLException {
-        Read read = read(c, shape, rowId);
+    /** @param tenantId null for a reader of every tenant's records */
+    static Blame blame(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
+        Read read = read(c, shape, rowId, tenantId);
         BlameSummary summary = read.summary;
         Rec latest = summary.latestId() == null ? null : read.records.get(summary.latestId());
         ObjectNode current = latest == null ? null : latest.operation.equals("DELETE") ? latest.old : latest.after;
@@ -80,14 +87,18 @@ final class ColumnBlame {
                 deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
     }
 
-    private static Read read(Connection c, TableShape shape, String rowId) throws SQLException {
+    private static Read read(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
         BlameSummary summary = null;
         Map<Long, Rec> records = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(SUMMARY_AND_RECORDS)) {
+        try (PreparedStatement ps = c.prepareStatement(tenantId == null ? SUMMARY_AND_RECORDS
+                : SUMMARY_AND_RECORDS_OF_TENANT)) {
             for (int i = 0; i < 2; i++) {
                 ps.setString(3 * i + 1, shape.table().schema());
                 ps.setString(3 * i + 2, shape.table().name());
                 ps.setString(3 * i + 3, rowId);
+            }
+            if (tenantId != null) {
+                ps.setString(7, tenantId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -10,7 +10,7 @@ import java.util.List;
 /** Reads {@link HistoryEntry}s from result sets that select {@link #COLUMNS} first. */
 final class EntryReader {
     static final String COLUMNS = "id, created_at, operation, request_id, status, source, old, new,"
-            + " changed_columns, error, table_schema, table_name, row_id";
+            + " changed_columns, error, table_schema, table_name, row_id, tenant_id";
 
     private EntryReader() {
     }
@@ -24,6 +24,6 @@ final class EntryReader {
         return new HistoryEntry(table, withRow ? rs.getString(13) : null,
                 rs.getLong(1), at.toInstant().toString(), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), Images.parse(rs.getString(7), columns), Images.parse(rs.getString(8), columns),
-                changedColumns == null ? null : List.copyOf(changedColumns), rs.getString(10));
+                changedColumns == null ? null : List.copyOf(changedColumns), rs.getString(10), rs.getString(14));
     }
 }

@@ -16,6 +16,10 @@ import javax.sql.DataSource;
  * (a known table's shape is remembered for a few seconds, so most calls are one round trip);
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
  * Errors are {@link HistoryException}s; {@link SQLException}s are failures of the database.
+ *
+ * <p>Each question takes the reader's tenant ({@code tenantId}, null for a reader of every
+ * tenant, e.g. an operator): a tenant sees only the records written for it, so another tenant's
+ * row or request is unknown to it (the same answer as one that never existed).
  */
 public final class History {
     private final DataSource dataSource;
@@ -26,29 +30,45 @@ public final class History {
     }
 
     public HistoryPage history(String table, String id, PageRequest page) throws SQLException {
+        return history(table, id, page, null);
+    }
+
+    public HistoryPage history(String table, String id, PageRequest page, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowHistory.page(c, shape, RowKey.rowId(shape, id), page);
+            return RowHistory.page(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), page);
         }
     }
 
     public Blame blame(String table, String id) throws SQLException {
+        return blame(table, id, null);
+    }
+
+    public Blame blame(String table, String id, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id));
+            return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
         }
     }
 
     public RowSnapshot at(String table, String id, Instant time) throws SQLException {
+        return at(table, id, time, null);
+    }
+
+    public RowSnapshot at(String table, String id, Instant time, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowAsOf.at(c, shape, RowKey.rowId(shape, id), time);
+            return RowAsOf.at(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), time);
         }
     }
 
     public RequestPage request(String requestId, int limit, String cursor) throws SQLException {
+        return request(requestId, limit, cursor, null);
+    }
+
+    public RequestPage request(String requestId, int limit, String cursor, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return RequestMutations.page(c, requestId, limit, cursor);
+            return RequestMutations.page(c, requestId, tenantId, limit, cursor);
         }
     }
 }

@@ -10,11 +10,12 @@ import java.util.List;
  * One mutation record as history shows it (the JSON shape of docs/history.md). {@code table}
  * and {@code rowId} are set only where entries of several rows are listed together (a
  * request's mutations); {@code old}, {@code new}, {@code changedColumns}, {@code error} are
- * null where the record has none. Images list columns in the table's order.
+ * null where the record has none; {@code tenantId} is left out when the record has no tenant.
+ * Images list columns in the table's order.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"table", "row_id", "id", "at", "operation", "request_id", "status", "source", "old", "new",
-        "changed_columns", "error"})
+        "changed_columns", "error", "tenant_id"})
 public record HistoryEntry(
         @JsonInclude(JsonInclude.Include.NON_NULL) String table,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("row_id") String rowId,
@@ -27,5 +28,6 @@ public record HistoryEntry(
         ObjectNode old,
         @JsonProperty("new") ObjectNode after,
         @JsonProperty("changed_columns") List<String> changedColumns,
-        String error) {
+        String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tenant_id") String tenantId) {
 }

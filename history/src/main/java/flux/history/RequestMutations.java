@@ -22,21 +22,29 @@ final class RequestMutations {
             ORDER BY id
             LIMIT ?
             """;
+    /** A tenant's reader: request ids are the clients' own, so two tenants may share one. */
+    private static final String PAGE_OF_TENANT = PAGE.replace("AND id > ?", "AND id > ? AND tenant_id = ?");
 
     private RequestMutations() {
     }
 
-    static RequestPage page(Connection c, String requestId, int limit, String cursor) throws SQLException {
+    /** @param tenantId null for every tenant's records */
+    static RequestPage page(Connection c, String requestId, String tenantId, int limit, String cursor)
+            throws SQLException {
         if (requestId == null || requestId.isBlank()) {
             throw new HistoryException.InvalidArgument("a request id is required");
         }
         long after = new PageRequest(false, limit, cursor, null, null).cursorId();
         Map<TableRef, TableShape> shapes = new HashMap<>();
         List<HistoryEntry> entries = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(PAGE)) {
-            ps.setString(1, requestId);
-            ps.setLong(2, after);
-            ps.setInt(3, limit + 1);
+        try (PreparedStatement ps = c.prepareStatement(tenantId == null ? PAGE : PAGE_OF_TENANT)) {
+            int i = 1;
+            ps.setString(i++, requestId);
+            ps.setLong(i++, after);
+            if (tenantId != null) {
+                ps.setString(i++, tenantId);
+            }
+            ps.setInt(i, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     TableRef table = new TableRef(rs.getString(11), rs.getString(12));

@@ -18,7 +18,7 @@ final class RowAsOf {
     private static final String LAST_COMMITTED = """
             SELECT id, created_at, request_id, operation, new
             FROM flux.state_mutations
-            WHERE table_schema = ? AND table_name = ? AND row_id = ? AND created_at <= ? AND status = 'committed'
+            WHERE %s AND created_at <= ? AND status = 'committed'
             ORDER BY created_at DESC, id DESC
             LIMIT 1
             """;
@@ -26,25 +26,23 @@ final class RowAsOf {
     private RowAsOf() {
     }
 
-    static RowSnapshot at(Connection c, TableShape shape, String rowId, Instant time) throws SQLException {
+    static RowSnapshot at(Connection c, TableShape shape, RowFilter row, Instant time) throws SQLException {
         TableRef table = shape.table();
-        try (PreparedStatement ps = c.prepareStatement(LAST_COMMITTED)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            ps.setString(3, rowId);
-            ps.setObject(4, RowHistory.utc(time));
+        String rowId = row.rowId();
+        try (PreparedStatement ps = c.prepareStatement(LAST_COMMITTED.formatted(row.sql()))) {
+            ps.setObject(row.bind(ps, 1), RowHistory.utc(time));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    if (!RowHistory.exists(c, table, rowId)) {
+                    if (!RowHistory.exists(c, row)) {
                         throw new HistoryException.UnknownRow(table, rowId);
                     }
                     return new RowSnapshot(table.display(), rowId, time.toString(), false, null, null);
                 }
                 String operation = rs.getString(4);
-                ObjectNode row = "DELETE".equals(operation) ? null : Images.parse(rs.getString(5), shape.columns());
+                ObjectNode image = "DELETE".equals(operation) ? null : Images.parse(rs.getString(5), shape.columns());
                 RowSnapshot.Mutation mutation = new RowSnapshot.Mutation(rs.getLong(1), operation, rs.getString(3),
                         rs.getObject(2, OffsetDateTime.class).toInstant().toString());
-                return new RowSnapshot(table.display(), rowId, time.toString(), row != null, row, mutation);
+                return new RowSnapshot(table.display(), rowId, time.toString(), image != null, image, mutation);
             }
         }
     }

@@ -19,29 +19,28 @@ import java.util.List;
  * id); the time bounds are then still applied exactly.
  */
 final class RowHistory {
+    /** %1$s: the {@link RowFilter}; %2$s: the order. */
     private static final String PAGE = "SELECT " + EntryReader.COLUMNS + """
              FROM flux.state_mutations
-            WHERE table_schema = ? AND table_name = ? AND row_id = ?
+            WHERE %1$s
               AND id > ? AND id < ? AND created_at >= ? AND created_at < ?
-            ORDER BY id %s
+            ORDER BY id %2$s
             LIMIT ?
             """;
-    private static final String NEWEST_FIRST = PAGE.formatted("DESC");
-    private static final String OLDEST_FIRST = PAGE.formatted("ASC");
     /** First record at or after a time (ids below it are out of range). */
     private static final String FIRST_ID_FROM = """
             SELECT id FROM flux.state_mutations
-            WHERE table_schema = ? AND table_name = ? AND row_id = ? AND created_at >= ?
+            WHERE %s AND created_at >= ?
             ORDER BY created_at, id LIMIT 1
             """;
     /** Last record before a time (ids above it are out of range). */
     private static final String LAST_ID_BEFORE = """
             SELECT id FROM flux.state_mutations
-            WHERE table_schema = ? AND table_name = ? AND row_id = ? AND created_at < ?
+            WHERE %s AND created_at < ?
             ORDER BY created_at DESC, id DESC LIMIT 1
             """;
     private static final String ANY_RECORD = """
-            SELECT 1 FROM flux.state_mutations WHERE table_schema = ? AND table_name = ? AND row_id = ? LIMIT 1
+            SELECT 1 FROM flux.state_mutations WHERE %s LIMIT 1
             """;
     /** Bounds for "no bound" that keep one statement text (and one cached plan) per order. */
     private static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
@@ -50,30 +49,30 @@ final class RowHistory {
     private RowHistory() {
     }
 
-    static HistoryPage page(Connection c, TableShape shape, String rowId, PageRequest request) throws SQLException {
+    static HistoryPage page(Connection c, TableShape shape, RowFilter row, PageRequest request) throws SQLException {
         TableRef table = shape.table();
+        String rowId = row.rowId();
         long cursor = request.cursorId();
         long low = request.newestFirst() ? 0L : cursor;
         long high = request.newestFirst() ? cursor : Long.MAX_VALUE;
         if (request.from() != null) {
-            Long first = probe(c, FIRST_ID_FROM, table, rowId, request.from());
+            Long first = probe(c, FIRST_ID_FROM, row, request.from());
             low = first == null ? Long.MAX_VALUE : Math.max(low, first - 1);
         }
         if (request.to() != null) {
-            Long last = probe(c, LAST_ID_BEFORE, table, rowId, request.to());
+            Long last = probe(c, LAST_ID_BEFORE, row, request.to());
             high = last == null ? 0L : Math.min(high, last + 1);
         }
         List<HistoryEntry> entries = new ArrayList<>();
         if (low < high) {
-            try (PreparedStatement ps = c.prepareStatement(request.newestFirst() ? NEWEST_FIRST : OLDEST_FIRST)) {
-                ps.setString(1, table.schema());
-                ps.setString(2, table.name());
-                ps.setString(3, rowId);
-                ps.setLong(4, low);
-                ps.setLong(5, high);
-                ps.setObject(6, request.from() == null ? EARLIEST : utc(request.from()));
-                ps.setObject(7, request.to() == null ? LATEST : utc(request.to()));
-                ps.setInt(8, request.limit() + 1);
+            try (PreparedStatement ps = c.prepareStatement(PAGE.formatted(row.sql(),
+                    request.newestFirst() ? "DESC" : "ASC"))) {
+                int i = row.bind(ps, 1);
+                ps.setLong(i, low);
+                ps.setLong(i + 1, high);
+                ps.setObject(i + 2, request.from() == null ? EARLIEST : utc(request.from()));
+                ps.setObject(i + 3, request.to() == null ? LATEST : utc(request.to()));
+                ps.setInt(i + 4, request.limit() + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         entries.add(EntryReader.read(rs, shape.columns(), false));
@@ -86,29 +85,24 @@ final class RowHistory {
             entries.remove(entries.size() - 1);
             next = Long.toString(entries.get(entries.size() - 1).id());
         }
-        if (entries.isEmpty() && !exists(c, table, rowId)) {
+        if (entries.isEmpty() && !exists(c, row)) {
             throw new HistoryException.UnknownRow(table, rowId);
         }
         return new HistoryPage(table.display(), rowId, shape.keyColumns(), next, List.copyOf(entries));
     }
 
-    static boolean exists(Connection c, TableRef table, String rowId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ANY_RECORD)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            ps.setString(3, rowId);
+    static boolean exists(Connection c, RowFilter row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ANY_RECORD.formatted(row.sql()))) {
+            row.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
     }
 
-    private static Long probe(Connection c, String sql, TableRef table, String rowId, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            ps.setString(3, rowId);
-            ps.setObject(4, utc(at));
+    private static Long probe(Connection c, String sql, RowFilter row, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.formatted(row.sql()))) {
+            ps.setObject(row.bind(ps, 1), utc(at));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }

@@ -1,5 +1,6 @@
 package flux.query;
 
+import flux.query.access.TenantScope;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
@@ -41,7 +42,11 @@ import org.slf4j.MDC;
  * the error is rethrown. A statement rejected for bad input (SQLSTATE classes 22 and 42) is not
  * itself an attempt, but earlier writes of its transaction are.
  *
- * <p>Arguments are never null. Thread-safe: one engine serves all threads; each transaction
+ * <p>A {@link TenantScope} narrows a request to one tenant: names resolve in the tenant's
+ * world, the query is narrowed before it is compiled, and the transaction starts with the
+ * tenant's setting and database role, so PostgreSQL enforces the same (see TenantScope).
+ *
+ * <p>Arguments are never null, except scopes and client ids where the signature says so. Thread-safe: one engine serves all threads; each transaction
  * takes its own connection from the {@link DataSource}, which must hand out connections in
  * autocommit mode (as pools do by default).
  */
@@ -102,18 +107,24 @@ public final class QueryEngine {
      * a remote address; nullable), so observability can see one client's bursts across requests.
      */
     public QueryResult query(RequestId requestId, String clientId, Query query) {
+        return query(requestId, clientId, null, query);
+    }
+
+    /** Like {@link #query(RequestId, String, Query)} for one tenant ({@code scope}; null: no tenant). */
+    public QueryResult query(RequestId requestId, String clientId, TenantScope scope, Query query) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
-        Table table = catalog.table(query.table());
-        SqlStatement statement = compiler().compile(query, table);
-        return run(requestId, clientId, true, tx -> tx.execute(query, table, statement));
+        Table table = resolve(scope, query.table(), true);
+        Query scoped = scope == null ? query : scope.apply(query, table);
+        SqlStatement statement = compiler().compile(scoped, table);
+        return run(requestId, clientId, scope, true, tx -> tx.execute(scoped, table, statement));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */
     public void transaction(RequestId requestId, TransactionBody body) {
         Objects.requireNonNull(body, "body");
-        run(requestId, null, false, tx -> {
+        run(requestId, null, null, false, tx -> {
             body.run(tx);
             return null;
         });
@@ -126,8 +137,19 @@ public final class QueryEngine {
 
     /** Like {@link #transactionResult(RequestId, TransactionFunction)}, naming the client (nullable). */
     public <T> T transactionResult(RequestId requestId, String clientId, TransactionFunction<T> body) {
+        return transactionResult(requestId, clientId, null, body);
+    }
+
+    /** Like {@link #transactionResult(RequestId, String, TransactionFunction)} for one tenant (null: none). */
+    public <T> T transactionResult(RequestId requestId, String clientId, TenantScope scope,
+                                   TransactionFunction<T> body) {
         Objects.requireNonNull(body, "body");
-        return run(requestId, clientId, false, body);
+        return run(requestId, clientId, scope, false, body);
+    }
+
+    /** The table a name means, for the tenant when there is one. */
+    Table resolve(TenantScope scope, String name, boolean refreshOnMiss) {
+        return scope == null ? catalog.table(name, refreshOnMiss) : scope.resolve(catalog, name, refreshOnMiss);
     }
 
     QueryObserver observer() {
@@ -148,14 +170,15 @@ public final class QueryEngine {
      * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
      * COMMIT round trip. Only for a body of exactly one query.
      */
-    private <T> T run(RequestId requestId, String clientId, boolean implicit, TransactionFunction<T> body) {
+    private <T> T run(RequestId requestId, String clientId, TenantScope scope, boolean implicit,
+                      TransactionFunction<T> body) {
         Objects.requireNonNull(requestId, "requestId");
         compiler();
         // Loaded before a connection is held: inside a transaction, lookups do not refresh.
         catalog.ensureLoaded();
         MDC.put("requestId", requestId.value());
         try (Connection connection = connect()) {
-            Transaction tx = new Transaction(connection, requestId, clientId, this);
+            Transaction tx = new Transaction(connection, requestId, clientId, scope, this);
             try {
                 if (!implicit) {
                     connection.setAutoCommit(false);
@@ -200,7 +223,8 @@ public final class QueryEngine {
                 attempts.addAll(AttemptedMutations.of(connection, compiler(), tx.failedWrite(), tx.failedTable(),
                         tx.txid()));
             }
-            MutationLog.recordRolledBack(connection, tx.requestId().value(), attempts, error);
+            MutationLog.recordRolledBack(connection, tx.requestId().value(),
+                    tx.scope() == null ? null : tx.scope().tenantId(), attempts, error);
             if (!attempts.isEmpty()) {
                 log.info("request {} rolled back; recorded {} attempted mutations ({})", tx.requestId(),
                         attempts.size(), error);

@@ -5,10 +5,12 @@ package flux.query;
  * {@link InvalidQuery}, {@link UnknownName} and {@link InvalidValue} are the caller's fault
  * (bad input, nothing was changed), {@link ConstraintViolation} and {@link WriteConflict} are
  * conflicts with the data (the transaction rolled back), {@link DatabaseFailure} is everything
- * else (the database is unreachable or failed in a way the input did not cause).
+ * else (the database is unreachable or failed in a way the input did not cause);
+ * {@link AccessRefused} is a tenant asking for what its scope does not allow.
  */
 public abstract sealed class QueryException extends RuntimeException
-        permits InvalidQuery, UnknownName, InvalidValue, ConstraintViolation, WriteConflict, DatabaseFailure {
+        permits InvalidQuery, UnknownName, InvalidValue, ConstraintViolation, WriteConflict, DatabaseFailure,
+        AccessRefused {
 
     private final String sqlState;
 

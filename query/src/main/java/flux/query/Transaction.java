@@ -1,5 +1,6 @@
 package flux.query;
 
+import flux.query.access.TenantScope;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
@@ -30,6 +31,13 @@ public final class Transaction {
      * mode for the statement that follows: see {@link SqlCompiler#prefersGenericPlan}.
      */
     static final String TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true);\n";
+    /**
+     * {@link #TAG} for a tenant's transaction: the tenant setting that row-level policies read,
+     * and the tenant's role, both ending with the transaction, so a pooled connection never
+     * carries a tenant into the next one. Still one round trip with the statement it precedes.
+     */
+    static final String TENANT_TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true),"
+            + " set_config('flux.tenant_id', ?, true), set_config('role', ?, true);\n";
     /** Sent ahead of a later statement of the transaction that wants the other plan cache mode. */
     static final String PLAN_MODE = "SELECT set_config('plan_cache_mode', ?, true);\n";
 
@@ -45,11 +53,13 @@ public final class Transaction {
     private QueryException failure;
 
     private final String clientId;
+    private final TenantScope scope;
 
-    Transaction(Connection connection, RequestId requestId, String clientId, QueryEngine engine) {
+    Transaction(Connection connection, RequestId requestId, String clientId, TenantScope scope, QueryEngine engine) {
         this.connection = connection;
         this.requestId = requestId;
         this.clientId = clientId;
+        this.scope = scope;
         this.engine = engine;
     }
 
@@ -68,18 +78,20 @@ public final class Transaction {
             throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
         }
         Table table;
+        Query scoped;
         SqlStatement statement;
         try {
-            table = engine.catalog().table(query.table(), false);
-            statement = engine.compiler().compile(query, table);
+            table = engine.resolve(scope, query.table(), false);
+            scoped = scope == null ? query : scope.apply(query, table);
+            statement = engine.compiler().compile(scoped, table);
         } catch (QueryException e) {
             failure = e;
             throw e;
         }
-        return execute(query, table, statement);
+        return execute(scoped, table, statement);
     }
 
-    /** Runs a query already resolved against the catalog and compiled. */
+    /** Runs a query already resolved against the catalog, narrowed to the tenant and compiled. */
     QueryResult execute(Query query, Table table, SqlStatement statement) {
         if (failure != null) {
             throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
@@ -87,7 +99,7 @@ public final class Transaction {
         String mode = SqlCompiler.prefersGenericPlan(query, table) ? "force_generic_plan" : "auto";
         long started = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
-        String prefix = !tagged ? TAG : mode.equals(planMode) ? "" : PLAN_MODE;
+        String prefix = !tagged ? (scope == null ? TAG : TENANT_TAG) : mode.equals(planMode) ? "" : PLAN_MODE;
         List<String> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(prefix + statement.text())) {
             int next = 1;
@@ -96,6 +108,10 @@ public final class Transaction {
             }
             if (!prefix.isEmpty()) {
                 ps.setString(next++, mode);
+            }
+            if (!tagged && scope != null) {
+                ps.setString(next++, scope.tenantId());
+                ps.setString(next++, scope.role());
             }
             Statements.bind(connection, ps, next, statement.params());
             ps.execute();
@@ -135,6 +151,11 @@ public final class Transaction {
                 java.util.Locale.ROOT), table.schema(), table.name(), statement.text(), statement.params(),
                 query.filters().stream().map(f -> f.column()).toList(), rowCount, System.nanoTime() - startedNanos,
                 sqlState, startedAt));
+    }
+
+    /** The tenant this transaction acts for, or null. */
+    TenantScope scope() {
+        return scope;
     }
 
     /** The mutations written so far (committed records if the transaction commits). */

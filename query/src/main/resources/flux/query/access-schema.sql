@@ -10,3 +10,15 @@ CREATE TABLE IF NOT EXISTS flux.api_keys (
     created_at   timestamptz NOT NULL DEFAULT now(),
     revoked_at   timestamptz
 );
+
+-- Tenants with a setting of their own: the isolation mode (a tenant without a row here is
+-- row-level), the storage quota and its last measurement. Written by `flux tenants` and the
+-- quota meter; read (cached) by the server for each request's tenant scope.
+CREATE TABLE IF NOT EXISTS flux.tenants (
+    id           text        PRIMARY KEY,
+    isolation    text        NOT NULL DEFAULT 'row' CHECK (isolation IN ('row', 'schema')),
+    quota_bytes  bigint      CHECK (quota_bytes >= 0),   -- null: no quota
+    used_bytes   bigint,                                 -- last measurement, null before the first
+    measured_at  timestamptz,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);

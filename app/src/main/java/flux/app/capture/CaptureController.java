@@ -1,7 +1,9 @@
 package flux.app.capture;
 
 import flux.app.http.Problem;
+import flux.app.http.auth.Callers;
 import flux.capture.CaptureStatus;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * {@code GET /v1/capture/status}: the pipeline's state, last LSN, slot lag, counts published and
  * the cross-check figures. 503 problem+json ({@code capture-disabled}) when capture is off.
- * Reads in-memory figures only, so it runs on the event loop.
+ * Reads in-memory figures only, so it runs on the event loop. {@code events_by_tenant} counts the
+ * events of each tenant; a caller with a tenant sees only its own entry there.
  */
 @Controller("/v1/capture")
 final class CaptureController {
@@ -23,16 +26,17 @@ final class CaptureController {
     }
 
     @Get("/status")
-    HttpResponse<?> status() {
+    HttpResponse<?> status(HttpRequest<?> request) {
+        String tenant = Callers.of(request).tenantId();
         return runner.pipeline()
-                .<HttpResponse<?>>map(p -> HttpResponse.ok(body(p.status())))
+                .<HttpResponse<?>>map(p -> HttpResponse.ok(body(p.status(), tenant)))
                 .orElseGet(() -> Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "capture-disabled", "Capture is not running",
                         runner.enabled() ? "capture has not started yet" : "capture is disabled (flux.capture.enabled=false)")
                         .toResponse());
     }
 
     /** snake_case JSON; docs/capture.md lists the fields. */
-    static Map<String, Object> body(CaptureStatus.Snapshot s) {
+    static Map<String, Object> body(CaptureStatus.Snapshot s, String tenant) {
         Map<String, Object> crossCheck = new LinkedHashMap<>();
         crossCheck.put("matched", s.crossCheck().matched());
         crossCheck.put("untracked", s.crossCheck().untracked());
@@ -51,6 +55,8 @@ final class CaptureController {
         body.put("kafka_retries", s.kafkaRetries());
         body.put("last_event_at", s.lastEventAt() == null ? null : s.lastEventAt().toString());
         body.put("last_error", s.lastError());
+        body.put("events_by_tenant", tenant == null ? s.eventsByTenant()
+                : Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)));
         return body;
     }
 }

@@ -50,6 +50,12 @@ public final class CaptureCommand implements Runnable {
             out.printf("cross-check  matched %d, untracked (source wal) %d, missing %d, mismatched %d%n",
                     cc.path("matched").asLong(), cc.path("untracked").asLong(), cc.path("missing").asLong(),
                     cc.path("mismatched").asLong());
+            if (!s.path("events_by_tenant").isEmpty()) {
+                StringBuilder tenants = new StringBuilder();
+                s.get("events_by_tenant").fields().forEachRemaining(e -> tenants.append(tenants.length() == 0 ? "" : ", ")
+                        .append(e.getKey()).append(' ').append(e.getValue().asLong()));
+                out.printf("tenants      %s%n", tenants);
+            }
             out.printf("kafka        %d retries%n", s.path("kafka_retries").asLong());
             if (s.hasNonNull("last_error")) {
                 out.printf("last error   %s%n", s.get("last_error").asText());

@@ -38,6 +38,10 @@ final class DbMigrateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Also re-run repeatable scripts that did not change.")
     boolean force;
 
+    @Option(names = "--tenant", paramLabel = "TENANT",
+            description = "Apply the files in this schema-mode tenant's schema (t_<id>_api), with its own ledger rows.")
+    String tenant;
+
     @Option(names = "--accept-checksum", paramLabel = "VERSION",
             description = "Record the current text of an applied, edited file as applied (after checking that"
                     + " the edit changes nothing in the database), then migrate.")
@@ -46,10 +50,14 @@ final class DbMigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<MigrationFile> files = directory.files();
+        if (acceptChecksum != null && tenant != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--accept-checksum applies to the database's own ledger; not with --tenant");
+        }
         if (acceptChecksum != null) {
             accept(files, Version.of(acceptChecksum.strip()));
         }
-        return MigrationRun.forward(spec, database, limits, files, plan, dryRun, force);
+        return MigrationRun.forward(spec, database, limits, files, plan, dryRun, force, tenant);
     }
 
     private void accept(List<MigrationFile> files, Version version) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Flux: a change-data service for PostgreSQL.",
         subcommands = {
                 ServeCommand.class,
-                KeysCommand.class,
+                KeysCommand.class, TenantsCommand.class,
                 DbCommand.class, MigrationsCommand.class, PushCommand.class,
                 ObserveCommand.class,
                 flux.app.cli.state.StateCommand.class,

@@ -8,6 +8,7 @@ import flux.query.access.ApiKey;
 import flux.query.access.ApiKeyStore;
 import flux.query.access.IssuedKey;
 import flux.query.access.Role;
+import flux.query.access.TenantDirectory;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
@@ -78,6 +79,8 @@ public final class KeysCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            // A key is usable at once: a row-level tenant's runtime role and policies exist.
+            new TenantDirectory(database.dataSource(), java.time.Duration.ZERO).ensureIsolation(tenant);
             PrintWriter out = spec.commandLine().getOut();
             out.println(issued.token());
             spec.commandLine().getErr().printf("key %s for tenant %s (%s); this is the only time it is shown%n",

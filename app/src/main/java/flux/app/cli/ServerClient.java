@@ -19,16 +19,23 @@ public final class ServerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
     private final HttpClient http;
+    /** Sent as {@code Authorization: Bearer}; null or blank: none (a server in open mode). */
+    private final String apiKey;
 
     public ServerClient(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    public ServerClient(String baseUrl, String apiKey) {
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         String url = baseUrl == null || baseUrl.isBlank() ? "http://localhost:8080" : baseUrl.strip();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Uses FLUX_URL from the environment. */
+    /** Uses FLUX_URL and FLUX_API_KEY from the environment. */
     public static ServerClient fromEnvironment() {
-        return new ServerClient(System.getenv("FLUX_URL"));
+        return new ServerClient(System.getenv("FLUX_URL"), System.getenv("FLUX_API_KEY"));
     }
 
     public URI base() {
@@ -55,6 +62,9 @@ public final class ServerClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build(),

@@ -1,5 +1,6 @@
 package flux.app.http;
 
+import flux.app.http.auth.Callers;
 import flux.history.Blame;
 import flux.history.History;
 import flux.history.HistoryPage;
@@ -7,7 +8,11 @@ import flux.history.Moments;
 import flux.history.PageRequest;
 import flux.history.RequestPage;
 import flux.history.RowSnapshot;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantSchemas;
+import flux.query.access.TenantScope;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -20,37 +25,61 @@ import java.time.ZoneOffset;
  * Row history over the mutation log (docs/history.md): {@code /v1/state/{table}/{id}/history},
  * {@code /blame}, {@code /at}, and {@code /v1/requests/{requestId}}. Thin: parses parameters,
  * calls {@link History}; its errors become problems in {@link HistoryProblemHandler}.
- * Times without an offset are read as UTC.
+ * Times without an offset are read as UTC. A caller with a tenant reads only its tenant's
+ * records (another tenant's row or request is a 404, as if it never existed); a schema-mode
+ * tenant's bare table names mean its own schema's tables.
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class HistoryController {
     private final History history;
+    private final TenantDirectory tenants;
 
-    HistoryController(History history) {
+    HistoryController(History history, TenantDirectory tenants) {
         this.history = history;
+        this.tenants = tenants;
     }
 
     @Get("/state/{table}/{id}/history")
-    HistoryPage history(String table, String id, @Nullable @QueryValue String order, @Nullable @QueryValue String limit,
-                        @Nullable @QueryValue String cursor, @Nullable @QueryValue String from,
-                        @Nullable @QueryValue String to) throws SQLException {
-        return history.history(table, id, PageRequest.parse(order, limit, cursor, from, to, ZoneOffset.UTC));
+    HistoryPage history(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String order,
+                        @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor,
+                        @Nullable @QueryValue String from, @Nullable @QueryValue String to) throws SQLException {
+        TenantScope scope = scope(request);
+        return history.history(table(table, scope), id,
+                PageRequest.parse(order, limit, cursor, from, to, ZoneOffset.UTC), tenant(scope));
     }
 
     @Get("/state/{table}/{id}/blame")
-    Blame blame(String table, String id) throws SQLException {
-        return history.blame(table, id);
+    Blame blame(HttpRequest<?> request, String table, String id) throws SQLException {
+        TenantScope scope = scope(request);
+        return history.blame(table(table, scope), id, tenant(scope));
     }
 
     @Get("/state/{table}/{id}/at")
-    RowSnapshot at(String table, String id, @Nullable @QueryValue String time) throws SQLException {
-        return history.at(table, id, Moments.parse(time, ZoneOffset.UTC));
+    RowSnapshot at(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String time)
+            throws SQLException {
+        TenantScope scope = scope(request);
+        return history.at(table(table, scope), id, Moments.parse(time, ZoneOffset.UTC), tenant(scope));
     }
 
     @Get("/requests/{requestId}")
-    RequestPage request(String requestId, @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor)
-            throws SQLException {
-        return history.request(requestId, PageRequest.limit(limit), cursor);
+    RequestPage request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String limit,
+                        @Nullable @QueryValue String cursor) throws SQLException {
+        return history.request(requestId, PageRequest.limit(limit), cursor, tenant(scope(request)));
+    }
+
+    private TenantScope scope(HttpRequest<?> request) {
+        return Callers.scope(Callers.of(request), tenants);
+    }
+
+    private static String tenant(TenantScope scope) {
+        return scope == null ? null : scope.tenantId();
+    }
+
+    /** A schema-mode tenant's bare name is its own schema's table, as in the query API. */
+    private static String table(String table, TenantScope scope) {
+        boolean bare = table.indexOf('.') < 0;
+        return scope != null && scope.isolation() == TenantScope.Isolation.SCHEMA && bare
+                ? TenantSchemas.schemaOf(scope.tenantId()) + "." + table : table;
     }
 }

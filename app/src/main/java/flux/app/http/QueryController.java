@@ -5,6 +5,8 @@ import flux.app.http.auth.Callers;
 import flux.query.QueryEngine;
 import flux.query.access.Principal;
 import flux.query.access.Role;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantScope;
 import flux.query.QueryResult;
 import flux.query.model.JsonCodec;
 import flux.query.model.Query;
@@ -26,7 +28,8 @@ import java.util.List;
  * {@code POST /v1/query} and {@code POST /v1/transaction}. The body is taken as text and parsed
  * by the engine's strict JSON reader (exact numbers, bounded nesting); errors become
  * problem+json in {@link QueryProblemHandler}. The request id comes from {@code X-Request-Id}
- * or is generated, and is echoed in the same header on every answer.
+ * or is generated, and is echoed in the same header on every answer. A caller with a tenant
+ * (an API key) runs in its tenant's scope ({@link Callers#scope}).
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -37,9 +40,11 @@ final class QueryController {
     static final int MAX_TRANSACTION_QUERIES = 100;
 
     private final QueryEngine engine;
+    private final TenantDirectory tenants;
 
-    QueryController(QueryEngine engine) {
+    QueryController(QueryEngine engine, TenantDirectory tenants) {
         this.engine = engine;
+        this.tenants = tenants;
     }
 
     @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -47,7 +52,7 @@ final class QueryController {
         RequestId id = requestId(request);
         Query query = QueryJson.read(JsonCodec.parse(body == null ? "" : body));
         Principal caller = Callers.require(request, needed(query));
-        QueryResult result = engine.query(id, clientId(request, caller), query);
+        QueryResult result = engine.query(id, clientId(request, caller), Callers.scope(caller, tenants), query);
         return answer(id, "{\"request_id\":" + JsonCodec.write(id.value()) + ",\"rows\":" + rows(result) + "}");
     }
 
@@ -60,7 +65,8 @@ final class QueryController {
         for (Query q : queries) {
             Callers.require(request, needed(q));
         }
-        List<QueryResult> results = engine.transactionResult(id, clientId(request, caller), tx -> {
+        TenantScope scope = Callers.scope(caller, tenants);
+        List<QueryResult> results = engine.transactionResult(id, clientId(request, caller), scope, tx -> {
             List<QueryResult> each = new ArrayList<>();
             for (Query q : queries) {
                 each.add(tx.query(q));

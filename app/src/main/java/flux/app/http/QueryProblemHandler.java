@@ -1,5 +1,6 @@
 package flux.app.http;
 
+import flux.query.AccessRefused;
 import flux.query.ConstraintViolation;
 import flux.query.DatabaseFailure;
 import flux.query.InvalidQuery;
@@ -40,7 +41,8 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
         if (requestId != null) {
             extensions.put("request_id", requestId);
         }
-        if (e.sqlState() != null && !(e instanceof InvalidQuery) && !(e instanceof UnknownName)) {
+        if (e.sqlState() != null && !(e instanceof InvalidQuery) && !(e instanceof UnknownName)
+                && !(e instanceof AccessRefused)) {
             extensions.put("sqlstate", e.sqlState());
         }
         MutableHttpResponse<Problem> response = (extensions.isEmpty() ? problem : problem.with(extensions)).toResponse();
@@ -77,6 +79,18 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
         }
         if (e instanceof WriteConflict) {
             return Problem.of(HttpStatus.CONFLICT, "serialization-conflict", "Concurrent update conflict; retry", detail);
+        }
+        if (e instanceof AccessRefused r) {
+            // 403, not 507: the tenant's own state refuses the write (retrying will not help until
+            // it deletes data or its quota grows), and 5xx would read as a server failure.
+            return r.reason() == AccessRefused.Reason.QUOTA_EXCEEDED
+                    ? Problem.of(HttpStatus.FORBIDDEN, "quota-exceeded", "Storage quota exceeded", detail)
+                    : Problem.of(HttpStatus.FORBIDDEN, "tenant-mismatch", "Row of another tenant", detail);
+        }
+        if (e instanceof DatabaseFailure && "42501".equals(e.sqlState())) {
+            // insufficient_privilege: a tenant's role reaching what it has no grant on (e.g. a
+            // table created by hand since the policies were applied) is refused, not a failure.
+            return Problem.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
         }
         if (e instanceof DatabaseFailure) {
             boolean unreachable = e.sqlState() == null || e.sqlState().startsWith("08");

@@ -1,6 +1,11 @@
 package flux.app.migrate;
 
 import flux.query.FluxSchema;
+import flux.query.access.Tenant;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantPolicies;
+import flux.query.access.TenantSchemas;
+import flux.query.access.TenantScope;
 import flux.query.migrate.MigrationException;
 import flux.query.migrate.MigrationFiles;
 import flux.query.migrate.MigrationReport;
@@ -13,8 +18,10 @@ import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,23 +32,36 @@ import org.slf4j.LoggerFactory;
  * Several servers starting together are serialized by the migrator's advisory lock. A
  * failure stops the start with {@link StartupMigrationFailed}, whose message is the
  * migrator's one line.
+ *
+ * <p>Tenants: the files of {@code flux.migrations.tenant-dir} (default {@code schema/tenants})
+ * are then applied in each schema-mode tenant's schema, each with its own ledger rows; and when
+ * row-level tenants exist (or keys of tenants without a schema), tables with a {@code tenant_id}
+ * column that the migrations created get their row-level policies, so a new table is never
+ * served unprotected.
  */
 @Singleton
 @Requires(property = "flux.database.jdbc-url")
 final class StartupMigrations implements ApplicationEventListener<StartupEvent> {
     private static final Logger log = LoggerFactory.getLogger(StartupMigrations.class);
 
+    private static final String KEYS_OF_ROW_TENANTS = """
+            SELECT EXISTS (SELECT 1 FROM flux.api_keys k WHERE revoked_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM flux.tenants t WHERE t.id = k.tenant_id AND t.isolation = 'schema'))""";
+
     private final DataSource dataSource;
     private final Path dir;
+    private final Path tenantDir;
     private final MigrationSettings settings;
 
     StartupMigrations(DataSource dataSource,
                       @Value("${flux.migrations.dir:schema}") String dir,
+                      @Value("${flux.migrations.tenant-dir:schema/tenants}") String tenantDir,
                       @Value("${flux.migrations.lock-timeout:10s}") Duration lockTimeout,
                       @Value("${flux.migrations.statement-timeout:15m}") Duration statementTimeout,
                       @Value("${flux.migrations.lock-wait:10m}") Duration lockWait) {
         this.dataSource = dataSource;
         this.dir = Path.of(dir);
+        this.tenantDir = Path.of(tenantDir);
         this.settings = new MigrationSettings(lockTimeout, statementTimeout, lockWait);
     }
 
@@ -60,15 +80,64 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
         }
         if (!Files.isDirectory(dir)) {
             log.info("no migrations directory {}; nothing to migrate", dir.toAbsolutePath().normalize());
+        } else {
+            Migrator migrator = new Migrator(dataSource, settings);
+            try {
+                MigrationReport report = migrator.migrate(MigrationFiles.directory(dir, null), false, this::logStep);
+                log.info("migrations: {} applied from {}", report.outcomes().size(), dir);
+            } catch (MigrationException e) {
+                throw new StartupMigrationFailed("migrating " + dir + " failed: " + e.getMessage(), e);
+            }
+        }
+        migrateTenants();
+    }
+
+    private void migrateTenants() {
+        List<Tenant> tenants;
+        try {
+            tenants = new TenantDirectory(dataSource, Duration.ZERO).list();
+            if (rowTenancyInUse(tenants)) {
+                try (Connection c = dataSource.getConnection()) {
+                    TenantPolicies.installRuntimeRole(c);
+                    List<String> isolated = TenantPolicies.isolateAll(c);
+                    log.info("tenancy: row-level policies on {} table(s)", isolated.size());
+                }
+            }
+        } catch (SQLException e) {
+            throw new StartupMigrationFailed("cannot prepare tenant isolation: " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(tenantDir)) {
             return;
         }
-        try {
-            MigrationReport report = new Migrator(dataSource, settings).migrate(MigrationFiles.directory(dir, null),
-                    false, o -> log.info("migrations: {} {} in {} ms", o.step().action().name().toLowerCase(),
-                            o.step().fileName(), o.executionMs()));
-            log.info("migrations: {} applied from {}", report.outcomes().size(), dir);
-        } catch (MigrationException e) {
-            throw new StartupMigrationFailed("migrating " + dir + " failed: " + e.getMessage(), e);
+        Migrator migrator = new Migrator(dataSource, settings);
+        for (Tenant t : tenants) {
+            if (t.isolation() != TenantScope.Isolation.SCHEMA) {
+                continue;
+            }
+            try {
+                MigrationReport report = migrator.forTenant(t.id(), TenantSchemas.schemaOf(t.id()))
+                        .migrate(MigrationFiles.directory(tenantDir, null), false, this::logStep);
+                log.info("migrations: {} applied from {} for tenant {}", report.outcomes().size(), tenantDir, t.id());
+            } catch (MigrationException e) {
+                throw new StartupMigrationFailed("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
+                        + e.getMessage(), e);
+            }
         }
+    }
+
+    /** Row-level tenants exist, or keys whose tenants are not schema tenants (row-level by default). */
+    private boolean rowTenancyInUse(List<Tenant> tenants) throws SQLException {
+        if (tenants.stream().anyMatch(t -> t.isolation() == TenantScope.Isolation.ROW)) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(KEYS_OF_ROW_TENANTS)) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private void logStep(MigrationReport.Outcome o) {
+        log.info("migrations: {} {} in {} ms", o.step().action().name().toLowerCase(), o.step().fileName(),
+                o.executionMs());
     }
 }

@@ -1,6 +1,7 @@
 package flux.app.wiring;
 
 import flux.query.access.ApiKeyStore;
+import flux.query.access.TenantDirectory;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import java.time.Duration;
@@ -13,5 +14,11 @@ final class AccessFactory {
     ApiKeyStore apiKeys(DataSource dataSource,
                         @Value("${flux.auth.cache-ttl-ms:10000}") long cacheTtlMillis) {
         return new ApiKeyStore(dataSource, Duration.ofMillis(cacheTtlMillis));
+    }
+
+    @Singleton
+    TenantDirectory tenants(DataSource dataSource,
+                            @Value("${flux.tenancy.cache-ttl-ms:10000}") long cacheTtlMillis) {
+        return new TenantDirectory(dataSource, Duration.ofMillis(cacheTtlMillis));
     }
 }

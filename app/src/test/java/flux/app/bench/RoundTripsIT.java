@@ -8,6 +8,8 @@ import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.query.FluxSchema;
 import flux.query.QueryEngine;
+import flux.query.access.TenantPolicies;
+import flux.query.access.TenantScope;
 import flux.query.model.Op;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
@@ -39,6 +41,9 @@ class RoundTripsIT {
         FluxSchema.install(dataSource);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE items (id bigint PRIMARY KEY, label text NOT NULL)");
+            st.execute("CREATE TABLE notes (id bigint PRIMARY KEY, tenant_id text NOT NULL, label text NOT NULL)");
+            TenantPolicies.installRuntimeRole(c);
+            TenantPolicies.isolateAll(c);
         }
         engine = new QueryEngine(dataSource);
         engine.query(RequestId.of("warm"), Query.select("items").build());
@@ -65,6 +70,15 @@ class RoundTripsIT {
                 Query.update("items").set(Map.of("label", "y")).where("id", Op.EQ, i).build()))).isEqualTo(1.0);
         assertThat(roundTripsPerWrite(i -> engine.query(RequestId.of("del-" + i),
                 Query.delete("items").where("id", Op.EQ, i).build()))).isEqualTo(1.0);
+    }
+
+    @Test
+    void aTenantsWriteSetsItsTenantAndRoleInTheSameRoundTrip() {
+        TenantScope acme = new TenantScope("rt-acme", TenantScope.Isolation.ROW, false);
+        assertThat(roundTripsPerWrite(i -> engine.query(RequestId.of("t-ins-" + i), null, acme,
+                Query.insert("notes").set(Map.of("id", i, "label", "x")).build()))).isEqualTo(1.0);
+        assertThat(roundTripsPerWrite(i -> engine.query(RequestId.of("t-upd-" + i), null, acme,
+                Query.update("notes").set(Map.of("label", "y")).where("id", Op.EQ, i).build()))).isEqualTo(1.0);
     }
 
     @Test

@@ -14,12 +14,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Kafka records of the contract. Table topics: key = primary key JSON ({@code {"id":42}}),
  * value = {@code {op, schema, table, row_id, before, after, request_id, txid, lsn, ts_ms, source}},
- * header {@code flux-request-id}. {@code flux.rolled_back}: key = {@code {schema, table, row_id}}
+ * header {@code flux-request-id}; with a tenant, also {@code tenant_id} in the value and the header
+ * {@code flux-tenant-id}. {@code flux.rolled_back}: key = {@code {schema, table, row_id}}
  * (per-row order), value = the same fields from the attempt's record plus {@code status},
  * {@code error} and {@code mutation_id}; {@code lsn} is the record's, {@code before/after} its old/new.
  */
 public final class ChangeMessages {
     public static final String REQUEST_ID_HEADER = "flux-request-id";
+    public static final String TENANT_ID_HEADER = "flux-tenant-id";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -40,7 +42,11 @@ public final class ChangeMessages {
         value.put("lsn", c.lsn());
         value.put("ts_ms", c.tsMs());
         value.put("source", out.source());
-        return record(TopicNames.forTable(c.schema(), c.table()), bytes(c.key()), bytes(value), out.requestId());
+        if (out.tenantId() != null) {
+            value.put("tenant_id", out.tenantId());
+        }
+        return record(TopicNames.forTable(c.schema(), c.table()), bytes(c.key()), bytes(value), out.requestId(),
+                out.tenantId());
     }
 
     public static ProducerRecord<byte[], byte[]> rolledBack(WalMutationRecord r, long tsMs) {
@@ -67,13 +73,20 @@ public final class ChangeMessages {
         value.put("status", r.status());
         value.put("error", r.error());
         value.put("mutation_id", r.id());
-        return record(TopicNames.ROLLED_BACK, bytes(key), bytes(value), r.requestId());
+        if (r.tenantId() != null) {
+            value.put("tenant_id", r.tenantId());
+        }
+        return record(TopicNames.ROLLED_BACK, bytes(key), bytes(value), r.requestId(), r.tenantId());
     }
 
-    private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId) {
+    private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId,
+                                                         String tenantId) {
         RecordHeaders headers = new RecordHeaders();
         if (requestId != null) {
             headers.add(REQUEST_ID_HEADER, requestId.getBytes(StandardCharsets.UTF_8));
+        }
+        if (tenantId != null) {
+            headers.add(TENANT_ID_HEADER, tenantId.getBytes(StandardCharsets.UTF_8));
         }
         return new ProducerRecord<>(topic, null, key, value, headers);
     }

@@ -43,8 +43,12 @@ public final class CrossCheck {
                          List<Discrepancy> discrepancies, long txid8, String walRequestId, int matched) {
     }
 
-    /** A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}. */
-    public record Outgoing(WalChange change, String requestId, String source) {
+    /**
+     * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code tenantId}
+     * is the paired record's tenant, for an untracked change the row's {@code tenant_id} column,
+     * else null.
+     */
+    public record Outgoing(WalChange change, String requestId, String source, String tenantId) {
     }
 
     public Result check(WalTransaction tx) {
@@ -93,7 +97,7 @@ public final class CrossCheck {
             WalMutationRecord record = pairs[i];
             if (record == null) {
                 untracked.add(change);
-                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL));
+                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, rowTenant(change)));
                 continue;
             }
             matched++;
@@ -106,7 +110,7 @@ public final class CrossCheck {
             if (!differing.isEmpty()) {
                 discrepancies.add(new Discrepancy.ImageMismatch(change, record, differing));
             }
-            published.add(new Outgoing(change, record.requestId(), "api"));
+            published.add(new Outgoing(change, record.requestId(), "api", record.tenantId()));
         }
         for (WalMutationRecord r : apiRecords) {
             if (unpaired.contains(r)) {
@@ -114,6 +118,13 @@ public final class CrossCheck {
             }
         }
         return new Result(published, untracked, rolledBack, discrepancies, txid8, walRequestId, matched);
+    }
+
+    /** The row's own {@code tenant_id} (row-level tenancy), for changes no record describes. */
+    private static String rowTenant(WalChange change) {
+        var image = change.after() != null ? change.after() : change.before();
+        var tenant = image == null ? null : image.get("tenant_id");
+        return tenant != null && tenant.isTextual() ? tenant.textValue() : null;
     }
 
     private static WalMutationRecord take(Deque<WalMutationRecord> candidates, Set<WalMutationRecord> unpaired) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * by then, the WAL rendering is stored as is.
  *
  * <p>These inserts come back through the WAL as records with {@code source = 'wal'};
- * {@link CrossCheck} ignores those, so nothing feeds back.
+ * {@link CrossCheck} ignores those, so nothing feeds back. A row with a {@code tenant_id}
+ * column (row-level tenancy) gives its record that tenant, so the tenant's history has it.
  */
 public final class WalRecordWriter {
     private static final Logger log = LoggerFactory.getLogger(WalRecordWriter.class);
@@ -29,14 +30,15 @@ public final class WalRecordWriter {
     // %s is the table's type, a quoted identifier built by PgConnections.quote() from the WAL's relation names.
     private static final String INSERT_RENDERED = """
             INSERT INTO flux.state_mutations
-                (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source)
+                (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source,
+                 tenant_id)
             SELECT ?, ?::text::xid8, ?, ?, ?, ?, i.o, i.n,
                    CASE WHEN ? = 'UPDATE' THEN ARRAY(
                        SELECT a.attname::text FROM pg_attribute a
                         WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                           AND (i.o -> a.attname::text) IS DISTINCT FROM (i.n -> a.attname::text)
                         ORDER BY a.attnum) END,
-                   'wal'
+                   'wal', coalesce(i.n, i.o) ->> 'tenant_id'
               FROM (SELECT CASE WHEN ?::jsonb IS NULL THEN NULL
                                 ELSE to_jsonb(jsonb_populate_record(NULL::%1$s, ?::jsonb)) END AS o,
                            CASE WHEN ?::jsonb IS NULL THEN NULL
@@ -44,8 +46,8 @@ public final class WalRecordWriter {
             """;
     private static final String INSERT_AS_DECODED = """
             INSERT INTO flux.state_mutations
-                (request_id, txid, table_schema, table_name, row_id, operation, old, new, source)
-            VALUES (?, ?::text::xid8, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'wal')
+                (request_id, txid, table_schema, table_name, row_id, operation, old, new, source, tenant_id)
+            VALUES (?, ?::text::xid8, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'wal', coalesce(?::jsonb, ?::jsonb) ->> 'tenant_id')
             """;
 
     /** Writes the records unless this transaction's were written before; returns how many it wrote. */
@@ -129,6 +131,8 @@ public final class WalRecordWriter {
             st.setString(6, change.operation().name());
             st.setString(7, before);
             st.setString(8, after);
+            st.setString(9, after);
+            st.setString(10, before);
             st.executeUpdate();
         }
     }

@@ -65,18 +65,24 @@ public final class TenantPolicies {
 
     /** Isolates every user table that has a {@code tenant_id} column; returns their names. */
     public static List<String> isolateAll(Connection c) throws SQLException {
-        List<String[]> tables = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(TABLES_WITH_TENANT_COLUMN); ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
+        List<String[]> tables = tablesWithTenantColumn(c);
         List<String> isolated = new ArrayList<>();
         for (String[] t : tables) {
             isolate(c, t[0], t[1]);
             isolated.add(t[0] + "." + t[1]);
         }
         return isolated;
+    }
+
+    /** {schema, table} of every user table with a {@code tenant_id} column. */
+    static List<String[]> tablesWithTenantColumn(Connection c) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(TABLES_WITH_TENANT_COLUMN); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        return tables;
     }
 
     /**

@@ -56,6 +56,10 @@ public final class Table {
         return columns.stream().anyMatch(c -> c.kind() == ColumnKind.BYTES);
     }
 
+    public boolean has(String columnName) {
+        return byName.containsKey(columnName);
+    }
+
     public Column column(String columnName) {
         Column c = byName.get(columnName);
         if (c == null) {

@@ -26,23 +26,48 @@ import org.slf4j.LoggerFactory;
  * the file. Runs use one connection from the DataSource and hand it back clean
  * ({@code DISCARD ALL}: a migration's {@code SET search_path} does not leak into the pool).
  * Thread-safe: it holds no state between calls.
+ *
+ * <p>{@link #forTenant} gives the migrator of one schema-mode tenant: the same files run with
+ * {@code search_path} set to the tenant's {@code t_<id>_api} schema (so unqualified names land
+ * there), as the login role (the tenant role owns nothing and cannot create), with the
+ * tenant's own ledger rows. The tenant role gets DML on what they create through the schema's
+ * default privileges.
  */
 public final class Migrator {
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
     private static final String SESSION_LIMITS =
             "SELECT set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)";
 
+    private static final String SEARCH_PATH = "SELECT set_config('search_path', ?, false)";
+
     private final DataSource dataSource;
     private final MigrationSettings settings;
+    private final Ledger ledger;
+    /** The tenant schema the files run in; null for the database's search_path. */
+    private final String schema;
 
     public Migrator(DataSource dataSource, MigrationSettings settings) {
+        this(dataSource, settings, Ledger.GLOBAL, null);
+    }
+
+    private Migrator(DataSource dataSource, MigrationSettings settings, Ledger ledger, String schema) {
         this.dataSource = dataSource;
         this.settings = settings;
+        this.ledger = ledger;
+        this.schema = schema;
+    }
+
+    /**
+     * The migrator of a tenant's schema ({@code schema}, which must exist: provision the tenant
+     * first), keeping {@code tenantId}'s ledger rows.
+     */
+    public Migrator forTenant(String tenantId, String schema) {
+        return new Migrator(dataSource, settings, Ledger.forTenant(tenantId), schema);
     }
 
     /** What {@link #migrate} would run now. Reads the ledger; writes nothing and takes no lock. */
     public MigrationPlan plan(List<MigrationFile> files, boolean force) {
-        return read("reading the ledger", c -> Planner.forward(files, Ledger.migrations(c), Ledger.scripts(c), force));
+        return read("reading the ledger", c -> Planner.forward(files, ledger.migrations(c), ledger.scripts(c), force));
     }
 
     /** Applies pending files in order; {@code force} re-runs unchanged repeatable scripts. */
@@ -53,7 +78,7 @@ public final class Migrator {
     /** As {@link #migrate(List, boolean)}, telling {@code progress} about each step as it commits. */
     public MigrationReport migrate(List<MigrationFile> files, boolean force, Consumer<Outcome> progress) {
         return locked((c, runner) -> {
-            MigrationPlan plan = Planner.forward(files, Ledger.migrations(c), Ledger.scripts(c), force);
+            MigrationPlan plan = Planner.forward(files, ledger.migrations(c), ledger.scripts(c), force);
             return run(plan, runner, progress);
         });
     }
@@ -64,7 +89,7 @@ public final class Migrator {
      */
     public MigrationReport dryRun(List<MigrationFile> files, boolean force) {
         return locked((c, runner) -> {
-            MigrationPlan plan = Planner.forward(files, Ledger.migrations(c), Ledger.scripts(c), force);
+            MigrationPlan plan = Planner.forward(files, ledger.migrations(c), ledger.scripts(c), force);
             List<Outcome> outcomes = new ArrayList<>();
             c.setAutoCommit(false);
             try {
@@ -82,7 +107,7 @@ public final class Migrator {
 
     /** What {@link #rollback} would undo: the last applied migration, or all applied after {@code to}. */
     public MigrationPlan rollbackPlan(List<MigrationFile> files, Version to) {
-        return read("reading the ledger", c -> Planner.rollback(files, Ledger.migrations(c), to));
+        return read("reading the ledger", c -> Planner.rollback(files, ledger.migrations(c), to));
     }
 
     /** Runs down files, newest applied first, each with the deletion of its ledger row. */
@@ -92,22 +117,22 @@ public final class Migrator {
 
     /** As {@link #rollback(List, Version)}, telling {@code progress} about each step as it commits. */
     public MigrationReport rollback(List<MigrationFile> files, Version to, Consumer<Outcome> progress) {
-        return locked((c, runner) -> run(Planner.rollback(files, Ledger.migrations(c), to), runner, progress));
+        return locked((c, runner) -> run(Planner.rollback(files, ledger.migrations(c), to), runner, progress));
     }
 
     /** Each file against the ledger, then applied migrations whose file is gone. Writes nothing. */
     public List<MigrationStatus> status(List<MigrationFile> files) {
-        return read("reading the ledger", c -> MigrationStatus.of(files, Ledger.migrations(c), Ledger.scripts(c)));
+        return read("reading the ledger", c -> MigrationStatus.of(files, ledger.migrations(c), ledger.scripts(c)));
     }
 
     /** Applied versioned migrations in the order they were applied. */
     public List<AppliedMigration> history() {
-        return read("reading the ledger", Ledger::migrations);
+        return read("reading the ledger", ledger::migrations);
     }
 
     /** Repeatable scripts' last runs, by file name. */
     public Map<String, AppliedScript> repeatableScripts() {
-        return read("reading the ledger", Ledger::scripts);
+        return read("reading the ledger", ledger::scripts);
     }
 
     /**
@@ -117,7 +142,7 @@ public final class Migrator {
      * @return false when the version is not applied
      */
     public boolean acceptChecksum(MigrationFile file) {
-        return locked((c, runner) -> Ledger.acceptChecksum(c, file.version(), file.checksum()) == 1);
+        return locked((c, runner) -> ledger.acceptChecksum(c, file.version(), file.checksum()) == 1);
     }
 
     private MigrationReport run(MigrationPlan plan, StepRunner runner, Consumer<Outcome> progress) {
@@ -141,11 +166,17 @@ public final class Migrator {
                     ps.setString(2, settings.statementTimeout().toMillis() + "ms");
                     ps.execute();
                 }
-                if (!Ledger.exists(c)) {
+                if (schema != null) {
+                    try (PreparedStatement ps = c.prepareStatement(SEARCH_PATH)) {
+                        ps.setString(1, quoted(schema));
+                        ps.execute();
+                    }
+                }
+                if (!ledger.exists(c)) {
                     // only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when it exists
                     Ledger.create(c);
                 }
-                return work.run(c, new StepRunner(c));
+                return work.run(c, new StepRunner(c, ledger));
             } finally {
                 discard(c);
             }
@@ -160,6 +191,11 @@ public final class Migrator {
         } catch (SQLException e) {
             throw MigrationFailed.database(doing, e);
         }
+    }
+
+    /** A search_path entry: the schema name as an identifier (it is a value of the setting, bound). */
+    private static String quoted(String schema) {
+        return "\"" + schema.replace("\"", "\"\"") + "\"";
     }
 
     /** Returns the connection to its pool as it was: settings, temp tables and locks gone. */

@@ -24,9 +24,11 @@ final class StepRunner {
     private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
 
     private final Connection c;
+    private final Ledger ledger;
 
-    StepRunner(Connection c) {
+    StepRunner(Connection c, Ledger ledger) {
         this.c = c;
+        this.ledger = ledger;
     }
 
     /** Runs the step and commits it. */
@@ -140,12 +142,12 @@ final class StepRunner {
     private void record(Step step, long ms) throws SQLException {
         MigrationFile f = step.migration();
         if (step.action() == Action.UNDO) {
-            Ledger.deleteMigration(c, f.version());
+            ledger.deleteMigration(c, f.version());
             return;
         }
         switch (f.mode()) {
-            case VERSIONED -> Ledger.recordMigration(c, f, ms, step.transactional());
-            case REPEATABLE -> Ledger.recordScript(c, f, ms);
+            case VERSIONED -> ledger.recordMigration(c, f, ms, step.transactional());
+            case REPEATABLE -> ledger.recordScript(c, f, ms);
             case RAW -> {
                 // raw files leave no ledger row by definition
             }

@@ -16,11 +16,11 @@ public final class MutationLog {
     private static final String INSERT_ROLLED_BACK = """
             WITH x AS MATERIALIZED (SELECT pg_current_xact_id())
             INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
-                                              old, new, changed_columns, status, error)
+                                              old, new, changed_columns, status, error, tenant_id)
             SELECT ?, CAST(u.txid AS xid8), u.s, u.t, u.k, u.op, CAST(u.o AS jsonb), CAST(u.n AS jsonb),
                    CASE WHEN u.c IS NULL THEN NULL
                         ELSE ARRAY(SELECT jsonb_array_elements_text(CAST(u.c AS jsonb))) END,
-                   'rolled_back', ?
+                   'rolled_back', ?, ?
               FROM x, unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                           CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                    WITH ORDINALITY AS u(txid, s, t, k, op, o, n, c, i)
@@ -30,9 +30,12 @@ public final class MutationLog {
     private MutationLog() {
     }
 
-    /** Records {@code attempts} as rolled back with {@code error}, in the order given; autocommit. */
-    public static void recordRolledBack(Connection connection, String requestId, List<MutationRecord> attempts,
-                                        String error) throws SQLException {
+    /**
+     * Records {@code attempts} as rolled back with {@code error}, in the order given; autocommit.
+     * {@code tenantId} is the tenant the request acted for, null without one.
+     */
+    public static void recordRolledBack(Connection connection, String requestId, String tenantId,
+                                        List<MutationRecord> attempts, String error) throws SQLException {
         if (attempts.isEmpty()) {
             return;
         }
@@ -52,8 +55,9 @@ public final class MutationLog {
         try (PreparedStatement ps = connection.prepareStatement(INSERT_ROLLED_BACK)) {
             ps.setString(1, requestId);
             ps.setString(2, error);
+            ps.setString(3, tenantId);
             for (int c = 0; c < columns.length; c++) {
-                ps.setArray(3 + c, connection.createArrayOf("text", columns[c]));
+                ps.setArray(4 + c, connection.createArrayOf("text", columns[c]));
             }
             ps.executeUpdate();
         }

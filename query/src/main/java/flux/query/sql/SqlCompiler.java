@@ -259,9 +259,11 @@ public final class SqlCompiler {
         String sql = "WITH flux_w AS (" + dml + "),\n"
                 + " flux_c AS (SELECT w.*, " + changed + " AS c FROM flux_w w),\n"
                 + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
-                + " operation, old, new, changed_columns) SELECT current_setting('flux.request_id'),"
+                + " operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
                 + " pg_current_xact_id(), ?, ?, c.k, '" + operation + "', c.o, c.n, "
-                + (operation.equals("UPDATE") ? "c.c" : "NULL") + " FROM flux_c c)\n"
+                + (operation.equals("UPDATE") ? "c.c" : "NULL")
+                // '' once a connection saw a tenant transaction: the setting outlives its value
+                + ", NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_c c)\n"
                 + "SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c";
         return new SqlStatement(sql, params);
     }

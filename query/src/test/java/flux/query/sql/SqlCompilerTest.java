@@ -60,8 +60,9 @@ class SqlCompilerTest {
                 row_to_json(t.*)::text AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, CAST(t."id" AS text) AS k),
                  flux_c AS (SELECT w.*, NULL::text[] AS c FROM flux_w w),
                  flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, \
-                operation, old, new, changed_columns) SELECT current_setting('flux.request_id'), pg_current_xact_id(), \
-                ?, ?, c.k, 'INSERT', c.o, c.n, NULL FROM flux_c c)
+                operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'), \
+                pg_current_xact_id(), ?, ?, c.k, 'INSERT', c.o, c.n, NULL, NULLIF(current_setting('flux.tenant_id', true), '') \
+                FROM flux_c c)
                 SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c""");
         assertThat(s.params()).containsExactly("7", "public", "t");
     }

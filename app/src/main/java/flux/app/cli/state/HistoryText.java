@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The text forms of history JSON (the server's answers) for the terminal. One place for how
  * an entry reads: {@code 2026-03-10 14:22 UPDATE plan: free → pro   req:4f9a3b2c}.
- * Times print in the given zone, to the minute; request ids by their first 8 characters.
+ * Times print in the given zone, to the minute; request ids by their first 8 characters; the
+ * tenant after the request when the entry has one.
  */
 final class HistoryText {
     private static final int MAX_VALUE = 40;
@@ -46,7 +47,8 @@ final class HistoryText {
         for (JsonNode e : entries) {
             String description = descriptions.get(i);
             String padded = colour(e, description) + " ".repeat(width - description.length() + 2);
-            lines.add(heads.get(i) + " " + padded + palette.dim("req:" + shortId(e.path("request_id").asText())));
+            String tenant = e.hasNonNull("tenant_id") ? "  tenant:" + e.get("tenant_id").asText() : "";
+            lines.add(heads.get(i) + " " + padded + palette.dim("req:" + shortId(e.path("request_id").asText()) + tenant));
             if (e.hasNonNull("error")) {
                 lines.add("    " + palette.red("error " + e.get("error").asText()));
             }

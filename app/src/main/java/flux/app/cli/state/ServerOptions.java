@@ -21,11 +21,16 @@ final class ServerOptions {
             defaultValue = "${env:FLUX_URL:-}")
     String url;
 
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "API key for a server in keys mode (env FLUX_API_KEY); its tenant's history only.",
+            defaultValue = "${env:FLUX_API_KEY:-}")
+    String apiKey;
+
     @Option(names = "--json", description = "Print the server's JSON (the API's shape) instead of text.")
     boolean json;
 
     ServerClient client() {
-        return new ServerClient(url);
+        return new ServerClient(url, apiKey);
     }
 
     HistoryText text() {

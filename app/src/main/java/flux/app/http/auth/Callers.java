@@ -1,8 +1,12 @@
 package flux.app.http.auth;
 
+import flux.query.DatabaseFailure;
 import flux.query.access.Principal;
 import flux.query.access.Role;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantScope;
 import io.micronaut.http.HttpRequest;
+import java.sql.SQLException;
 
 /** The caller of a request, as {@link AuthFilter} found it, and the checks of its rights. */
 public final class Callers {
@@ -23,5 +27,21 @@ public final class Callers {
             throw new Forbidden("this API key is " + caller.role().label() + "; this needs " + needed.label());
         }
         return caller;
+    }
+
+    /**
+     * The tenant scope the caller's requests run in (its tenant's isolation mode and quota
+     * state), or null for a caller without a tenant (open mode): such a caller sees everything.
+     */
+    public static TenantScope scope(Principal caller, TenantDirectory tenants) {
+        if (caller.tenantId() == null) {
+            return null;
+        }
+        try {
+            return tenants.scopeOf(caller.tenantId());
+        } catch (SQLException e) {
+            throw new DatabaseFailure("cannot read tenant " + caller.tenantId() + ": " + e.getMessage(),
+                    e.getSQLState(), e);
+        }
     }
 }

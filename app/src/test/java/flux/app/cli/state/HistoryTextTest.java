@@ -37,6 +37,17 @@ class HistoryTextTest {
     }
 
     @Test
+    void anEntryOfATenantShowsItsTenantAfterTheRequest() throws Exception {
+        JsonNode entries = json("""
+                [{'at': '2026-03-10T12:00:01Z', 'operation': 'DELETE', 'request_id': 'abcdef12-x', 'status': 'committed',
+                  'source': 'api', 'old': {'id': 1}, 'new': null, 'changed_columns': null, 'error': null,
+                  'tenant_id': 'acme'}]
+                """);
+        assertThat(text.entries(entries, Set.of("id"), false))
+                .containsExactly("2026-03-10 12:00 DELETE  req:abcdef12  tenant:acme");
+    }
+
+    @Test
     void walWritesDeletesAndUnknownOldValuesReadPlainly() throws Exception {
         assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'committed', 'source': 'wal',"
                 + " 'old': {'n': 1}, 'new': {'n': 2}, 'changed_columns': ['n']}"), Set.of()))

@@ -1,0 +1,138 @@
+package flux.app.cli;
+
+import flux.query.FluxSchema;
+import flux.query.access.Tenant;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantScope;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "tenants", mixinStandardHelpOptions = true,
+        description = "Provision tenants (isolation mode, storage quota) and measure their storage."
+                + " Works on the database directly.",
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class})
+public final class TenantsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static TenantDirectory directory(DatabaseOptions database) {
+        DataSource ds = database.dataSource();
+        try {
+            FluxSchema.install(ds);
+        } catch (SQLException e) {
+            throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);
+        }
+        return new TenantDirectory(ds, Duration.ZERO);
+    }
+
+    /** {@code 5000}, {@code 512KB}, {@code 10MB}, {@code 2GB} (powers of 1024), or {@code none}. */
+    static Long parseSize(String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT);
+        if (t.equals("NONE")) {
+            return null;
+        }
+        long unit = 1;
+        for (String[] u : new String[][] {{"KB", "1024"}, {"MB", "1048576"}, {"GB", "1073741824"}, {"B", "1"}}) {
+            if (t.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                t = t.substring(0, t.length() - u[0].length()).strip();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("invalid size \"" + text + "\" (e.g. 5000, 512KB, 10MB, 2GB, none)");
+        }
+    }
+
+    static void print(PrintWriter out, List<Tenant> tenants) {
+        out.printf("%-24s  %-6s  %14s  %14s  %s%n", "TENANT", "MODE", "QUOTA", "USED", "MEASURED");
+        for (Tenant t : tenants) {
+            out.printf("%-24s  %-6s  %14s  %14s  %s%n", t.id(), t.isolation().label(),
+                    t.quotaBytes() == null ? "-" : t.quotaBytes(), t.usedBytes() == null ? "-" : t.usedBytes(),
+                    (t.measuredAt() == null ? "never" : t.measuredAt().toString().substring(0, 19).replace('T', ' '))
+                            + (t.overQuota() ? "  OVER QUOTA" : ""));
+        }
+        out.flush();
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Create a tenant, or change its mode or quota, in one step (idempotent).",
+                    "schema: creates schema t_<id>_api and role t_<id>; row: the runtime role and the",
+                    "row-level policies on every table with a tenant_id column."})
+    static final class Create implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        DatabaseOptions database;
+        @Parameters(paramLabel = "TENANT", description = "Tenant id: 1-63 letters, digits, '_' or '-'.")
+        String tenant;
+        @Option(names = "--mode", defaultValue = "row", description = "row or schema (default ${DEFAULT-VALUE}).")
+        String mode;
+        @Option(names = "--quota", defaultValue = "none",
+                description = "Storage quota: bytes, or with KB/MB/GB, or none (default ${DEFAULT-VALUE}).")
+        String quota;
+
+        @Override
+        public Integer call() throws SQLException {
+            TenantScope.Isolation isolation;
+            Long quotaBytes;
+            try {
+                isolation = TenantScope.Isolation.parse(mode.strip().toLowerCase(Locale.ROOT));
+                quotaBytes = parseSize(quota);
+                flux.query.access.TenantSchemas.roleOf(tenant); // validates the id before any SQL
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Tenant t = directory(database).provision(tenant, isolation, quotaBytes);
+            spec.commandLine().getOut().printf("tenant %s: %s%s%s%n", t.id(), isolation.label(),
+                    isolation == TenantScope.Isolation.SCHEMA ? " (schema "
+                            + flux.query.access.TenantSchemas.schemaOf(tenant) + ", role "
+                            + flux.query.access.TenantSchemas.roleOf(tenant) + ")" : "",
+                    quotaBytes == null ? ", no quota" : ", quota " + quotaBytes + " bytes");
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List tenants with their mode, quota and last measured storage.")
+    static final class ListTenants implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        DatabaseOptions database;
+        @Option(names = "--measure",
+                description = "Measure every tenant's storage now and record it first (the server does this periodically).")
+        boolean measure;
+
+        @Override
+        public Integer call() throws SQLException {
+            TenantDirectory tenants = directory(database);
+            print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
+            return ExitCodes.OK;
+        }
+    }
+}
