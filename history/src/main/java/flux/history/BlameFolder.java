@@ -42,14 +42,37 @@ public final class BlameFolder implements AutoCloseable {
     /**
      * Folds the records with ids in {@code (?, ?]} (at most {@code ?} of them, lowest first) into
      * {@code flux.row_blame}, aggregated per row first (each row's summary is written once per
-     * batch), and answers the highest id read, the gaps between the ids read (starting from the
-     * first bound), and a transaction id taken after the snapshot (the horizon of those gaps).
+     * batch), and answers how many records it read, the highest id, the gaps between the ids
+     * (starting from the first bound), and a transaction id taken after the snapshot (the
+     * horizon of those gaps).
+     *
+     * <p>A row whose records so far are a committed INSERT gets no summary: blame reads such a
+     * row's few records directly, and most rows of an append-mostly table are never written
+     * again, so folding them would only cost (a summary row per inserted row). The first record
+     * that is anything else creates the row's summary from all its records up to this batch.
      */
     private static final String FOLD = """
-            WITH r AS MATERIALIZED (
-                SELECT id, table_schema, table_name, row_id, status = 'committed' AS committed,
-                       flux.blame_columns(operation, status, changed_columns, old, new) AS cols
-                FROM flux.state_mutations WHERE id > ? AND id <= ? ORDER BY id LIMIT ?),
+            WITH batch AS MATERIALIZED (
+                SELECT m.id, m.table_schema, m.table_name, m.row_id, m.operation, m.status, k.known,
+                       CASE WHEN k.known
+                            THEN flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new) END AS cols
+                FROM flux.state_mutations m
+                CROSS JOIN LATERAL (SELECT EXISTS (
+                    SELECT 1 FROM flux.row_blame b WHERE b.table_schema = m.table_schema
+                        AND b.table_name = m.table_name AND b.row_id = m.row_id) AS known) k
+                WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?),
+            new_rows AS (
+                SELECT DISTINCT table_schema, table_name, row_id FROM batch
+                WHERE NOT known AND NOT (operation = 'INSERT' AND status = 'committed')),
+            r AS MATERIALIZED (
+                SELECT id, table_schema, table_name, row_id, status = 'committed' AS committed, cols
+                FROM batch WHERE known
+                UNION ALL
+                SELECT m.id, m.table_schema, m.table_name, m.row_id, m.status = 'committed',
+                       flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new)
+                FROM new_rows n JOIN flux.state_mutations m ON m.table_schema = n.table_schema
+                    AND m.table_name = n.table_name AND m.row_id = n.row_id
+                WHERE m.id <= (SELECT max(id) FROM batch)),
             per_row AS (
                 SELECT table_schema, table_name, row_id, max(id) FILTER (WHERE committed) AS latest
                 FROM r GROUP BY 1, 2, 3),
@@ -74,9 +97,9 @@ public final class BlameFolder implements AutoCloseable {
                 RETURNING 1),
             gaps AS (
                 SELECT first, last FROM (
-                    SELECT lag(id, 1, CAST(? AS bigint)) OVER (ORDER BY id) + 1 AS first, id - 1 AS last FROM r) g
+                    SELECT lag(id, 1, CAST(? AS bigint)) OVER (ORDER BY id) + 1 AS first, id - 1 AS last FROM batch) g
                 WHERE first <= last)
-            SELECT (SELECT count(*) FROM r), (SELECT max(id) FROM r), pg_current_xact_id()::text,
+            SELECT (SELECT count(*) FROM batch), (SELECT max(id) FROM batch), pg_current_xact_id()::text,
                    (SELECT count(*) FROM folded), gaps.first, gaps.last
             FROM (SELECT 1) AS one LEFT JOIN gaps ON true
             """;

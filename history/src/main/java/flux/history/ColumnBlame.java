@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Blame from the per-row summary {@code flux.row_blame} (folded from the log in the background
  * by {@link BlameFolder}) plus the row's records the folder has not reached yet: one statement
- * fetches the summary and, beside it, every record it names and every newer record of the row.
+ * fetches the summary and, beside it, every record it names and every newer record of the row
+ * (all of the row's records when it has no summary: a row only ever inserted gets none).
  * The read folds those into the summary (folding is idempotent), so blame is exact whether or
  * not the folder is running or behind; with the folder keeping up, it reads at most two records
  * per column, however long the history is.
@@ -38,7 +39,7 @@ final class ColumnBlame {
             unfolded AS (
                 SELECT id FROM flux.state_mutations
                 WHERE table_schema = ? AND table_name = ? AND row_id = ?
-                  AND id > (SELECT folded_through FROM flux.row_blame_progress))
+                  AND (id > (SELECT folded_through FROM flux.row_blame_progress) OR NOT EXISTS (SELECT 1 FROM b)))
             SELECT b.latest_id, b.committed::text, b.attempted::text,
                    m.id, m.created_at, m.request_id, m.operation, m.status, m.old, m.new, m.error,
                    flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new)

@@ -72,7 +72,26 @@ class BlameFolderIT {
         foldAll(folder);
         assertThat(folder.watermark()).isGreaterThan(abortedId);
         assertThat(summary("2")).as("nothing folded for the rolled-back record").isNull();
-        assertThat(summary("3")).isNotNull();
+        assertThat(summary("3")).as("a row only inserted gets no summary").isNull();
+        assertThat(db.history.blame("accounts", "3").columns()).extracting(Blame.Line::requestId)
+                .containsOnly("after");
+    }
+
+    @Test
+    void aRowFirstUpdatedLongAfterItsInsertGetsASummaryThatStillNamesTheInsert() throws SQLException {
+        BlameFolder folder = new BlameFolder(db.dataSource);
+        Row row = Row.of("accounts", "{\"id\": 5}");
+        db.writes.insert("born", row, "{\"id\": 5, \"owner\": \"eve\", \"balance\": 7}");
+        db.writes.insert("other", Row.of("accounts", "{\"id\": 6}"), "{\"id\": 6, \"owner\": \"fay\", \"balance\": 1}");
+        foldAll(folder);
+        assertThat(summary("5")).isNull();
+        db.writes.update("renamed", row, "{\"owner\": \"eva\"}");
+        foldAll(folder);
+        assertThat(summary("5")).isNotNull();
+        Blame blame = db.history.blame("accounts", "5");
+        assertThat(blame.columns()).extracting(Blame.Line::column, Blame.Line::requestId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("id", "born"), org.assertj.core.groups.Tuple.tuple("owner", "renamed"),
+                org.assertj.core.groups.Tuple.tuple("balance", "born"));
     }
 
     @Test
