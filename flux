@@ -13,6 +13,9 @@ stale() {
 
 if stale; then
   echo "flux: building the app jar (first run, or the sources changed)..." >&2
+  # Without this, the jar plugin keeps the old shaded jar and shade repacks it: its classes win over
+  # the rebuilt modules' (stale capture/query classes in a "fresh" jar).
+  rm -f "$jar" "$here/app/target/original-flux.jar"
   if ! (cd "$here" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true package >"$here/.flux-build.log" 2>&1); then
     echo "flux: the build failed; see .flux-build.log" >&2
     exit 1

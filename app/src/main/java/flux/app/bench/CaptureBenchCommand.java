@@ -9,6 +9,7 @@ import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.query.FluxSchema;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -106,9 +107,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             pipeline.start();
             waitFor(() -> pipeline.state() == CaptureState.STREAMING, 120, "capture streaming");
             long drainStart = System.nanoTime();
+            long drainCpuStart = processCpuNanos();
             waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
             double drainSeconds = secs(System.nanoTime() - drainStart);
-            progress(String.format("capture drained the backlog in %.2f s", drainSeconds));
+            double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
+            progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drainSeconds, drainCpuSeconds));
 
             double[] live = live(db, pipeline, rows);
             progress(String.format("live: writers %.0f rows/s, capture %.0f events/s", live[0], live[1]));
@@ -118,7 +121,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             List<LatencyProbe.Result> latency = new ArrayList<>();
             latency.add(probe.run(100, Duration.ofSeconds(latencySeconds), 2));
             latency.add(probe.run(1000, Duration.ofSeconds(latencySeconds), 8));
-            report(drainSeconds, recvSeconds, live, latency, pipeline);
+            report(drainSeconds, drainCpuSeconds, recvSeconds, live, latency, pipeline);
         } finally {
             pipeline.close();
         }
@@ -174,7 +177,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         return secs(System.nanoTime() - t);
     }
 
-    private void report(double drainSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
+    private void report(double drainSeconds, double drainCpuSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
                         CapturePipeline pipeline) {
         out.println();
         out.println("## Results");
@@ -185,8 +188,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
                 rows, txSize, 2L * rows);
         out.printf("| capture backlog drain | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded) |%n",
                 drainSeconds, rows / drainSeconds, 2 * rows / drainSeconds);
+        out.printf("| capture CPU during the drain (this JVM, all threads) | %.2f s = %.1f µs/event (%,.0f events per CPU-second) |%n",
+                drainCpuSeconds, drainCpuSeconds * 1e6 / rows, rows / drainCpuSeconds);
         out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
                 recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
+        out.printf("| capture / pg_recvlogical | %.2fx |%n", recvSeconds / drainSeconds);
         out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
                 liveSeconds, live[0], live[1]);
         out.println();
@@ -236,6 +242,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
+    }
+
+    /** CPU time of this JVM (every thread); during the drain only capture runs in it. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double secs(long nanos) {
