@@ -5,6 +5,7 @@ import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
+import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.TransactionAssembler;
 import flux.capture.wal.WalTransaction;
@@ -47,9 +48,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final CrossCheck crossCheck;
     private final KafkaChangePublisher publisher;
     private final WalRecordWriter walRecords = new WalRecordWriter();
+    private final RecordImages recordImages = new RecordImages();
     private final BooleanSupplier stopping;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
-    private Connection walRecordConnection;
+    private Connection mutationLog;
 
     ChangeStreamHandler(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
                         KafkaChangePublisher publisher, BooleanSupplier stopping) {
@@ -128,7 +130,9 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                             int transactions, long events, long rolledBack, long lastLsn) {
     }
 
-    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark) {
+    private InFlight publish(List<WalTransaction> decoded, List<RecordChangeEvent<SourceRecord>> toMark)
+            throws InterruptedException {
+        List<WalTransaction> transactions = withImages(decoded);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         long events = 0;
         long rolledBack = 0;
@@ -163,13 +167,29 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
     }
 
+    /** The batch's mutation records with their images, read in one query (the WAL carries no images). */
+    private List<WalTransaction> withImages(List<WalTransaction> transactions) throws InterruptedException {
+        try {
+            return recordImages.attach(mutationLog(), transactions);
+        } catch (SQLException e) {
+            closeQuietly();
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw new IllegalStateException("cannot read the images of " + transactions.size()
+                    + " transaction(s)' mutation records: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection mutationLog() throws SQLException {
+        if (mutationLog == null || mutationLog.isClosed()) {
+            mutationLog = PgConnections.open(config, "records");
+        }
+        return mutationLog;
+    }
+
     /** The mutation log learns about raw SQL writes before Kafka does (replays are skipped by the writer). */
     private void recordUntracked(CrossCheck.Result result) {
         try {
-            if (walRecordConnection == null || walRecordConnection.isClosed()) {
-                walRecordConnection = PgConnections.open(config, "records");
-            }
-            int written = walRecords.write(walRecordConnection, result.txid8(), result.walRequestId(), result.untracked());
+            int written = walRecords.write(mutationLog(), result.txid8(), result.walRequestId(), result.untracked());
             if (written > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
                         Long.toUnsignedString(result.txid8()), written);
@@ -187,13 +207,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     }
 
     private void closeQuietly() {
-        if (walRecordConnection != null) {
+        if (mutationLog != null) {
             try {
-                walRecordConnection.close();
+                mutationLog.close();
             } catch (SQLException ignored) {
                 // broken already
             }
-            walRecordConnection = null;
+            mutationLog = null;
         }
     }
 }
