@@ -8,6 +8,7 @@ import flux.capture.verify.Discrepancy;
 import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.TransactionAssembler;
+import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -130,34 +131,60 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                             int transactions, long events, long rolledBack, long lastLsn) {
     }
 
-    private InFlight publish(List<WalTransaction> decoded, List<RecordChangeEvent<SourceRecord>> toMark)
+    /**
+     * Pairs, records untracked changes, sends; then, while Kafka acknowledges, reads the paired
+     * records' images and compares them (the comparison only counts and logs, so it stays off
+     * the path to Kafka). Rolled-back attempts are published with their images: read before.
+     */
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark)
             throws InterruptedException {
-        List<WalTransaction> transactions = withImages(decoded);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<CrossCheck.Outgoing> paired = new ArrayList<>();
         long events = 0;
         long rolledBack = 0;
         long lastLsn = -1;
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
-            report(result);
+            report(result.matched(), result.untracked().size(), result.discrepancies());
             if (!result.untracked().isEmpty()) {
                 recordUntracked(result);
             }
             for (CrossCheck.Outgoing change : result.published()) {
                 out.add(ChangeMessages.change(change, result.txid8()));
                 lastLsn = Math.max(lastLsn, change.change().lsn());
+                if (change.record() != null) {
+                    paired.add(change);
+                }
             }
-            result.rolledBack().forEach(r -> out.add(ChangeMessages.rolledBack(r, tx.tsMs())));
+            for (WalMutationRecord r : withImages(result.rolledBack())) {
+                out.add(ChangeMessages.rolledBack(r, tx.tsMs()));
+            }
             events += result.published().size();
             rolledBack += result.rolledBack().size();
         }
-        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn);
+        InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn);
+        compareImages(paired);
+        return sent;
     }
 
-    private void report(CrossCheck.Result result) {
-        status.matched.addAndGet(result.matched());
-        status.untracked.addAndGet(result.untracked().size());
-        for (Discrepancy d : result.discrepancies()) {
+    private void compareImages(List<CrossCheck.Outgoing> paired) throws InterruptedException {
+        List<WalMutationRecord> records = new ArrayList<>(paired.size());
+        paired.forEach(p -> records.add(p.record()));
+        List<WalMutationRecord> withImages = withImages(records);
+        List<Discrepancy> mismatches = new ArrayList<>();
+        for (int i = 0; i < paired.size(); i++) {
+            Discrepancy.ImageMismatch m = CrossCheck.compareImages(paired.get(i).change(), withImages.get(i));
+            if (m != null) {
+                mismatches.add(m);
+            }
+        }
+        report(0, 0, mismatches);
+    }
+
+    private void report(int matched, int untracked, List<Discrepancy> discrepancies) {
+        status.matched.addAndGet(matched);
+        status.untracked.addAndGet(untracked);
+        for (Discrepancy d : discrepancies) {
             if (d instanceof Discrepancy.MissingChange) {
                 status.missing.incrementAndGet();
             } else {
@@ -167,15 +194,18 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
     }
 
-    /** The batch's mutation records with their images, read in one query (the WAL carries no images). */
-    private List<WalTransaction> withImages(List<WalTransaction> transactions) throws InterruptedException {
+    /** The records with their images and error, read in one query (the WAL carries neither). */
+    private List<WalMutationRecord> withImages(List<WalMutationRecord> records) throws InterruptedException {
+        if (records.isEmpty()) {
+            return records;
+        }
         try {
-            return recordImages.attach(mutationLog(), transactions);
+            return recordImages.read(mutationLog(), records);
         } catch (SQLException e) {
             closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
-            throw new IllegalStateException("cannot read the images of " + transactions.size()
-                    + " transaction(s)' mutation records: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the images of " + records.size() + " mutation record(s): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,13 +1,17 @@
 package flux.capture.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -20,54 +24,68 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class ChangeMessages {
     public static final String REQUEST_ID_HEADER = "flux-request-id";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Thread-safe; messages are written field by field (no tree per message, no serializer lookups). */
+    private static final JsonFactory JSON = new JsonFactory();
 
     private ChangeMessages() {
     }
 
     public static ProducerRecord<byte[], byte[]> change(CrossCheck.Outgoing out, long txid8) {
         WalChange c = out.change();
-        ObjectNode value = NODES.objectNode();
-        value.put("op", c.operation().name());
-        value.put("schema", c.schema());
-        value.put("table", c.table());
-        value.put("row_id", c.rowId());
-        value.set("before", c.before());
-        value.set("after", c.after());
-        value.put("request_id", out.requestId());
-        value.put("txid", txid8);
-        value.put("lsn", c.lsn());
-        value.put("ts_ms", c.tsMs());
-        value.put("source", out.source());
-        return record(TopicNames.forTable(c.schema(), c.table()), bytes(c.key()), bytes(value), out.requestId());
+        byte[] value = write(g -> {
+            g.writeStartObject();
+            g.writeStringField("op", c.operation().name());
+            g.writeStringField("schema", c.schema());
+            g.writeStringField("table", c.table());
+            g.writeStringField("row_id", c.rowId());
+            g.writeFieldName("before");
+            node(g, c.before());
+            g.writeFieldName("after");
+            node(g, c.after());
+            g.writeStringField("request_id", out.requestId());
+            g.writeNumberField("txid", txid8);
+            g.writeNumberField("lsn", c.lsn());
+            g.writeNumberField("ts_ms", c.tsMs());
+            g.writeStringField("source", out.source());
+            g.writeEndObject();
+        });
+        return record(TopicNames.forTable(c.schema(), c.table()), write(g -> node(g, c.key())), value, out.requestId());
     }
 
     public static ProducerRecord<byte[], byte[]> rolledBack(WalMutationRecord r, long tsMs) {
-        ObjectNode key = NODES.objectNode();
-        key.put("schema", r.tableSchema());
-        key.put("table", r.tableName());
-        key.put("row_id", r.rowId());
-        ObjectNode value = NODES.objectNode();
-        value.put("op", r.operation().name());
-        value.put("schema", r.tableSchema());
-        value.put("table", r.tableName());
-        value.put("row_id", r.rowId());
-        value.set("before", r.oldImage());
-        value.set("after", r.newImage());
-        value.put("request_id", r.requestId());
-        if (r.txid() == null) {
-            value.putNull("txid");
-        } else {
-            value.put("txid", r.txid());
-        }
-        value.put("lsn", r.lsn());
-        value.put("ts_ms", tsMs);
-        value.put("source", r.source());
-        value.put("status", r.status());
-        value.put("error", r.error());
-        value.put("mutation_id", r.id());
-        return record(TopicNames.ROLLED_BACK, bytes(key), bytes(value), r.requestId());
+        byte[] key = write(g -> {
+            g.writeStartObject();
+            g.writeStringField("schema", r.tableSchema());
+            g.writeStringField("table", r.tableName());
+            g.writeStringField("row_id", r.rowId());
+            g.writeEndObject();
+        });
+        byte[] value = write(g -> {
+            g.writeStartObject();
+            g.writeStringField("op", r.operation().name());
+            g.writeStringField("schema", r.tableSchema());
+            g.writeStringField("table", r.tableName());
+            g.writeStringField("row_id", r.rowId());
+            g.writeFieldName("before");
+            node(g, r.oldImage());
+            g.writeFieldName("after");
+            node(g, r.newImage());
+            g.writeStringField("request_id", r.requestId());
+            g.writeFieldName("txid");
+            if (r.txid() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(r.txid());
+            }
+            g.writeNumberField("lsn", r.lsn());
+            g.writeNumberField("ts_ms", tsMs);
+            g.writeStringField("source", r.source());
+            g.writeStringField("status", r.status());
+            g.writeStringField("error", r.error());
+            g.writeNumberField("mutation_id", r.id());
+            g.writeEndObject();
+        });
+        return record(TopicNames.ROLLED_BACK, key, value, r.requestId());
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId) {
@@ -78,11 +96,59 @@ public final class ChangeMessages {
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
-    private static byte[] bytes(ObjectNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a change message", e); // trees always serialize
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512)) {
+            try (JsonGenerator g = JSON.createGenerator(bytes)) {
+                body.write(g);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a change message", e); // in memory: never happens
+        }
+    }
+
+    /** A tree as Jackson's ObjectMapper writes it (numbers as their nodes hold them; null for an absent node). */
+    private static void node(JsonGenerator g, JsonNode n) throws IOException {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            g.writeNull();
+        } else if (n.isObject()) {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                g.writeFieldName(field.getKey());
+                node(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (n.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : n) {
+                node(g, item);
+            }
+            g.writeEndArray();
+        } else if (n.isTextual()) {
+            g.writeString(n.textValue());
+        } else if (n.isBoolean()) {
+            g.writeBoolean(n.booleanValue());
+        } else if (n.isInt()) {
+            g.writeNumber(n.intValue());
+        } else if (n.isLong()) {
+            g.writeNumber(n.longValue());
+        } else if (n.isBigDecimal()) {
+            g.writeNumber(n.decimalValue());
+        } else if (n.isBigInteger()) {
+            g.writeNumber(n.bigIntegerValue());
+        } else if (n.isDouble()) {
+            g.writeNumber(n.doubleValue());
+        } else if (n.isFloat()) {
+            g.writeNumber(n.floatValue());
+        } else if (n.isShort()) {
+            g.writeNumber(n.shortValue());
+        } else {
+            g.writeString(n.asText()); // binary and POJO nodes: not produced by RowJson or the log's jsonb
         }
     }
 }

@@ -23,6 +23,9 @@ import java.util.Collections;
  *
  * <p>Records that capture wrote itself ({@code source = 'wal'}) are ignored: they describe
  * changes already published. Rolled-back attempts are set aside for {@code flux.rolled_back}.
+ *
+ * <p>Records decoded from the WAL carry no images (see {@link RecordImages}): {@link #check}
+ * then pairs only, and {@link #compareImages} compares each pair once its record's images are read.
  */
 public final class CrossCheck {
     private final TransactionIds transactionIds;
@@ -43,8 +46,25 @@ public final class CrossCheck {
                          List<Discrepancy> discrepancies, long txid8, String walRequestId, int matched) {
     }
 
-    /** A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}. */
-    public record Outgoing(WalChange change, String requestId, String source) {
+    /**
+     * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code record} is
+     * the mutation record it was paired with, null for an untracked change.
+     */
+    public record Outgoing(WalChange change, String requestId, String source, WalMutationRecord record) {
+    }
+
+    /**
+     * The columns in which a paired record's images differ from its change's, or null when they
+     * agree. A record without images (not read yet, or no longer in the log) agrees.
+     */
+    public static Discrepancy.ImageMismatch compareImages(WalChange change, WalMutationRecord record) {
+        List<String> differing = new ArrayList<>(ImageComparison.differingColumns(record.oldImage(), change.before()));
+        for (String column : ImageComparison.differingColumns(record.newImage(), change.after())) {
+            if (!differing.contains(column)) {
+                differing.add(column);
+            }
+        }
+        return differing.isEmpty() ? null : new Discrepancy.ImageMismatch(change, record, differing);
     }
 
     public Result check(WalTransaction tx) {
@@ -93,20 +113,15 @@ public final class CrossCheck {
             WalMutationRecord record = pairs[i];
             if (record == null) {
                 untracked.add(change);
-                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL));
+                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, null));
                 continue;
             }
             matched++;
-            List<String> differing = new ArrayList<>(ImageComparison.differingColumns(record.oldImage(), change.before()));
-            for (String column : ImageComparison.differingColumns(record.newImage(), change.after())) {
-                if (!differing.contains(column)) {
-                    differing.add(column);
-                }
+            Discrepancy.ImageMismatch mismatch = compareImages(change, record);
+            if (mismatch != null) {
+                discrepancies.add(mismatch);
             }
-            if (!differing.isEmpty()) {
-                discrepancies.add(new Discrepancy.ImageMismatch(change, record, differing));
-            }
-            published.add(new Outgoing(change, record.requestId(), "api"));
+            published.add(new Outgoing(change, record.requestId(), "api", record));
         }
         for (WalMutationRecord r : apiRecords) {
             if (unpaired.contains(r)) {

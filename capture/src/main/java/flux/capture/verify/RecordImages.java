@@ -3,7 +3,6 @@ package flux.capture.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.wal.RowJson;
 import flux.capture.wal.WalMutationRecord;
-import flux.capture.wal.WalTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,17 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the images ({@code old}, {@code new}) and {@code error} of the mutation records of a
- * batch of transactions, by primary key, in one query: the publication carries only the
- * columns that pair a record with its change, so decoding skips the log's two jsonb images.
- * The cross-check compares the WAL's row images with these, and rolled-back attempts are
- * published with them. Records that capture wrote itself are not read (they are neither paired
- * nor published).
+ * Reads the images ({@code old}, {@code new}) and {@code error} of mutation records by primary
+ * key, in one query per call: the publication carries only the columns that pair a record with
+ * its change, so decoding skips the log's two jsonb images. The cross-check compares the WAL's
+ * row images with these, and rolled-back attempts are published with them.
  *
  * <p>Every record read here belongs to a transaction the WAL reported committed. A record that
  * is not found is read again for a moment (a commit is in the WAL a moment before other
- * sessions see it); if it stays absent (the log was pruned since), it keeps no images: its
- * change is published, and its images are not compared (logged).
+ * sessions see it); if it stays absent (the log was pruned since), it is returned without
+ * images, and logged.
  */
 public final class RecordImages {
     private static final Logger log = LoggerFactory.getLogger(RecordImages.class);
@@ -36,45 +33,34 @@ public final class RecordImages {
     private record Stored(String oldImage, String newImage, String error) {
     }
 
-    /** The transactions, each record that needs them with its images and error as stored. */
-    public List<WalTransaction> attach(Connection c, List<WalTransaction> transactions)
+    /** The records, in the same order, each with its images and error as stored. */
+    public List<WalMutationRecord> read(Connection c, List<WalMutationRecord> records)
             throws SQLException, InterruptedException {
-        List<Long> ids = new ArrayList<>();
-        for (WalTransaction tx : transactions) {
-            for (WalMutationRecord r : tx.records()) {
-                if (!r.writtenByCapture()) {
-                    ids.add(r.id());
-                }
-            }
+        if (records.isEmpty()) {
+            return records;
         }
-        if (ids.isEmpty()) {
-            return transactions;
-        }
-        Map<Long, Stored> stored = read(c, ids);
+        List<Long> ids = new ArrayList<>(records.size());
+        records.forEach(r -> ids.add(r.id()));
+        Map<Long, Stored> stored = select(c, ids);
         for (int attempt = 0; stored.size() < ids.size() && attempt < RETRY_PAUSES_MS.length; attempt++) {
             Thread.sleep(RETRY_PAUSES_MS[attempt]);
-            List<Long> absent = ids.stream().filter(id -> !stored.containsKey(id)).toList();
-            stored.putAll(read(c, absent));
+            stored.putAll(select(c, ids.stream().filter(id -> !stored.containsKey(id)).toList()));
         }
-        List<WalTransaction> out = new ArrayList<>(transactions.size());
-        for (WalTransaction tx : transactions) {
-            List<WalMutationRecord> records = new ArrayList<>(tx.records().size());
-            for (WalMutationRecord r : tx.records()) {
-                Stored s = r.writtenByCapture() ? null : stored.get(r.id());
-                if (s != null) {
-                    r = r.withImages(json(s.oldImage()), json(s.newImage()), s.error());
-                } else if (!r.writtenByCapture()) {
-                    log.warn("mutation record {} ({} {} row {}) is no longer in flux.state_mutations: images not compared",
-                            r.id(), r.operation(), r.qualifiedName(), r.rowId());
-                }
-                records.add(r);
+        List<WalMutationRecord> out = new ArrayList<>(records.size());
+        for (WalMutationRecord r : records) {
+            Stored s = stored.get(r.id());
+            if (s == null) {
+                log.warn("mutation record {} ({} {} row {}) is no longer in flux.state_mutations: images not compared",
+                        r.id(), r.operation(), r.qualifiedName(), r.rowId());
+                out.add(r);
+            } else {
+                out.add(r.withImages(json(s.oldImage()), json(s.newImage()), s.error()));
             }
-            out.add(new WalTransaction(tx.xid(), tx.tsMs(), tx.changes(), records));
         }
         return out;
     }
 
-    private static Map<Long, Stored> read(Connection c, List<Long> ids) throws SQLException {
+    private static Map<Long, Stored> select(Connection c, List<Long> ids) throws SQLException {
         Map<Long, Stored> stored = new HashMap<>(ids.size() * 2);
         try (PreparedStatement st = c.prepareStatement(SELECT)) {
             st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
