@@ -45,6 +45,10 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "200000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
     int rows;
 
+    @Option(names = "--warmup-rows", defaultValue = "50000",
+            description = "Rows streamed before the backlog is written, so the drain runs JIT-compiled (default ${DEFAULT-VALUE}; 0: cold).")
+    int warmupRows;
+
     @Option(names = "--tx-size", defaultValue = "100", description = "Rows per backlog transaction (default ${DEFAULT-VALUE}).")
     int txSize;
 
@@ -62,9 +66,9 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1) {
+        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1 || warmupRows < 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1");
+                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1, --warmup-rows at least 0");
         }
         Path dir = Files.createTempDirectory("flux-bench-capture");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
@@ -78,6 +82,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         ds.setUrl(pg.jdbcUrl());
         FluxSchema.install(ds);
         BenchDatabase db = new BenchDatabase(pg.jdbcUrl());
+        db.createTable("bench_warmup");
         db.createTable("bench_backlog");
         db.createTable("bench_live");
         db.createTable("bench_latency");
@@ -88,6 +93,16 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         // The slot and publication must exist before the backlog, so it is retained for both readers.
         try (CapturePipeline setup = started(config)) {
             progress("slot and publication created");
+            if (warmupRows > 0) {
+                try (Connection c = db.connect()) {
+                    for (long from = 1; from <= warmupRows; from += txSize) {
+                        BenchDatabase.insertRange(c, "bench_warmup", "warmup-" + from, from,
+                                Math.min(warmupRows, from + txSize - 1));
+                    }
+                }
+                waitFor(() -> setup.status().eventsPublished() >= warmupRows, 600, "warm-up published");
+                progress(String.format("warm-up: %,d rows streamed", warmupRows));
+            }
         }
         db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
         long t = System.nanoTime();
@@ -184,8 +199,8 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         out.println();
         out.println("| measurement | value |");
         out.println("|---|---|");
-        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes) |%n",
-                rows, txSize, 2L * rows);
+        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes); %,d rows streamed before (warm-up) |%n",
+                rows, txSize, 2L * rows, warmupRows);
         out.printf("| capture backlog drain | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded) |%n",
                 drainSeconds, rows / drainSeconds, 2 * rows / drainSeconds);
         out.printf("| capture CPU during the drain (this JVM, all threads) | %.2f s = %.1f µs/event (%,.0f events per CPU-second) |%n",
