@@ -217,12 +217,23 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             out.printf("| %,.0f | %,.0f | %,d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.targetRate(), r.achievedRate(),
                     r.samples(), r.missing(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
         }
+        out.println();
+        out.println("Split at the message's Kafka timestamp (when capture handed it to the producer; wall clock, 1 ms resolution):");
+        out.println();
+        out.println("| rate (tx/s) | commit -> sent p50 / p99 / p99.9 ms | sent -> consumer p50 / p99 / p99.9 ms |");
+        out.println("|---|---|---|");
+        for (LatencyProbe.Result r : latency) {
+            out.printf("| %,.0f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |%n", r.targetRate(),
+                    r.toSend().p50Ms(), r.toSend().p99Ms(), r.toSend().p999Ms(),
+                    r.sendToConsumer().p50Ms(), r.sendToConsumer().p99Ms(), r.sendToConsumer().p999Ms());
+        }
         var s = pipeline.status();
         out.printf("%ncross-check: matched %,d, untracked %d, missing %d, mismatched %d; Kafka retries %d%n",
                 s.crossCheck().matched(), s.crossCheck().untracked(), s.crossCheck().missing(),
                 s.crossCheck().mismatched(), s.kafkaRetries());
-        out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
+        out.printf("machine: %d cores, %s, Java %s; load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.flush();
     }
 
