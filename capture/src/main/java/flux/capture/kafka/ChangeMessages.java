@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.verify.CrossCheck;
+import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import java.io.IOException;
@@ -33,15 +34,7 @@ public final class ChangeMessages {
     public static ProducerRecord<byte[], byte[]> change(CrossCheck.Outgoing out, long txid8) {
         WalChange c = out.change();
         byte[] value = write(g -> {
-            g.writeStartObject();
-            g.writeStringField("op", c.operation().name());
-            g.writeStringField("schema", c.schema());
-            g.writeStringField("table", c.table());
-            g.writeStringField("row_id", c.rowId());
-            g.writeFieldName("before");
-            node(g, c.before());
-            g.writeFieldName("after");
-            node(g, c.after());
+            startValue(g, c.operation(), c.schema(), c.table(), c.rowId(), c.before(), c.after());
             g.writeStringField("request_id", out.requestId());
             g.writeNumberField("txid", txid8);
             g.writeNumberField("lsn", c.lsn());
@@ -61,15 +54,7 @@ public final class ChangeMessages {
             g.writeEndObject();
         });
         byte[] value = write(g -> {
-            g.writeStartObject();
-            g.writeStringField("op", r.operation().name());
-            g.writeStringField("schema", r.tableSchema());
-            g.writeStringField("table", r.tableName());
-            g.writeStringField("row_id", r.rowId());
-            g.writeFieldName("before");
-            node(g, r.oldImage());
-            g.writeFieldName("after");
-            node(g, r.newImage());
+            startValue(g, r.operation(), r.tableSchema(), r.tableName(), r.rowId(), r.oldImage(), r.newImage());
             g.writeStringField("request_id", r.requestId());
             g.writeFieldName("txid");
             if (r.txid() == null) {
@@ -86,6 +71,20 @@ public final class ChangeMessages {
             g.writeEndObject();
         });
         return record(TopicNames.ROLLED_BACK, key, value, r.requestId());
+    }
+
+    /** Opens a value and writes the fields both topics start with: op, schema, table, row_id, before, after. */
+    private static void startValue(JsonGenerator g, Operation op, String schema, String table, String rowId,
+                                   JsonNode before, JsonNode after) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("op", op.name());
+        g.writeStringField("schema", schema);
+        g.writeStringField("table", table);
+        g.writeStringField("row_id", rowId);
+        g.writeFieldName("before");
+        node(g, before);
+        g.writeFieldName("after");
+        node(g, after);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId) {
@@ -133,22 +132,22 @@ public final class ChangeMessages {
             g.writeString(n.textValue());
         } else if (n.isBoolean()) {
             g.writeBoolean(n.booleanValue());
-        } else if (n.isInt()) {
-            g.writeNumber(n.intValue());
-        } else if (n.isLong()) {
-            g.writeNumber(n.longValue());
-        } else if (n.isBigDecimal()) {
-            g.writeNumber(n.decimalValue());
-        } else if (n.isBigInteger()) {
-            g.writeNumber(n.bigIntegerValue());
-        } else if (n.isDouble()) {
-            g.writeNumber(n.doubleValue());
-        } else if (n.isFloat()) {
-            g.writeNumber(n.floatValue());
-        } else if (n.isShort()) {
-            g.writeNumber(n.shortValue());
+        } else if (n.isNumber()) {
+            number(g, n);
         } else {
             g.writeString(n.asText()); // binary and POJO nodes: not produced by RowJson or the log's jsonb
+        }
+    }
+
+    private static void number(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.numberType()) {
+            case INT -> g.writeNumber(n.intValue());
+            case LONG -> g.writeNumber(n.longValue());
+            case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+            case FLOAT -> g.writeNumber(n.floatValue());
+            case DOUBLE -> g.writeNumber(n.doubleValue());
+            case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+            default -> g.writeString(n.asText());
         }
     }
 }
