@@ -5,8 +5,10 @@ import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
+import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.TransactionAssembler;
+import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -47,9 +49,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final CrossCheck crossCheck;
     private final KafkaChangePublisher publisher;
     private final WalRecordWriter walRecords = new WalRecordWriter();
+    private final RecordImages recordImages = new RecordImages();
     private final BooleanSupplier stopping;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
-    private Connection walRecordConnection;
+    private Connection mutationLog;
 
     ChangeStreamHandler(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
                         KafkaChangePublisher publisher, BooleanSupplier stopping) {
@@ -130,15 +133,22 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                             java.util.Map<String, Long> byTenant) {
     }
 
-    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark) {
+    /**
+     * Pairs, records untracked changes, sends; then, while Kafka acknowledges, reads the paired
+     * records' images and compares them (the comparison only counts and logs, so it stays off
+     * the path to Kafka). Rolled-back attempts are published with their images: read before.
+     */
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark)
+            throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<CrossCheck.Outgoing> paired = new ArrayList<>();
         long events = 0;
         long rolledBack = 0;
         long lastLsn = -1;
         java.util.Map<String, Long> byTenant = new java.util.HashMap<>();
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
-            report(result);
+            report(result.matched(), result.untracked().size(), result.discrepancies());
             if (!result.untracked().isEmpty()) {
                 recordUntracked(result);
             }
@@ -148,8 +158,11 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                     byTenant.merge(change.tenantId(), 1L, Long::sum);
                 }
                 lastLsn = Math.max(lastLsn, change.change().lsn());
+                if (change.record() != null) {
+                    paired.add(change);
+                }
             }
-            for (var r : result.rolledBack()) {
+            for (WalMutationRecord r : withImages(result.rolledBack())) {
                 out.add(ChangeMessages.rolledBack(r, tx.tsMs()));
                 if (r.tenantId() != null) {
                     byTenant.merge(r.tenantId(), 1L, Long::sum);
@@ -158,13 +171,30 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             events += result.published().size();
             rolledBack += result.rolledBack().size();
         }
-        return new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn, byTenant);
+        InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn,
+                byTenant);
+        compareImages(paired);
+        return sent;
     }
 
-    private void report(CrossCheck.Result result) {
-        status.matched.addAndGet(result.matched());
-        status.untracked.addAndGet(result.untracked().size());
-        for (Discrepancy d : result.discrepancies()) {
+    private void compareImages(List<CrossCheck.Outgoing> paired) throws InterruptedException {
+        List<WalMutationRecord> records = new ArrayList<>(paired.size());
+        paired.forEach(p -> records.add(p.record()));
+        List<WalMutationRecord> withImages = withImages(records);
+        List<Discrepancy> mismatches = new ArrayList<>();
+        for (int i = 0; i < paired.size(); i++) {
+            Discrepancy.ImageMismatch m = CrossCheck.compareImages(paired.get(i).change(), withImages.get(i));
+            if (m != null) {
+                mismatches.add(m);
+            }
+        }
+        report(0, 0, mismatches);
+    }
+
+    private void report(int matched, int untracked, List<Discrepancy> discrepancies) {
+        status.matched.addAndGet(matched);
+        status.untracked.addAndGet(untracked);
+        for (Discrepancy d : discrepancies) {
             if (d instanceof Discrepancy.MissingChange) {
                 status.missing.incrementAndGet();
             } else {
@@ -174,13 +204,32 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
     }
 
+    /** The records with their images and error, read in one query (the WAL carries neither). */
+    private List<WalMutationRecord> withImages(List<WalMutationRecord> records) throws InterruptedException {
+        if (records.isEmpty()) {
+            return records;
+        }
+        try {
+            return recordImages.read(mutationLog(), records);
+        } catch (SQLException e) {
+            closeQuietly();
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw new IllegalStateException("cannot read the images of " + records.size() + " mutation record(s): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Connection mutationLog() throws SQLException {
+        if (mutationLog == null || mutationLog.isClosed()) {
+            mutationLog = PgConnections.open(config, "records");
+        }
+        return mutationLog;
+    }
+
     /** The mutation log learns about raw SQL writes before Kafka does (replays are skipped by the writer). */
     private void recordUntracked(CrossCheck.Result result) {
         try {
-            if (walRecordConnection == null || walRecordConnection.isClosed()) {
-                walRecordConnection = PgConnections.open(config, "records");
-            }
-            int written = walRecords.write(walRecordConnection, result.txid8(), result.walRequestId(), result.untracked());
+            int written = walRecords.write(mutationLog(), result.txid8(), result.walRequestId(), result.untracked());
             if (written > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
                         Long.toUnsignedString(result.txid8()), written);
@@ -198,13 +247,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     }
 
     private void closeQuietly() {
-        if (walRecordConnection != null) {
+        if (mutationLog != null) {
             try {
-                walRecordConnection.close();
+                mutationLog.close();
             } catch (SQLException ignored) {
                 // broken already
             }
-            walRecordConnection = null;
+            mutationLog = null;
         }
     }
 }

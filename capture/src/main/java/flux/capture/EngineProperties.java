@@ -31,8 +31,6 @@ final class EngineProperties {
         p.setProperty("decimal.handling.mode", "string");
         // The column type on each field tells numeric from text (numbers in JSON, like to_jsonb).
         p.setProperty("column.propagate.source.type", ".*");
-        // The mutation log is half of what is decoded: skip its columns the cross-check never reads.
-        p.setProperty("column.exclude.list", "flux\\.state_mutations\\.(created_at|changed_columns)");
         // xid8 (state_mutations.txid) has no mapping; without this the column is dropped.
         p.setProperty("include.unknown.datatypes", "true");
         // Default 500 ms: half a second of latency per quiet period.

@@ -146,6 +146,7 @@ class CapturePipelineIT {
             assertThat(attempt.get("row_id").asText()).isEqualTo("3");
             assertThat(attempt.get("txid").asLong()).isEqualTo(failedTxid);
             assertThat(attempt.get("error").asText()).startsWith("23505: ");
+            assertThat(attempt.get("after").get("owner").asText()).isEqualTo("dup");
             assertThat(pipeline.status().crossCheck().missing()).isZero();
         }
     }
@@ -163,6 +164,29 @@ class CapturePipelineIT {
             }
             await().atMost(WAIT).until(() -> pipeline.status().crossCheck().missing() == 1);
         }
+    }
+
+    @Test
+    void recordWhoseImageDiffersFromTheWalIsCountedAsMismatched() throws Exception {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO public." + table
+                    + " (id, owner, balance) VALUES (5, 'fay', 1)")) {
+                st.executeUpdate();
+            }
+            // the record claims another owner than the row got
+            try (PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation, new)"
+                            + " VALUES ('req-odd', pg_current_xact_id(), 'public', ?, '5', 'INSERT',"
+                            + " '{\"id\": 5, \"owner\": \"gus\", \"balance\": 1}')")) {
+                st.setString(1, table);
+                st.executeUpdate();
+            }
+            c.commit();
+        }
+        await().atMost(WAIT).until(() -> pipeline.status().crossCheck().mismatched() == 1);
+        assertThat(pipeline.status().crossCheck().matched()).isEqualTo(1);
+        assertThat(pipeline.status().crossCheck().untracked()).isZero();
     }
 
     @Test

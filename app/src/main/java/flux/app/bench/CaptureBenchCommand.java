@@ -9,6 +9,7 @@ import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.query.FluxSchema;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +45,10 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "200000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
     int rows;
 
+    @Option(names = "--warmup-rows", defaultValue = "50000",
+            description = "Rows streamed before the backlog is written, so the drain runs JIT-compiled (default ${DEFAULT-VALUE}; 0: cold).")
+    int warmupRows;
+
     @Option(names = "--tx-size", defaultValue = "100", description = "Rows per backlog transaction (default ${DEFAULT-VALUE}).")
     int txSize;
 
@@ -61,9 +66,9 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1) {
+        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1 || warmupRows < 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1");
+                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1, --warmup-rows at least 0");
         }
         Path dir = Files.createTempDirectory("flux-bench-capture");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
@@ -77,6 +82,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         ds.setUrl(pg.jdbcUrl());
         FluxSchema.install(ds);
         BenchDatabase db = new BenchDatabase(pg.jdbcUrl());
+        db.createTable("bench_warmup");
         db.createTable("bench_backlog");
         db.createTable("bench_live");
         db.createTable("bench_latency");
@@ -87,6 +93,16 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         // The slot and publication must exist before the backlog, so it is retained for both readers.
         try (CapturePipeline setup = started(config)) {
             progress("slot and publication created");
+            if (warmupRows > 0) {
+                try (Connection c = db.connect()) {
+                    for (long from = 1; from <= warmupRows; from += txSize) {
+                        BenchDatabase.insertRange(c, "bench_warmup", "warmup-" + from, from,
+                                Math.min(warmupRows, from + txSize - 1));
+                    }
+                }
+                waitFor(() -> setup.status().eventsPublished() >= warmupRows, 600, "warm-up published");
+                progress(String.format("warm-up: %,d rows streamed", warmupRows));
+            }
         }
         db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
         long t = System.nanoTime();
@@ -106,9 +122,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             pipeline.start();
             waitFor(() -> pipeline.state() == CaptureState.STREAMING, 120, "capture streaming");
             long drainStart = System.nanoTime();
+            long drainCpuStart = processCpuNanos();
             waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
             double drainSeconds = secs(System.nanoTime() - drainStart);
-            progress(String.format("capture drained the backlog in %.2f s", drainSeconds));
+            double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
+            progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drainSeconds, drainCpuSeconds));
 
             double[] live = live(db, pipeline, rows);
             progress(String.format("live: writers %.0f rows/s, capture %.0f events/s", live[0], live[1]));
@@ -118,7 +136,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             List<LatencyProbe.Result> latency = new ArrayList<>();
             latency.add(probe.run(100, Duration.ofSeconds(latencySeconds), 2));
             latency.add(probe.run(1000, Duration.ofSeconds(latencySeconds), 8));
-            report(drainSeconds, recvSeconds, live, latency, pipeline);
+            report(drainSeconds, drainCpuSeconds, recvSeconds, live, latency, pipeline);
         } finally {
             pipeline.close();
         }
@@ -174,19 +192,22 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         return secs(System.nanoTime() - t);
     }
 
-    private void report(double drainSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
+    private void report(double drainSeconds, double drainCpuSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
                         CapturePipeline pipeline) {
         out.println();
         out.println("## Results");
         out.println();
         out.println("| measurement | value |");
         out.println("|---|---|");
-        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes) |%n",
-                rows, txSize, 2L * rows);
+        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes); %,d rows streamed before (warm-up) |%n",
+                rows, txSize, 2L * rows, warmupRows);
         out.printf("| capture backlog drain | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded) |%n",
                 drainSeconds, rows / drainSeconds, 2 * rows / drainSeconds);
+        out.printf("| capture CPU during the drain (this JVM, all threads) | %.2f s = %.1f µs/event (%,.0f events per CPU-second) |%n",
+                drainCpuSeconds, drainCpuSeconds * 1e6 / rows, rows / drainCpuSeconds);
         out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
                 recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
+        out.printf("| capture / pg_recvlogical | %.2fx |%n", recvSeconds / drainSeconds);
         out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
                 liveSeconds, live[0], live[1]);
         out.println();
@@ -196,12 +217,23 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             out.printf("| %,.0f | %,.0f | %,d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.targetRate(), r.achievedRate(),
                     r.samples(), r.missing(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
         }
+        out.println();
+        out.println("Split at the message's Kafka timestamp (when capture handed it to the producer; wall clock, 1 ms resolution):");
+        out.println();
+        out.println("| rate (tx/s) | commit -> sent p50 / p99 / p99.9 ms | sent -> consumer p50 / p99 / p99.9 ms |");
+        out.println("|---|---|---|");
+        for (LatencyProbe.Result r : latency) {
+            out.printf("| %,.0f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |%n", r.targetRate(),
+                    r.toSend().p50Ms(), r.toSend().p99Ms(), r.toSend().p999Ms(),
+                    r.sendToConsumer().p50Ms(), r.sendToConsumer().p99Ms(), r.sendToConsumer().p999Ms());
+        }
         var s = pipeline.status();
         out.printf("%ncross-check: matched %,d, untracked %d, missing %d, mismatched %d; Kafka retries %d%n",
                 s.crossCheck().matched(), s.crossCheck().untracked(), s.crossCheck().missing(),
                 s.crossCheck().mismatched(), s.kafkaRetries());
-        out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
+        out.printf("machine: %d cores, %s, Java %s; load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.flush();
     }
 
@@ -236,6 +268,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
+    }
+
+    /** CPU time of this JVM (every thread); during the drain only capture runs in it. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double secs(long nanos) {

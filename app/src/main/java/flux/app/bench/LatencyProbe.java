@@ -19,11 +19,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Commit -> Kafka consumer latency at a fixed transaction rate: writer threads commit
  * single-row API-style transactions on an open-loop schedule (a late transaction is not
  * skipped, so stalls count), noting the time each commit returned; a consumer notes when each
- * row's message arrives. Latency per row = arrival - commit return, same JVM clock.
+ * row's message arrives. Latency per row = arrival - commit return, same JVM clock. It is split
+ * at the message's Kafka timestamp (CreateTime: when capture handed it to the producer, wall
+ * clock, millisecond resolution): commit -> capture sends (WAL decoding, Debezium's queue,
+ * pairing) and send -> consumer receives (linger, broker append and replication ack, fetch).
  */
 final class LatencyProbe {
     record Result(double targetRate, double achievedRate, int samples, long missing, double p50Ms, double p99Ms,
-                  double p999Ms, double maxMs) {
+                  double p999Ms, double maxMs, Part toSend, Part sendToConsumer) {
+    }
+
+    /** One leg of the latency, from wall-clock milliseconds. */
+    record Part(double p50Ms, double p99Ms, double p999Ms) {
+    }
+
+    /** When a row's commit returned / its message arrived: JVM clock, wall clock, and the message's timestamp. */
+    private record Times(long nanos, long wallMs, long kafkaMs) {
     }
 
     private final BenchDatabase db;
@@ -38,8 +49,8 @@ final class LatencyProbe {
     }
 
     Result run(double txPerSecond, Duration duration, int writers) throws Exception {
-        Map<Long, Long> committed = new ConcurrentHashMap<>();
-        Map<Long, Long> arrived = new ConcurrentHashMap<>();
+        Map<Long, Times> committed = new ConcurrentHashMap<>();
+        Map<Long, Times> arrived = new ConcurrentHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.subscribe(List.of("flux.public." + table));
             while (consumer.assignment().isEmpty()) {
@@ -61,7 +72,7 @@ final class LatencyProbe {
             long drainUntil = Long.MAX_VALUE;
             while (System.nanoTime() < drainUntil) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
-                    arrived.putIfAbsent(idOf(r.key()), System.nanoTime());
+                    arrived.putIfAbsent(idOf(r.key()), new Times(System.nanoTime(), System.currentTimeMillis(), r.timestamp()));
                 }
                 if (drainUntil == Long.MAX_VALUE && threads.stream().noneMatch(Thread::isAlive)) {
                     drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -73,16 +84,26 @@ final class LatencyProbe {
             if (!failures.isEmpty()) {
                 throw failures.get(0);
             }
-            long[] latencies = committed.entrySet().stream().filter(e -> arrived.containsKey(e.getKey()))
-                    .mapToLong(e -> arrived.get(e.getKey()) - e.getValue()).sorted().toArray();
+            List<Long> received = committed.keySet().stream().filter(arrived::containsKey).toList();
+            long[] latencies = received.stream().mapToLong(id -> arrived.get(id).nanos() - committed.get(id).nanos())
+                    .sorted().toArray();
+            long[] toSend = received.stream().mapToLong(id -> arrived.get(id).kafkaMs() - committed.get(id).wallMs())
+                    .sorted().toArray();
+            long[] sendToConsumer = received.stream().mapToLong(id -> arrived.get(id).wallMs() - arrived.get(id).kafkaMs())
+                    .sorted().toArray();
             double seconds = duration.toNanos() / 1e9;
             return new Result(txPerSecond, committed.size() / seconds, latencies.length,
                     committed.size() - latencies.length, ms(percentile(latencies, 0.50)), ms(percentile(latencies, 0.99)),
-                    ms(percentile(latencies, 0.999)), ms(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
+                    ms(percentile(latencies, 0.999)), ms(latencies.length == 0 ? 0 : latencies[latencies.length - 1]),
+                    part(toSend), part(sendToConsumer));
         }
     }
 
-    private void write(long first, long end, long interval, Map<Long, Long> committed, List<Exception> failures) {
+    private static Part part(long[] sortedMs) {
+        return new Part(percentile(sortedMs, 0.50), percentile(sortedMs, 0.99), percentile(sortedMs, 0.999));
+    }
+
+    private void write(long first, long end, long interval, Map<Long, Times> committed, List<Exception> failures) {
         try (Connection c = db.connect()) {
             for (long due = first; due < end; due += interval) {
                 long wait = due - System.nanoTime();
@@ -91,7 +112,7 @@ final class LatencyProbe {
                 }
                 long id = nextId.getAndIncrement();
                 BenchDatabase.insertRange(c, table, "lat-" + id, id, id);
-                committed.put(id, System.nanoTime());
+                committed.put(id, new Times(System.nanoTime(), System.currentTimeMillis(), 0));
             }
         } catch (Exception e) {
             synchronized (failures) {

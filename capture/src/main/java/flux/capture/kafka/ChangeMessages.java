@@ -1,13 +1,18 @@
 package flux.capture.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.verify.CrossCheck;
+import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -21,62 +26,74 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class ChangeMessages {
     public static final String REQUEST_ID_HEADER = "flux-request-id";
+    /** Thread-safe; messages are written field by field (no tree per message, no serializer lookups). */
     public static final String TENANT_ID_HEADER = "flux-tenant-id";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFactory JSON = new JsonFactory();
 
     private ChangeMessages() {
     }
 
     public static ProducerRecord<byte[], byte[]> change(CrossCheck.Outgoing out, long txid8) {
         WalChange c = out.change();
-        ObjectNode value = NODES.objectNode();
-        value.put("op", c.operation().name());
-        value.put("schema", c.schema());
-        value.put("table", c.table());
-        value.put("row_id", c.rowId());
-        value.set("before", c.before());
-        value.set("after", c.after());
-        value.put("request_id", out.requestId());
-        value.put("txid", txid8);
-        value.put("lsn", c.lsn());
-        value.put("ts_ms", c.tsMs());
-        value.put("source", out.source());
-        if (out.tenantId() != null) {
-            value.put("tenant_id", out.tenantId());
-        }
-        return record(TopicNames.forTable(c.schema(), c.table()), bytes(c.key()), bytes(value), out.requestId(),
+        byte[] value = write(g -> {
+            startValue(g, c.operation(), c.schema(), c.table(), c.rowId(), c.before(), c.after());
+            g.writeStringField("request_id", out.requestId());
+            g.writeNumberField("txid", txid8);
+            g.writeNumberField("lsn", c.lsn());
+            g.writeNumberField("ts_ms", c.tsMs());
+            g.writeStringField("source", out.source());
+            if (out.tenantId() != null) {
+                g.writeStringField("tenant_id", out.tenantId());
+            }
+            g.writeEndObject();
+        });
+        return record(TopicNames.forTable(c.schema(), c.table()), write(g -> node(g, c.key())), value, out.requestId(),
                 out.tenantId());
     }
 
     public static ProducerRecord<byte[], byte[]> rolledBack(WalMutationRecord r, long tsMs) {
-        ObjectNode key = NODES.objectNode();
-        key.put("schema", r.tableSchema());
-        key.put("table", r.tableName());
-        key.put("row_id", r.rowId());
-        ObjectNode value = NODES.objectNode();
-        value.put("op", r.operation().name());
-        value.put("schema", r.tableSchema());
-        value.put("table", r.tableName());
-        value.put("row_id", r.rowId());
-        value.set("before", r.oldImage());
-        value.set("after", r.newImage());
-        value.put("request_id", r.requestId());
-        if (r.txid() == null) {
-            value.putNull("txid");
-        } else {
-            value.put("txid", r.txid());
-        }
-        value.put("lsn", r.lsn());
-        value.put("ts_ms", tsMs);
-        value.put("source", r.source());
-        value.put("status", r.status());
-        value.put("error", r.error());
-        value.put("mutation_id", r.id());
-        if (r.tenantId() != null) {
-            value.put("tenant_id", r.tenantId());
-        }
-        return record(TopicNames.ROLLED_BACK, bytes(key), bytes(value), r.requestId(), r.tenantId());
+        byte[] key = write(g -> {
+            g.writeStartObject();
+            g.writeStringField("schema", r.tableSchema());
+            g.writeStringField("table", r.tableName());
+            g.writeStringField("row_id", r.rowId());
+            g.writeEndObject();
+        });
+        byte[] value = write(g -> {
+            startValue(g, r.operation(), r.tableSchema(), r.tableName(), r.rowId(), r.oldImage(), r.newImage());
+            g.writeStringField("request_id", r.requestId());
+            g.writeFieldName("txid");
+            if (r.txid() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(r.txid());
+            }
+            g.writeNumberField("lsn", r.lsn());
+            g.writeNumberField("ts_ms", tsMs);
+            g.writeStringField("source", r.source());
+            g.writeStringField("status", r.status());
+            g.writeStringField("error", r.error());
+            g.writeNumberField("mutation_id", r.id());
+            if (r.tenantId() != null) {
+                g.writeStringField("tenant_id", r.tenantId());
+            }
+            g.writeEndObject();
+        });
+        return record(TopicNames.ROLLED_BACK, key, value, r.requestId(), r.tenantId());
+    }
+
+    /** Opens a value and writes the fields both topics start with: op, schema, table, row_id, before, after. */
+    private static void startValue(JsonGenerator g, Operation op, String schema, String table, String rowId,
+                                   JsonNode before, JsonNode after) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("op", op.name());
+        g.writeStringField("schema", schema);
+        g.writeStringField("table", table);
+        g.writeStringField("row_id", rowId);
+        g.writeFieldName("before");
+        node(g, before);
+        g.writeFieldName("after");
+        node(g, after);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId,
@@ -91,11 +108,59 @@ public final class ChangeMessages {
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
-    private static byte[] bytes(ObjectNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a change message", e); // trees always serialize
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512)) {
+            try (JsonGenerator g = JSON.createGenerator(bytes)) {
+                body.write(g);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a change message", e); // in memory: never happens
+        }
+    }
+
+    /** A tree as Jackson's ObjectMapper writes it (numbers as their nodes hold them; null for an absent node). */
+    private static void node(JsonGenerator g, JsonNode n) throws IOException {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            g.writeNull();
+        } else if (n.isObject()) {
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                g.writeFieldName(field.getKey());
+                node(g, field.getValue());
+            }
+            g.writeEndObject();
+        } else if (n.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : n) {
+                node(g, item);
+            }
+            g.writeEndArray();
+        } else if (n.isTextual()) {
+            g.writeString(n.textValue());
+        } else if (n.isBoolean()) {
+            g.writeBoolean(n.booleanValue());
+        } else if (n.isNumber()) {
+            number(g, n);
+        } else {
+            g.writeString(n.asText()); // binary and POJO nodes: not produced by RowJson or the log's jsonb
+        }
+    }
+
+    private static void number(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.numberType()) {
+            case INT -> g.writeNumber(n.intValue());
+            case LONG -> g.writeNumber(n.longValue());
+            case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+            case FLOAT -> g.writeNumber(n.floatValue());
+            case DOUBLE -> g.writeNumber(n.doubleValue());
+            case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+            default -> g.writeString(n.asText());
         }
     }
 }

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * schemas and {@code flux}; they get {@code REPLICA IDENTITY FULL} so updates and deletes carry
  * the whole before image. Created by Flux rather than by Debezium's {@code all_tables}, which
  * would also publish capture's offsets table and tables without a key.
+ *
+ * <p>The mutation log is published with a column list (PostgreSQL 15+): the columns that pair
+ * a record with its change, not its images. The images are half of the log's WAL bytes and the
+ * dearest values to decode; the cross-check reads them by primary key instead
+ * ({@code flux.capture.verify.RecordImages}).
  */
 public final class Publication {
     private static final Logger log = LoggerFactory.getLogger(Publication.class);
@@ -34,6 +39,12 @@ public final class Publication {
     static final String MEMBERS = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
     static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
     static final String LOG_TABLE = "\"flux\".\"state_mutations\"";
+    /** The mutation log's published columns (fixed by the contract of {@code flux.state_mutations}). */
+    static final List<String> LOG_COLUMNS = List.of("id", "request_id", "txid", "table_schema", "table_name",
+            "row_id", "operation", "status", "tenant_id", "source");
+    static final String LOG_COLUMNS_PUBLISHED =
+            "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = 'flux' AND tablename = 'state_mutations'";
+    private static final String LOG_TABLE_WITH_COLUMNS = LOG_TABLE + " (" + String.join(", ", LOG_COLUMNS) + ")";
 
     private final String name;
 
@@ -65,14 +76,15 @@ public final class Publication {
             List<String> added = new ArrayList<>();
             if (!exists(c)) {
                 List<String> all = new ArrayList<>(tracked);
-                all.add(LOG_TABLE);
+                all.add(LOG_TABLE_WITH_COLUMNS);
                 st.execute("CREATE PUBLICATION " + PgConnections.quote(name) + " FOR TABLE " + String.join(", ", all)
                         + " WITH (publish_via_partition_root = true)");
                 log.info("created publication {} over {} tables and the mutation log", name, tracked.size());
-                added.addAll(all);
+                added.addAll(tracked);
+                added.add(LOG_TABLE);
             } else {
                 Set<String> members = members(c);
-                for (String table : concat(tracked, LOG_TABLE)) {
+                for (String table : tracked) {
                     if (!members.contains(table)) {
                         added.add(table);
                     }
@@ -80,6 +92,16 @@ public final class Publication {
                 if (!added.isEmpty()) {
                     st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + String.join(", ", added));
                     log.info("publication {}: added {}", name, added);
+                }
+                if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
+                    // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
+                    if (members.contains(LOG_TABLE)) {
+                        st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " DROP TABLE " + LOG_TABLE);
+                    } else {
+                        added.add(LOG_TABLE);
+                    }
+                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
+                    log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
                 }
             }
             c.commit();
@@ -115,9 +137,13 @@ public final class Publication {
         return members;
     }
 
-    private static List<String> concat(List<String> list, String one) {
-        List<String> all = new ArrayList<>(list);
-        all.add(one);
-        return all;
+    /** The mutation log's published columns; null when it is not a member. */
+    private Set<String> publishedLogColumns(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(LOG_COLUMNS_PUBLISHED)) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Set.of((String[]) rs.getArray(1).getArray()) : null;
+            }
+        }
     }
 }

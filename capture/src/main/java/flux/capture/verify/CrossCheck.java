@@ -23,6 +23,9 @@ import java.util.Collections;
  *
  * <p>Records that capture wrote itself ({@code source = 'wal'}) are ignored: they describe
  * changes already published. Rolled-back attempts are set aside for {@code flux.rolled_back}.
+ *
+ * <p>Records decoded from the WAL carry no images (see {@link RecordImages}): {@link #check}
+ * then pairs only, and {@link #compareImages} compares each pair once its record's images are read.
  */
 public final class CrossCheck {
     private final TransactionIds transactionIds;
@@ -46,9 +49,25 @@ public final class CrossCheck {
     /**
      * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code tenantId}
      * is the paired record's tenant, for an untracked change the row's {@code tenant_id} column,
-     * else null.
+     * else null; {@code record} is the mutation record it was paired with, null for an untracked
+     * change.
      */
-    public record Outgoing(WalChange change, String requestId, String source, String tenantId) {
+    public record Outgoing(WalChange change, String requestId, String source, String tenantId,
+                           WalMutationRecord record) {
+    }
+
+    /**
+     * The columns in which a paired record's images differ from its change's, or null when they
+     * agree. A record without images (not read yet, or no longer in the log) agrees.
+     */
+    public static Discrepancy.ImageMismatch compareImages(WalChange change, WalMutationRecord record) {
+        List<String> differing = new ArrayList<>(ImageComparison.differingColumns(record.oldImage(), change.before()));
+        for (String column : ImageComparison.differingColumns(record.newImage(), change.after())) {
+            if (!differing.contains(column)) {
+                differing.add(column);
+            }
+        }
+        return differing.isEmpty() ? null : new Discrepancy.ImageMismatch(change, record, differing);
     }
 
     public Result check(WalTransaction tx) {
@@ -97,20 +116,15 @@ public final class CrossCheck {
             WalMutationRecord record = pairs[i];
             if (record == null) {
                 untracked.add(change);
-                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, rowTenant(change)));
+                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, rowTenant(change), null));
                 continue;
             }
             matched++;
-            List<String> differing = new ArrayList<>(ImageComparison.differingColumns(record.oldImage(), change.before()));
-            for (String column : ImageComparison.differingColumns(record.newImage(), change.after())) {
-                if (!differing.contains(column)) {
-                    differing.add(column);
-                }
+            Discrepancy.ImageMismatch mismatch = compareImages(change, record);
+            if (mismatch != null) {
+                discrepancies.add(mismatch);
             }
-            if (!differing.isEmpty()) {
-                discrepancies.add(new Discrepancy.ImageMismatch(change, record, differing));
-            }
-            published.add(new Outgoing(change, record.requestId(), "api", record.tenantId()));
+            published.add(new Outgoing(change, record.requestId(), "api", record.tenantId(), record));
         }
         for (WalMutationRecord r : apiRecords) {
             if (unpaired.contains(r)) {

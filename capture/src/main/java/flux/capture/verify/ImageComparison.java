@@ -52,6 +52,9 @@ public final class ImageComparison {
             return x != null && y != null && x.compareTo(y) == 0;
         }
         if (a.isTextual() && b.isTextual()) {
+            if (sameUtcText(a.textValue(), b.textValue())) {
+                return true; // the common case, without parsing: "...+00:00" (to_jsonb in UTC) = "...Z" (WAL)
+            }
             OffsetDateTime x = instant(a.textValue());
             OffsetDateTime y = instant(b.textValue());
             return x != null && y != null && x.isEqual(y);
@@ -90,6 +93,22 @@ public final class ImageComparison {
             }
         }
         return null;
+    }
+
+    /** Same text up to a UTC offset that each ends with ("Z", "+00", "+00:00"). */
+    private static boolean sameUtcText(String a, String b) {
+        int end = utcOffsetStart(a);
+        return end >= 19 && end == utcOffsetStart(b) && a.regionMatches(0, b, 0, end);
+    }
+
+    private static int utcOffsetStart(String text) {
+        if (text.endsWith("Z")) {
+            return text.length() - 1;
+        }
+        if (text.endsWith("+00:00")) {
+            return text.length() - 6;
+        }
+        return text.endsWith("+00") ? text.length() - 3 : -1;
     }
 
     /** Parses ISO timestamps with an offset, in PostgreSQL's forms too ("+00", a space before the time). */

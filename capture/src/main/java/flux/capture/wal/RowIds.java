@@ -41,7 +41,8 @@ public final class RowIds {
         if (value.isNull()) {
             return "";
         }
-        String text = value.isTextual() ? value.textValue() : value.toString();
+        // asText() of a number is its JSON text; toString() would run a whole ObjectWriter per key
+        String text = value.isTextual() ? value.textValue() : value.isValueNode() ? value.asText() : value.toString();
         // ISO timestamps from RowJson: PostgreSQL's text cast writes a space between date and time
         if (text.length() >= 19 && text.charAt(10) == 'T' && text.charAt(4) == '-' && text.charAt(13) == ':') {
             return text.substring(0, 10) + ' ' + text.substring(11);

@@ -151,7 +151,8 @@ public final class RowJson {
         }
     }
 
-    static JsonNode parseJson(String text) {
+    /** JSON text (a json or jsonb value) as a tree; text that does not parse as a string node. */
+    public static JsonNode parseJson(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package flux.capture.wal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -103,18 +102,13 @@ public final class TransactionAssembler {
                 row.getString("table_name"),
                 row.getString("row_id"),
                 Operation.valueOf(row.getString("operation")),
-                json(row, "old"),
-                json(row, "new"),
+                null, // images and error are not published (Publication): RecordImages reads them
+                null,
                 row.getString("status"),
-                row.getString("error"),
+                null,
                 row.getString("tenant_id"),
                 row.getString("source"),
                 lsn);
-    }
-
-    private static JsonNode json(Struct row, String column) {
-        Object v = row.get(column);
-        return v == null ? null : RowJson.parseJson((String) v);
     }
 
     /** xid8 has no Debezium mapping; with include.unknown.datatypes it arrives as its text bytes. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A row inserted into {@code flux.state_mutations}, as it arrived through the WAL. Columns
- * mean what docs/contracts.md says; images are parsed jsonb, null where SQL had null.
+ * mean what docs/contracts.md says. The WAL carries only the pairing columns (the publication's
+ * column list): {@code oldImage}, {@code newImage} and {@code error} are null until read from the
+ * table ({@link #withImages}); images are parsed jsonb, null where SQL had null.
  *
  * @param txid the record's own {@code txid} column (xid8), null when absent or unreadable; for a
  *             rolled-back attempt it names the failed transaction, not the one that wrote the record
@@ -15,6 +17,12 @@ public record WalMutationRecord(long id, String requestId, Long txid, String tab
 
     public static final String STATUS_ROLLED_BACK = "rolled_back";
     public static final String SOURCE_WAL = "wal";
+
+    /** This record with its images and error as stored in the table. */
+    public WalMutationRecord withImages(JsonNode oldImage, JsonNode newImage, String error) {
+        return new WalMutationRecord(id, requestId, txid, tableSchema, tableName, rowId, operation, oldImage, newImage,
+                status, error, tenantId, source, lsn);
+    }
 
     public boolean rolledBack() {
         return STATUS_ROLLED_BACK.equals(status);

@@ -69,6 +69,22 @@ class CrossCheckTest {
     }
 
     @Test
+    void recordsDecodedWithoutImagesArePairedAndComparedOnceTheirImagesAreRead() {
+        WalChange change = change(Operation.UPDATE, 1, "{\"id\":1,\"plan\":\"free\"}", "{\"id\":1,\"plan\":\"pro\"}");
+        WalTransaction tx = tx(List.of(change), List.of(record("req-a", Operation.UPDATE, "1", null, null, "committed", "api")));
+        CrossCheck.Result r = check.check(tx);
+        assertThat(r.discrepancies()).isEmpty();
+        assertThat(r.matched()).isEqualTo(1);
+        WalMutationRecord paired = r.published().get(0).record();
+        assertThat(paired.requestId()).isEqualTo("req-a");
+
+        WalMutationRecord read = paired.withImages(json("{\"id\":1,\"plan\":\"free\"}"), json("{\"id\":1,\"plan\":\"max\"}"), null);
+        assertThat(CrossCheck.compareImages(change, read).columns()).containsExactly("plan");
+        assertThat(CrossCheck.compareImages(change,
+                paired.withImages(json("{\"id\":1,\"plan\":\"free\"}"), json("{\"id\":1,\"plan\":\"pro\"}"), null))).isNull();
+    }
+
+    @Test
     void capturesOwnRecordsAreIgnoredAndRolledBackAttemptsSetAside() {
         WalTransaction tx = tx(List.of(), List.of(
                 record("wal:650", Operation.UPDATE, "1", "{}", "{}", "committed", "wal"),

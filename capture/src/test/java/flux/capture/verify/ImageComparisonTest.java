@@ -23,6 +23,18 @@ class ImageComparisonTest {
     }
 
     @Test
+    void utcTimestampsCompareWithoutParsingAndStillTellDifferentInstants() throws Exception {
+        assertThat(ImageComparison.differingColumns(json("{\"t\": \"2026-03-10T12:22:01.5+00:00\"}"),
+                obj("{\"t\": \"2026-03-10T12:22:01.5Z\"}"))).isEmpty();
+        assertThat(ImageComparison.differingColumns(json("{\"t\": \"2026-03-10T12:22:01.5+00\"}"),
+                obj("{\"t\": \"2026-03-10T12:22:01.5Z\"}"))).isEmpty();
+        assertThat(ImageComparison.differingColumns(json("{\"t\": \"2026-03-10T12:22:01.5+00:00\"}"),
+                obj("{\"t\": \"2026-03-10T12:22:01.6Z\"}"))).containsExactly("t");
+        assertThat(ImageComparison.differingColumns(json("{\"t\": \"2026-03-10T12:22:01.5+00:00\"}"),
+                obj("{\"t\": \"2026-03-10T12:22:01.500Z\"}"))).isEmpty();
+    }
+
+    @Test
     void unavailableToastedValuesAreNotCompared() throws Exception {
         assertThat(ImageComparison.differingColumns(json("{\"doc\": \"long text\"}"),
                 obj("{\"doc\": \"__debezium_unavailable_value\"}"))).isEmpty();

@@ -1,0 +1,66 @@
+package flux.capture.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.capture.verify.CrossCheck;
+import flux.capture.wal.Operation;
+import flux.capture.wal.WalChange;
+import flux.capture.wal.WalMutationRecord;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class ChangeMessagesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    @Test
+    void changeIsWrittenAsTheContractsValueWithKeyAndRequestHeader() throws Exception {
+        ObjectNode before = NODES.objectNode().put("id", 42L).put("plan", "free").put("balance", new BigDecimal("10.50"));
+        before.putNull("note");
+        before.set("tags", NODES.arrayNode().add("a").add(1.5).add(true));
+        ObjectNode after = before.deepCopy().put("plan", "pro");
+        ObjectNode key = NODES.objectNode().put("id", 42L);
+        WalChange change = new WalChange("public", "users", Operation.UPDATE, key, "42", before, after, 28945416L, 763L,
+                1795316480005L);
+
+        ProducerRecord<byte[], byte[]> r = ChangeMessages.change(new CrossCheck.Outgoing(change, "req-1", "api", null, null), 763L);
+
+        assertThat(r.topic()).isEqualTo("flux.public.users");
+        assertThat(text(r.key())).isEqualTo("{\"id\":42}");
+        assertThat(text(r.value())).isEqualTo("{\"op\":\"UPDATE\",\"schema\":\"public\",\"table\":\"users\",\"row_id\":\"42\","
+                + "\"before\":" + JSON.writeValueAsString(before) + ",\"after\":" + JSON.writeValueAsString(after)
+                + ",\"request_id\":\"req-1\",\"txid\":763,\"lsn\":28945416,\"ts_ms\":1795316480005,\"source\":\"api\"}");
+        assertThat(text(r.headers().lastHeader(ChangeMessages.REQUEST_ID_HEADER).value())).isEqualTo("req-1");
+    }
+
+    @Test
+    void insertHasANullBefore() throws Exception {
+        ObjectNode after = NODES.objectNode().put("id", 1L);
+        WalChange change = new WalChange("public", "users", Operation.INSERT, after, "1", null, after, 1L, 2L, 3L);
+        JsonNode value = JSON.readTree(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:9", "wal", null, null), 9L).value());
+        assertThat(value.get("before").isNull()).isTrue();
+        assertThat(value.get("source").asText()).isEqualTo("wal");
+    }
+
+    @Test
+    void rolledBackAttemptCarriesStatusErrorAndMutationId() throws Exception {
+        WalMutationRecord attempt = new WalMutationRecord(17, "req-x", null, "public", "users", "3", Operation.INSERT,
+                null, JSON.readTree("{\"id\": 3, \"owner\": \"dup\"}"), "rolled_back", "23505: duplicate key", null, "api", 99);
+        ProducerRecord<byte[], byte[]> r = ChangeMessages.rolledBack(attempt, 1000L);
+        assertThat(r.topic()).isEqualTo(TopicNames.ROLLED_BACK);
+        assertThat(text(r.key())).isEqualTo("{\"schema\":\"public\",\"table\":\"users\",\"row_id\":\"3\"}");
+        assertThat(text(r.value())).isEqualTo("{\"op\":\"INSERT\",\"schema\":\"public\",\"table\":\"users\",\"row_id\":\"3\","
+                + "\"before\":null,\"after\":{\"id\":3,\"owner\":\"dup\"},\"request_id\":\"req-x\",\"txid\":null,\"lsn\":99,"
+                + "\"ts_ms\":1000,\"source\":\"api\",\"status\":\"rolled_back\",\"error\":\"23505: duplicate key\",\"mutation_id\":17}");
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
