@@ -43,8 +43,9 @@ public final class BlameFolder implements AutoCloseable {
      * Folds the records with ids in {@code (?, ?]} (at most {@code ?} of them, lowest first) into
      * {@code flux.row_blame}, aggregated per row first (each row's summary is written once per
      * batch), and answers how many records it read, the highest id, the gaps between the ids
-     * (starting from the first bound), and a transaction id taken after the snapshot (the
-     * horizon of those gaps).
+     * (starting from the first bound), and, beside each gap, a transaction id taken after the
+     * snapshot (the horizon of those gaps; taken only when there is a gap, so an idle folder
+     * consumes no transaction ids).
      *
      * <p>A row whose records so far are a committed INSERT gets no summary: blame reads such a
      * row's few records directly, and most rows of an append-mostly table are never written
@@ -99,7 +100,8 @@ public final class BlameFolder implements AutoCloseable {
                 SELECT first, last FROM (
                     SELECT lag(id, 1, CAST(? AS bigint)) OVER (ORDER BY id) + 1 AS first, id - 1 AS last FROM batch) g
                 WHERE first <= last)
-            SELECT (SELECT count(*) FROM batch), (SELECT max(id) FROM batch), pg_current_xact_id()::text,
+            SELECT (SELECT count(*) FROM batch), (SELECT max(id) FROM batch),
+                   CASE WHEN gaps.first IS NOT NULL THEN pg_current_xact_id()::text END,
                    (SELECT count(*) FROM folded), gaps.first, gaps.last
             FROM (SELECT 1) AS one LEFT JOIN gaps ON true
             """;
