@@ -57,9 +57,11 @@ class ConcurrentUpdatesIT {
         }
         pool.shutdown();
 
+        // m.txid, not txid: a bare name in ORDER BY means the output column, here the text form,
+        // which sorts 1001 before 999 (this test failed whenever the txids crossed a power of ten).
         List<List<String>> log = http.rows("""
-                SELECT request_id, old::text, new::text, txid::text, changed_columns::text FROM flux.state_mutations
-                 WHERE operation = 'UPDATE' AND status = 'committed' ORDER BY txid""");
+                SELECT request_id, old::text, new::text, txid::text, changed_columns::text FROM flux.state_mutations m
+                 WHERE operation = 'UPDATE' AND status = 'committed' ORDER BY m.txid""");
         assertThat(log).hasSize(WRITERS);
         String previous = http.rows("SELECT new::text FROM flux.state_mutations WHERE operation = 'INSERT'").get(0).get(0);
         Set<String> requests = new HashSet<>();

@@ -176,7 +176,7 @@ class HostileInputIT {
     }
 
     private List<List<String>> data() {
-        return http.rows("SELECT id::text, email, plan FROM users ORDER BY id");
+        return http.rows("SELECT id::text, email, plan FROM users ORDER BY users.id");
     }
 
     private List<List<String>> snapshot() {
