@@ -117,8 +117,9 @@ public final class QueryEngine {
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
         Table table = resolve(scope, query.table(), true);
         Query scoped = scope == null ? query : scope.apply(query, table);
-        SqlStatement statement = compiler().compile(scoped, table);
-        return run(requestId, clientId, scope, true, tx -> tx.execute(scoped, table, statement));
+        // One query, one transaction: nothing after it can fail and need its records back.
+        SqlStatement statement = compiler().compile(scoped, table, false);
+        return run(requestId, clientId, scope, true, tx -> tx.execute(scoped, table, statement, false));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */

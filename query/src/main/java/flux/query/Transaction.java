@@ -88,11 +88,14 @@ public final class Transaction {
             failure = e;
             throw e;
         }
-        return execute(scoped, table, statement);
+        return execute(scoped, table, statement, true);
     }
 
-    /** Runs a query already resolved against the catalog, narrowed to the tenant and compiled. */
-    QueryResult execute(Query query, Table table, SqlStatement statement) {
+    /**
+     * Runs a query already resolved against the catalog, narrowed to the tenant and compiled;
+     * {@code records}: whether it was compiled to hand back its mutation records.
+     */
+    QueryResult execute(Query query, Table table, SqlStatement statement, boolean records) {
         if (failure != null) {
             throw new IllegalStateException("the transaction already failed: " + failure.getMessage());
         }
@@ -120,7 +123,7 @@ public final class Transaction {
                 tagged = true;
                 planMode = mode;
             }
-            boolean write = query.operation().isWrite();
+            boolean write = records && query.operation().isWrite();
             try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {
                     rows.add(rs.getString(1));

@@ -28,7 +28,15 @@ public final class CatalogReader {
                    bt.typname AS base_type, bt.typcategory AS base_category,
                    a.attnotnull, a.atthasdef, a.attgenerated <> '' AS generated,
                    (SELECT array_position(ix.indkey::int2[], a.attnum)
-                      FROM pg_index ix WHERE ix.indrelid = c.oid AND ix.indisprimary) AS pk_position
+                      FROM pg_index ix WHERE ix.indrelid = c.oid AND ix.indisprimary) AS pk_position,
+                   CASE WHEN bt.typtype = 'e' THEN 'CANONICAL'
+                        WHEN bt.typnamespace <> 'pg_catalog'::regnamespace THEN 'IMAGE'
+                        WHEN a.attcollation <> 0 AND NOT (SELECT co.collisdeterministic FROM pg_collation co
+                                                           WHERE co.oid = a.attcollation) THEN 'IMAGE'
+                        WHEN bt.typname IN ('int2', 'int4', 'int8', 'bool', 'uuid', 'date', 'timestamp',
+                                            'timestamptz', 'text', 'varchar', 'bpchar', 'bytea') THEN 'CANONICAL'
+                        WHEN bt.typname IN ('numeric', 'float4', 'float8') THEN 'TYPED'
+                        ELSE 'IMAGE' END AS equality
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -62,7 +70,7 @@ public final class CatalogReader {
                     table = t;
                     Column column = new Column(rs.getString(3), rs.getInt(4), rs.getString(5),
                             kind(rs.getString(6), rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9),
-                            rs.getBoolean(10));
+                            rs.getBoolean(10), ColumnEquality.valueOf(rs.getString(12)));
                     columns.add(column);
                     int pk = rs.getInt(11);
                     if (!rs.wasNull()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.query.InvalidQuery;
 import flux.query.catalog.Column;
+import flux.query.catalog.ColumnEquality;
 import flux.query.catalog.ColumnKind;
 import flux.query.catalog.Table;
 import flux.query.model.Filter;
@@ -84,6 +85,17 @@ public final class SqlCompiler {
     }
 
     public SqlStatement compile(Query query, Table table) {
+        return compile(query, table, true);
+    }
+
+    /**
+     * {@code records}: whether a write hands its mutation records back (result columns 2 to 6).
+     * A transaction of one query has no use for them: they matter only when a later query of
+     * the same transaction fails, and a statement that fails itself is recorded from the rows
+     * as they are ({@link #attemptedImages}). Leaving them out spares the server printing two
+     * JSON images per row, and the client reading them.
+     */
+    public SqlStatement compile(Query query, Table table, boolean records) {
         if (query.operation() != Operation.SELECT) {
             rejectReadOnlyFields(query);
         }
@@ -91,11 +103,11 @@ public final class SqlCompiler {
             case SELECT:
                 return select(query, table);
             case INSERT:
-                return insert(query, table);
+                return insert(query, table, records);
             case UPDATE:
-                return update(query, table);
+                return update(query, table, records);
             case DELETE:
-                return delete(query, table);
+                return delete(query, table, records);
             default:
                 throw new IllegalStateException("unhandled operation " + query.operation());
         }
@@ -150,7 +162,7 @@ public final class SqlCompiler {
         return new SqlStatement(sql.toString(), params);
     }
 
-    private SqlStatement insert(Query query, Table table) {
+    private SqlStatement insert(Query query, Table table, boolean records) {
         requireKey(table);
         if (!query.filters().isEmpty()) {
             throw new InvalidQuery("an insert takes no filters");
@@ -189,11 +201,12 @@ public final class SqlCompiler {
             dml.append(tuples);
         }
         dml.append(" RETURNING ").append(rowJson(query, table, "t"))
-                .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t")).append(" AS k");
-        return write(dml.toString(), params, table, "INSERT");
+                .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
+                .append(" AS k, NULL::text[] AS c");
+        return write(dml.toString(), params, table, "INSERT", records);
     }
 
-    private SqlStatement update(Query query, Table table) {
+    private SqlStatement update(Query query, Table table, boolean records) {
         requireKey(table);
         ObjectNode data = assignments(query, table);
         requireFiltersOrAll(query);
@@ -210,7 +223,8 @@ public final class SqlCompiler {
                     .append(" RETURNING WITH (OLD AS flux_old, NEW AS flux_new) ")
                     .append(rowJson(query, table, "flux_new"))
                     .append(" AS r, to_jsonb(flux_old.*) AS o, to_jsonb(flux_new.*) AS n, ")
-                    .append(key(table, "flux_new")).append(" AS k");
+                    .append(key(table, "flux_new")).append(" AS k, ")
+                    .append(changedColumns(table, params)).append(" AS c");
         } else {
             StringJoiner keyCols = new StringJoiner(", ");
             StringJoiner join = new StringJoiner(" AND ", " WHERE ", "");
@@ -222,12 +236,15 @@ public final class SqlCompiler {
                     .append(target(table)).append(" AS x").append(lockedWhere(query, table, "x", params))
                     .append(" FOR UPDATE OF x) AS flux_o").append(join)
                     .append(" RETURNING ").append(rowJson(query, table, "t"))
-                    .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t")).append(" AS k");
+                    .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
+                    .append(" AS k, ARRAY(SELECT u.c FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)")
+                    .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c");
+            params.add(table.columnNames());
         }
-        return write(dml.toString(), params, table, "UPDATE");
+        return write(dml.toString(), params, table, "UPDATE", records);
     }
 
-    private SqlStatement delete(Query query, Table table) {
+    private SqlStatement delete(Query query, Table table, boolean records) {
         requireKey(table);
         if (!query.rows().isEmpty()) {
             throw new InvalidQuery("a delete takes no \"data\"");
@@ -236,36 +253,50 @@ public final class SqlCompiler {
         List<Object> params = new ArrayList<>();
         String dml = "DELETE FROM " + target(table) + " AS t" + lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
-                + key(table, "t") + " AS k";
-        return write(dml, params, table, "DELETE");
+                + key(table, "t") + " AS k, NULL::text[] AS c";
+        return write(dml, params, table, "DELETE", records);
     }
 
     /**
-     * Wraps a DML with RETURNING (r, o, n, k) into the one statement that also writes the
-     * mutation records. {@code flux_c} adds the changed columns in table order (bound as the
-     * table's column list), so the record and the answer agree on them.
+     * Wraps a DML with RETURNING (r, o, n, k, c) into the one statement that also writes the
+     * mutation records; {@code c} is the changed columns in table order, so the record and the
+     * answer agree on them.
      */
-    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation) {
+    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation,
+                                      boolean records) {
         List<Object> params = new ArrayList<>(dmlParams);
-        if (operation.equals("UPDATE")) {
-            params.add(table.columnNames());
-        }
         params.add(table.schema());
         params.add(table.name());
-        String changed = operation.equals("UPDATE")
-                ? "ARRAY(SELECT u.c FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)"
-                  + " WHERE w.o -> u.c IS DISTINCT FROM w.n -> u.c ORDER BY u.i)"
-                : "NULL::text[]";
         String sql = "WITH flux_w AS (" + dml + "),\n"
-                + " flux_c AS (SELECT w.*, " + changed + " AS c FROM flux_w w),\n"
                 + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
                 + " operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
-                + " pg_current_xact_id(), ?, ?, c.k, '" + operation + "', c.o, c.n, "
-                + (operation.equals("UPDATE") ? "c.c" : "NULL")
+                + " pg_current_xact_id(), ?, ?, w.k, '" + operation + "', w.o, w.n, w.c"
                 // '' once a connection saw a tenant transaction: the setting outlives its value
-                + ", NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_c c)\n"
-                + "SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c";
+                + ", NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_w w)\n"
+                + (records
+                        ? "SELECT w.r, w.o::text, w.n::text, w.k, array_to_json(w.c)::text, pg_current_xact_id()::text FROM flux_w w"
+                        : "SELECT w.r FROM flux_w w");
         return new SqlStatement(sql, params);
+    }
+
+    /**
+     * The columns an update changed, in table order: each compared in its own type where that
+     * agrees with the JSON images the record keeps ({@link ColumnEquality}), else by its image.
+     * Typed comparisons in RETURNING cost a fraction of looking every column up in two jsonb
+     * images. Column names are bound like any value.
+     */
+    private static String changedColumns(Table table, List<Object> params) {
+        StringJoiner cases = new StringJoiner(", ", "array_remove(ARRAY[", "], NULL)");
+        for (Column c : table.columns()) {
+            String before = "flux_old." + Identifiers.quote(c.name());
+            String after = "flux_new." + Identifiers.quote(c.name());
+            String differs = c.equality() == ColumnEquality.IMAGE
+                    ? "to_jsonb(" + before + ") IS DISTINCT FROM to_jsonb(" + after + ")"
+                    : before + " IS DISTINCT FROM " + after;
+            cases.add("CASE WHEN " + differs + " THEN CAST(? AS text) END");
+            params.add(c.name());
+        }
+        return cases.toString();
     }
 
     /**
@@ -291,14 +322,37 @@ public final class SqlCompiler {
         String gate;
         if (prefersGenericPlan(query, table)) {
             params.add(table.qualifiedName());
-            String key = key(table, "flux_x");
+            String rowKey = namedKey(query, table, params);
             gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared(" + tableLock + ")"
-                    + " UNION ALL SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + key + "))"
-                    + " FROM " + target(table) + " AS flux_x" + where(query, table, "flux_x", params) + ") AS flux_l) >= 0";
+                    + " UNION ALL SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + rowKey + ")))"
+                    + " AS flux_l) >= 0";
         } else {
             gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + tableLock + ")) AS flux_l) >= 0";
         }
         return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
+    }
+
+    /**
+     * The row_id text of the one row a key-point write names, for its row lock. When every key
+     * column's equal values print alike ({@link ColumnEquality#CANONICAL}), it is built from
+     * the filter's own values, so the gate costs no read; otherwise (numeric keys: 1.5 names the
+     * row 1.50) it is read from the row, and a row that does not exist takes no row lock
+     * ({@code hashtext(NULL)} is NULL and the strict lock function is not called).
+     */
+    private static String namedKey(Query query, Table table, List<Object> params) {
+        boolean canonical = table.primaryKey().stream().allMatch(c -> c.equality() == ColumnEquality.CANONICAL);
+        if (!canonical) {
+            return "(SELECT " + key(table, "flux_x") + " FROM " + target(table) + " AS flux_x"
+                    + where(query, table, "flux_x", params) + ")";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Column k : table.primaryKey()) {
+            Filter named = query.filters().stream()
+                    .filter(f -> f.op() == Op.EQ && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("not a key-point write"));
+            parts.add(Values.bind(k, named.value(), params));
+        }
+        return key(parts);
     }
 
     private static String where(Query query, Table table, String alias, List<Object> params) {
@@ -384,13 +438,17 @@ public final class SqlCompiler {
 
     /** The row_id expression: the key's text form, or a JSON array of them for a composite key. */
     private static String key(Table table, String alias) {
-        List<Column> pk = table.primaryKey();
-        if (pk.size() == 1) {
-            return "CAST(" + alias + "." + Identifiers.quote(pk.get(0).name()) + " AS text)";
+        return key(table.primaryKey().stream().map(c -> alias + "." + Identifiers.quote(c.name())).toList());
+    }
+
+    /** {@link #key(Table, String)} of the key columns' value expressions, in key order. */
+    private static String key(List<String> values) {
+        if (values.size() == 1) {
+            return "CAST(" + values.get(0) + " AS text)";
         }
         StringJoiner parts = new StringJoiner(", ", "array_to_json(ARRAY[", "])::text");
-        for (Column c : pk) {
-            parts.add("CAST(" + alias + "." + Identifiers.quote(c.name()) + " AS text)");
+        for (String v : values) {
+            parts.add("CAST(" + v + " AS text)");
         }
         return parts.toString();
     }

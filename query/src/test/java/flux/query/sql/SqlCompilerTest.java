@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import flux.query.InvalidQuery;
 import flux.query.UnknownName;
 import flux.query.catalog.Column;
+import flux.query.catalog.ColumnEquality;
 import flux.query.catalog.ColumnKind;
 import flux.query.catalog.Table;
 import flux.query.model.JsonCodec;
@@ -17,11 +18,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SqlCompilerTest {
-    private static final Column ID = new Column("id", 1, "integer", ColumnKind.SCALAR, true, false, false);
-    private static final Column NAME = new Column("Name \"x\"", 2, "text", ColumnKind.STRING, false, false, false);
-    private static final Column RAW = new Column("raw", 3, "bytea", ColumnKind.BYTES, false, false, false);
-    private static final Column TAGS = new Column("tags", 4, "text[]", ColumnKind.ARRAY, false, false, false);
-    private static final Column GEN = new Column("gen", 5, "integer", ColumnKind.SCALAR, false, false, true);
+    private static final Column ID = new Column("id", 1, "integer", ColumnKind.SCALAR, true, false, false, ColumnEquality.CANONICAL);
+    private static final Column NAME = new Column("Name \"x\"", 2, "text", ColumnKind.STRING, false, false, false, ColumnEquality.CANONICAL);
+    private static final Column RAW = new Column("raw", 3, "bytea", ColumnKind.BYTES, false, false, false, ColumnEquality.CANONICAL);
+    private static final Column TAGS = new Column("tags", 4, "text[]", ColumnKind.ARRAY, false, false, false, ColumnEquality.IMAGE);
+    private static final Column GEN = new Column("gen", 5, "integer", ColumnKind.SCALAR, false, false, true, ColumnEquality.CANONICAL);
     private static final Table USERS = new Table("app", "users", List.of(ID, NAME, RAW, TAGS, GEN), List.of(ID));
     private static final Table PLAIN = new Table("public", "t", List.of(ID), List.of(ID));
 
@@ -57,26 +58,50 @@ class SqlCompilerTest {
         SqlStatement s = pg18.compile(Query.insert("t").set(Map.of("id", 7)).build(), PLAIN);
         assertThat(s.text()).isEqualTo("""
                 WITH flux_w AS (INSERT INTO "public"."t" AS t ("id") VALUES (CAST(? AS integer)) RETURNING \
-                row_to_json(t.*)::text AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, CAST(t."id" AS text) AS k),
-                 flux_c AS (SELECT w.*, NULL::text[] AS c FROM flux_w w),
+                row_to_json(t.*)::text AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, CAST(t."id" AS text) AS k, NULL::text[] AS c),
                  flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, \
                 operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'), \
-                pg_current_xact_id(), ?, ?, c.k, 'INSERT', c.o, c.n, NULL, NULLIF(current_setting('flux.tenant_id', true), '') \
-                FROM flux_c c)
-                SELECT c.r, c.o::text, c.n::text, c.k, array_to_json(c.c)::text, pg_current_xact_id()::text FROM flux_c c""");
+                pg_current_xact_id(), ?, ?, w.k, 'INSERT', w.o, w.n, w.c, NULLIF(current_setting('flux.tenant_id', true), '') \
+                FROM flux_w w)
+                SELECT w.r, w.o::text, w.n::text, w.k, array_to_json(w.c)::text, pg_current_xact_id()::text FROM flux_w w""");
         assertThat(s.params()).containsExactly("7", "public", "t");
     }
 
     @Test
-    void updateTakesTheBeforeImageFromReturningOldAndGatesOnRowLocks() {
+    void aTransactionOfOneQueryGetsOnlyTheRowsBack() {
+        SqlStatement s = pg18.compile(Query.insert("t").set(Map.of("id", 7)).build(), PLAIN, false);
+        assertThat(s.text()).contains("INSERT INTO flux.state_mutations").endsWith("\nSELECT w.r FROM flux_w w");
+    }
+
+    @Test
+    void updateTakesTheBeforeImageFromReturningOldAndGatesOnTheKeyItNames() {
         SqlStatement s = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
         assertThat(s.text()).contains("RETURNING WITH (OLD AS flux_old, NEW AS flux_new)")
                 .contains("to_jsonb(flux_old.*) AS o")
                 .contains("pg_advisory_xact_lock_shared(hashtextextended(CAST(? AS text), 0))")
-                .contains("pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(CAST(flux_x.\"id\" AS text)))")
-                .contains("unnest(CAST(? AS text[])) WITH ORDINALITY");
+                .contains("pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(CAST(CAST(? AS integer) AS text)))")
+                .doesNotContain("flux_x");
         assertThat(s.params().get(0)).isEqualTo("8");
         assertThat(s.params().subList(1, 5)).containsExactly("7", "public.t", "public.t", "7");
+    }
+
+    @Test
+    void changedColumnsCompareInTheirOwnTypeWhereThatAgreesWithTheImages() {
+        SqlStatement s = pg18.compile(Query.update("users").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), USERS);
+        assertThat(s.text()).contains("array_remove(ARRAY[CASE WHEN flux_old.\"id\" IS DISTINCT FROM flux_new.\"id\" THEN CAST(? AS text) END, ")
+                .contains("CASE WHEN to_jsonb(flux_old.\"tags\") IS DISTINCT FROM to_jsonb(flux_new.\"tags\") THEN CAST(? AS text) END")
+                .contains(" AS c),\n flux_m AS");
+        int first = s.params().indexOf("Name \"x\"") - 1;
+        assertThat(s.params().subList(first, first + 5)).containsExactly("id", "Name \"x\"", "raw", "tags", "gen");
+    }
+
+    @Test
+    void aKeyWhoseEqualValuesPrintDifferentlyIsReadFromTheRowForItsLock() {
+        Column amount = new Column("amount", 1, "numeric", ColumnKind.SCALAR, true, false, false, ColumnEquality.TYPED);
+        Table prices = new Table("public", "prices", List.of(amount), List.of(amount));
+        SqlStatement s = pg18.compile(Query.delete("prices").where("amount", Op.EQ, "1.5").build(), prices);
+        assertThat(s.text()).contains("hashtext((SELECT CAST(flux_x.\"amount\" AS text) FROM \"public\".\"prices\" AS flux_x"
+                + " WHERE flux_x.\"amount\" = CAST(? AS numeric)))");
     }
 
     @Test
@@ -96,7 +121,7 @@ class SqlCompilerTest {
 
     @Test
     void compositeKeysRenderAsACompactJsonArray() {
-        Column org = new Column("org", 1, "text", ColumnKind.STRING, true, false, false);
+        Column org = new Column("org", 1, "text", ColumnKind.STRING, true, false, false, ColumnEquality.CANONICAL);
         Table members = new Table("public", "members", List.of(org, ID), List.of(org, ID));
         SqlStatement s = pg18.compile(Query.delete("members").where("org", Op.EQ, "a").build(), members);
         assertThat(s.text()).contains("array_to_json(ARRAY[CAST(t.\"org\" AS text), CAST(t.\"id\" AS text)])::text AS k");
