@@ -119,7 +119,10 @@ public final class QueryEngine {
         Query scoped = scope == null ? query : scope.apply(query, table);
         // One query, one transaction: nothing after it can fail and need its records back.
         SqlStatement statement = compiler().compile(scoped, table, false);
-        return run(requestId, clientId, scope, true, tx -> tx.execute(scoped, table, statement, false));
+        // A table lock needs a transaction block on servers before 18 (where an uncommitted
+        // pipeline is not one): such writes of many rows run in an explicit transaction.
+        boolean implicit = statement.leadingStatements() == 0;
+        return run(requestId, clientId, scope, implicit, tx -> tx.execute(scoped, table, statement, false));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */

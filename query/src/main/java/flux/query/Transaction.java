@@ -123,6 +123,9 @@ public final class Transaction {
                 tagged = true;
                 planMode = mode;
             }
+            for (int k = 0; k < statement.leadingStatements(); k++) {
+                ps.getMoreResults();
+            }
             boolean write = records && query.operation().isWrite();
             try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {

@@ -147,18 +147,22 @@ final class BenchWriteCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs every target for a while before any cell is measured, so the JIT has compiled each
-     * path (the HTTP path runs far more code than the others and is slowest to warm).
+     * Runs every target's inserts and then its updates for a while before any cell is
+     * measured, so the JIT has compiled both paths (the HTTP path runs far more code than the
+     * others and is slowest to warm: with 1-2 s of warm-up, C2 was still compiling during the
+     * measured seconds and (d) spent twice the JVM CPU per write it spends warm).
      */
     private void warmUp(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
-        double seconds = Math.max(3, warmup * 3);
-        out.printf(Locale.ROOT, "warming up each target for %.0f s...%n", seconds);
+        double seconds = Math.max(5, warmup * 3);
+        out.printf(Locale.ROOT, "warming up each target for %.0f s of inserts and %.0f s of updates...%n", seconds, seconds);
         out.flush();
         for (String mode : modes) {
             WriteTarget target = targets.get(mode);
             sql(ds, BenchSchema.RESET);
             AtomicLong ids = new AtomicLong();
             LoadRunner.run(4, 0, seconds, (client, k) -> target.insert(ids.incrementAndGet()));
+            long rows = Math.max(1, ids.get());
+            LoadRunner.run(4, 0, seconds, (client, k) -> target.update((client * 7919L + k) % rows + 1, k));
         }
     }
 

@@ -203,7 +203,7 @@ public final class SqlCompiler {
         dml.append(" RETURNING ").append(rowJson(query, table, "t"))
                 .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
                 .append(" AS k, NULL::text[] AS c");
-        return write(dml.toString(), params, table, "INSERT", records);
+        return write(dml.toString(), params, table, "INSERT", records, false);
     }
 
     private SqlStatement update(Query query, Table table, boolean records) {
@@ -241,7 +241,7 @@ public final class SqlCompiler {
                     .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c");
             params.add(table.columnNames());
         }
-        return write(dml.toString(), params, table, "UPDATE", records);
+        return write(dml.toString(), params, table, "UPDATE", records, !prefersGenericPlan(query, table));
     }
 
     private SqlStatement delete(Query query, Table table, boolean records) {
@@ -254,20 +254,22 @@ public final class SqlCompiler {
         String dml = "DELETE FROM " + target(table) + " AS t" + lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k, NULL::text[] AS c";
-        return write(dml, params, table, "DELETE", records);
+        return write(dml, params, table, "DELETE", records, !prefersGenericPlan(query, table));
     }
 
     /**
      * Wraps a DML with RETURNING (r, o, n, k, c) into the one statement that also writes the
      * mutation records; {@code c} is the changed columns in table order, so the record and the
-     * answer agree on them.
+     * answer agree on them. {@code locksTable}: preceded by the table lock of a write of many
+     * rows (see {@link #lockedWhere}).
      */
     private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation,
-                                      boolean records) {
+                                      boolean records, boolean locksTable) {
         List<Object> params = new ArrayList<>(dmlParams);
         params.add(table.schema());
         params.add(table.name());
-        String sql = "WITH flux_w AS (" + dml + "),\n"
+        String sql = (locksTable ? "LOCK TABLE " + target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n" : "")
+                + "WITH flux_w AS (" + dml + "),\n"
                 + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
                 + " operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
                 + " pg_current_xact_id(), ?, ?, w.k, '" + operation + "', w.o, w.n, w.c"
@@ -276,7 +278,7 @@ public final class SqlCompiler {
                 + (records
                         ? "SELECT w.r, w.o::text, w.n::text, w.k, array_to_json(w.c)::text, pg_current_xact_id()::text FROM flux_w w"
                         : "SELECT w.r FROM flux_w w");
-        return new SqlStatement(sql, params);
+        return new SqlStatement(sql, params, locksTable ? 1 : 0);
     }
 
     /**
@@ -300,36 +302,31 @@ public final class SqlCompiler {
     }
 
     /**
-     * The WHERE of an update or delete, gated by transaction-scoped advisory locks taken before
-     * the statement modifies anything. Why: a transaction gets its txid when it first modifies a
-     * row, and writers queued on one row would otherwise get txids in arrival order but the row
-     * in wake-up order, so the mutation log's txid order would not be the order in which the row
-     * changed. With the gate, a writer gets its txid only after the previous writer of the row
-     * committed.
+     * The WHERE of an update or delete, gated so that the mutation log's txid order is the
+     * order in which each row changed. Why a gate: a transaction gets its txid when it first
+     * modifies a row, and writers queued on one row would otherwise get txids in arrival order
+     * but the row in wake-up order. With the gate, a writer gets its txid only after the
+     * previous writer of the row committed.
      *
-     * <p>Two levels, so the number of locks stays bounded: a write of one row by its whole key
-     * takes the table's lock shared plus that row's lock; any other update or delete (which may
-     * touch millions of rows) takes the table's lock exclusively, waiting for in-flight writers
-     * of the table and holding off new ones until it commits. The gate is an uncorrelated
-     * subquery, evaluated once before the first row is modified; UNION ALL runs its branches in
-     * order (table lock first). Row locks use the two-key space {@code (int4, int4)}, table
-     * locks the one-key space (a 64-bit hash), so neither collides with the other.
+     * <p>Two levels, so the number of locks stays bounded. A write of one row by its whole key
+     * takes that row's transaction-scoped advisory lock (which, unlike a row lock, assigns no
+     * txid) in an uncorrelated subquery, evaluated once before the first row is modified. Any
+     * other update or delete (which may touch millions of rows) is preceded by
+     * {@code LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE} (see {@link #write}): it conflicts with
+     * the ROW EXCLUSIVE lock that every writer of the table, through Flux or not, takes before
+     * it modifies anything, so it waits for in-flight writers and holds off new ones until it
+     * commits, and it conflicts with itself. Key-point writers pay no shared lock for this:
+     * PostgreSQL takes their ROW EXCLUSIVE lock anyway, on its fast path.
      */
     private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
         String where = where(query, table, alias, params);
-        params.add(table.qualifiedName());
-        String tableLock = "hashtextextended(CAST(? AS text), 0)";
-        String gate;
-        if (prefersGenericPlan(query, table)) {
-            params.add(table.qualifiedName());
-            String rowKey = namedKey(query, table, params);
-            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared(" + tableLock + ")"
-                    + " UNION ALL SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(" + rowKey + ")))"
-                    + " AS flux_l) >= 0";
-        } else {
-            gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + tableLock + ")) AS flux_l) >= 0";
+        if (!prefersGenericPlan(query, table)) {
+            return where;
         }
-        return (where.isEmpty() ? " WHERE " : where + " AND ") + gate;
+        params.add(table.qualifiedName());
+        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext("
+                + namedKey(query, table, params) + "))) AS flux_l) = 1";
+        return where + " AND " + gate;
     }
 
     /**

@@ -78,11 +78,11 @@ class SqlCompilerTest {
         SqlStatement s = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
         assertThat(s.text()).contains("RETURNING WITH (OLD AS flux_old, NEW AS flux_new)")
                 .contains("to_jsonb(flux_old.*) AS o")
-                .contains("pg_advisory_xact_lock_shared(hashtextextended(CAST(? AS text), 0))")
                 .contains("pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext(CAST(CAST(? AS integer) AS text)))")
-                .doesNotContain("flux_x");
+                .doesNotContain("flux_x").doesNotContain("LOCK TABLE");
+        assertThat(s.leadingStatements()).isZero();
         assertThat(s.params().get(0)).isEqualTo("8");
-        assertThat(s.params().subList(1, 5)).containsExactly("7", "public.t", "public.t", "7");
+        assertThat(s.params().subList(1, 4)).containsExactly("7", "public.t", "7");
     }
 
     @Test
@@ -107,8 +107,9 @@ class SqlCompilerTest {
     @Test
     void writesOfManyRowsLockTheTableOnceInsteadOfEachRow() {
         SqlStatement s = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.GT, 7).build(), PLAIN);
-        assertThat(s.text()).contains("(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(? AS text), 0))) AS flux_l) >= 0")
-                .doesNotContain("hashtext(CAST(flux_x");
+        assertThat(s.text()).startsWith("LOCK TABLE \"public\".\"t\" IN SHARE ROW EXCLUSIVE MODE;\nWITH flux_w AS (")
+                .doesNotContain("advisory");
+        assertThat(s.leadingStatements()).isEqualTo(1);
     }
 
     @Test
