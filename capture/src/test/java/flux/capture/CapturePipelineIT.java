@@ -79,9 +79,10 @@ class CapturePipelineIT {
             assertThat(forRow1.get(2).value().get("after").isNull()).isTrue();
             assertThat(forRow1.get(2).value().get("before").get("id").asLong()).isEqualTo(1);
 
-            // The figures count a batch once Kafka acknowledged it and its images were compared,
-            // which may be just after a consumer already read its messages.
+            // The figures count a batch once Kafka acknowledged it, which may be just after a
+            // consumer read its messages; images are compared later still, on their own thread.
             await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(pipeline.figures().imagesCompared.get()).isEqualTo(4);
                 CaptureStatus.Snapshot status = pipeline.status();
                 assertThat(status.crossCheck().matched()).isEqualTo(4);
                 assertThat(status.crossCheck().untracked()).isZero();
