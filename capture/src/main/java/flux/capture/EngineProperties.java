@@ -38,7 +38,8 @@ final class EngineProperties {
         // Debezium's per-record context headers: unused here, and built (with strings) for every change.
         p.setProperty("extended.headers.enabled", "false");
         // Lag percentiles (MilliSecondsBehindSource P50/P95/P99): a sketch fed per change through a queue
-        // of 1,000 that overflows in a drain, logging a warning per change. Flux reads slot lag instead.
+        // of 1,000 whose thread falls behind in a drain (a warning logged per overflowing change). Off, the
+        // queue stays but its consumer is a no-op. Flux reports the slot's lag instead.
         p.setProperty("statistics.metrics.enabled", "false");
         p.setProperty("max.batch.size", "4096");
         p.setProperty("max.queue.size", "16384");
