@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -129,9 +131,13 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             long[] drainMachine = machineTicks();
             long drainStart = System.nanoTime();
             long drainCpuStart = processCpuNanos();
+            long allocatedStart = allocatedBytes();
+            Map<String, Long> threadsStart = cpuByThreadRole();
             waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
             double drainSeconds = secs(System.nanoTime() - drainStart);
             double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
+            conditions.add(String.format("drain: %,.0f bytes allocated per event; CPU µs/event by thread: %s",
+                    (allocatedBytes() - allocatedStart) / (double) rows, perEvent(threadsStart, cpuByThreadRole())));
             conditions.add(String.format("drain: load average %.2f at the start, machine %s busy", drainLoad,
                     busySince(drainMachine)));
             progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drainSeconds, drainCpuSeconds));
@@ -322,6 +328,40 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
+    }
+
+    /** Heap bytes this JVM allocated so far, terminated threads included: steady on a busy machine. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
+    /**
+     * CPU time of live threads, grouped by role: Debezium's streaming thread (decoding, one per
+     * connector), capture's thread pool (the engine's polling thread runs the handler), the image
+     * comparison, Kafka's producer I/O, the rest. Threads that end meanwhile are not counted.
+     */
+    private static Map<String, Long> cpuByThreadRole() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String role = name.contains("change-event-source-coordinator") ? "debezium streaming"
+                    : name.startsWith("pool-") ? "engine pool (handler)"
+                    : name.startsWith("flux-capture-images") ? "image comparison"
+                    : name.startsWith("kafka-producer") ? "kafka producer" : "other";
+            cpu.merge(role, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
+        }
+        return cpu;
+    }
+
+    private String perEvent(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder out = new StringBuilder();
+        after.forEach((role, nanos) -> out.append(out.length() == 0 ? "" : ", ").append(role).append(' ')
+                .append(String.format("%.1f", (nanos - before.getOrDefault(role, 0L)) / 1e3 / rows)));
+        return out.toString();
     }
 
     /** CPU time of this JVM (every thread); during the drain only capture runs in it. */
