@@ -38,7 +38,7 @@ final class ImageCheck implements AutoCloseable {
     private final BlockingQueue<List<CrossCheck.Outgoing>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private final Thread worker;
     private volatile boolean closing;
-    private Connection connection; // the worker's only
+    private volatile Connection connection; // the worker's; close() may abort it
 
     ImageCheck(CaptureConfig config, CaptureStatus status) {
         this.config = config;
@@ -111,7 +111,10 @@ final class ImageCheck implements AutoCloseable {
         connection = null;
     }
 
-    /** Lets the queued comparisons finish for up to {@value #DRAIN_MS} ms, then stops the worker. */
+    /**
+     * Lets the queued comparisons finish for up to {@value #DRAIN_MS} ms, then stops the worker
+     * (aborting its connection if a query still hangs).
+     */
     @Override
     public void close() {
         closing = true;
@@ -121,9 +124,15 @@ final class ImageCheck implements AutoCloseable {
                 worker.interrupt();
                 worker.join(DRAIN_MS);
             }
+            Connection c = connection;
+            if (worker.isAlive() && c != null) { // stuck in a query: an interrupt does not end a socket read
+                c.abort(Runnable::run);
+            }
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            log.warn("capture {}: cannot abort the image comparison's query: {}", config.slotName(), e.getMessage());
         }
     }
 }

@@ -52,7 +52,7 @@ final class LastEventSummary {
                 provider.set(meter, new TableOnly((EventMetadataProvider) current));
             }
             return installed;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) { // LinkageError: its types moved
             log.warn("Debezium's LastEvent metric is rendered per change as usual (costs CPU): {}", e.toString());
             return false;
         }
