@@ -45,14 +45,17 @@ final class ImageCheck implements AutoCloseable {
         this.status = status;
         this.worker = new Thread(this::run, "flux-capture-images-" + config.slotName());
         this.worker.setDaemon(true);
-        this.worker.start();
     }
 
-    /** Queues the paired changes of one batch (all with a record) for comparison. */
+    /** Queues the paired changes of one batch (all with a record) for comparison. One thread calls it. */
     void submit(List<CrossCheck.Outgoing> paired) throws InterruptedException {
-        if (!paired.isEmpty()) {
-            queue.put(paired);
+        if (paired.isEmpty()) {
+            return;
         }
+        if (worker.getState() == Thread.State.NEW) { // started on first use: an engine that never runs leaks no thread
+            worker.start();
+        }
+        queue.put(paired);
     }
 
     private void run() {
