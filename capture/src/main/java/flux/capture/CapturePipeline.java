@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
@@ -141,6 +142,7 @@ public final class CapturePipeline implements AutoCloseable {
         }
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
         ChangeStreamHandler handler = new ChangeStreamHandler(config, status, new CrossCheck(transactionIds),
@@ -152,11 +154,13 @@ public final class CapturePipeline implements AutoCloseable {
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void pollingStarted() {
+                        LastEventSummary.install(built.get()); // tasks (and their metrics) exist now
                         transition(CaptureState.STARTING, CaptureState.STREAMING);
                     }
                 })
                 .notifying(handler)
                 .build();
+        built.set(engine);
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "flux-capture-engine-" + config.slotName());
             t.setDaemon(true);

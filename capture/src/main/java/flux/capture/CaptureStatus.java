@@ -23,6 +23,8 @@ public final class CaptureStatus {
     final AtomicLong missing = new AtomicLong();
     final AtomicLong mismatched = new AtomicLong();
     final AtomicLong kafkaRetries = new AtomicLong();
+    /** Paired changes whose images were compared (asynchronously, see ImageCheck); not shown. */
+    final AtomicLong imagesCompared = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
     final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
     /** Events published per tenant (changes and rolled-back attempts that carry one). */

@@ -50,6 +50,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final KafkaChangePublisher publisher;
     private final WalRecordWriter walRecords = new WalRecordWriter();
     private final RecordImages recordImages = new RecordImages();
+    private final ImageCheck imageCheck;
     private final BooleanSupplier stopping;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private Connection mutationLog;
@@ -62,6 +63,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         this.crossCheck = crossCheck;
         this.publisher = publisher;
         this.stopping = stopping;
+        this.imageCheck = new ImageCheck(config, status);
     }
 
     @Override
@@ -134,9 +136,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     }
 
     /**
-     * Pairs, records untracked changes, sends; then, while Kafka acknowledges, reads the paired
-     * records' images and compares them (the comparison only counts and logs, so it stays off
-     * the path to Kafka). Rolled-back attempts are published with their images: read before.
+     * Pairs, records untracked changes, sends; then hands the paired changes to the image
+     * comparison, which reads the records' images on its own thread (it only counts and logs, so
+     * neither Kafka nor the offsets wait for it). Rolled-back attempts are published with their
+     * images: read before sending.
      */
     private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark)
             throws InterruptedException {
@@ -173,22 +176,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
         InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn,
                 byTenant);
-        compareImages(paired);
+        imageCheck.submit(paired);
         return sent;
-    }
-
-    private void compareImages(List<CrossCheck.Outgoing> paired) throws InterruptedException {
-        List<WalMutationRecord> records = new ArrayList<>(paired.size());
-        paired.forEach(p -> records.add(p.record()));
-        List<WalMutationRecord> withImages = withImages(records);
-        List<Discrepancy> mismatches = new ArrayList<>();
-        for (int i = 0; i < paired.size(); i++) {
-            Discrepancy.ImageMismatch m = CrossCheck.compareImages(paired.get(i).change(), withImages.get(i));
-            if (m != null) {
-                mismatches.add(m);
-            }
-        }
-        report(0, 0, mismatches);
     }
 
     private void report(int matched, int untracked, List<Discrepancy> discrepancies) {
@@ -243,6 +232,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     }
 
     void close() {
+        imageCheck.close();
         closeQuietly();
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,9 +82,10 @@ class CapturePipelineIT {
             assertThat(forRow1.get(2).value().get("after").isNull()).isTrue();
             assertThat(forRow1.get(2).value().get("before").get("id").asLong()).isEqualTo(1);
 
-            // The figures count a batch once Kafka acknowledged it and its images were compared,
-            // which may be just after a consumer already read its messages.
+            // The figures count a batch once Kafka acknowledged it, which may be just after a
+            // consumer read its messages; images are compared later still, on their own thread.
             await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(pipeline.figures().imagesCompared.get()).isEqualTo(4);
                 CaptureStatus.Snapshot status = pipeline.status();
                 assertThat(status.crossCheck().matched()).isEqualTo(4);
                 assertThat(status.crossCheck().untracked()).isZero();
@@ -227,6 +231,19 @@ class CapturePipelineIT {
         await().atMost(WAIT).until(() -> walPosition(
                 "(SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "')") >= walEnd);
         assertThat(pipeline.status().eventsPublished()).isZero();
+    }
+
+    @Test
+    void debeziumsLastEventMetricNamesOnlyTheTable() throws Exception {
+        try (ApiWrites w = new ApiWrites(db)) {
+            w.insert("req-1", table, 1, "ada", "1");
+            await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() == 1);
+        }
+        // Debezium's own rendering (key, value, position as text) would be here without LastEventSummary.
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName streaming = jmx.queryNames(new ObjectName("debezium.postgres:context=streaming,server=" + slot + ",*"), null)
+                .iterator().next();
+        assertThat(jmx.getAttribute(streaming, "LastEvent")).isIn("public." + table, "flux.state_mutations");
     }
 
     private long walPosition(String expression) throws SQLException {

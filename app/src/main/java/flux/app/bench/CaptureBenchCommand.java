@@ -8,8 +8,12 @@ import flux.dev.LocalKafka;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.query.FluxSchema;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,6 +66,8 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     Path recvlogical;
 
     private PrintWriter out;
+    /** Conditions each measurement ran in, printed under the results. */
+    private final List<String> conditions = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -121,11 +127,19 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         try {
             pipeline.start();
             waitFor(() -> pipeline.state() == CaptureState.STREAMING, 120, "capture streaming");
+            double drainLoad = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long[] drainMachine = machineTicks();
             long drainStart = System.nanoTime();
             long drainCpuStart = processCpuNanos();
+            long allocatedStart = allocatedBytes();
+            Map<String, Long> threadsStart = cpuByThreadRole();
             waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
             double drainSeconds = secs(System.nanoTime() - drainStart);
             double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
+            conditions.add(String.format("drain: %,.0f bytes allocated per event; CPU µs/event by thread: %s",
+                    (allocatedBytes() - allocatedStart) / (double) rows, perEvent(threadsStart, cpuByThreadRole())));
+            conditions.add(String.format("drain: load average %.2f at the start, machine %s busy", drainLoad,
+                    busySince(drainMachine)));
             progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drainSeconds, drainCpuSeconds));
 
             double[] live = live(db, pipeline, rows);
@@ -134,8 +148,8 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             LatencyProbe probe = new LatencyProbe(db, kafka.bootstrapServers(), "bench_latency");
             probe.run(100, Duration.ofSeconds(3), 2); // warm-up: JIT, connections, topic metadata
             List<LatencyProbe.Result> latency = new ArrayList<>();
-            latency.add(probe.run(100, Duration.ofSeconds(latencySeconds), 2));
-            latency.add(probe.run(1000, Duration.ofSeconds(latencySeconds), 8));
+            latency.add(measured(() -> probe.run(100, Duration.ofSeconds(latencySeconds), 2), "100 tx/s"));
+            latency.add(measured(() -> probe.run(1000, Duration.ofSeconds(latencySeconds), 8), "1,000 tx/s"));
             report(drainSeconds, drainCpuSeconds, recvSeconds, live, latency, pipeline);
         } finally {
             pipeline.close();
@@ -234,7 +248,53 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         out.printf("machine: %d cores, %s, Java %s; load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        conditions.forEach(out::println);
         out.flush();
+    }
+
+    /** Runs a latency probe and notes the conditions it ran in: machine busy, load, this JVM's GC time. */
+    private LatencyProbe.Result measured(Callable<LatencyProbe.Result> probe, String what) throws Exception {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        long[] machine = machineTicks();
+        long gc = gcMillis();
+        LatencyProbe.Result result = probe.call();
+        conditions.add(String.format("%s: load average %.2f at the start, machine %s busy, GC %d ms in this JVM",
+                what, load, busySince(machine), gcMillis() - gc));
+        return result;
+    }
+
+    /**
+     * All CPUs' busy and total ticks from /proc/stat (Linux; null elsewhere). The machine may be
+     * shared: how busy it was tells a slow run from a slow capture.
+     */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String busySince(long[] before) {
+        long[] now = machineTicks();
+        if (before == null || now == null || now[1] == before[1]) {
+            return "(unknown)";
+        }
+        return String.format("%.0f%%", 100.0 * (now[0] - before[0]) / (now[1] - before[1]));
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private CapturePipeline started(CaptureConfig config) {
@@ -268,6 +328,40 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
+    }
+
+    /** Heap bytes this JVM allocated so far, terminated threads included: steady on a busy machine. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
+    /**
+     * CPU time of live threads, grouped by role: Debezium's streaming thread (decoding, one per
+     * connector), capture's thread pool (the engine's polling thread runs the handler), the image
+     * comparison, Kafka's producer I/O, the rest. Threads that end meanwhile are not counted.
+     */
+    private static Map<String, Long> cpuByThreadRole() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String role = name.contains("change-event-source-coordinator") ? "debezium streaming"
+                    : name.startsWith("pool-") ? "engine pool (handler)"
+                    : name.startsWith("flux-capture-images") ? "image comparison"
+                    : name.startsWith("kafka-producer") ? "kafka producer" : "other";
+            cpu.merge(role, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
+        }
+        return cpu;
+    }
+
+    private String perEvent(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder out = new StringBuilder();
+        after.forEach((role, nanos) -> out.append(out.length() == 0 ? "" : ", ").append(role).append(' ')
+                .append(String.format("%.1f", (nanos - before.getOrDefault(role, 0L)) / 1e3 / rows)));
+        return out.toString();
     }
 
     /** CPU time of this JVM (every thread); during the drain only capture runs in it. */

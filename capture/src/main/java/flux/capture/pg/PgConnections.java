@@ -27,6 +27,17 @@ public final class PgConnections {
         return DriverManager.getConnection(url, p);
     }
 
+    /** Closes a connection that may be broken already; null is fine. */
+    public static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // broken already: nothing to release
+            }
+        }
+    }
+
     /** A quoted SQL identifier; names come from pg_catalog or the WAL's relation messages. */
     public static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
