@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadWriter implements AutoCloseable {
     private final ApiWrites.Connector db;
     private final String table;
+    private final int first;
     private final int total;
     private final int perTransaction;
     private final AtomicLong committed = new AtomicLong();
@@ -23,8 +24,14 @@ final class LoadWriter implements AutoCloseable {
     }
 
     LoadWriter(ApiWrites.Connector db, String table, int total, int perTransaction) {
+        this(db, table, 1, total, perTransaction);
+    }
+
+    /** Writes ids {@code first} to {@code first + total - 1}. */
+    LoadWriter(ApiWrites.Connector db, String table, int first, int total, int perTransaction) {
         this.db = db;
         this.table = table;
+        this.first = first;
         this.total = total;
         this.perTransaction = perTransaction;
         this.thread = new Thread(this::run, "load-" + table);
@@ -47,13 +54,14 @@ final class LoadWriter implements AutoCloseable {
     }
 
     private void run() {
-        int next = 1;
+        int next = first;
+        int last = first + total - 1;
         int failures = 0;
         ApiWrites w = null;
         try {
-            while (next <= total) {
+            while (next <= last) {
                 int from = next;
-                int to = Math.min(total, from + perTransaction - 1);
+                int to = Math.min(last, from + perTransaction - 1);
                 try {
                     if (w == null) {
                         w = new ApiWrites(db);
