@@ -147,22 +147,35 @@ final class BenchWriteCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs every target's inserts and then its updates for a while before any cell is
-     * measured, so the JIT has compiled both paths (the HTTP path runs far more code than the
-     * others and is slowest to warm: with 1-2 s of warm-up, C2 was still compiling during the
-     * measured seconds and (d) spent twice the JVM CPU per write it spends warm).
+     * Runs every target's inserts and updates before any cell is measured, until the JIT has
+     * compiled both paths: rounds of inserts then updates, at least {@code 3 x --warmup}
+     * seconds, then until a round adds under 50 ms of JIT compilation (at most 60 s per
+     * target). The HTTP path runs far more code than the others and is slowest to warm: with
+     * a fixed few seconds, C2 was still compiling during the measured cells and (d) showed
+     * twice the JVM CPU per write it spends warm.
      */
     private void warmUp(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
-        double seconds = Math.max(5, warmup * 3);
-        out.printf(Locale.ROOT, "warming up each target for %.0f s of inserts and %.0f s of updates...%n", seconds, seconds);
-        out.flush();
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        double round = 2;
+        double minimum = Math.max(4, warmup * 3);
         for (String mode : modes) {
             WriteTarget target = targets.get(mode);
             sql(ds, BenchSchema.RESET);
             AtomicLong ids = new AtomicLong();
-            LoadRunner.run(4, 0, seconds, (client, k) -> target.insert(ids.incrementAndGet()));
-            long rows = Math.max(1, ids.get());
-            LoadRunner.run(4, 0, seconds, (client, k) -> target.update((client * 7919L + k) % rows + 1, k));
+            long started = System.nanoTime();
+            double elapsed;
+            long compiled;
+            do {
+                long jitBefore = jit.getTotalCompilationTime();
+                LoadRunner.run(4, 0, round / 2, (client, k) -> target.insert(ids.incrementAndGet()));
+                long rows = Math.max(1, ids.get());
+                LoadRunner.run(4, 0, round / 2, (client, k) -> target.update((client * 7919L + k) % rows + 1, k));
+                compiled = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() - jitBefore : 0;
+                elapsed = (System.nanoTime() - started) / 1e9;
+            } while (elapsed < minimum || (compiled >= 50 && elapsed < 60));
+            out.printf(Locale.ROOT, "warmed up %s for %.0f s (JIT: %d ms in the last %.0f s)%n", MODE_NAMES.get(mode),
+                    elapsed, compiled, round);
+            out.flush();
         }
     }
 
