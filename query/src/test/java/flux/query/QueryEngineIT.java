@@ -263,6 +263,21 @@ class QueryEngineIT {
     }
 
     @Test
+    void aWriteOfManyRowsLocksTheTableInsideATransactionToo() {
+        engine.transaction(RequestId.of("tx-bulk"), tx -> {
+            tx.query(Query.insert("counters").set(Map.of("id", 1, "value", 1)).build());
+            tx.query(Query.insert("counters").set(Map.of("id", 2, "value", 1)).build());
+            assertThat(tx.query(Query.update("counters").set(Map.of("value", 5)).where("id", Op.GT, 0).build()).size())
+                    .isEqualTo(2);
+            assertThat(fx.one("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                    + " WHERE c.relname = 'counters' AND l.mode = 'ShareRowExclusiveLock' AND l.granted")).isEqualTo("1");
+        });
+        assertThat(fx.rows("SELECT operation, row_id, coalesce(changed_columns::text, '-') FROM flux.state_mutations ORDER BY id"))
+                .containsExactly(List.of("INSERT", "1", "-"), List.of("INSERT", "2", "-"),
+                        List.of("UPDATE", "1", "{value}"), List.of("UPDATE", "2", "{value}"));
+    }
+
+    @Test
     void aFailingTransactionChangesNoDataAndRecordsEachAttemptAsRolledBack() {
         json("seed", "{\"table\": \"counters\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"value\": 1}}");
         assertThatThrownBy(() -> engine.transaction(RequestId.of("tx-bad"), tx -> {
