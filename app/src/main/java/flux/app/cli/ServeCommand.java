@@ -94,8 +94,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** Written in one piece: whoever waits for "flux is up" (a script, ServeIT) then has the rest too. */
     private void printSummary(FluxServer server, ServeSettings settings, AuthMode authMode) {
-        PrintWriter out = spec.commandLine().getOut();
+        java.io.StringWriter summary = new java.io.StringWriter();
+        PrintWriter out = new PrintWriter(summary);
         var backends = server.backends();
         out.println("flux is up");
         out.printf("  http      %s%n", server.httpUrl());
@@ -111,5 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Ctrl-C stops the server" + (backends.embeddedPostgres() != null || backends.embeddedKafka() != null
                 ? " and the embedded services." : "."));
         out.flush();
+        PrintWriter console = spec.commandLine().getOut();
+        console.print(summary);
+        console.flush();
     }
 }
