@@ -7,7 +7,6 @@ import flux.query.catalog.Column;
 import flux.query.catalog.ColumnEquality;
 import flux.query.catalog.ColumnKind;
 import flux.query.catalog.Table;
-import flux.query.model.Filter;
 import flux.query.model.Op;
 import flux.query.model.Operation;
 import flux.query.model.Order;
@@ -131,7 +130,7 @@ public final class SqlCompiler {
                     + " WHERE to_jsonb(t.*) -> u.c IS DISTINCT FROM (to_jsonb(t.*) || CAST(? AS jsonb)) -> u.c)";
             params.add(params.get(0));
         }
-        String where = where(query, table, "t", params);
+        String where = FilterSql.where(query, table, "t", params);
         params.add((long) MAX_RECORDED_ATTEMPTS);
         String sql = "SELECT to_jsonb(t.*)::text, " + newImage + ", " + key(table, "t") + ", " + changed
                 + " FROM " + target(table) + " AS t" + where + " LIMIT ?";
@@ -143,7 +142,7 @@ public final class SqlCompiler {
         StringBuilder sql = new StringBuilder("SELECT row_to_json(flux_r.*)::text FROM (SELECT ")
                 .append(projection(query, table, "t"))
                 .append(" FROM ").append(target(table)).append(" AS t")
-                .append(where(query, table, "t", params));
+                .append(FilterSql.where(query, table, "t", params));
         if (!query.order().isEmpty()) {
             StringJoiner terms = new StringJoiner(", ", " ORDER BY ", "");
             for (Order o : query.order()) {
@@ -219,7 +218,7 @@ public final class SqlCompiler {
         }
         StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
         if (serverVersion >= RETURNING_OLD_SINCE) {
-            dml.append(lockedWhere(query, table, "t", params))
+            dml.append(WriteGate.lockedWhere(query, table, "t", params))
                     .append(" RETURNING WITH (OLD AS flux_old, NEW AS flux_new) ")
                     .append(rowJson(query, table, "flux_new"))
                     .append(" AS r, to_jsonb(flux_old.*) AS o, to_jsonb(flux_new.*) AS n, ")
@@ -233,7 +232,7 @@ public final class SqlCompiler {
                 join.add("t." + Identifiers.quote(k.name()) + " = flux_o." + Identifiers.quote(k.name()));
             }
             dml.append(" FROM (SELECT ").append(keyCols).append(", to_jsonb(x.*) AS flux_old FROM ")
-                    .append(target(table)).append(" AS x").append(lockedWhere(query, table, "x", params))
+                    .append(target(table)).append(" AS x").append(WriteGate.lockedWhere(query, table, "x", params))
                     .append(" FOR UPDATE OF x) AS flux_o").append(join)
                     .append(" RETURNING ").append(rowJson(query, table, "t"))
                     .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
@@ -251,7 +250,7 @@ public final class SqlCompiler {
         }
         requireFiltersOrAll(query);
         List<Object> params = new ArrayList<>();
-        String dml = "DELETE FROM " + target(table) + " AS t" + lockedWhere(query, table, "t", params)
+        String dml = "DELETE FROM " + target(table) + " AS t" + WriteGate.lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k, NULL::text[] AS c";
         return write(dml, params, table, "DELETE", records, !prefersGenericPlan(query, table));
@@ -261,14 +260,14 @@ public final class SqlCompiler {
      * Wraps a DML with RETURNING (r, o, n, k, c) into the one statement that also writes the
      * mutation records; {@code c} is the changed columns in table order, so the record and the
      * answer agree on them. {@code locksTable}: preceded by the table lock of a write of many
-     * rows (see {@link #lockedWhere}).
+     * rows ({@link WriteGate}).
      */
     private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation,
                                       boolean records, boolean locksTable) {
         List<Object> params = new ArrayList<>(dmlParams);
         params.add(table.schema());
         params.add(table.name());
-        String sql = (locksTable ? "LOCK TABLE " + target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n" : "")
+        String sql = (locksTable ? WriteGate.tableLock(table) : "")
                 + "WITH flux_w AS (" + dml + "),\n"
                 + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
                 + " operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
@@ -301,111 +300,6 @@ public final class SqlCompiler {
         return cases.toString();
     }
 
-    /**
-     * The WHERE of an update or delete, gated so that the mutation log's txid order is the
-     * order in which each row changed. Why a gate: a transaction gets its txid when it first
-     * modifies a row, and writers queued on one row would otherwise get txids in arrival order
-     * but the row in wake-up order. With the gate, a writer gets its txid only after the
-     * previous writer of the row committed.
-     *
-     * <p>Two levels, so the number of locks stays bounded. A write of one row by its whole key
-     * takes that row's transaction-scoped advisory lock (which, unlike a row lock, assigns no
-     * txid) in an uncorrelated subquery, evaluated once before the first row is modified. Any
-     * other update or delete (which may touch millions of rows) is preceded by
-     * {@code LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE} (see {@link #write}): it conflicts with
-     * the ROW EXCLUSIVE lock that every writer of the table, through Flux or not, takes before
-     * it modifies anything, so it waits for in-flight writers and holds off new ones until it
-     * commits, and it conflicts with itself. Key-point writers pay no shared lock for this:
-     * PostgreSQL takes their ROW EXCLUSIVE lock anyway, on its fast path.
-     */
-    private static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
-        String where = where(query, table, alias, params);
-        if (!prefersGenericPlan(query, table)) {
-            return where;
-        }
-        params.add(table.qualifiedName());
-        String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext("
-                + namedKey(query, table, params) + "))) AS flux_l) = 1";
-        return where + " AND " + gate;
-    }
-
-    /**
-     * The row_id text of the one row a key-point write names, for its row lock. When every key
-     * column's equal values print alike ({@link ColumnEquality#CANONICAL}), it is built from
-     * the filter's own values, so the gate costs no read; otherwise (numeric keys: 1.5 names the
-     * row 1.50) it is read from the row, and a row that does not exist takes no row lock
-     * ({@code hashtext(NULL)} is NULL and the strict lock function is not called).
-     */
-    private static String namedKey(Query query, Table table, List<Object> params) {
-        boolean canonical = table.primaryKey().stream().allMatch(c -> c.equality() == ColumnEquality.CANONICAL);
-        if (!canonical) {
-            return "(SELECT " + key(table, "flux_x") + " FROM " + target(table) + " AS flux_x"
-                    + where(query, table, "flux_x", params) + ")";
-        }
-        List<String> parts = new ArrayList<>();
-        for (Column k : table.primaryKey()) {
-            Filter named = query.filters().stream()
-                    .filter(f -> f.op() == Op.EQ && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull())
-                    .findFirst().orElseThrow(() -> new IllegalStateException("not a key-point write"));
-            parts.add(Values.bind(k, named.value(), params));
-        }
-        return key(parts);
-    }
-
-    private static String where(Query query, Table table, String alias, List<Object> params) {
-        if (query.filters().isEmpty()) {
-            return "";
-        }
-        StringJoiner conditions = new StringJoiner(" AND ", " WHERE ", "");
-        for (Filter f : query.filters()) {
-            conditions.add(condition(f, table.column(f.column()), alias + "." + Identifiers.quote(table.column(f.column()).name()), params));
-        }
-        return conditions.toString();
-    }
-
-    private static String condition(Filter f, Column column, String ref, List<Object> params) {
-        Op op = f.op();
-        JsonNode value = f.value();
-        if ((op == Op.EQ || op == Op.NEQ) && value.isNull()) {
-            return ref + (op == Op.EQ ? " IS NULL" : " IS NOT NULL");
-        }
-        switch (op) {
-            case IS_NULL:
-                return ref + " IS NULL";
-            case NOT_NULL:
-                return ref + " IS NOT NULL";
-            case IN:
-                return ref + " = ANY(" + Values.bindList(column, value, params) + ")";
-            case LIKE:
-            case ILIKE:
-                if (!value.isTextual()) {
-                    throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
-                            + "\" needs a string pattern");
-                }
-                params.add(Values.text(column, value));
-                String operand = column.kind() == ColumnKind.STRING ? ref : "CAST(" + ref + " AS text)";
-                return operand + (op == Op.LIKE ? " LIKE " : " ILIKE ") + "CAST(? AS text)";
-            default:
-                if (value.isNull()) {
-                    throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
-                            + "\" needs a value");
-                }
-                return ref + " " + comparison(op) + " " + Values.bind(column, value, params);
-        }
-    }
-
-    private static String comparison(Op op) {
-        switch (op) {
-            case EQ: return "=";
-            case NEQ: return "<>";
-            case GT: return ">";
-            case LT: return "<";
-            case GTE: return ">=";
-            case LTE: return "<=";
-            default: throw new IllegalStateException("not a comparison: " + op);
-        }
-    }
-
     /** The row as JSON text in column order, restricted to the requested columns; bytea as base64. */
     private static String rowJson(Query query, Table table, String alias) {
         if (query.columns().isEmpty() && !table.hasBytes()) {
@@ -434,12 +328,12 @@ public final class SqlCompiler {
     }
 
     /** The row_id expression: the key's text form, or a JSON array of them for a composite key. */
-    private static String key(Table table, String alias) {
+    static String key(Table table, String alias) {
         return key(table.primaryKey().stream().map(c -> alias + "." + Identifiers.quote(c.name())).toList());
     }
 
     /** {@link #key(Table, String)} of the key columns' value expressions, in key order. */
-    private static String key(List<String> values) {
+    static String key(List<String> values) {
         if (values.size() == 1) {
             return "CAST(" + values.get(0) + " AS text)";
         }
@@ -488,7 +382,7 @@ public final class SqlCompiler {
         }
     }
 
-    private static String target(Table table) {
+    static String target(Table table) {
         return Identifiers.qualified(table.schema(), table.name());
     }
 }
