@@ -206,7 +206,7 @@ public final class CapturePipeline implements AutoCloseable {
                         refreshSlot(monitor);
                     } catch (SQLException e) {
                         log.debug("slot lag unavailable: {}", e.getMessage());
-                        closeQuietly(monitor);
+                        PgConnections.closeQuietly(monitor);
                         monitor = null;
                     }
                     nextRefresh = System.nanoTime() + MONITOR_INTERVAL.toNanos();
@@ -214,17 +214,7 @@ public final class CapturePipeline implements AutoCloseable {
                 pause(Duration.ofMillis(200));
             }
         } finally {
-            closeQuietly(monitor);
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // broken already
-            }
+            PgConnections.closeQuietly(monitor);
         }
     }
 
