@@ -119,8 +119,9 @@ public final class QueryEngine {
         Query scoped = scope == null ? query : scope.apply(query, table);
         // One query, one transaction: nothing after it can fail and need its records back.
         SqlStatement statement = compiler().compile(scoped, table, false);
-        // A table lock needs a transaction block on servers before 18 (where an uncommitted
-        // pipeline is not one): such writes of many rows run in an explicit transaction.
+        // LOCK TABLE is refused outside a transaction block. PostgreSQL 18 takes an uncommitted
+        // pipeline for one (checked); not relying on that elsewhere, writes of many rows run in
+        // an explicit transaction (one more round trip, for the COMMIT).
         boolean implicit = statement.leadingStatements() == 0;
         return run(requestId, clientId, scope, implicit, tx -> tx.execute(scoped, table, statement, false));
     }
