@@ -26,13 +26,20 @@ public record RequestId(String value) {
     }
 
     /**
-     * A random (version 4) UUID. From {@link ThreadLocalRandom}, not {@code UUID.randomUUID()}:
-     * a request id is a correlation tag, not a secret, and the shared SecureRandom behind
-     * randomUUID is a point of contention at thousands of writes per second.
+     * A time-ordered (version 7, RFC 9562) UUID: 48 bits of Unix milliseconds, then 74 random
+     * bits. Ordered by time, ids generated together land together in the log's request index
+     * (a random id dirties a random leaf page per write) and sort by when the request came.
+     * Random bits from {@link ThreadLocalRandom}, not {@code SecureRandom}: a request id is a
+     * correlation tag, not a secret, and the shared SecureRandom is a point of contention at
+     * thousands of writes per second.
      */
     public static RequestId generate() {
+        return generate(System.currentTimeMillis());
+    }
+
+    static RequestId generate(long unixMillis) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long high = (unixMillis << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new RequestId(new UUID(high, low).toString());
     }

@@ -56,4 +56,18 @@ class QueryJsonTest {
             assertThatThrownBy(() -> RequestId.of(bad)).as(bad).isInstanceOf(InvalidQuery.class);
         }
     }
+
+    @Test
+    void generatedRequestIdsAreVersion7UuidsOrderedByTheirMillisecond() {
+        long now = System.currentTimeMillis();
+        java.util.UUID id = java.util.UUID.fromString(RequestId.generate().value());
+        assertThat(id.version()).isEqualTo(7);
+        assertThat(id.variant()).isEqualTo(2);
+        assertThat(id.getMostSignificantBits() >>> 16).isBetween(now - 1000, now + 1000);
+        String earlier = RequestId.generate(now).value();
+        String later = RequestId.generate(now + 1).value();
+        // as text too: the log's request index compares the text
+        assertThat(earlier).isLessThan(later);
+        assertThat(RequestId.generate(now).value()).isNotEqualTo(RequestId.generate(now).value());
+    }
 }
