@@ -241,6 +241,9 @@ public final class BlameFolder implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
+                if (closed) {
+                    return; // the interrupt of close() (or the pool closing with it) broke the fold: nothing to report
+                }
                 log.warn("blame folding failed, retrying in 1 s: {}", e.getMessage());
                 try {
                     Thread.sleep(1000);
