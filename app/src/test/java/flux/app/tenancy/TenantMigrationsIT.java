@@ -32,12 +32,7 @@ class TenantMigrationsIT {
     }
 
     private Cli cli(String... args) throws Exception {
-        Files.writeString(home.resolve("database.url"),
-                db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password() + "\n");
-        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-        all[args.length] = "--data-dir";
-        all[args.length + 1] = home.toString();
-        return Cli.run(all);
+        return Cli.against(db, home, args);
     }
 
     private String one(String sql) throws Exception {
