@@ -8,6 +8,7 @@ import flux.capture.verify.Discrepancy;
 import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.TransactionAssembler;
+import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
 import io.debezium.engine.DebeziumEngine;
@@ -18,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -132,7 +135,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     /** Records sent in one batch and what to do once Kafka acknowledged them. */
     private record InFlight(KafkaChangePublisher.Sent sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long lastLsn,
-                            java.util.Map<String, Long> byTenant) {
+                            Map<String, Long> byTenant) {
     }
 
     /**
@@ -148,14 +151,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         long events = 0;
         long rolledBack = 0;
         long lastLsn = -1;
-        java.util.Map<String, Long> byTenant = new java.util.HashMap<>();
+        Map<String, Long> byTenant = new java.util.HashMap<>();
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
             report(result.matched(), result.untracked().size(), result.discrepancies());
-            if (!result.untracked().isEmpty()) {
-                recordUntracked(result);
-            }
-            for (CrossCheck.Outgoing change : result.published()) {
+            Map<WalChange, String> untrackedTenants = result.untracked().isEmpty() ? Map.of()
+                    : recordUntracked(result);
+            for (CrossCheck.Outgoing published : result.published()) {
+                // An untracked change carries the tenant its record in the log was given.
+                CrossCheck.Outgoing change = published.record() != null ? published
+                        : published.withTenant(untrackedTenants.get(published.change()));
                 out.add(ChangeMessages.change(change, result.txid8()));
                 if (change.tenantId() != null) {
                     byTenant.merge(change.tenantId(), 1L, Long::sum);
@@ -215,14 +220,24 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         return mutationLog;
     }
 
-    /** The mutation log learns about raw SQL writes before Kafka does (replays are skipped by the writer). */
-    private void recordUntracked(CrossCheck.Result result) {
+    /**
+     * The mutation log learns about raw SQL writes before Kafka does (replays are not written
+     * again). Returns each untracked change's tenant as the log has it (identity: a transaction
+     * may change a row twice).
+     */
+    private Map<WalChange, String> recordUntracked(CrossCheck.Result result) {
         try {
-            int written = walRecords.write(mutationLog(), result.txid8(), result.walRequestId(), result.untracked());
-            if (written > 0) {
+            WalRecordWriter.Recorded recorded =
+                    walRecords.write(mutationLog(), result.txid8(), result.walRequestId(), result.untracked());
+            if (recorded.written() > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
-                        Long.toUnsignedString(result.txid8()), written);
+                        Long.toUnsignedString(result.txid8()), recorded.written());
             }
+            Map<WalChange, String> tenants = new IdentityHashMap<>();
+            for (int i = 0; i < result.untracked().size(); i++) {
+                tenants.put(result.untracked().get(i), recorded.tenants().get(i));
+            }
+            return tenants;
         } catch (SQLException e) {
             closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.

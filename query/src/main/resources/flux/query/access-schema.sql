@@ -22,3 +22,25 @@ CREATE TABLE IF NOT EXISTS flux.tenants (
     measured_at  timestamptz,
     created_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- The schema a schema-mode tenant owns, as PostgreSQL stores its name: who owns a schema is read
+-- here, never parsed from the name, because t_<id>_api is lossy (case and '-' fold to the same
+-- name, and names are cut at 63 bytes). Unique: one schema, one tenant. Capture reads it to give
+-- raw SQL writes into a tenant's schema that tenant. Kept when a tenant turns row-level (its
+-- schema and data stay where they are).
+ALTER TABLE flux.tenants ADD COLUMN IF NOT EXISTS schema_name text;
+CREATE UNIQUE INDEX IF NOT EXISTS tenants_schema_name_key ON flux.tenants (schema_name);
+
+-- Schema tenants provisioned before the column existed: their schema by TenantSchemas' naming
+-- rule, where the schema exists and exactly one tenant maps to it (an ambiguous one stays null,
+-- unattributed, until `flux tenants create` names its owner). A no-op once every row is filled.
+WITH named AS (
+    SELECT t.id, n.nspname::text AS schema_name
+      FROM flux.tenants t
+      JOIN pg_namespace n ON n.nspname = left('t_' || replace(lower(t.id), '-', '_') || '_api', 63)
+     WHERE t.isolation = 'schema' AND t.schema_name IS NULL)
+UPDATE flux.tenants t SET schema_name = named.schema_name
+  FROM named
+ WHERE t.id = named.id
+   AND (SELECT count(*) FROM named other WHERE other.schema_name = named.schema_name) = 1
+   AND NOT EXISTS (SELECT 1 FROM flux.tenants owner WHERE owner.schema_name = named.schema_name);

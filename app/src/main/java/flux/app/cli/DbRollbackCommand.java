@@ -1,7 +1,6 @@
 package flux.app.cli;
 
 import flux.query.migrate.MigrationReport;
-import flux.query.migrate.Migrator;
 import flux.query.migrate.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Spec;
         description = {"Undo migrations with their down files.",
                 "Undoes the last applied migration with its NNN_name.down.sql, or every migration applied after",
                 "--to VERSION (--to 0: all), newest first. Each down file commits with the removal of its ledger",
-                "row. Nothing runs unless every migration to undo has a down file."})
+                "row. Nothing runs unless every migration to undo has a down file.",
+                "With --tenant, undoes a schema-mode tenant's migrations in its schema, by its own ledger rows."})
 final class DbRollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,18 +35,21 @@ final class DbRollbackCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Print what would be undone; run nothing.")
     boolean plan;
 
+    @Option(names = "--tenant", paramLabel = "TENANT",
+            description = "Undo in this schema-mode tenant's schema (t_<id>_api), by its own ledger rows.")
+    String tenant;
+
     @Override
     public Integer call() {
         var files = directory.files();
         Version target = to == null ? null : Version.of(to.strip());
-        Migrator migrator = new Migrator(database.dataSource(), limits.settings());
+        MigrationRun.Target where = MigrationRun.target(database, limits, tenant);
         MigrationPrinter printer = new MigrationPrinter(spec.commandLine().getOut());
-        String where = database.resolve().display();
         if (plan) {
-            printer.plan(migrator.rollbackPlan(files, target), where);
+            printer.plan(where.migrator().rollbackPlan(files, target), where.display());
         } else {
-            MigrationReport report = migrator.rollback(files, target, printer::outcome);
-            printer.summary(report, where);
+            MigrationReport report = where.migrator().rollback(files, target, printer::outcome);
+            printer.summary(report, where.display());
         }
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

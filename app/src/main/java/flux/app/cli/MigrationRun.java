@@ -1,22 +1,49 @@
 package flux.app.cli;
 
-import flux.query.migrate.MigrationFile;
-import flux.query.migrate.MigrationReport;
-import flux.query.migrate.Migrator;
-import java.util.List;
 import flux.query.access.Tenant;
 import flux.query.access.TenantDirectory;
 import flux.query.access.TenantSchemas;
 import flux.query.access.TenantScope;
+import flux.query.migrate.MigrationFile;
+import flux.query.migrate.MigrationReport;
+import flux.query.migrate.Migrator;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** The forward run shared by {@code db migrate} and {@code push}: plan, dry run, or apply. */
+/**
+ * The forward run shared by {@code db migrate} and {@code push} (plan, dry run, or apply), and
+ * the migrator every migration command runs: the database's own, or a schema tenant's.
+ */
 final class MigrationRun {
+    private static final String UNDEFINED_TABLE = "42P01";
+
     private MigrationRun() {
+    }
+
+    /** A migrator and how to name what it runs against in output ({@code postgresql://... (tenant T, ...)}). */
+    record Target(Migrator migrator, String display) {
+    }
+
+    /**
+     * The database's migrator, or with {@code tenant} the migrator of that schema-mode tenant's
+     * schema (its own ledger rows). An unknown tenant, or one without a schema, is a CLI failure
+     * saying what to do, before anything runs.
+     */
+    static Target target(DatabaseOptions database, MigrationOptions limits, String tenant) {
+        DataSource dataSource = database.dataSource();
+        Migrator migrator = new Migrator(dataSource, limits.settings());
+        String display = database.resolve().display();
+        if (tenant == null) {
+            return new Target(migrator, display);
+        }
+        String schema = tenantSchema(dataSource, tenant);
+        return new Target(migrator.forTenant(tenant, schema),
+                display + " (tenant " + tenant + ", schema " + schema + ")");
     }
 
     static int forward(CommandSpec spec, DatabaseOptions database, MigrationOptions limits,
@@ -30,39 +57,42 @@ final class MigrationRun {
         if (plan && dryRun) {
             throw new ParameterException(spec.commandLine(), "--plan and --dry-run exclude each other");
         }
-        DataSource dataSource = database.dataSource();
-        String target = database.resolve().display();
-        Migrator migrator = new Migrator(dataSource, limits.settings());
-        if (tenant != null) {
-            migrator = migrator.forTenant(tenant, tenantSchema(dataSource, tenant));
-            target = target + " (tenant " + tenant + ", schema " + TenantSchemas.schemaOf(tenant) + ")";
-        }
+        Target target = target(database, limits, tenant);
+        Migrator migrator = target.migrator();
         MigrationPrinter printer = new MigrationPrinter(spec.commandLine().getOut());
         if (plan) {
-            printer.plan(migrator.plan(files, force), target);
+            printer.plan(migrator.plan(files, force), target.display());
         } else if (dryRun) {
             MigrationReport report = migrator.dryRun(files, force);
             report.outcomes().forEach(printer::outcome);
-            printer.summary(report, target);
+            printer.summary(report, target.display());
         } else {
-            printer.summary(migrator.migrate(files, force, printer::outcome), target);
+            printer.summary(migrator.migrate(files, force, printer::outcome), target.display());
         }
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
-    /** The schema of a provisioned schema-mode tenant; a CLI failure saying how to provision otherwise. */
+    /** The schema of a provisioned schema-mode tenant; a CLI failure saying what is wrong otherwise. */
     private static String tenantSchema(DataSource dataSource, String tenant) {
+        Optional<Tenant> found;
         try {
-            for (Tenant t : new TenantDirectory(dataSource, Duration.ZERO).list()) {
-                if (t.id().equals(tenant) && t.isolation() == TenantScope.Isolation.SCHEMA) {
-                    return TenantSchemas.schemaOf(tenant);
-                }
-            }
+            found = new TenantDirectory(dataSource, Duration.ZERO).list().stream()
+                    .filter(t -> t.id().equals(tenant)).findFirst();
         } catch (SQLException e) {
-            throw new CliFailure("cannot read the tenants: " + e.getMessage(), e);
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw new CliFailure("cannot read the tenants: " + e.getMessage(), e);
+            }
+            found = Optional.empty(); // flux.tenants comes with the first server start: no tenant yet
         }
-        throw new CliFailure("tenant " + tenant + " has no schema of its own; provision it first with"
-                + " `flux tenants create " + tenant + " --mode schema`");
+        if (found.isEmpty()) {
+            throw new CliFailure("unknown tenant " + tenant + " (`flux tenants list` shows them); a schema tenant"
+                    + " is made with `flux tenants create " + tenant + " --mode schema`");
+        }
+        if (found.get().isolation() != TenantScope.Isolation.SCHEMA) {
+            throw new CliFailure("tenant " + tenant + " is row-level and has no schema of its own; provision"
+                    + " it first with `flux tenants create " + tenant + " --mode schema`");
+        }
+        return TenantSchemas.schemaOf(tenant);
     }
 }

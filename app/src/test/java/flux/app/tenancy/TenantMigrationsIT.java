@@ -32,12 +32,7 @@ class TenantMigrationsIT {
     }
 
     private Cli cli(String... args) throws Exception {
-        Files.writeString(home.resolve("database.url"),
-                db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password() + "\n");
-        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-        all[args.length] = "--data-dir";
-        all[args.length + 1] = home.toString();
-        return Cli.run(all);
+        return Cli.against(db, home, args);
     }
 
     private String one(String sql) throws Exception {
@@ -92,6 +87,65 @@ class TenantMigrationsIT {
     }
 
     @Test
+    void rollbackWithATenantUndoesOnlyThatTenantsMigrationsInItsSchema() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("tenants"));
+        Files.writeString(dir.resolve("001_items.up.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
+        Files.writeString(dir.resolve("001_items.down.sql"), "DROP TABLE items;\n");
+        Files.writeString(dir.resolve("002_tags.up.sql"), "CREATE TABLE tags (id int PRIMARY KEY);\n");
+        Files.writeString(dir.resolve("002_tags.down.sql"), "DROP TABLE tags;\n");
+        Path global = Files.createDirectories(home.resolve("global"));
+        Files.writeString(global.resolve("001_items.up.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
+        Files.writeString(global.resolve("001_items.down.sql"), "DROP TABLE items;\n");
+        for (String tenant : new String[] {"rb-a", "rb-b"}) {
+            assertThat(cli("tenants", "create", tenant, "--mode", "schema").exitCode()).isZero();
+            assertThat(cli("db", "migrate", "--tenant", tenant, "--dir", dir.toString()).exitCode()).isZero();
+        }
+        assertThat(cli("tenants", "create", "rb-row").exitCode()).isZero();
+        assertThat(cli("db", "migrate", "--dir", global.toString()).exitCode()).isZero();
+
+        Cli plan = cli("db", "rollback", "--tenant", "rb-a", "--to", "0", "--plan", "--dir", dir.toString());
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("2 to run against").contains("tenant rb-a, schema t_rb_a_api")
+                .containsSubsequence("002_tags.down.sql", "001_items.down.sql");
+        assertThat(tables("t_rb_a_api")).isEqualTo("items,tags");
+
+        Cli last = cli("db", "rollback", "--tenant", "rb-a", "--dir", dir.toString());
+        assertThat(last.exitCode()).as(last.err()).isZero();
+        assertThat(last.out()).startsWith("undid 002_tags.up.sql with 002_tags.down.sql (").contains("tenant rb-a");
+        assertThat(tables("t_rb_a_api")).isEqualTo("items");
+        assertThat(ledger("rb-a")).isEqualTo("1");
+
+        Cli all = cli("db", "rollback", "--tenant", "rb-a", "--to", "0", "--dir", dir.toString());
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out()).contains("undid 001_items.up.sql");
+        assertThat(tables("t_rb_a_api")).isNull();
+        assertThat(ledger("rb-a")).isNull();
+        // The other tenant's schema and ledger, and the database's own, are untouched.
+        assertThat(tables("t_rb_b_api")).isEqualTo("items,tags");
+        assertThat(ledger("rb-b")).isEqualTo("1,2");
+        assertThat(tables("public")).isEqualTo("items");
+        assertThat(one("SELECT string_agg(version, ',') FROM flux.flux_migrations")).isEqualTo("1");
+
+        Cli unknown = cli("db", "rollback", "--tenant", "nobody", "--dir", dir.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown tenant nobody");
+        Cli row = cli("db", "rollback", "--tenant", "rb-row", "--plan", "--dir", dir.toString());
+        assertThat(row.exitCode()).isEqualTo(1);
+        assertThat(row.err()).contains("rb-row is row-level");
+        assertThat(tables("t_rb_b_api")).isEqualTo("items,tags");
+    }
+
+    private String tables(String schema) throws Exception {
+        return one("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = '"
+                + schema + "'");
+    }
+
+    private String ledger(String tenant) throws Exception {
+        return one("SELECT string_agg(version, ',' ORDER BY version) FROM flux.tenant_migrations WHERE tenant_id = '"
+                + tenant + "'");
+    }
+
+    @Test
     void badTenantArgumentsAreUsageErrors() throws Exception {
         assertThat(cli("tenants", "create", "a b").exitCode()).isEqualTo(2);
         Cli mode = cli("tenants", "create", "ok", "--mode", "cluster");
@@ -102,5 +156,6 @@ class TenantMigrationsIT {
         assertThat(quota.err()).contains("invalid size");
         Cli unknown = cli("db", "migrate", "--tenant", "nobody", "--dir", home.toString());
         assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown tenant nobody");
     }
 }

@@ -48,12 +48,16 @@ public final class CrossCheck {
 
     /**
      * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code tenantId}
-     * is the paired record's tenant, for an untracked change the row's {@code tenant_id} column,
-     * else null; {@code record} is the mutation record it was paired with, null for an untracked
-     * change.
+     * is the paired record's tenant, or null; for an untracked change it is null here and set,
+     * with {@link #withTenant}, to the tenant its {@code wal} record was given
+     * ({@link WalRecordWriter} decides: the schema's owner or the row's {@code tenant_id}).
+     * {@code record} is the mutation record it was paired with, null for an untracked change.
      */
     public record Outgoing(WalChange change, String requestId, String source, String tenantId,
                            WalMutationRecord record) {
+        public Outgoing withTenant(String tenant) {
+            return new Outgoing(change, requestId, source, tenant, record);
+        }
     }
 
     /**
@@ -116,7 +120,7 @@ public final class CrossCheck {
             WalMutationRecord record = pairs[i];
             if (record == null) {
                 untracked.add(change);
-                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, rowTenant(change), null));
+                published.add(new Outgoing(change, walRequestId, WalMutationRecord.SOURCE_WAL, null, null));
                 continue;
             }
             matched++;
@@ -132,13 +136,6 @@ public final class CrossCheck {
             }
         }
         return new Result(published, untracked, rolledBack, discrepancies, txid8, walRequestId, matched);
-    }
-
-    /** The row's own {@code tenant_id} (row-level tenancy), for changes no record describes. */
-    private static String rowTenant(WalChange change) {
-        var image = change.after() != null ? change.after() : change.before();
-        var tenant = image == null ? null : image.get("tenant_id");
-        return tenant != null && tenant.isTextual() ? tenant.textValue() : null;
     }
 
     private static WalMutationRecord take(Deque<WalMutationRecord> candidates, Set<WalMutationRecord> unpaired) {

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,20 +16,35 @@ import org.slf4j.LoggerFactory;
  * Completes the mutation log for writes that bypassed the API: one {@code source = 'wal'}
  * record per untracked change, all of one source transaction in one capture transaction.
  * Replays after a restart are harmless: a transaction that already has {@code wal} records is
- * skipped. Images are re-rendered by PostgreSQL itself ({@code to_jsonb} of
+ * not written again. Images are re-rendered by PostgreSQL itself ({@code to_jsonb} of
  * {@code jsonb_populate_record}) so they have exactly the engine's form; if the table is gone
  * by then, the WAL rendering is stored as is.
  *
  * <p>These inserts come back through the WAL as records with {@code source = 'wal'};
- * {@link CrossCheck} ignores those, so nothing feeds back. A row with a {@code tenant_id}
- * column (row-level tenancy) gives its record that tenant, so the tenant's history has it.
+ * {@link CrossCheck} ignores those, so nothing feeds back.
+ *
+ * <p>Each record gets the tenant whose history it belongs in: the tenant that owns the table's
+ * schema ({@code flux.tenants.schema_name}, schema-mode tenancy), else the row's own
+ * {@code tenant_id} column (row-level tenancy), else none. {@link #write} returns them, so the
+ * Kafka messages carry the tenant the log has.
  */
 public final class WalRecordWriter {
     private static final Logger log = LoggerFactory.getLogger(WalRecordWriter.class);
 
-    private static final String ALREADY_RECORDED =
-            "SELECT EXISTS (SELECT 1 FROM flux.state_mutations WHERE txid = ?::text::xid8 AND source = 'wal')";
-    // %s is the table's type, a quoted identifier built by PgConnections.quote() from the WAL's relation names.
+    /** The tenants of the records written for a transaction before, in the order of its changes. */
+    private static final String RECORDED =
+            "SELECT tenant_id FROM flux.state_mutations WHERE txid = ?::text::xid8 AND source = 'wal' ORDER BY id";
+    /*
+     * The owner of the schema is looked up here, in the insert, rather than from a cache in
+     * capture: raw SQL writes are rare (API writes never come here), the unique index on
+     * schema_name makes it one probe, and a tenant provisioned a moment ago, on any server, is
+     * seen without invalidation. The schema owner goes first: in a tenant's schema a tenant_id
+     * column is that tenant's data, as it is for the engine (a schema tenant's API writes take the
+     * transaction's tenant, whatever the row holds).
+     */
+    private static final String TENANT = "coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id')";
+    private static final String OWNER = "LEFT JOIN flux.tenants owner ON owner.schema_name = ?";
+    // %1$s is the table's type, a quoted identifier built by PgConnections.quote() from the WAL's relation names.
     private static final String INSERT_RENDERED = """
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source,
@@ -38,30 +55,43 @@ public final class WalRecordWriter {
                         WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                           AND (i.o -> a.attname::text) IS DISTINCT FROM (i.n -> a.attname::text)
                         ORDER BY a.attnum) END,
-                   'wal', coalesce(i.n, i.o) ->> 'tenant_id'
+                   'wal', %2$s
               FROM (SELECT CASE WHEN ?::jsonb IS NULL THEN NULL
                                 ELSE to_jsonb(jsonb_populate_record(NULL::%1$s, ?::jsonb)) END AS o,
                            CASE WHEN ?::jsonb IS NULL THEN NULL
                                 ELSE to_jsonb(jsonb_populate_record(NULL::%1$s, ?::jsonb)) END AS n) i
+              %3$s
+            RETURNING tenant_id
             """;
     private static final String INSERT_AS_DECODED = """
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, source, tenant_id)
-            VALUES (?, ?::text::xid8, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'wal', coalesce(?::jsonb, ?::jsonb) ->> 'tenant_id')
-            """;
+            SELECT ?, ?::text::xid8, ?, ?, ?, ?, i.o, i.n, 'wal', %s
+              FROM (SELECT ?::jsonb AS o, ?::jsonb AS n) i
+              %s
+            RETURNING tenant_id
+            """.formatted(TENANT, OWNER);
 
-    /** Writes the records unless this transaction's were written before; returns how many it wrote. */
-    public int write(Connection c, long txid8, String requestId, List<WalChange> untracked) throws SQLException {
+    /**
+     * What {@link #write} did: how many records it wrote (0 for a transaction recorded before),
+     * and each untracked change's tenant as its record has it (null: none), in the order given.
+     */
+    public record Recorded(int written, List<String> tenants) {
+    }
+
+    /** Writes the records unless this transaction's were written before; either way returns their tenants. */
+    public Recorded write(Connection c, long txid8, String requestId, List<WalChange> untracked) throws SQLException {
         if (untracked.isEmpty()) {
-            return 0;
+            return new Recorded(0, List.of());
         }
         String txid = Long.toUnsignedString(txid8);
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            if (alreadyRecorded(c, txid)) {
+            List<String> recorded = recorded(c, txid);
+            if (!recorded.isEmpty()) {
                 c.rollback();
-                return 0;
+                return new Recorded(0, aligned(recorded, untracked.size(), txid));
             }
             // pg_current_xact_id(): a transaction id before any record id (see flux-schema.sql).
             try (PreparedStatement tag = c.prepareStatement(
@@ -69,11 +99,12 @@ public final class WalRecordWriter {
                 tag.setString(1, requestId);
                 tag.execute();
             }
+            List<String> tenants = new ArrayList<>(untracked.size());
             for (WalChange change : untracked) {
-                insert(c, txid, requestId, change);
+                tenants.add(insert(c, txid, requestId, change));
             }
             c.commit();
-            return untracked.size();
+            return new Recorded(untracked.size(), tenants);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -82,39 +113,51 @@ public final class WalRecordWriter {
         }
     }
 
-    private static boolean alreadyRecorded(Connection c, String txid) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(ALREADY_RECORDED)) {
+    private static List<String> recorded(Connection c, String txid) throws SQLException {
+        List<String> tenants = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(RECORDED)) {
             st.setString(1, txid);
             try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
+                while (rs.next()) {
+                    tenants.add(rs.getString(1));
+                }
             }
         }
+        return tenants;
     }
 
-    private static void insert(Connection c, String txid, String requestId, WalChange change) throws SQLException {
+    /**
+     * A replayed transaction has the same untracked changes as when its records were written, in
+     * the same order; should the counts differ, its messages go without a tenant rather than a
+     * wrong one.
+     */
+    private static List<String> aligned(List<String> recorded, int changes, String txid) {
+        if (recorded.size() == changes) {
+            return recorded;
+        }
+        log.warn("transaction {} has {} record(s) with source 'wal' for {} untracked change(s); publishing them"
+                + " without a tenant", txid, recorded.size(), changes);
+        return Collections.nCopies(changes, null);
+    }
+
+    /** Inserts one change's record; returns the tenant it was given. */
+    private static String insert(Connection c, String txid, String requestId, WalChange change) throws SQLException {
         String before = change.before() == null ? null : change.before().toString();
         String after = change.after() == null ? null : change.after().toString();
         String type = PgConnections.quote(change.schema()) + "." + PgConnections.quote(change.table());
         try (PreparedStatement sp = c.prepareStatement("SAVEPOINT flux_wal_record")) {
             sp.execute();
         }
-        try (PreparedStatement st = c.prepareStatement(String.format(INSERT_RENDERED, type))) {
-            int i = 0;
-            st.setString(++i, requestId);
-            st.setString(++i, txid);
-            st.setString(++i, change.schema());
-            st.setString(++i, change.table());
-            st.setString(++i, change.rowId());
-            st.setString(++i, change.operation().name());
+        try (PreparedStatement st = c.prepareStatement(String.format(INSERT_RENDERED, type, TENANT, OWNER))) {
+            int i = bindTarget(st, txid, requestId, change);
             st.setString(++i, change.operation().name());
             st.setString(++i, type);
             st.setString(++i, before);
             st.setString(++i, before);
             st.setString(++i, after);
             st.setString(++i, after);
-            st.executeUpdate();
-            return;
+            st.setString(++i, change.schema());
+            return tenant(st);
         } catch (SQLException e) {
             // e.g. the table was dropped or altered since the change: keep the WAL's rendering
             log.debug("re-rendering images of {} failed ({}); storing them as decoded", type, e.getMessage());
@@ -123,17 +166,30 @@ public final class WalRecordWriter {
             }
         }
         try (PreparedStatement st = c.prepareStatement(INSERT_AS_DECODED)) {
-            st.setString(1, requestId);
-            st.setString(2, txid);
-            st.setString(3, change.schema());
-            st.setString(4, change.table());
-            st.setString(5, change.rowId());
-            st.setString(6, change.operation().name());
-            st.setString(7, before);
-            st.setString(8, after);
-            st.setString(9, after);
-            st.setString(10, before);
-            st.executeUpdate();
+            int i = bindTarget(st, txid, requestId, change);
+            st.setString(++i, before);
+            st.setString(++i, after);
+            st.setString(++i, change.schema());
+            return tenant(st);
+        }
+    }
+
+    /** Binds the first six parameters both inserts share; returns the last index bound. */
+    private static int bindTarget(PreparedStatement st, String txid, String requestId, WalChange change)
+            throws SQLException {
+        st.setString(1, requestId);
+        st.setString(2, txid);
+        st.setString(3, change.schema());
+        st.setString(4, change.table());
+        st.setString(5, change.rowId());
+        st.setString(6, change.operation().name());
+        return 6;
+    }
+
+    private static String tenant(PreparedStatement insert) throws SQLException {
+        try (ResultSet rs = insert.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

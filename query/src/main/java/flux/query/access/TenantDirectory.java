@@ -28,9 +28,14 @@ public final class TenantDirectory {
     private static final Logger log = LoggerFactory.getLogger(TenantDirectory.class);
     private static final int CACHE_LIMIT = 10_000;
 
+    // schema_name: cast to name, so it is stored as PostgreSQL stores the schema (cut at 63 bytes);
+    // a tenant turning row-level keeps its schema (null does not overwrite it).
     private static final String UPSERT = """
-            INSERT INTO flux.tenants (id, isolation, quota_bytes) VALUES (?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET isolation = excluded.isolation, quota_bytes = excluded.quota_bytes""";
+            INSERT INTO flux.tenants (id, isolation, quota_bytes, schema_name) VALUES (?, ?, ?, ?::name)
+            ON CONFLICT (id) DO UPDATE SET isolation = excluded.isolation, quota_bytes = excluded.quota_bytes,
+                schema_name = coalesce(excluded.schema_name, flux.tenants.schema_name)""";
+    private static final String SCHEMA_OWNER = """
+            SELECT id FROM flux.tenants WHERE schema_name = ?::name::text AND id <> ?""";
     private static final String SELECT_ALL = """
             SELECT id, isolation, quota_bytes, used_bytes, measured_at FROM flux.tenants ORDER BY id""";
     private static final String SELECT_ONE = """
@@ -51,7 +56,8 @@ public final class TenantDirectory {
      * Creates or changes a tenant in one step: its row, and what its mode needs in PostgreSQL
      * (schema: the {@code t_<id>_api} schema and role; row: the runtime role and the policies on
      * every table with a {@code tenant_id} column). Idempotent. Switching an existing tenant's
-     * mode moves no data.
+     * mode moves no data. A schema tenant's row records its schema ({@code schema_name}); a schema
+     * another tenant owns is refused ({@link IllegalArgumentException}).
      *
      * @param quotaBytes null for no quota
      */
@@ -60,8 +66,10 @@ public final class TenantDirectory {
         if (quotaBytes != null && quotaBytes < 0) {
             throw new IllegalArgumentException("a quota cannot be negative: " + quotaBytes);
         }
+        String schema = isolation == TenantScope.Isolation.SCHEMA ? TenantSchemas.schemaOf(tenantId) : null;
         try (Connection c = dataSource.getConnection()) {
-            if (isolation == TenantScope.Isolation.SCHEMA) {
+            if (schema != null) {
+                requireFreeSchema(c, tenantId, schema);
                 TenantSchemas.provision(c, tenantId);
             } else {
                 TenantPolicies.installRuntimeRole(c);
@@ -71,10 +79,28 @@ public final class TenantDirectory {
                 ps.setString(1, tenantId);
                 ps.setString(2, isolation.label());
                 ps.setObject(3, quotaBytes);
+                ps.setString(4, schema);
                 ps.executeUpdate();
             }
             cache.remove(tenantId);
             return find(c, tenantId).orElseThrow();
+        }
+    }
+
+    /**
+     * Refuses a schema another tenant owns: ids that differ only in case or in '-' against '_'
+     * name the same schema and role, and sharing them would share the data.
+     */
+    private static void requireFreeSchema(Connection c, String tenantId, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SCHEMA_OWNER)) {
+            ps.setString(1, schema);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException("schema " + schema + " already belongs to tenant "
+                            + rs.getString(1) + "; tenant " + tenantId + " needs an id that names another schema");
+                }
+            }
         }
     }
 

@@ -1,0 +1,76 @@
+package flux.capture.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.capture.wal.Operation;
+import flux.capture.wal.WalChange;
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import flux.query.FluxSchema;
+import flux.query.access.TenantDirectory;
+import flux.query.access.TenantScope;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Which tenant the records of raw SQL writes get, written once and read back on a replay. */
+@ExtendWith(FluxTestInfra.class)
+class WalRecordWriterIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestPostgres db;
+
+    WalRecordWriterIT(TestPostgres pg) throws Exception {
+        db = pg.newDatabase("wal_record_writer");
+        FluxSchema.install(db.dataSource());
+        new TenantDirectory(db.dataSource(), Duration.ZERO).provision("Rec-Owner", TenantScope.Isolation.SCHEMA, null);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t_rec_owner_api.items (id int PRIMARY KEY, tenant_id text, name text)");
+            st.execute("CREATE TABLE public.notes (id int PRIMARY KEY, tenant_id text, name text)");
+            st.execute("CREATE TABLE public.plain (id int PRIMARY KEY, name text)");
+        }
+    }
+
+    private static WalChange update(String schema, String table, String rowJson) throws Exception {
+        ObjectNode after = (ObjectNode) JSON.readTree(rowJson);
+        ObjectNode before = after.deepCopy().put("name", "before");
+        ObjectNode key = JSON.createObjectNode().put("id", after.get("id").asInt());
+        return new WalChange(schema, table, Operation.UPDATE, key, after.get("id").asText(), before, after, 1L, 2L, 3L);
+    }
+
+    @Test
+    void theSchemasOwnerComesFirstThenTheRowsTenantThenNone() throws Exception {
+        List<WalChange> changes = List.of(
+                update("t_rec_owner_api", "items", "{\"id\":1,\"tenant_id\":\"someone-else\",\"name\":\"a\"}"),
+                update("public", "notes", "{\"id\":2,\"tenant_id\":\"row-tenant\",\"name\":\"b\"}"),
+                update("public", "plain", "{\"id\":3,\"name\":\"c\"}"),
+                // a table gone since the change: stored as decoded, still the schema owner's
+                update("t_rec_owner_api", "dropped", "{\"id\":4,\"name\":\"d\"}"));
+        List<String> expected = Arrays.asList("Rec-Owner", "row-tenant", null, "Rec-Owner");
+        WalRecordWriter writer = new WalRecordWriter();
+        try (Connection c = db.connect()) {
+            WalRecordWriter.Recorded first = writer.write(c, 900_001L, "wal:900001", changes);
+            assertThat(first.written()).isEqualTo(4);
+            assertThat(first.tenants()).isEqualTo(expected);
+
+            WalRecordWriter.Recorded replay = writer.write(c, 900_001L, "wal:900001", changes);
+            assertThat(replay.written()).isZero();
+            assertThat(replay.tenants()).as("a replay publishes the tenants the log has").isEqualTo(expected);
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT table_name || ':' || coalesce(tenant_id, '-')"
+                     + " FROM flux.state_mutations WHERE source = 'wal' ORDER BY id")) {
+            StringBuilder log = new StringBuilder();
+            while (rs.next()) {
+                log.append(rs.getString(1)).append(' ');
+            }
+            assertThat(log.toString().strip()).isEqualTo("items:Rec-Owner notes:row-tenant plain:- dropped:Rec-Owner");
+        }
+    }
+}
