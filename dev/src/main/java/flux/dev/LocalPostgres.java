@@ -55,6 +55,13 @@ public final class LocalPostgres implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
+                    // Each logged write adds entries to the mutation log's row indexes at the row's place,
+                    // i.e. on random leaf pages, and the first change to a page after a checkpoint writes the
+                    // whole page to the WAL. With the default 1GB, sustained writes checkpoint every minute or
+                    // so and spend much of it in that regime (BENCHMARKS.md, "The log grown"). Cost: crash
+                    // recovery may replay up to ~2GB, and pg_wal may hold that much.
+                    .setServerConfig("max_wal_size", "2GB")
+                    .setServerConfig("checkpoint_timeout", "15min")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .start();
