@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
@@ -30,6 +31,15 @@ final class HistoryFactory {
     @Bean(preDestroy = "close")
     BlameFolder blameFolder(DataSource dataSource) {
         return new BlameFolder(dataSource);
+    }
+
+    /**
+     * Stops the folder before the shutdown sequence: the context does not destroy it before the
+     * pool it uses (the pool closed under a fold and it logged a failure on every stop).
+     */
+    @Singleton
+    ApplicationEventListener<ShutdownEvent> blameFolderStopper(BlameFolder folder) {
+        return event -> folder.close();
     }
 
     @Singleton
