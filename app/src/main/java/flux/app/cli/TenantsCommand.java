@@ -103,6 +103,9 @@ public final class TenantsCommand implements Runnable {
                 isolation = TenantScope.Isolation.parse(mode.strip().toLowerCase(Locale.ROOT));
                 quotaBytes = parseSize(quota);
                 flux.query.access.TenantSchemas.roleOf(tenant); // validates the id before any SQL
+                if (isolation == TenantScope.Isolation.SCHEMA) {
+                    flux.query.access.TenantSchemas.requireSchemaTenantId(tenant);
+                }
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

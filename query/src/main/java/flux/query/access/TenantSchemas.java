@@ -15,7 +15,24 @@ import java.sql.Statement;
  */
 public final class TenantSchemas {
 
+    /**
+     * Longest tenant id a schema tenant may have: its schema {@code t_<id>_api} must fit
+     * PostgreSQL's 63-byte names whole. A longer name is cut silently, so two long ids could
+     * name one schema and role (ids are ASCII: characters are bytes).
+     */
+    public static final int MAX_SCHEMA_TENANT_ID = 63 - "t_".length() - "_api".length();
+
     private TenantSchemas() {
+    }
+
+    /** Refuses an id that cannot be a schema tenant's (not a plain name, or too long for whole names). */
+    public static void requireSchemaTenantId(String tenantId) {
+        ApiKeyStore.requireTenant(tenantId);
+        if (tenantId.length() > MAX_SCHEMA_TENANT_ID) {
+            throw new IllegalArgumentException("tenant id \"" + tenantId + "\" is too long for schema mode: at most "
+                    + MAX_SCHEMA_TENANT_ID + " characters, so that its schema t_<id>_api keeps its whole name"
+                    + " (PostgreSQL cuts names at 63 bytes)");
+        }
     }
 
     public static String schemaOf(String tenantId) {
@@ -33,6 +50,7 @@ public final class TenantSchemas {
      * Tenant ids are validated (letters, digits, '_' and '-') before they become names.
      */
     public static void provision(Connection c, String tenantId) throws SQLException {
+        requireSchemaTenantId(tenantId);
         String schema = TenantPolicies.quote(schemaOf(tenantId));
         String role = TenantPolicies.quote(roleOf(tenantId));
         String roleName = roleOf(tenantId).replace("'", "''");

@@ -92,6 +92,26 @@ class TenantSchemasIT {
     }
 
     @Test
+    void aSchemaTenantsIdMustLeaveItsSchemaNameWhole() throws Exception {
+        String longest = "L" + "x".repeat(TenantSchemas.MAX_SCHEMA_TENANT_ID - 1);
+        String tooLong = longest + "y";
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            TenantSchemas.provision(c, longest);
+            try (ResultSet rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_lxxx%'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(TenantSchemas.schemaOf(longest)).hasSize(63);
+            }
+            assertThatThrownBy(() -> TenantSchemas.provision(c, tooLong))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 57 characters");
+            // nothing was created for the refused id (its cut name would have been the same schema)
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname LIKE 't\\_lxxx%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void tenantIdsThatAreNotPlainNamesAreRefusedBeforeAnySql() {
         assertThatThrownBy(() -> TenantSchemas.schemaOf("acme\"; DROP SCHEMA flux; --"))
                 .isInstanceOf(IllegalArgumentException.class);
