@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.query.access.TenantPolicies;
+import flux.query.access.TenantSchemas;
 import flux.query.access.TenantScope;
 import flux.query.access.TenantScope.Isolation;
 import flux.query.model.Op;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The engine logged in as a role that is not a superuser and owns the tables it serves, as the
  * README's "Database roles" sets up: FORCE ROW LEVEL SECURITY binds it too, so whatever it
- * reads for a tenant must be read with the tenant's setting. Superuser connections only seed
- * and inspect.
+ * reads for a tenant must be read with the tenant's setting. Schema tenants are provisioned
+ * by it too (CREATEROLE). Superuser connections only seed and inspect.
  */
 @ExtendWith(FluxTestInfra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,6 +36,7 @@ class OwnerLoginIT {
     /** Roles are the cluster's, not the database's: created once, reused by later runs. */
     private static final String LOGIN = "flux_it_owner";
     private static final TenantScope ACME = new TenantScope("acme", Isolation.ROW, false);
+    private static final TenantScope INITECH = new TenantScope("owner-initech", Isolation.SCHEMA, false);
 
     private final TestPostgres db;
     private final HikariDataSource owner;
@@ -44,7 +46,7 @@ class OwnerLoginIT {
         db = pg.newDatabase("owner_login");
         asSuperuser("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + LOGIN + "') THEN"
                 + " CREATE ROLE " + LOGIN + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$;"
-                + "ALTER ROLE " + LOGIN + " PASSWORD 'owner';"
+                + "ALTER ROLE " + LOGIN + " PASSWORD 'owner' CREATEROLE;"
                 + "ALTER DATABASE \"" + db.database() + "\" OWNER TO " + LOGIN);
         owner = new HikariDataSource();
         owner.setJdbcUrl(db.jdbcUrl());
@@ -64,6 +66,10 @@ class OwnerLoginIT {
         try (Connection c = owner.getConnection()) {
             assertThat(TenantPolicies.isolateAll(c)).containsExactly("public.lines", "public.notes");
         }
+        try (Connection c = owner.getConnection()) {
+            TenantSchemas.provision(c, INITECH.tenantId());
+        }
+        asOwner("CREATE TABLE t_owner_initech_api.items (id int PRIMARY KEY, qty int NOT NULL CHECK (qty >= 0))");
         engine = new QueryEngine(owner);
     }
 
@@ -74,7 +80,8 @@ class OwnerLoginIT {
 
     @BeforeEach
     void seed() throws SQLException {
-        asSuperuser("TRUNCATE notes, lines, flux.state_mutations;"
+        asSuperuser("TRUNCATE notes, lines, t_owner_initech_api.items, flux.state_mutations;"
+                + "INSERT INTO t_owner_initech_api.items VALUES (1, 5);"
                 + "INSERT INTO notes VALUES (1, 'acme', 5), (2, 'globex', 5);"
                 + "INSERT INTO lines VALUES (1, 'acme', 1)");
     }
@@ -99,6 +106,17 @@ class OwnerLoginIT {
         assertThat(records.get(0).subList(0, 7)).containsExactly("DELETE", "1",
                 "{\"id\": 1, \"qty\": 5, \"tenant_id\": \"acme\"}", null, null, "rolled_back", "acme");
         assertThat(records.get(0).get(7)).startsWith("23503: update or delete on table \"notes\"");
+    }
+
+    @Test
+    void aSchemaTenantsFailedUpdateIsRecordedWithTheRowItTargeted() throws SQLException {
+        assertThatThrownBy(() -> engine.query(RequestId.of("neg-schema"), null, INITECH,
+                Query.update("items").set(Map.of("qty", -1)).where("id", Op.EQ, 1).build()))
+                .isInstanceOf(ConstraintViolation.class);
+        List<List<String>> records = records("neg-schema");
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).subList(0, 7)).containsExactly("UPDATE", "1", "{\"id\": 1, \"qty\": 5}",
+                "{\"id\": 1, \"qty\": -1}", "{qty}", "rolled_back", "owner-initech");
     }
 
     @Test
