@@ -226,8 +226,10 @@ public final class QueryEngine {
             List<MutationRecord> attempts = new ArrayList<>(tx.written());
             if (tx.failedWrite() != null) {
                 attempts.addAll(AttemptedMutations.of(connection, compiler(), tx.failedWrite(), tx.failedTable(),
-                        tx.txid()));
+                        tx.txid(), tx.scope()));
             }
+            // As the login role, which owns the log: the records name the tenant themselves, and
+            // a tenant's role would add nothing here but one more grant the insert depends on.
             MutationLog.recordRolledBack(connection, tx.requestId().value(),
                     tx.scope() == null ? null : tx.scope().tenantId(), attempts, error);
             if (!attempts.isEmpty()) {

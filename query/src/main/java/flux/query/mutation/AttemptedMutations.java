@@ -3,6 +3,7 @@ package flux.query.mutation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.query.QueryException;
+import flux.query.access.TenantScope;
 import flux.query.catalog.Column;
 import flux.query.catalog.Table;
 import flux.query.model.Filter;
@@ -28,15 +29,31 @@ import org.slf4j.LoggerFactory;
  * or delete's attempts are the rows its filters match now, read in the recording transaction,
  * with the update's data laid over the old image. When even that read fails, one record
  * carries the input (row_id from equality filters on the key, else empty).
+ *
+ * <p>A tenant's rows are re-read as the tenant: in a read-only transaction that starts with the
+ * tenant's setting and role, as the tenant's own transaction did. Without them a login role that
+ * owns the tables (bound by FORCE ROW LEVEL SECURITY) would see none of the rows.
  */
 public final class AttemptedMutations {
     private static final Logger log = LoggerFactory.getLogger(AttemptedMutations.class);
 
+    /**
+     * Starts the re-read of a tenant's rows. Every setting is transaction-local, so the rollback
+     * that ends the re-read leaves the pooled connection as the login role without a tenant.
+     */
+    private static final String TENANT_READ = "SELECT set_config('transaction_read_only', 'on', true),"
+            + " set_config('flux.tenant_id', ?, true), set_config('role', ?, true)";
+
     private AttemptedMutations() {
     }
 
+    /**
+     * The attempts of {@code query}, whose statement failed; {@code connection} in autocommit,
+     * outside any transaction, and left so. {@code scope}: the tenant the request acted for, or
+     * null (the rows are then read as the login role).
+     */
     public static List<MutationRecord> of(Connection connection, SqlCompiler compiler, Query query, Table table,
-                                          String txid) {
+                                          String txid, TenantScope scope) {
         String op = query.operation().name();
         List<MutationRecord> attempts = new ArrayList<>();
         if (query.operation() == flux.query.model.Operation.INSERT) {
@@ -48,14 +65,10 @@ public final class AttemptedMutations {
         }
         try {
             SqlStatement images = compiler.attemptedImages(query, table);
-            try (PreparedStatement ps = connection.prepareStatement(images.text())) {
-                Statements.bind(connection, ps, 1, images.params());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        attempts.add(new MutationRecord(table.schema(), table.name(), rs.getString(3), op,
-                                rs.getString(1), rs.getString(2), rs.getString(4), txid));
-                    }
-                }
+            if (scope == null) {
+                read(connection, images, table, op, txid, attempts);
+            } else {
+                readAsTenant(connection, scope, images, table, op, txid, attempts);
             }
             return attempts;
         } catch (SQLException | QueryException e) {
@@ -63,6 +76,35 @@ public final class AttemptedMutations {
             String data = query.rows().isEmpty() ? null : JsonCodec.write(query.rows().get(0));
             return List.of(new MutationRecord(table.schema(), table.name(), keyFromFilters(table, query), op, null,
                     query.operation() == flux.query.model.Operation.UPDATE ? data : null, null, txid));
+        }
+    }
+
+    private static void readAsTenant(Connection connection, TenantScope scope, SqlStatement images, Table table,
+                                     String op, String txid, List<MutationRecord> attempts) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = connection.prepareStatement(TENANT_READ)) {
+                ps.setString(1, scope.tenantId());
+                ps.setString(2, scope.role());
+                ps.execute();
+            }
+            read(connection, images, table, op, txid, attempts);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static void read(Connection connection, SqlStatement images, Table table, String op, String txid,
+                             List<MutationRecord> attempts) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(images.text())) {
+            Statements.bind(connection, ps, 1, images.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(new MutationRecord(table.schema(), table.name(), rs.getString(3), op,
+                            rs.getString(1), rs.getString(2), rs.getString(4), txid));
+                }
+            }
         }
     }
 
