@@ -6,8 +6,15 @@
 --     (flux.history.BlameFolder), never by the write itself; blame reads the summary plus the
 --     row's records that are not folded yet (ids above flux.row_blame_progress.folded_through).
 
-CREATE INDEX IF NOT EXISTS state_mutations_row_time_idx
-    ON flux.state_mutations (table_schema, table_name, row_id, created_at);
+-- Created only when missing: CREATE INDEX IF NOT EXISTS locks the log before it looks (see flux-schema.sql).
+DO $$
+BEGIN
+    IF to_regclass('flux.state_mutations_row_time_idx') IS NULL THEN
+        CREATE INDEX state_mutations_row_time_idx
+            ON flux.state_mutations (table_schema, table_name, row_id, created_at);
+    END IF;
+END
+$$;
 
 -- Earlier versions kept the summary with a trigger inside every write, which halved the log's
 -- insert rate (BENCHMARKS.md). Its summaries stay valid input for the folder below.

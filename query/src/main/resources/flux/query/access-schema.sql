@@ -28,8 +28,22 @@ CREATE TABLE IF NOT EXISTS flux.tenants (
 -- name, and names are cut at 63 bytes). Unique: one schema, one tenant. Capture reads it to give
 -- raw SQL writes into a tenant's schema that tenant. Kept when a tenant turns row-level (its
 -- schema and data stay where they are).
-ALTER TABLE flux.tenants ADD COLUMN IF NOT EXISTS schema_name text;
-CREATE UNIQUE INDEX IF NOT EXISTS tenants_schema_name_key ON flux.tenants (schema_name);
+-- (Checked first: ALTER TABLE locks the table on every start even when the column exists.)
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'flux.tenants'::regclass
+                                                AND attname = 'schema_name' AND NOT attisdropped) THEN
+        ALTER TABLE flux.tenants ADD COLUMN schema_name text;
+    END IF;
+END
+$$;
+DO $$
+BEGIN
+    IF to_regclass('flux.tenants_schema_name_key') IS NULL THEN -- IF NOT EXISTS would lock first
+        CREATE UNIQUE INDEX tenants_schema_name_key ON flux.tenants (schema_name);
+    END IF;
+END
+$$;
 
 -- Schema tenants provisioned before the column existed: their schema by TenantSchemas' naming
 -- rule, where the schema exists and exactly one tenant maps to it (an ambiguous one stays null,

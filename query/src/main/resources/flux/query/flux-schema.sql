@@ -24,11 +24,25 @@ CREATE TABLE IF NOT EXISTS flux.state_mutations (
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
--- Row history and blame read keyset pages by (table, row, id): cost independent of history length.
-CREATE INDEX IF NOT EXISTS state_mutations_row_idx
-    ON flux.state_mutations (table_schema, table_name, row_id, id);
-CREATE INDEX IF NOT EXISTS state_mutations_request_idx ON flux.state_mutations (request_id);
--- Capture looks up the records it added itself (source 'wal') by transaction, to stay
--- idempotent on replay. Partial: API writes, the hot path, never pay for this index.
-DROP INDEX IF EXISTS flux.state_mutations_txid_idx;
-CREATE INDEX IF NOT EXISTS state_mutations_wal_txid_idx ON flux.state_mutations (txid) WHERE source = 'wal';
+-- Indexes are created only when missing: CREATE INDEX IF NOT EXISTS takes its SHARE lock on the
+-- log before it looks, even when the index exists, so every start would queue behind any open
+-- write transaction and hold off all new writes while it waits (checked on PostgreSQL 18).
+DO $$
+BEGIN
+    -- Row history and blame read keyset pages by (table, row, id): cost independent of history length.
+    IF to_regclass('flux.state_mutations_row_idx') IS NULL THEN
+        CREATE INDEX state_mutations_row_idx ON flux.state_mutations (table_schema, table_name, row_id, id);
+    END IF;
+    IF to_regclass('flux.state_mutations_request_idx') IS NULL THEN
+        CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id);
+    END IF;
+    -- Capture looks up the records it added itself (source 'wal') by transaction, to stay
+    -- idempotent on replay. Partial: API writes, the hot path, never pay for this index.
+    IF to_regclass('flux.state_mutations_txid_idx') IS NOT NULL THEN
+        DROP INDEX flux.state_mutations_txid_idx;
+    END IF;
+    IF to_regclass('flux.state_mutations_wal_txid_idx') IS NULL THEN
+        CREATE INDEX state_mutations_wal_txid_idx ON flux.state_mutations (txid) WHERE source = 'wal';
+    END IF;
+END
+$$;
