@@ -31,7 +31,7 @@ class ServeIT {
 
     private final int http = Ports.findFree();
     private final int pg = Ports.findFree();
-    private final int kafka = Ports.findFree();
+    private final int kafka = Ports.findFreePair(); // serve's controller takes the next port
 
     private String[] serve() {
         return new String[] {"serve", "--port", Integer.toString(http), "--pg-port", Integer.toString(pg),

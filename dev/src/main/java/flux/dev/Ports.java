@@ -20,6 +20,31 @@ public final class Ports {
         }
     }
 
+    /**
+     * A port that was free a moment ago with the next one free too, for {@code serve}'s embedded
+     * Kafka, which takes the port after its own for its controller (tests: a random free port's
+     * neighbour is often another socket's ephemeral port).
+     */
+    public static int findFreePair() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = findFree();
+            if (port < 65535 && isFree(port + 1)) {
+                return port;
+            }
+        }
+        throw new DevServiceException("cannot find two free consecutive loopback ports");
+    }
+
+    /** The same check as {@link #requireFree}, without the exception. */
+    private static boolean isFree(int port) {
+        try {
+            requireFree(port, "");
+            return true;
+        } catch (DevServiceException e) {
+            return false;
+        }
+    }
+
     /** Fails with a one-line message when something already listens on the port. */
     public static void requireFree(int port, String what) {
         try (ServerSocket socket = new ServerSocket()) {
