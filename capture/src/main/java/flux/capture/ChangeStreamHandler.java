@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         long events = 0;
         long rolledBack = 0;
         long lastLsn = -1;
-        Map<String, Long> byTenant = new java.util.HashMap<>();
+        Map<String, Long> byTenant = new HashMap<>();
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
             report(result.matched(), result.untracked().size(), result.discrepancies());
