@@ -29,24 +29,24 @@ final class BenchDatabase {
         }
     }
 
-    /** Inserts ids [from, to] in one transaction tagged with requestId. */
+    /**
+     * Inserts ids [from, to] in one transaction tagged with requestId, in one round trip as the
+     * engine does: tag and write sent together, committed as one implicit transaction. With three
+     * round trips (tag, write, commit) the latency phase's writer threads used 350 µs of CPU per
+     * transaction here, 156 µs with one: CPU the load generator took from what it measures.
+     */
     static void insertRange(Connection c, String table, String requestId, long from, long to) throws SQLException {
-        c.setAutoCommit(false);
-        try (PreparedStatement tag = c.prepareStatement("SELECT set_config('flux.request_id', ?, true)");
-             PreparedStatement st = c.prepareStatement("WITH w AS (INSERT INTO " + table
-                     + " (id, owner, balance) SELECT g, 'owner' || g, 1.00 FROM generate_series(?::bigint, ?::bigint) g"
-                     + " RETURNING *) INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name,"
-                     + " row_id, operation, new) SELECT current_setting('flux.request_id'), pg_current_xact_id(),"
-                     + " 'public', '" + table + "', w.id::text, 'INSERT', to_jsonb(w) FROM w")) {
-            tag.setString(1, requestId);
-            tag.execute();
-            st.setLong(1, from);
-            st.setLong(2, to);
-            st.executeUpdate();
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
+        c.setAutoCommit(true);
+        try (PreparedStatement st = c.prepareStatement("SELECT set_config('flux.request_id', ?, true);\n"
+                + "WITH w AS (INSERT INTO " + table
+                + " (id, owner, balance) SELECT g, 'owner' || g, 1.00 FROM generate_series(?::bigint, ?::bigint) g"
+                + " RETURNING *) INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name,"
+                + " row_id, operation, new) SELECT current_setting('flux.request_id'), pg_current_xact_id(),"
+                + " 'public', '" + table + "', w.id::text, 'INSERT', to_jsonb(w) FROM w")) {
+            st.setString(1, requestId);
+            st.setLong(2, from);
+            st.setLong(3, to);
+            st.execute();
         }
     }
 

@@ -148,8 +148,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             LatencyProbe probe = new LatencyProbe(db, kafka.bootstrapServers(), "bench_latency");
             // Warm-up at both rates (JIT, connections, topic metadata): after only a slow one, the C2
             // compilers of this JVM and the broker's still took a fifth of a core each at 1,000 tx/s.
+            // 20 s at 1,000 tx/s: a method called once per transaction (writer, consumer, producer,
+            // broker request paths) reaches C2's compile threshold (15,000 calls) only after ~15 s;
+            // with 5 s those compilations fell into the measured window.
             probe.run(100, Duration.ofSeconds(3), 2);
-            probe.run(1000, Duration.ofSeconds(5), 8);
+            probe.run(1000, Duration.ofSeconds(20), 8);
             List<LatencyProbe.Result> latency = new ArrayList<>();
             latency.add(measured(() -> probe.run(100, Duration.ofSeconds(latencySeconds), 2), "100 tx/s"));
             latency.add(measured(() -> probe.run(1000, Duration.ofSeconds(latencySeconds), 8), "1,000 tx/s"));
@@ -259,10 +262,13 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private LatencyProbe.Result measured(Callable<LatencyProbe.Result> probe, String what) throws Exception {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long[] machine = machineTicks();
+        progress("latency: measuring " + what);
         long gc = gcMillis();
+        long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         LatencyProbe.Result result = probe.call();
-        conditions.add(String.format("%s: load average %.2f at the start, machine %s busy, GC %d ms in this JVM",
-                what, load, busySince(machine), gcMillis() - gc));
+        conditions.add(String.format("%s: load average %.2f at the start, machine %s busy, GC %d ms and JIT compilers"
+                        + " %d ms in this JVM", what, load, busySince(machine), gcMillis() - gc,
+                ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit));
         return result;
     }
 
