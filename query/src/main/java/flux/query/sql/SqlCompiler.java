@@ -12,10 +12,9 @@ import flux.query.model.Operation;
 import flux.query.model.Order;
 import flux.query.model.Query;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -173,10 +172,7 @@ public final class SqlCompiler {
         for (ObjectNode row : query.rows()) {
             row.fieldNames().forEachRemaining(names::add);
         }
-        List<Column> columns = new ArrayList<>();
-        for (String name : names) {
-            columns.add(writable(table, name));
-        }
+        List<Column> columns = inTableOrder(table, names);
         List<Object> params = new ArrayList<>();
         StringBuilder dml = new StringBuilder("INSERT INTO ").append(target(table)).append(" AS t");
         if (columns.isEmpty()) {
@@ -211,10 +207,10 @@ public final class SqlCompiler {
         requireFiltersOrAll(query);
         List<Object> params = new ArrayList<>();
         StringJoiner set = new StringJoiner(", ", " SET ", "");
-        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            Column c = writable(table, e.getKey());
-            set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, e.getValue(), params));
+        Set<String> names = new LinkedHashSet<>();
+        data.fieldNames().forEachRemaining(names::add);
+        for (Column c : inTableOrder(table, names)) {
+            set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, data.get(c.name()), params));
         }
         StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
         if (serverVersion >= RETURNING_OLD_SINCE) {
@@ -349,6 +345,26 @@ public final class SqlCompiler {
             throw new InvalidQuery("an update needs \"data\": one object of column values");
         }
         return query.rows().get(0);
+    }
+
+    /**
+     * The named columns (each checked writable, in the order named, so the first bad name is the
+     * one reported) in the table's column order: the same write with its JSON keys in another
+     * order compiles to the same SQL text, so it reuses the connection's prepared statement and
+     * counts as the same shape for observability.
+     */
+    private static List<Column> inTableOrder(Table table, Set<String> names) {
+        Set<Column> named = new HashSet<>();
+        for (String name : names) {
+            named.add(writable(table, name));
+        }
+        List<Column> ordered = new ArrayList<>(named.size());
+        for (Column c : table.columns()) {
+            if (named.contains(c)) {
+                ordered.add(c);
+            }
+        }
+        return ordered;
     }
 
     private static Column writable(Table table, String name) {

@@ -68,6 +68,32 @@ class SqlCompilerTest {
     }
 
     @Test
+    void theSameWriteWithItsKeysInAnotherOrderCompilesToTheSameStatement() {
+        SqlStatement insertA = pg18.compile(json("""
+                {"table": "users", "operation": "insert", "data": {"tags": ["a"], "id": 1, "Name \\"x\\"": "n"}}"""), USERS);
+        SqlStatement insertB = pg18.compile(json("""
+                {"table": "users", "operation": "insert", "data": {"id": 1, "Name \\"x\\"": "n", "tags": ["a"]}}"""), USERS);
+        assertThat(insertA.text()).isEqualTo(insertB.text()).contains("(\"id\", \"Name \"\"x\"\"\", \"tags\")");
+        assertThat(insertA.params()).usingRecursiveFieldByFieldElementComparator().isEqualTo(insertB.params());
+
+        SqlStatement updateA = pg18.compile(json("""
+                {"table": "users", "operation": "update", "data": {"tags": ["b"], "Name \\"x\\"": "m"},
+                 "filters": [{"column": "id", "op": "eq", "value": 1}]}"""), USERS);
+        SqlStatement updateB = pg18.compile(json("""
+                {"table": "users", "operation": "update", "data": {"Name \\"x\\"": "m", "tags": ["b"]},
+                 "filters": [{"column": "id", "op": "eq", "value": 1}]}"""), USERS);
+        assertThat(updateA.text()).isEqualTo(updateB.text()).contains(" SET \"Name \"\"x\"\"\" = ");
+        assertThat(updateA.params().get(0)).isEqualTo("m");
+    }
+
+    @Test
+    void theFirstBadColumnNamedIsTheOneReported() {
+        assertThatThrownBy(() -> pg18.compile(json("""
+                {"table": "users", "operation": "insert", "data": {"id": 1, "nope": 2, "gen": 3}}"""), USERS))
+                .isInstanceOf(UnknownName.class).hasMessageContaining("nope");
+    }
+
+    @Test
     void aTransactionOfOneQueryGetsOnlyTheRowsBack() {
         SqlStatement s = pg18.compile(Query.insert("t").set(Map.of("id", 7)).build(), PLAIN, false);
         assertThat(s.text()).contains("INSERT INTO flux.state_mutations").endsWith("\nSELECT w.r FROM flux_w w");
