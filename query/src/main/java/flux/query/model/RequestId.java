@@ -3,7 +3,6 @@ package flux.query.model;
 import flux.query.InvalidQuery;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * The tag of one request: every transaction sets it as {@code flux.request_id} and every
@@ -12,13 +11,28 @@ import java.util.regex.Pattern;
  */
 public record RequestId(String value) {
     public static final int MAX_LENGTH = 128;
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:@/+=-]{1," + MAX_LENGTH + "}");
 
     public RequestId {
-        if (value == null || !SAFE.matcher(value).matches()) {
+        if (!safe(value)) {
             throw new InvalidQuery(InvalidQuery.Reason.INVALID_REQUEST_ID, "invalid request id \"" + Names.shorten(value) + "\": 1 to "
                     + MAX_LENGTH + " characters of letters, digits and . _ : @ / + = -");
         }
+    }
+
+    /** The character check, as a loop: a regex match was a few percent of an engine write's Java time. */
+    private static boolean safe(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '@' || c == '/' || c == '+' || c == '=' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static RequestId of(String value) {

@@ -52,8 +52,11 @@ class QueryJsonTest {
     void requestIdsAreBoundedAndPlain() {
         assertThat(RequestId.of("550e8400-e29b-41d4-a716-446655440000").value()).hasSize(36);
         assertThat(RequestId.generate().value()).matches("[0-9a-f-]{36}");
-        for (String bad : new String[] {"", "a b", "x".repeat(129), "é", "a\nb", "a;b"}) {
-            assertThatThrownBy(() -> RequestId.of(bad)).as(bad).isInstanceOf(InvalidQuery.class);
+        assertThat(RequestId.of("Az09.b_c:d@e/f+g=h-i").value()).isEqualTo("Az09.b_c:d@e/f+g=h-i");
+        assertThat(RequestId.of("x".repeat(128)).value()).hasSize(128);
+        for (String bad : new String[] {null, "", "a b", "x".repeat(129), "é", "a\nb", "a;b", "a\u0000b", "\uff21",
+                "a,b", "%41", "[", "`", "{", "~"}) {
+            assertThatThrownBy(() -> RequestId.of(bad)).as(String.valueOf(bad)).isInstanceOf(InvalidQuery.class);
         }
     }
 
