@@ -153,8 +153,8 @@ public final class Transaction {
     /** Hands the statement to observability (traces, slow queries, N+1, index advice, metrics). */
     private void observe(Query query, Table table, SqlStatement statement, long rowCount, long startedNanos,
                          java.time.Instant startedAt, String sqlState) {
-        engine.observer().onQuery(new QueryTrace(requestId.value(), clientId, query.operation().name().toLowerCase(
-                java.util.Locale.ROOT), table.schema(), table.name(), statement.text(), statement.params(),
+        engine.observer().onQuery(new QueryTrace(requestId.value(), clientId, query.operation().jsonName(),
+                table.schema(), table.name(), statement.text(), statement.params(),
                 query.filters().stream().map(f -> f.column()).toList(), rowCount, System.nanoTime() - startedNanos,
                 sqlState, startedAt));
     }

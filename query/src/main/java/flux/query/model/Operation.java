@@ -7,12 +7,15 @@ import java.util.Locale;
 public enum Operation {
     SELECT, INSERT, UPDATE, DELETE;
 
+    /** Computed once: the name is asked for on every statement (traces, errors, parsing). */
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     public boolean isWrite() {
         return this != SELECT;
     }
 
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return jsonName;
     }
 
     public static Operation parse(String name) {
