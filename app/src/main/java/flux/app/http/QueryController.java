@@ -13,6 +13,7 @@ import flux.query.model.Query;
 import flux.query.model.QueryJson;
 import flux.query.model.RequestId;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -104,6 +105,7 @@ final class QueryController {
     }
 
     private static HttpResponse<String> answer(RequestId id, String json) {
-        return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value());
+        return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value())
+                .header(HttpHeaders.DATE, HttpDate.now());
     }
 }

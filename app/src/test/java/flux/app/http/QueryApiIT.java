@@ -52,6 +52,8 @@ class QueryApiIT {
         assertThat(inserted.statusCode()).isEqualTo(200);
         assertThat(inserted.headers().firstValue("X-Request-Id")).hasValue("req-1a2b3c4d");
         assertThat(inserted.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(inserted.headers().allValues("Date")).as("one IMF-fixdate Date header").singleElement().asString()
+                .matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
         assertThat(inserted.body()).isEqualTo(
                 "{\"request_id\":\"req-1a2b3c4d\",\"rows\":[{\"id\":42,\"email\":\"a@b.com\",\"plan\":\"free\",\"balance\":10.10}]}");
 
