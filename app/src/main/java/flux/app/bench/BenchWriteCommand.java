@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * several client counts, against one embedded PostgreSQL; prints markdown tables with the ratios.
  */
 @Command(name = "write", mixinStandardHelpOptions = true,
-        description = "Single-row write throughput: raw JDBC, audit trigger, engine, HTTP.")
+        description = "Single-row write throughput: raw JDBC, two audit triggers, engine, HTTP.")
 final class BenchWriteCommand implements Callable<Integer> {
     private static final List<String> ALL_MODES = List.of("a", "b", "w", "c", "e", "d");
     private static final Map<String, String> MODE_NAMES = Map.of(
