@@ -3,6 +3,7 @@ package flux.app.http.auth;
 import flux.app.http.Problem;
 import flux.query.access.ApiKeyStore;
 import flux.query.access.Principal;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -17,19 +18,20 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Authenticates every {@code /v1} request. In {@code keys} mode a request needs
+ * Authenticates every {@code /v1} request in {@code keys} mode: a request needs
  * {@code Authorization: Bearer flux_...}; without a valid key it gets 401. The caller's
  * {@link Principal} is then a request attribute ({@link Callers#of}); what it may do is
- * checked where the work is known ({@link Callers#require}), giving 403.
- * In {@code open} mode (the embedded default on loopback) every caller is {@link Principal#OPEN}.
+ * checked where the work is known ({@link Callers#require}), giving 403. Runs on the blocking
+ * executor: checking a key reads the database. In {@code open} mode {@link OpenAuthFilter}
+ * runs instead ({@link AuthModeCondition} loads exactly one of the two).
  */
 @ServerFilter("/v1/**")
-final class AuthFilter {
-    private final AuthMode mode;
+@Requires(condition = AuthModeCondition.Keys.class)
+final class KeyAuthFilter {
     private final ApiKeyStore keys;
 
-    AuthFilter(@Value("${flux.auth.mode:keys}") String mode, ApiKeyStore keys) {
-        this.mode = AuthMode.parse(mode);
+    KeyAuthFilter(@Value("${flux.auth.mode:keys}") String mode, ApiKeyStore keys) {
+        AuthMode.parse(mode); // a misspelt mode loads this filter (see AuthModeCondition) and fails here
         this.keys = keys;
     }
 
@@ -37,10 +39,6 @@ final class AuthFilter {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {
-        if (mode == AuthMode.OPEN) {
-            request.setAttribute(Callers.ATTRIBUTE, Principal.OPEN);
-            return null;
-        }
         Optional<String> header = request.getHeaders().getAuthorization();
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
             return unauthorized("send an API key as Authorization: Bearer <key>");
