@@ -8,7 +8,10 @@ import flux.query.access.TenantScope;
 import io.micronaut.http.HttpRequest;
 import java.sql.SQLException;
 
-/** The caller of a request, as {@link KeyAuthFilter} or {@link OpenAuthFilter} found it, and the checks of its rights. */
+/**
+ * The caller of a request, as {@link KeyAuthFilter} or {@link OpenAuthFilter} found it, and the
+ * checks of its rights.
+ */
 public final class Callers {
     static final String ATTRIBUTE = "flux.principal";
 
