@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flux bench capture}: WAL -> Kafka throughput and commit -> consumer latency of the
- * capture pipeline, with pg_recvlogical (pgoutput) on the same backlog as the ceiling. Starts
+ * capture pipeline, with pg_recvlogical (pgoutput) on the same backlog as the ceiling and the
+ * naive Debezium JSON path ({@link NaiveDebeziumDrain}) as the reference the targets name. Starts
  * its own embedded PostgreSQL and Kafka in a temporary directory; prints a Markdown report.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
@@ -111,6 +112,10 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             }
         }
         db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        db.execute("SELECT pg_create_logical_replication_slot('" + NaiveDebeziumDrain.SLOT + "', 'pgoutput')");
+        for (String topic : NaiveDebeziumDrain.topics("bench_backlog")) {
+            createTopic(kafka.bootstrapServers(), topic);
+        }
         long t = System.nanoTime();
         try (Connection c = db.connect()) {
             for (long from = 1; from <= rows; from += txSize) {
@@ -156,7 +161,14 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             List<LatencyProbe.Result> latency = new ArrayList<>();
             latency.add(measured(() -> probe.run(100, Duration.ofSeconds(latencySeconds), 2), "100 tx/s"));
             latency.add(measured(() -> probe.run(1000, Duration.ofSeconds(latencySeconds), 8), "1,000 tx/s"));
-            report(drainSeconds, drainCpuSeconds, recvSeconds, live, latency, pipeline);
+            pipeline.close();
+            // Last, with capture stopped: run before capture's drain (in this JVM, so sharing the
+            // compiled Debezium and Kafka Connect code), capture then drained at half its usual rate
+            // in a trial. Its slot kept the backlog, whose changes come first in it.
+            NaiveDebeziumDrain.Result naive = NaiveDebeziumDrain.run(pg, kafka.bootstrapServers(), 2L * rows);
+            db.execute("SELECT pg_drop_replication_slot('" + NaiveDebeziumDrain.SLOT + "')");
+            progress(String.format("naive Debezium JSON path: %.2f s (%.2f s CPU)", naive.seconds(), naive.cpuSeconds()));
+            report(drainSeconds, drainCpuSeconds, recvSeconds, naive, live, latency, pipeline);
         } finally {
             pipeline.close();
         }
@@ -212,8 +224,8 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         return secs(System.nanoTime() - t);
     }
 
-    private void report(double drainSeconds, double drainCpuSeconds, double recvSeconds, double[] live, List<LatencyProbe.Result> latency,
-                        CapturePipeline pipeline) {
+    private void report(double drainSeconds, double drainCpuSeconds, double recvSeconds, NaiveDebeziumDrain.Result naive,
+                        double[] live, List<LatencyProbe.Result> latency, CapturePipeline pipeline) {
         out.println();
         out.println("## Results");
         out.println();
@@ -228,6 +240,11 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
                 recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
         out.printf("| capture / pg_recvlogical | %.2fx |%n", recvSeconds / drainSeconds);
+        out.printf("| naive Debezium JSON path (same backlog; each WAL change one message, no pairing) | %.2f s = %,.0f messages/s"
+                        + " (%,.0f rows/s); %.1f µs CPU per message |%n",
+                naive.seconds(), 2 * rows / naive.seconds(), rows / naive.seconds(),
+                naive.cpuSeconds() * 1e6 / naive.messages());
+        out.printf("| capture / naive Debezium JSON path (rows per second) | %.2fx |%n", naive.seconds() / drainSeconds);
         out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
                 liveSeconds, live[0], live[1]);
         out.println();
@@ -374,7 +391,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     }
 
     /** CPU time of this JVM (every thread); during the drain only capture runs in it. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
