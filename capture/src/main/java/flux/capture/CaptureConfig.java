@@ -18,12 +18,19 @@ import java.util.Properties;
  * @param publicationName publication Flux maintains over the tracked tables and the mutation log
  * @param kafkaBootstrap  Kafka bootstrap servers
  * @param heartbeat       interval of heartbeats that keep the slot advancing when tracked tables are idle
+ * @param pollInterval    how long Debezium's queue gathers changes before handing them over
+ *                        ({@code poll.interval.ms}): the latency floor against the CPU an idle
+ *                        capture spends (docs/capture.md, "Limits"); whole milliseconds, 1 ms to 1 min
  */
 public record CaptureConfig(String host, int port, String database, String user, String password,
-                            String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat) {
+                            String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat,
+                            Duration pollInterval) {
 
     public static final String DEFAULT_SLOT = "flux";
     public static final String DEFAULT_PUBLICATION = "flux";
+    /** Debezium's default is 500 ms, half a second of latency after every quiet period. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(5);
+    private static final Duration MAX_POLL_INTERVAL = Duration.ofMinutes(1);
 
     public CaptureConfig {
         Objects.requireNonNull(host, "host");
@@ -34,6 +41,25 @@ public record CaptureConfig(String host, int port, String database, String user,
         requireIdentifier(publicationName, "publication name");
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
         heartbeat = heartbeat == null ? Duration.ofSeconds(10) : heartbeat;
+        pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
+        // Debezium counts whole milliseconds; at 0 its queue would spin without ever waiting.
+        if (pollInterval.toMillis() < 1 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0
+                || pollInterval.toNanos() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("poll interval must be whole milliseconds from 1 ms to 1 min: "
+                    + pollInterval.toNanos() / 1e6 + " ms");
+        }
+    }
+
+    /** With the default poll interval ({@link #DEFAULT_POLL_INTERVAL}). */
+    public CaptureConfig(String host, int port, String database, String user, String password,
+                         String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat) {
+        this(host, port, database, user, password, slotName, publicationName, kafkaBootstrap, heartbeat, null);
+    }
+
+    /** This configuration with another poll interval. */
+    public CaptureConfig withPollInterval(Duration interval) {
+        return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
+                heartbeat, interval);
     }
 
     /**
@@ -51,7 +77,7 @@ public record CaptureConfig(String host, int port, String database, String user,
         String u = user == null || user.isEmpty() ? parsed.getProperty("user", "postgres") : user;
         String pw = password == null || password.isEmpty() ? parsed.getProperty("password", "") : password;
         return new CaptureConfig(host, port, parsed.getProperty("PGDBNAME"), u, pw, slot, publication,
-                kafkaBootstrap, null);
+                kafkaBootstrap, null, null);
     }
 
     /** The JDBC address of the captured database. */

@@ -33,8 +33,8 @@ final class EngineProperties {
         p.setProperty("column.propagate.source.type", ".*");
         // xid8 (state_mutations.txid) has no mapping; without this the column is dropped.
         p.setProperty("include.unknown.datatypes", "true");
-        // Default 500 ms: half a second of latency per quiet period.
-        p.setProperty("poll.interval.ms", "5");
+        // Debezium's default 500 ms is half a second of latency per quiet period; see CaptureConfig.
+        p.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         // Debezium's per-record context headers: unused here, and built (with strings) for every change.
         p.setProperty("extended.headers.enabled", "false");
         // Lag percentiles (MilliSecondsBehindSource P50/P95/P99): a sketch fed per change through a queue

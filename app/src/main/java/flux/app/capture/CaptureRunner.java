@@ -10,6 +10,7 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Starts capture when the HTTP server is up, which is after {@code serve} installed the
  * {@code flux} schema, and stops it with the context. Off with {@code flux.capture.enabled=false}
  * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
- * {@code flux.capture.publication} (default {@code flux}).
+ * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
+ * {@code flux.capture.poll-interval-ms} (default 5).
  */
 @Singleton
 public final class CaptureRunner implements ApplicationEventListener<ServerStartupEvent> {
@@ -34,10 +36,17 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Nullable @Value("${flux.database.password:}") String password,
                   @Value("${flux.capture.slot:" + CaptureConfig.DEFAULT_SLOT + "}") String slot,
                   @Value("${flux.capture.publication:" + CaptureConfig.DEFAULT_PUBLICATION + "}") String publication,
+                  @Value("${flux.capture.poll-interval-ms:5}") long pollIntervalMs,
                   @Named("kafkaBootstrapServers") String kafkaBootstrap,
                   MeterRegistry metrics) {
         this.enabled = enabled;
-        this.config = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
+        CaptureConfig base = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
+        try {
+            this.config = base.withPollInterval(Duration.ofMillis(pollIntervalMs));
+        } catch (IllegalArgumentException e) { // name the setting to fix, not only the value
+            throw new IllegalArgumentException("flux.capture.poll-interval-ms (FLUX_CAPTURE_POLL_INTERVAL_MS): "
+                    + e.getMessage(), e);
+        }
         CaptureMetrics.register(metrics, this);
     }
 
@@ -61,6 +70,11 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** The configuration capture runs (or would run) with. */
+    CaptureConfig config() {
+        return config;
     }
 
     @PreDestroy
