@@ -38,7 +38,7 @@ final class NaiveDebeziumDrain {
     static final String SLOT = "bench_naive";
     static final String TOPIC_PREFIX = "bench_naive";
 
-    /** {@code messages}: acknowledged when it stopped (the last batch may go past the count asked for). */
+    /** {@code messages}: acknowledged in the timed part (its last batch may go past the count asked for). */
     record Result(double seconds, double cpuSeconds, long messages) {
     }
 
@@ -46,18 +46,24 @@ final class NaiveDebeziumDrain {
     }
 
     /** The topics it writes to, for the bench to create before timing starts. */
-    static List<String> topics(String table) {
-        return List.of(TOPIC_PREFIX + ".public." + table, TOPIC_PREFIX + ".flux.state_mutations");
+    static List<String> topics(String... tables) {
+        List<String> topics = new ArrayList<>();
+        for (String table : tables) {
+            topics.add(TOPIC_PREFIX + ".public." + table);
+        }
+        topics.add(TOPIC_PREFIX + ".flux.state_mutations");
+        return topics;
     }
 
     /**
-     * Streams slot {@link #SLOT} into Kafka until {@code messages} changes were acknowledged;
-     * timed like capture's drain, from the engine's first poll (connected, slot found).
+     * Streams slot {@link #SLOT} into Kafka: the first {@code warmup} changes untimed (JIT), then
+     * {@code messages} timed, from the batch that passed the warm-up (or, without one, from the
+     * engine's first poll, as capture's drain is timed) to the batch that passed the last.
      */
-    static Result run(LocalPostgres pg, String bootstrap, long messages) throws Exception {
+    static Result run(LocalPostgres pg, String bootstrap, long warmup, long messages) throws Exception {
         AtomicLong acknowledged = new AtomicLong();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        CompletableFuture<long[]> polling = new CompletableFuture<>(); // {wall, CPU} nanos at the first poll
+        CompletableFuture<long[]> timed = new CompletableFuture<>(); // {wall, CPU, acknowledged} at the start
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -69,7 +75,9 @@ final class NaiveDebeziumDrain {
                      .using(new DebeziumEngine.ConnectorCallback() {
                          @Override
                          public void pollingStarted() {
-                             polling.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos()});
+                             if (warmup == 0) {
+                                 timed.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos(), 0});
+                             }
                          }
                      })
                      .notifying((List<ChangeEvent<String, String>> batch,
@@ -90,7 +98,10 @@ final class NaiveDebeziumDrain {
                              committer.markProcessed(change);
                          }
                          committer.markBatchFinished();
-                         acknowledged.addAndGet(batch.size());
+                         long total = acknowledged.addAndGet(batch.size());
+                         if (warmup > 0 && total >= warmup && !timed.isDone()) {
+                             timed.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos(), total});
+                         }
                      })
                      .build()) {
             ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -100,7 +111,7 @@ final class NaiveDebeziumDrain {
             });
             runner.execute(engine);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
-            while (acknowledged.get() < messages) {
+            while (!timed.isDone() || acknowledged.get() - timed.get()[2] < messages) {
                 if (ended.isDone()) {
                     throw new CliFailure("the naive Debezium engine stopped: " + ended.get());
                 }
@@ -109,9 +120,9 @@ final class NaiveDebeziumDrain {
                 }
                 Thread.sleep(5);
             }
-            long[] start = polling.get();
+            long[] start = timed.get();
             Result result = new Result((System.nanoTime() - start[0]) / 1e9,
-                    (CaptureBenchCommand.processCpuNanos() - start[1]) / 1e9, acknowledged.get());
+                    (CaptureBenchCommand.processCpuNanos() - start[1]) / 1e9, acknowledged.get() - start[2]);
             runner.shutdown();
             return result;
         }
