@@ -5,6 +5,9 @@ import java.util.Properties;
 
 /** The Debezium engine's configuration; each non-default value says why (see STACK-NOTES). */
 final class EngineProperties {
+    /** Records per poll at most; a batch below it means Debezium's queue ran dry (ChangeStreamHandler). */
+    static final int MAX_BATCH_SIZE = 4096;
+
     private EngineProperties() {
     }
 
@@ -41,7 +44,7 @@ final class EngineProperties {
         // of 1,000 whose thread falls behind in a drain (a warning logged per overflowing change). Off, the
         // queue stays but its consumer is a no-op. Flux reports the slot's lag instead.
         p.setProperty("statistics.metrics.enabled", "false");
-        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
         p.setProperty("max.queue.size", "16384");
         // Heartbeats move the confirmed LSN when tracked tables are idle but the server writes WAL.
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeat().toMillis()));
