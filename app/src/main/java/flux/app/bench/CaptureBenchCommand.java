@@ -140,7 +140,20 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             long drainCpuStart = processCpuNanos();
             long allocatedStart = allocatedBytes();
             Map<String, Long> threadsStart = cpuByThreadRole();
-            waitFor(() -> pipeline.status().eventsPublished() >= rows, 600, "backlog drained");
+            // Events counted per second: a stall shows as zeros (one did: sends left unmarked until the heartbeat).
+            List<Long> perSecond = new ArrayList<>();
+            long[] lastCount = {0};
+            long[] nextSample = {System.nanoTime() + 1_000_000_000L};
+            waitFor(() -> {
+                long published = pipeline.status().eventsPublished();
+                if (System.nanoTime() >= nextSample[0]) {
+                    perSecond.add(published - lastCount[0]);
+                    lastCount[0] = published;
+                    nextSample[0] += 1_000_000_000L;
+                }
+                return published >= rows;
+            }, 600, "backlog drained");
+            conditions.add("drain: events published per second: " + perSecond);
             double drainSeconds = secs(System.nanoTime() - drainStart);
             double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
             conditions.add(String.format("drain: %,.0f bytes allocated per event; CPU µs/event by thread: %s",
