@@ -3,15 +3,18 @@ package flux.capture;
 import flux.capture.pg.PostgresOffsetStore;
 import java.util.Properties;
 
-/** The Debezium engine's configuration; each non-default value says why (see STACK-NOTES). */
-final class EngineProperties {
+/**
+ * The Debezium engine's configuration; each non-default value says why (see STACK-NOTES). Public for
+ * tools that run Debezium beside capture with the same settings (the capture bench's decode-only baseline).
+ */
+public final class EngineProperties {
     /** Records per poll at most; a batch below it means Debezium's queue ran dry (ChangeStreamHandler). */
     static final int MAX_BATCH_SIZE = 4096;
 
     private EngineProperties() {
     }
 
-    static Properties of(CaptureConfig config) {
+    public static Properties of(CaptureConfig config) {
         Properties p = new Properties();
         p.setProperty("name", config.slotName());
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");

@@ -12,11 +12,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +46,17 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rows", defaultValue = "200000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "300000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--warmup-rows", defaultValue = "50000",
-            description = "Rows streamed before the backlog is written, so the drain runs JIT-compiled (default ${DEFAULT-VALUE}; 0: cold).")
+    @Option(names = "--warmup-rows", defaultValue = "200000",
+            description = "Rows of each warm-up backlog, drained (and reported) before the timed one (default ${DEFAULT-VALUE}).")
     int warmupRows;
+
+    @Option(names = "--warmup-drains", defaultValue = "2",
+            description = "Warm-up backlogs drained before the timed one; the first shows a drain right after a start"
+                    + " (default ${DEFAULT-VALUE}; 0: none, the timed drain is then the first).")
+    int warmupDrains;
 
     @Option(names = "--tx-size", defaultValue = "100", description = "Rows per backlog transaction (default ${DEFAULT-VALUE}).")
     int txSize;
@@ -73,9 +77,9 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1 || warmupRows < 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--rows, --tx-size, --live-seconds and --latency-seconds must be at least 1, --warmup-rows at least 0");
+        if (rows < 1 || txSize < 1 || liveSeconds < 1 || latencySeconds < 1 || warmupRows < 1 || warmupDrains < 0) {
+            throw new ParameterException(spec.commandLine(), "--rows, --warmup-rows, --tx-size, --live-seconds and"
+                    + " --latency-seconds must be at least 1, --warmup-drains at least 0");
         }
         Path dir = Files.createTempDirectory("flux-bench-capture");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
@@ -93,74 +97,52 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         db.createTable("bench_backlog");
         db.createTable("bench_live");
         db.createTable("bench_latency");
-        createTopic(kafka.bootstrapServers(), "flux.public.bench_latency");
+        // Capture's topics exist before it publishes, as they do for tables that changed before: otherwise a
+        // drain's first batch waits for the broker to create the topic (up to 1.7 s seen in the timed drain).
+        for (String table : List.of("bench_warmup", "bench_backlog", "bench_live", "bench_latency")) {
+            createTopic(kafka.bootstrapServers(), "flux.public." + table);
+        }
         CaptureConfig config = CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", "bench", "bench",
                 kafka.bootstrapServers());
 
-        // The slot and publication must exist before the backlog, so it is retained for both readers.
+        // The slot and publication must exist before the backlogs, so they are retained for every reader.
         try (CapturePipeline setup = started(config)) {
             progress("slot and publication created");
-            // The naive path's slot starts here, so its own run first streams the warm-up rows too:
-            // its JSON conversion is compiled before the backlog, as capture's code is.
-            db.execute("SELECT pg_create_logical_replication_slot('" + NaiveDebeziumDrain.SLOT + "', 'pgoutput')");
-            if (warmupRows > 0) {
-                try (Connection c = db.connect()) {
-                    for (long from = 1; from <= warmupRows; from += txSize) {
-                        BenchDatabase.insertRange(c, "bench_warmup", "warmup-" + from, from,
-                                Math.min(warmupRows, from + txSize - 1));
-                    }
-                }
-                waitFor(() -> setup.status().eventsPublished() >= warmupRows, 600, "warm-up published");
-                progress(String.format("warm-up: %,d rows streamed", warmupRows));
-            }
         }
-        db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        // The baselines' slots start here, so each streams the warm-up backlog first, untimed: their
+        // code is compiled before the timed backlog, as capture's is.
+        db.execute("SELECT pg_create_logical_replication_slot('" + NaiveDebeziumDrain.SLOT + "', 'pgoutput')");
+        db.execute("SELECT pg_create_logical_replication_slot('" + DecodeOnlyDrain.SLOT + "', 'pgoutput')");
         for (String topic : NaiveDebeziumDrain.topics("bench_warmup", "bench_backlog")) {
             createTopic(kafka.bootstrapServers(), topic);
         }
-        long t = System.nanoTime();
-        try (Connection c = db.connect()) {
-            for (long from = 1; from <= rows; from += txSize) {
-                BenchDatabase.insertRange(c, "bench_backlog", "backlog-" + from, from, Math.min(rows, from + txSize - 1));
+        // Each warm-up is a backlog drained like the timed one (same batches, same code paths). The first,
+        // by the first pipeline of this JVM, gives the figures of a drain right after `flux serve` starts:
+        // the JIT compilers busy for longer than the drain. In the second, on 2 cores, C2 still took 3-6 s
+        // of a 7-11 s drain (recompiling after deoptimizations); the third and fourth were no faster.
+        List<DrainMeter.Drain> warmups = new ArrayList<>();
+        while (warmups.size() < warmupDrains) {
+            writeBacklog(db, "bench_warmup", (long) warmups.size() * warmupRows, warmupRows);
+            try (CapturePipeline pipeline = started(config)) {
+                warmups.add(DrainMeter.measure(pipeline, warmupRows, 600));
             }
+            DrainMeter.Drain d = warmups.get(warmups.size() - 1);
+            progress(String.format("warm-up drain %d: %,.0f events/s, JIT compilers %.1f s of %.1f s", warmups.size(),
+                    d.eventsPerSecond(), d.jitSeconds(), d.seconds()));
         }
+        db.execute("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        long t = System.nanoTime();
+        writeBacklog(db, "bench_backlog", 0, rows);
         String endLsn = db.currentLsn();
         progress(String.format("backlog written: %,d rows in %.1f s (WAL end %s)", rows, secs(System.nanoTime() - t), endLsn));
 
         double recvSeconds = pgRecvlogical(pg, endLsn);
         progress(String.format("pg_recvlogical: %.2f s", recvSeconds));
 
-        CapturePipeline pipeline = new CapturePipeline(config);
+        CapturePipeline pipeline = started(config);
         try {
-            pipeline.start();
-            waitFor(() -> pipeline.state() == CaptureState.STREAMING, 120, "capture streaming");
-            double drainLoad = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            long[] drainMachine = machineTicks();
-            long drainStart = System.nanoTime();
-            long drainCpuStart = processCpuNanos();
-            long allocatedStart = allocatedBytes();
-            Map<String, Long> threadsStart = cpuByThreadRole();
-            // Events counted per second: a stall shows as zeros (one did: sends left unmarked until the heartbeat).
-            List<Long> perSecond = new ArrayList<>();
-            long[] lastCount = {0};
-            long[] nextSample = {System.nanoTime() + 1_000_000_000L};
-            waitFor(() -> {
-                long published = pipeline.status().eventsPublished();
-                if (System.nanoTime() >= nextSample[0]) {
-                    perSecond.add(published - lastCount[0]);
-                    lastCount[0] = published;
-                    nextSample[0] += 1_000_000_000L;
-                }
-                return published >= rows;
-            }, 600, "backlog drained");
-            conditions.add("drain: events published per second: " + perSecond);
-            double drainSeconds = secs(System.nanoTime() - drainStart);
-            double drainCpuSeconds = secs(processCpuNanos() - drainCpuStart);
-            conditions.add(String.format("drain: %,.0f bytes allocated per event; CPU µs/event by thread: %s",
-                    (allocatedBytes() - allocatedStart) / (double) rows, perEvent(threadsStart, cpuByThreadRole())));
-            conditions.add(String.format("drain: load average %.2f at the start, machine %s busy", drainLoad,
-                    busySince(drainMachine)));
-            progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drainSeconds, drainCpuSeconds));
+            DrainMeter.Drain drain = DrainMeter.measure(pipeline, rows, 600);
+            progress(String.format("capture drained the backlog in %.2f s (%.2f s CPU)", drain.seconds(), drain.cpuSeconds()));
 
             double[] live = live(db, pipeline, rows);
             progress(String.format("live: writers %.0f rows/s, capture %.0f events/s", live[0], live[1]));
@@ -179,16 +161,35 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             pipeline.close();
             // Last, with capture stopped: run before capture's drain (in this JVM, so sharing the
             // compiled Debezium and Kafka Connect code), capture then drained at half its usual rate
-            // in a trial. Its slot kept the warm-up and the backlog, whose changes come first in it.
-            NaiveDebeziumDrain.Result naive = NaiveDebeziumDrain.run(pg, kafka.bootstrapServers(), 2L * warmupRows,
+            // in a trial. Their slots kept the warm-up and the backlog, whose changes come first in them.
+            long warmupChanges = 2L * warmupRows * warmups.size();
+            TimedEngineRun.Result naive = NaiveDebeziumDrain.run(pg, kafka.bootstrapServers(), warmupChanges,
                     2L * rows);
             db.execute("SELECT pg_drop_replication_slot('" + NaiveDebeziumDrain.SLOT + "')");
             progress(String.format("naive Debezium JSON path: %.2f s (%.2f s CPU)", naive.seconds(), naive.cpuSeconds()));
-            report(drainSeconds, drainCpuSeconds, recvSeconds, naive, live, latency, pipeline);
+            TimedEngineRun.Result decodeOnly = DecodeOnlyDrain.run(config, warmupChanges, 2L * rows);
+            db.execute("SELECT pg_drop_replication_slot('" + DecodeOnlyDrain.SLOT + "')");
+            progress(String.format("Debezium decoding alone: %.2f s (%.2f s CPU)", decodeOnly.seconds(),
+                    decodeOnly.cpuSeconds()));
+            report(new Baselines(recvSeconds, naive, decodeOnly), warmups, drain, live, latency, pipeline);
         } finally {
             pipeline.close();
         }
         return 0;
+    }
+
+    /** The references the drain is compared with, each on the same backlog. */
+    private record Baselines(double recvSeconds, TimedEngineRun.Result naive, TimedEngineRun.Result decodeOnly) {
+    }
+
+    /** Inserts ids after..after+count in transactions of --tx-size rows, each tagged as an API request. */
+    private void writeBacklog(BenchDatabase db, String table, long after, long count) throws SQLException {
+        long last = after + count;
+        try (Connection c = db.connect()) {
+            for (long from = after + 1; from <= last; from += txSize) {
+                BenchDatabase.insertRange(c, table, table + "-" + from, from, Math.min(last, from + txSize - 1));
+            }
+        }
     }
 
     /** Writers insert for --live-seconds at full speed; capture's rate is measured until it caught up. */
@@ -240,27 +241,44 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         return secs(System.nanoTime() - t);
     }
 
-    private void report(double drainSeconds, double drainCpuSeconds, double recvSeconds, NaiveDebeziumDrain.Result naive,
-                        double[] live, List<LatencyProbe.Result> latency, CapturePipeline pipeline) {
+    private void report(Baselines baselines, List<DrainMeter.Drain> warmups, DrainMeter.Drain drain, double[] live,
+                        List<LatencyProbe.Result> latency, CapturePipeline pipeline) {
+        double drainSeconds = drain.seconds();
+        double recvSeconds = baselines.recvSeconds();
+        TimedEngineRun.Result naive = baselines.naive();
+        TimedEngineRun.Result decodeOnly = baselines.decodeOnly();
         out.println();
         out.println("## Results");
         out.println();
         out.println("| measurement | value |");
         out.println("|---|---|");
-        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes); %,d rows streamed before (warm-up) |%n",
-                rows, txSize, 2L * rows, warmupRows);
-        out.printf("| capture backlog drain | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded) |%n",
-                drainSeconds, rows / drainSeconds, 2 * rows / drainSeconds);
+        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes) |%n",
+                rows, txSize, 2L * rows);
+        for (int i = 0; i < warmups.size(); i++) {
+            DrainMeter.Drain d = warmups.get(i);
+            out.printf("| warm-up drain %d%s (%,d rows) | %.2f s = %,.0f events/s; JIT compilers busy %.1f s of it |%n", i + 1,
+                    i == 0 ? ", the first in this JVM (as after a start)" : "", warmupRows, d.seconds(),
+                    d.eventsPerSecond(), d.jitSeconds());
+        }
+        out.printf("| capture backlog drain (after %d warm-up drain(s)) | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded);"
+                        + " %,.0f events/s from the first event (%.2f s after streaming started) |%n",
+                warmups.size(), drainSeconds, drain.eventsPerSecond(), 2 * drain.eventsPerSecond(), drain.streamingEventsPerSecond(),
+                drain.firstEventSeconds());
         out.printf("| capture CPU during the drain (this JVM, all threads) | %.2f s = %.1f µs/event (%,.0f events per CPU-second) |%n",
-                drainCpuSeconds, drainCpuSeconds * 1e6 / rows, rows / drainCpuSeconds);
+                drain.cpuSeconds(), drain.cpuSeconds() * 1e6 / rows, rows / drain.cpuSeconds());
         out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
                 recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
         out.printf("| capture / pg_recvlogical | %.2fx |%n", recvSeconds / drainSeconds);
         out.printf("| naive Debezium JSON path (same backlog; each WAL change one message, no pairing) | %.2f s = %,.0f messages/s"
                         + " (%,.0f rows/s); %.1f µs CPU per message |%n",
                 naive.seconds(), 2 * rows / naive.seconds(), rows / naive.seconds(),
-                naive.cpuSeconds() * 1e6 / naive.messages());
+                naive.cpuSeconds() * 1e6 / naive.counted());
         out.printf("| capture / naive Debezium JSON path (rows per second) | %.2fx |%n", naive.seconds() / drainSeconds);
+        out.printf("| Debezium decoding alone (capture's engine settings, a consumer that only marks records; no Kafka) | %.2f s ="
+                        + " %,.0f WAL changes/s (%,.0f rows/s); %.1f µs CPU per change |%n",
+                decodeOnly.seconds(), 2 * rows / decodeOnly.seconds(), rows / decodeOnly.seconds(),
+                decodeOnly.cpuSeconds() * 1e6 / decodeOnly.counted());
+        out.printf("| capture / Debezium decoding alone (rows per second) | %.2fx |%n", decodeOnly.seconds() / drainSeconds);
         out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
                 liveSeconds, live[0], live[1]);
         out.println();
@@ -287,6 +305,10 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         out.printf("machine: %d cores, %s, Java %s; load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        for (int i = 0; i < warmups.size(); i++) {
+            out.println("warm-up drain " + (i + 1) + ": " + warmups.get(i).describe());
+        }
+        out.println("drain: " + drain.describe());
         conditions.forEach(out::println);
         out.flush();
     }
@@ -309,7 +331,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
      * All CPUs' busy and total ticks from /proc/stat (Linux; null elsewhere). The machine may be
      * shared: how busy it was tells a slow run from a slow capture.
      */
-    private static long[] machineTicks() {
+    static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -323,7 +345,7 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String busySince(long[] before) {
+    static String busySince(long[] before) {
         long[] now = machineTicks();
         if (before == null || now == null || now[1] == before[1]) {
             return "(unknown)";
@@ -370,40 +392,6 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
-    }
-
-    /** Heap bytes this JVM allocated so far, terminated threads included: steady on a busy machine. */
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
-    }
-
-    /**
-     * CPU time of live threads, grouped by role: Debezium's streaming thread (decoding, one per
-     * connector), capture's thread pool (the engine's polling thread runs the handler), the image
-     * comparison, Kafka's producer I/O, the rest. Threads that end meanwhile are not counted.
-     */
-    private static Map<String, Long> cpuByThreadRole() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Long> cpu = new java.util.TreeMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            String name = info.getThreadName();
-            String role = name.contains("change-event-source-coordinator") ? "debezium streaming"
-                    : name.startsWith("pool-") ? "engine pool (handler)"
-                    : name.startsWith("flux-capture-images") ? "image comparison"
-                    : name.startsWith("kafka-producer") ? "kafka producer" : "other";
-            cpu.merge(role, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
-        }
-        return cpu;
-    }
-
-    private String perEvent(Map<String, Long> before, Map<String, Long> after) {
-        StringBuilder out = new StringBuilder();
-        after.forEach((role, nanos) -> out.append(out.length() == 0 ? "" : ", ").append(role).append(' ')
-                .append(String.format("%.1f", (nanos - before.getOrDefault(role, 0L)) / 1e3 / rows)));
-        return out.toString();
     }
 
     /** CPU time of this JVM (every thread); during the drain only capture runs in it. */

@@ -1,6 +1,5 @@
 package flux.app.bench;
 
-import flux.app.cli.CliFailure;
 import flux.dev.LocalPostgres;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -9,13 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,10 +32,6 @@ final class NaiveDebeziumDrain {
     static final String SLOT = "bench_naive";
     static final String TOPIC_PREFIX = "bench_naive";
 
-    /** {@code messages}: acknowledged in the timed part (its last batch may go past the count asked for). */
-    record Result(double seconds, double cpuSeconds, long messages) {
-    }
-
     private NaiveDebeziumDrain() {
     }
 
@@ -55,76 +45,38 @@ final class NaiveDebeziumDrain {
         return topics;
     }
 
-    /**
-     * Streams slot {@link #SLOT} into Kafka: the first {@code warmup} changes untimed (JIT), then
-     * {@code messages} timed, from the batch that passed the warm-up (or, without one, from the
-     * engine's first poll, as capture's drain is timed) to the batch that passed the last.
-     */
-    static Result run(LocalPostgres pg, String bootstrap, long warmup, long messages) throws Exception {
-        AtomicLong acknowledged = new AtomicLong();
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        CompletableFuture<long[]> timed = new CompletableFuture<>(); // {wall, CPU, acknowledged} at the start
+    /** Streams slot {@link #SLOT} into Kafka: the first {@code warmup} changes untimed (JIT), then {@code messages} timed. */
+    static TimedEngineRun.Result run(LocalPostgres pg, String bootstrap, long warmup, long messages) throws Exception {
+        TimedEngineRun run = new TimedEngineRun("naive-debezium", warmup);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
-             DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
-                     .using(properties(pg))
-                     .using((success, message, error) -> ended.complete(
-                             error != null ? error : new IllegalStateException(message)))
-                     .using(new DebeziumEngine.ConnectorCallback() {
-                         @Override
-                         public void pollingStarted() {
-                             if (warmup == 0) {
-                                 timed.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos(), 0});
-                             }
-                         }
-                     })
-                     .notifying((List<ChangeEvent<String, String>> batch,
-                                 DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
-                         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
-                         for (ChangeEvent<String, String> change : batch) {
-                             sends.add(producer.send(new ProducerRecord<>(change.destination(), change.key(), change.value())));
-                         }
-                         producer.flush();
-                         for (Future<RecordMetadata> send : sends) {
-                             try {
-                                 send.get();
-                             } catch (ExecutionException e) { // stops the engine: nothing is marked processed
-                                 throw new IllegalStateException("Kafka refused a change: " + e.getCause(), e.getCause());
-                             }
-                         }
-                         for (ChangeEvent<String, String> change : batch) {
-                             committer.markProcessed(change);
-                         }
-                         committer.markBatchFinished();
-                         long total = acknowledged.addAndGet(batch.size());
-                         if (warmup > 0 && total >= warmup && !timed.isDone()) {
-                             timed.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos(), total});
-                         }
-                     })
-                     .build()) {
-            ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "bench-naive-debezium");
-                t.setDaemon(true);
-                return t;
-            });
-            runner.execute(engine);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
-            while (!timed.isDone() || acknowledged.get() - timed.get()[2] < messages) {
-                if (ended.isDone()) {
-                    throw new CliFailure("the naive Debezium engine stopped: " + ended.get());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new CliFailure("the naive Debezium engine did not publish " + messages + " changes in 600 s");
-                }
-                Thread.sleep(5);
-            }
-            long[] start = timed.get();
-            Result result = new Result((System.nanoTime() - start[0]) / 1e9,
-                    (CaptureBenchCommand.processCpuNanos() - start[1]) / 1e9, acknowledged.get() - start[2]);
-            runner.shutdown();
-            return result;
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            return run.run(DebeziumEngine.create(Json.class)
+                    .using(properties(pg))
+                    .using(run.completion())
+                    .using(run.connector())
+                    .notifying((List<ChangeEvent<String, String>> batch,
+                                DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
+                        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+                        for (ChangeEvent<String, String> change : batch) {
+                            sends.add(producer.send(new ProducerRecord<>(change.destination(), change.key(), change.value())));
+                        }
+                        producer.flush();
+                        for (Future<RecordMetadata> send : sends) {
+                            try {
+                                send.get();
+                            } catch (ExecutionException e) { // stops the engine: nothing is marked processed
+                                throw new IllegalStateException("Kafka refused a change: " + e.getCause(), e.getCause());
+                            }
+                        }
+                        for (ChangeEvent<String, String> change : batch) {
+                            committer.markProcessed(change);
+                        }
+                        committer.markBatchFinished();
+                        run.counted(batch.size());
+                    })
+                    .build(), messages);
         }
     }
 
