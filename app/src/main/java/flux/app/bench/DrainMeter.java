@@ -12,13 +12,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times one backlog drain by a capture pipeline that has just reached STREAMING: from then until
- * it published the events asked for, with what the JVM and the machine did meanwhile.
+ * Times one backlog drain by a capture pipeline: from the call (a pipeline that has just reached
+ * STREAMING, or one whose walsender was just resumed) until it published the events asked for,
+ * with what the JVM and the machine did meanwhile.
  */
 final class DrainMeter {
     /**
-     * @param firstEventSeconds when the first event was counted: the engine's start (connection,
-     *                          Debezium's search for the stored position and its stream restart)
+     * @param firstEventSeconds when the first event was counted: after a start, the engine's start
+     *                          (connection, Debezium's search for the stored position, its stream restart)
      * @param perSecond         events counted in each second of the drain (a stall shows as zeros)
      */
     record Drain(long events, double seconds, double firstEventSeconds, double cpuSeconds, double jitSeconds,
@@ -44,7 +45,9 @@ final class DrainMeter {
     private DrainMeter() {
     }
 
-    static Drain measure(CapturePipeline pipeline, long events, int timeoutSeconds) throws InterruptedException {
+    /** @param before events the pipeline had published before this backlog */
+    static Drain measure(CapturePipeline pipeline, long before, long events, int timeoutSeconds)
+            throws InterruptedException {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long[] machine = CaptureBenchCommand.machineTicks();
         long start = System.nanoTime();
@@ -58,7 +61,7 @@ final class DrainMeter {
         long nextSample = start + TimeUnit.SECONDS.toNanos(1);
         long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long published;
-        while ((published = pipeline.status().eventsPublished()) < events) {
+        while ((published = pipeline.status().eventsPublished() - before) < events) {
             long now = System.nanoTime();
             if (firstEvent < 0 && published > 0) {
                 firstEvent = now;
