@@ -36,9 +36,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flux bench capture}: WAL -> Kafka throughput and commit -> consumer latency of the
- * capture pipeline, with pg_recvlogical (pgoutput) on the same backlog as the ceiling and the
- * naive Debezium JSON path ({@link NaiveDebeziumDrain}) as the reference the targets name. Starts
- * its own embedded PostgreSQL and Kafka in a temporary directory; prints a Markdown report.
+ * capture pipeline. Drains, in one JVM: warm-up backlogs (the first one as after a start), the
+ * backlog by a capture restarted onto it, and the same size of backlog by a capture that keeps
+ * running ({@link WalsenderPause}), the headline figure. References on the same backlog:
+ * pg_recvlogical (pgoutput) as the ceiling, the naive Debezium JSON path
+ * ({@link NaiveDebeziumDrain}) the targets name, and Debezium decoding alone
+ * ({@link DecodeOnlyDrain}). Starts its own embedded PostgreSQL and Kafka in a temporary
+ * directory; prints a Markdown report.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = "Benchmark capture: backlog drain, live throughput, latency at 100 and 1,000 tx/s.")
