@@ -8,9 +8,7 @@ import flux.dev.LocalKafka;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.query.FluxSchema;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,15 +185,12 @@ public final class CaptureBenchCommand implements Callable<Integer> {
             db.execute("SELECT pg_drop_replication_slot('" + DecodeOnlyDrain.SLOT + "')");
             progress(String.format("Debezium decoding alone: %.2f s (%.2f s CPU)", decodeOnly.seconds(),
                     decodeOnly.cpuSeconds()));
-            report(new Baselines(recvSeconds, naive, decodeOnly), warmups, restarted, drain, live, latency, pipeline);
+            new CaptureBenchReport(rows, txSize, warmupRows, liveSeconds, recvSeconds, naive, decodeOnly, warmups,
+                    restarted, drain, live, latency, pipeline.status(), conditions).print(out);
         } finally {
             pipeline.close();
         }
         return 0;
-    }
-
-    /** The references the drain is compared with, each on the same backlog. */
-    private record Baselines(double recvSeconds, TimedEngineRun.Result naive, TimedEngineRun.Result decodeOnly) {
     }
 
     /** Inserts ids after..after+count in transactions of --tx-size rows, each tagged as an API request. */
@@ -257,129 +252,18 @@ public final class CaptureBenchCommand implements Callable<Integer> {
         return secs(System.nanoTime() - t);
     }
 
-    private void report(Baselines baselines, List<DrainMeter.Drain> warmups, DrainMeter.Drain restarted,
-                        DrainMeter.Drain drain, double[] live,
-                        List<LatencyProbe.Result> latency, CapturePipeline pipeline) {
-        double drainSeconds = drain.seconds();
-        double recvSeconds = baselines.recvSeconds();
-        TimedEngineRun.Result naive = baselines.naive();
-        TimedEngineRun.Result decodeOnly = baselines.decodeOnly();
-        out.println();
-        out.println("## Results");
-        out.println();
-        out.println("| measurement | value |");
-        out.println("|---|---|");
-        out.printf("| backlog | %,d rows in transactions of %d (each row + its mutation record: %,d WAL changes) |%n",
-                rows, txSize, 2L * rows);
-        for (int i = 0; i < warmups.size(); i++) {
-            DrainMeter.Drain d = warmups.get(i);
-            out.printf("| warm-up drain %d%s (%,d rows) | %.2f s = %,.0f events/s; JIT compilers busy %.1f s of it |%n", i + 1,
-                    i == 0 ? ", the first in this JVM (as after a start)" : "", warmupRows, d.seconds(),
-                    d.eventsPerSecond(), d.jitSeconds());
-        }
-        out.printf("| capture restarted onto the backlog (after %d warm-up drain(s)) | %.2f s = %,.0f events/s;"
-                        + " %,.0f events/s from the first event (%.2f s after streaming started) |%n",
-                warmups.size(), restarted.seconds(), restarted.eventsPerSecond(), restarted.streamingEventsPerSecond(),
-                restarted.firstEventSeconds());
-        out.printf("| **capture backlog drain** (running capture; its walsender paused while the backlog was written)"
-                        + " | %.2f s = **%,.0f events/s** into Kafka (%,.0f WAL changes/s decoded); first event after %.2f s |%n",
-                drainSeconds, drain.eventsPerSecond(), 2 * drain.eventsPerSecond(), drain.firstEventSeconds());
-        out.printf("| capture CPU during the drain (this JVM, all threads) | %.2f s = %.1f µs/event (%,.0f events per CPU-second) |%n",
-                drain.cpuSeconds(), drain.cpuSeconds() * 1e6 / rows, rows / drain.cpuSeconds());
-        out.printf("| pg_recvlogical (pgoutput, same backlog, ceiling) | %.2f s = %,.0f events/s (%,.0f WAL changes/s) |%n",
-                recvSeconds, rows / recvSeconds, 2 * rows / recvSeconds);
-        out.printf("| capture / pg_recvlogical | %.2fx |%n", recvSeconds / drainSeconds);
-        out.printf("| naive Debezium JSON path (same backlog; each WAL change one message, no pairing) | %.2f s = %,.0f messages/s"
-                        + " (%,.0f rows/s); %.1f µs CPU per message |%n",
-                naive.seconds(), 2 * rows / naive.seconds(), rows / naive.seconds(),
-                naive.cpuSeconds() * 1e6 / naive.counted());
-        out.printf("| capture / naive Debezium JSON path (rows per second) | %.2fx |%n", naive.seconds() / drainSeconds);
-        out.printf("| Debezium decoding alone (capture's engine settings, a consumer that only marks records; no Kafka) | %.2f s ="
-                        + " %,.0f WAL changes/s (%,.0f rows/s); %.1f µs CPU per change |%n",
-                decodeOnly.seconds(), 2 * rows / decodeOnly.seconds(), rows / decodeOnly.seconds(),
-                decodeOnly.cpuSeconds() * 1e6 / decodeOnly.counted());
-        out.printf("| capture / Debezium decoding alone (rows per second) | %.2fx |%n", decodeOnly.seconds() / drainSeconds);
-        out.printf("| live, %d s of 4 writers | writers %,.0f rows/s; capture published them at %,.0f events/s (until caught up) |%n",
-                liveSeconds, live[0], live[1]);
-        out.println();
-        out.println("| rate (target tx/s) | achieved tx/s | samples | lost | p50 ms | p99 ms | p99.9 ms | max ms |");
-        out.println("|---|---|---|---|---|---|---|---|");
-        for (LatencyProbe.Result r : latency) {
-            out.printf("| %,.0f | %,.0f | %,d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.targetRate(), r.achievedRate(),
-                    r.samples(), r.missing(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs());
-        }
-        out.println();
-        out.println("Split at the message's Kafka timestamp (when capture handed it to the producer; wall clock, 1 ms resolution):");
-        out.println();
-        out.println("| rate (tx/s) | commit -> sent p50 / p99 / p99.9 ms | sent -> consumer p50 / p99 / p99.9 ms |");
-        out.println("|---|---|---|");
-        for (LatencyProbe.Result r : latency) {
-            out.printf("| %,.0f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |%n", r.targetRate(),
-                    r.toSend().p50Ms(), r.toSend().p99Ms(), r.toSend().p999Ms(),
-                    r.sendToConsumer().p50Ms(), r.sendToConsumer().p99Ms(), r.sendToConsumer().p999Ms());
-        }
-        var s = pipeline.status();
-        out.printf("%ncross-check: matched %,d, untracked %d, missing %d, mismatched %d; Kafka retries %d%n",
-                s.crossCheck().matched(), s.crossCheck().untracked(), s.crossCheck().missing(),
-                s.crossCheck().mismatched(), s.kafkaRetries());
-        out.printf("machine: %d cores, %s, Java %s; load average at the end %.2f%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        for (int i = 0; i < warmups.size(); i++) {
-            out.println("warm-up drain " + (i + 1) + ": " + warmups.get(i).describe());
-        }
-        out.println("drain after the restart: " + restarted.describe());
-        out.println("drain by the running capture: " + drain.describe());
-        conditions.forEach(out::println);
-        out.flush();
-    }
-
     /** Runs a latency probe and notes the conditions it ran in: machine busy, load, this JVM's GC time. */
     private LatencyProbe.Result measured(Callable<LatencyProbe.Result> probe, String what) throws Exception {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        long[] machine = machineTicks();
+        long[] machine = MachineMeters.machineTicks();
         progress("latency: measuring " + what);
-        long gc = gcMillis();
+        long gc = MachineMeters.gcMillis();
         long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         LatencyProbe.Result result = probe.call();
         conditions.add(String.format("%s: load average %.2f at the start, machine %s busy, GC %d ms and JIT compilers"
-                        + " %d ms in this JVM", what, load, busySince(machine), gcMillis() - gc,
+                        + " %d ms in this JVM", what, load, MachineMeters.busySince(machine), MachineMeters.gcMillis() - gc,
                 ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit));
         return result;
-    }
-
-    /**
-     * All CPUs' busy and total ticks from /proc/stat (Linux; null elsewhere). The machine may be
-     * shared: how busy it was tells a slow run from a slow capture.
-     */
-    static long[] machineTicks() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
-            return new long[] {total - idle, total};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    static String busySince(long[] before) {
-        long[] now = machineTicks();
-        if (before == null || now == null || now[1] == before[1]) {
-            return "(unknown)";
-        }
-        return String.format("%.0f%%", 100.0 * (now[0] - before[0]) / (now[1] - before[1]));
-    }
-
-    private static long gcMillis() {
-        long total = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, gc.getCollectionTime());
-        }
-        return total;
     }
 
     private CapturePipeline started(CaptureConfig config) {
@@ -413,11 +297,6 @@ public final class CaptureBenchCommand implements Callable<Integer> {
     private void progress(String message) {
         spec.commandLine().getErr().println("bench: " + message);
         spec.commandLine().getErr().flush();
-    }
-
-    /** CPU time of this JVM (every thread); during the drain only capture runs in it. */
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double secs(long nanos) {

@@ -49,9 +49,9 @@ final class DrainMeter {
     static Drain measure(CapturePipeline pipeline, long before, long events, int timeoutSeconds)
             throws InterruptedException {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        long[] machine = CaptureBenchCommand.machineTicks();
+        long[] machine = MachineMeters.machineTicks();
         long start = System.nanoTime();
-        long cpuStart = CaptureBenchCommand.processCpuNanos();
+        long cpuStart = MachineMeters.processCpuNanos();
         long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long allocatedStart = allocatedBytes();
         Map<String, Long> threadsStart = cpuByThreadRole();
@@ -80,10 +80,10 @@ final class DrainMeter {
         long end = System.nanoTime();
         perSecond.add(published - counted);
         return new Drain(events, (end - start) / 1e9, ((firstEvent < 0 ? end : firstEvent) - start) / 1e9,
-                (CaptureBenchCommand.processCpuNanos() - cpuStart) / 1e9,
+                (MachineMeters.processCpuNanos() - cpuStart) / 1e9,
                 (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3, perSecond,
                 (allocatedBytes() - allocatedStart) / (double) events, perEvent(threadsStart, cpuByThreadRole(), events),
-                CaptureBenchCommand.busySince(machine), load);
+                MachineMeters.busySince(machine), load);
     }
 
     /** Heap bytes this JVM allocated so far, terminated threads included: steady on a busy machine. */

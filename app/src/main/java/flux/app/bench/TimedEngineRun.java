@@ -55,7 +55,7 @@ final class TimedEngineRun {
     }
 
     private void start(long total) {
-        timed.complete(new long[] {System.nanoTime(), CaptureBenchCommand.processCpuNanos(), total});
+        timed.complete(new long[] {System.nanoTime(), MachineMeters.processCpuNanos(), total});
     }
 
     /** Runs the engine until {@code target} more were counted after the warm-up, then closes it. */
@@ -79,7 +79,7 @@ final class TimedEngineRun {
             }
             long[] start = timed.get();
             return new Result((System.nanoTime() - start[0]) / 1e9,
-                    (CaptureBenchCommand.processCpuNanos() - start[1]) / 1e9, counted.get() - start[2]);
+                    (MachineMeters.processCpuNanos() - start[1]) / 1e9, counted.get() - start[2]);
         } finally {
             runner.shutdown();
         }
