@@ -44,7 +44,8 @@ class WalsenderPauseIT {
                     .withSlotName("pause_it").withSlotOption("proto_version", "1")
                     .withSlotOption("publication_names", "pause_it").start();
             long pid = activePid(pg);
-            assumeThat(Path.of("/proc", Long.toString(pid), "stat")).as("the server runs on this machine").exists();
+            // Signals go to a pid of this machine: only when the server runs here (embedded), not in a container.
+            assumeThat(runsHere(pg, pid)).as("the test server runs on this machine").isTrue();
 
             try (WalsenderPause ignored = WalsenderPause.of(db, "pause_it")) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> state(pid) == 'T');
@@ -104,6 +105,24 @@ class WalsenderPauseIT {
             }
         }
         return false;
+    }
+
+    /** The walsender's parent is the postmaster named in the server's data directory, on this machine. */
+    private static boolean runsHere(TestPostgres pg, long walsender) throws SQLException, IOException {
+        Path stat = Path.of("/proc", Long.toString(walsender), "stat");
+        String dataDirectory;
+        try (Connection c = pg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW data_directory")) {
+            rs.next();
+            dataDirectory = rs.getString(1);
+        }
+        Path postmasterPid = Path.of(dataDirectory, "postmaster.pid");
+        if (!Files.isReadable(stat) || !Files.isReadable(postmasterPid)) {
+            return false;
+        }
+        String procStat = Files.readString(stat);
+        String[] afterName = procStat.substring(procStat.lastIndexOf(')') + 2).split(" ");
+        return afterName[1].equals(Files.readAllLines(postmasterPid).get(0).trim()); // fields: state, ppid, ...
     }
 
     /** The process state letter from /proc (T: stopped). */
