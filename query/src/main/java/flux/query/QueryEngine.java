@@ -1,6 +1,5 @@
 package flux.query;
 
-import flux.query.access.TenantScope;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
@@ -8,7 +7,6 @@ import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
 import flux.query.mutation.MutationLog;
 import flux.query.mutation.MutationRecord;
-import flux.query.observe.QueryObserver;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -42,9 +40,9 @@ import org.slf4j.MDC;
  * the error is rethrown. A statement rejected for bad input (SQLSTATE classes 22 and 42) is not
  * itself an attempt, but earlier writes of its transaction are.
  *
- * <p>A {@link TenantScope} narrows a request to one tenant: names resolve in the tenant's
+ * <p>A {@link RequestScope} narrows a request to one tenant: names resolve in the tenant's
  * world, the query is narrowed before it is compiled, and the transaction starts with the
- * tenant's setting and database role, so PostgreSQL enforces the same (see TenantScope).
+ * tenant's setting and database role, so PostgreSQL enforces the same (see RequestScope).
  *
  * <p>Arguments are never null, except scopes and client ids where the signature says so. Thread-safe: one engine serves all threads; each transaction
  * takes its own connection from the {@link DataSource}, which must hand out connections in
@@ -111,7 +109,7 @@ public final class QueryEngine {
     }
 
     /** Like {@link #query(RequestId, String, Query)} for one tenant ({@code scope}; null: no tenant). */
-    public QueryResult query(RequestId requestId, String clientId, TenantScope scope, Query query) {
+    public QueryResult query(RequestId requestId, String clientId, RequestScope scope, Query query) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
@@ -146,14 +144,14 @@ public final class QueryEngine {
     }
 
     /** Like {@link #transactionResult(RequestId, String, TransactionFunction)} for one tenant (null: none). */
-    public <T> T transactionResult(RequestId requestId, String clientId, TenantScope scope,
+    public <T> T transactionResult(RequestId requestId, String clientId, RequestScope scope,
                                    TransactionFunction<T> body) {
         Objects.requireNonNull(body, "body");
         return run(requestId, clientId, scope, false, body);
     }
 
     /** The table a name means, for the tenant when there is one. */
-    Table resolve(TenantScope scope, String name, boolean refreshOnMiss) {
+    Table resolve(RequestScope scope, String name, boolean refreshOnMiss) {
         return scope == null ? catalog.table(name, refreshOnMiss) : scope.resolve(catalog, name, refreshOnMiss);
     }
 
@@ -175,7 +173,7 @@ public final class QueryEngine {
      * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
      * COMMIT round trip. Only for a body of exactly one query.
      */
-    private <T> T run(RequestId requestId, String clientId, TenantScope scope, boolean implicit,
+    private <T> T run(RequestId requestId, String clientId, RequestScope scope, boolean implicit,
                       TransactionFunction<T> body) {
         Objects.requireNonNull(requestId, "requestId");
         compiler();

@@ -1,11 +1,9 @@
 package flux.query;
 
-import flux.query.access.TenantScope;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.MutationRecord;
-import flux.query.observe.QueryTrace;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -53,9 +51,9 @@ public final class Transaction {
     private QueryException failure;
 
     private final String clientId;
-    private final TenantScope scope;
+    private final RequestScope scope;
 
-    Transaction(Connection connection, RequestId requestId, String clientId, TenantScope scope, QueryEngine engine) {
+    Transaction(Connection connection, RequestId requestId, String clientId, RequestScope scope, QueryEngine engine) {
         this.connection = connection;
         this.requestId = requestId;
         this.clientId = clientId;
@@ -160,7 +158,7 @@ public final class Transaction {
     }
 
     /** The tenant this transaction acts for, or null. */
-    TenantScope scope() {
+    RequestScope scope() {
         return scope;
     }
 

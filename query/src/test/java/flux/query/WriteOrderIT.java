@@ -1,5 +1,6 @@
 package flux.query;
 
+import flux.query.testing.EngineFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;

@@ -1,7 +1,7 @@
 package flux.app.cli;
 
-import flux.query.migrate.Migrator;
-import flux.query.migrate.MigrationSettings;
+import flux.migrate.Migrator;
+import flux.migrate.MigrationSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

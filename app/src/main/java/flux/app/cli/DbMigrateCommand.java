@@ -1,8 +1,8 @@
 package flux.app.cli;
 
-import flux.query.migrate.MigrationFile;
-import flux.query.migrate.Migrator;
-import flux.query.migrate.Version;
+import flux.migrate.MigrationFile;
+import flux.migrate.Migrator;
+import flux.migrate.Version;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

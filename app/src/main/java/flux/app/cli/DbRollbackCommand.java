@@ -1,7 +1,7 @@
 package flux.app.cli;
 
-import flux.query.migrate.MigrationReport;
-import flux.query.migrate.Version;
+import flux.migrate.MigrationReport;
+import flux.migrate.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

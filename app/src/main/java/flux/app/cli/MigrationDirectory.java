@@ -1,7 +1,7 @@
 package flux.app.cli;
 
-import flux.query.migrate.MigrationFile;
-import flux.query.migrate.MigrationFiles;
+import flux.migrate.MigrationFile;
+import flux.migrate.MigrationFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package flux.app.cli;
 
-import flux.query.migrate.MigrationSettings;
+import flux.migrate.MigrationSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

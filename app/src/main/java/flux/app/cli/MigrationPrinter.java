@@ -1,12 +1,12 @@
 package flux.app.cli;
 
-import flux.query.migrate.AppliedMigration;
-import flux.query.migrate.AppliedScript;
-import flux.query.migrate.MigrationPlan;
-import flux.query.migrate.MigrationPlan.Step;
-import flux.query.migrate.MigrationReport;
-import flux.query.migrate.MigrationReport.Outcome;
-import flux.query.migrate.MigrationStatus;
+import flux.migrate.AppliedMigration;
+import flux.migrate.AppliedScript;
+import flux.migrate.MigrationPlan;
+import flux.migrate.MigrationPlan.Step;
+import flux.migrate.MigrationReport;
+import flux.migrate.MigrationReport.Outcome;
+import flux.migrate.MigrationStatus;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -1,12 +1,12 @@
 package flux.app.cli;
 
-import flux.query.access.Tenant;
-import flux.query.access.TenantDirectory;
-import flux.query.access.TenantSchemas;
-import flux.query.access.TenantScope;
-import flux.query.migrate.MigrationFile;
-import flux.query.migrate.MigrationReport;
-import flux.query.migrate.Migrator;
+import flux.tenancy.Tenant;
+import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantSchemas;
+import flux.tenancy.TenantScope;
+import flux.migrate.MigrationFile;
+import flux.migrate.MigrationReport;
+import flux.migrate.Migrator;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;

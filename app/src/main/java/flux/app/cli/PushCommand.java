@@ -1,8 +1,8 @@
 package flux.app.cli;
 
-import flux.query.migrate.InvalidMigration;
-import flux.query.migrate.MigrationFiles;
-import flux.query.migrate.MigrationMode;
+import flux.migrate.InvalidMigration;
+import flux.migrate.MigrationFiles;
+import flux.migrate.MigrationMode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package flux.app.cli;
 
 import flux.query.FluxSchema;
-import flux.query.access.Tenant;
-import flux.query.access.TenantDirectory;
-import flux.query.access.TenantScope;
+import flux.tenancy.Tenant;
+import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantScope;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -102,9 +102,9 @@ public final class TenantsCommand implements Runnable {
             try {
                 isolation = TenantScope.Isolation.parse(mode.strip().toLowerCase(Locale.ROOT));
                 quotaBytes = parseSize(quota);
-                flux.query.access.TenantSchemas.roleOf(tenant); // validates the id before any SQL
+                flux.tenancy.TenantSchemas.roleOf(tenant); // validates the id before any SQL
                 if (isolation == TenantScope.Isolation.SCHEMA) {
-                    flux.query.access.TenantSchemas.requireSchemaTenantId(tenant);
+                    flux.tenancy.TenantSchemas.requireSchemaTenantId(tenant);
                 }
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -112,8 +112,8 @@ public final class TenantsCommand implements Runnable {
             Tenant t = directory(database).provision(tenant, isolation, quotaBytes);
             spec.commandLine().getOut().printf("tenant %s: %s%s%s%n", t.id(), isolation.label(),
                     isolation == TenantScope.Isolation.SCHEMA ? " (schema "
-                            + flux.query.access.TenantSchemas.schemaOf(tenant) + ", role "
-                            + flux.query.access.TenantSchemas.roleOf(tenant) + ")" : "",
+                            + flux.tenancy.TenantSchemas.schemaOf(tenant) + ", role "
+                            + flux.tenancy.TenantSchemas.roleOf(tenant) + ")" : "",
                     quotaBytes == null ? ", no quota" : ", quota " + quotaBytes + " bytes");
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -1,16 +1,16 @@
 package flux.app.migrate;
 
 import flux.query.FluxSchema;
-import flux.query.access.Tenant;
-import flux.query.access.TenantDirectory;
-import flux.query.access.TenantPolicies;
-import flux.query.access.TenantSchemas;
-import flux.query.access.TenantScope;
-import flux.query.migrate.MigrationException;
-import flux.query.migrate.MigrationFiles;
-import flux.query.migrate.MigrationReport;
-import flux.query.migrate.MigrationSettings;
-import flux.query.migrate.Migrator;
+import flux.tenancy.Tenant;
+import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantPolicies;
+import flux.tenancy.TenantSchemas;
+import flux.tenancy.TenantScope;
+import flux.migrate.MigrationException;
+import flux.migrate.MigrationFiles;
+import flux.migrate.MigrationReport;
+import flux.migrate.MigrationSettings;
+import flux.migrate.Migrator;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;

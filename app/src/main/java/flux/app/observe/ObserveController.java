@@ -2,8 +2,8 @@ package flux.app.observe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import flux.app.http.Problem;
-import flux.query.observe.IndexAdvisor;
-import flux.query.observe.QueryObservers;
+import flux.observe.IndexAdvisor;
+import flux.observe.QueryObservers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

@@ -1,8 +1,8 @@
 package flux.app.observe;
 
-import flux.query.observe.ObserveSettings;
-import flux.query.observe.QueryObserver;
-import flux.query.observe.QueryObservers;
+import flux.observe.ObserveSettings;
+import flux.query.QueryObserver;
+import flux.observe.QueryObservers;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

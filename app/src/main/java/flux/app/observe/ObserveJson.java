@@ -1,11 +1,11 @@
 package flux.app.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import flux.query.observe.IndexAdvisor;
-import flux.query.observe.IndexSuggestion;
-import flux.query.observe.NPlusOneFinding;
-import flux.query.observe.SlowQuery;
-import flux.query.observe.TraceSpan;
+import flux.observe.IndexAdvisor;
+import flux.observe.IndexSuggestion;
+import flux.observe.NPlusOneFinding;
+import flux.observe.SlowQuery;
+import flux.observe.TraceSpan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

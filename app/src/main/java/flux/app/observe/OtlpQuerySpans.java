@@ -1,8 +1,8 @@
 package flux.app.observe;
 
-import flux.query.observe.DbSpans;
-import flux.query.observe.QueryObserver;
-import flux.query.observe.QueryTrace;
+import flux.observe.DbSpans;
+import flux.query.QueryObserver;
+import flux.query.QueryTrace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

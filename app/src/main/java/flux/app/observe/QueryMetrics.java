@@ -1,7 +1,7 @@
 package flux.app.observe;
 
-import flux.query.observe.QueryObserver;
-import flux.query.observe.QueryTrace;
+import flux.query.QueryObserver;
+import flux.query.QueryTrace;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;

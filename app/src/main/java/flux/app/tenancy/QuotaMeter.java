@@ -1,6 +1,6 @@
 package flux.app.tenancy;
 
-import flux.query.access.TenantDirectory;
+import flux.tenancy.TenantDirectory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;

@@ -1,7 +1,7 @@
 package flux.app.wiring;
 
-import flux.query.access.ApiKeyStore;
-import flux.query.access.TenantDirectory;
+import flux.tenancy.ApiKeyStore;
+import flux.tenancy.TenantDirectory;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import java.time.Duration;

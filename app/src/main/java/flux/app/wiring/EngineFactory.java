@@ -1,7 +1,7 @@
 package flux.app.wiring;
 
 import flux.query.QueryEngine;
-import flux.query.observe.QueryObserver;
+import flux.query.QueryObserver;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;

@@ -3,7 +3,7 @@ package flux.query.mutation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.query.QueryException;
-import flux.query.access.TenantScope;
+import flux.query.RequestScope;
 import flux.query.catalog.Column;
 import flux.query.catalog.Table;
 import flux.query.model.Filter;
@@ -53,7 +53,7 @@ public final class AttemptedMutations {
      * null (the rows are then read as the login role).
      */
     public static List<MutationRecord> of(Connection connection, SqlCompiler compiler, Query query, Table table,
-                                          String txid, TenantScope scope) {
+                                          String txid, RequestScope scope) {
         String op = query.operation().name();
         List<MutationRecord> attempts = new ArrayList<>();
         if (query.operation() == flux.query.model.Operation.INSERT) {
@@ -79,7 +79,7 @@ public final class AttemptedMutations {
         }
     }
 
-    private static void readAsTenant(Connection connection, TenantScope scope, SqlStatement images, Table table,
+    private static void readAsTenant(Connection connection, RequestScope scope, SqlStatement images, Table table,
                                      String op, String txid, List<MutationRecord> attempts) throws SQLException {
         connection.setAutoCommit(false);
         try {

@@ -1,10 +1,10 @@
 package flux.app.http.auth;
 
 import flux.query.DatabaseFailure;
-import flux.query.access.Principal;
-import flux.query.access.Role;
-import flux.query.access.TenantDirectory;
-import flux.query.access.TenantScope;
+import flux.tenancy.Principal;
+import flux.tenancy.Role;
+import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantScope;
 import io.micronaut.http.HttpRequest;
 import java.sql.SQLException;
 

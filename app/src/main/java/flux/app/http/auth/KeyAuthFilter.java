@@ -1,8 +1,8 @@
 package flux.app.http.auth;
 
 import flux.app.http.Problem;
-import flux.query.access.ApiKeyStore;
-import flux.query.access.Principal;
+import flux.tenancy.ApiKeyStore;
+import flux.tenancy.Principal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;

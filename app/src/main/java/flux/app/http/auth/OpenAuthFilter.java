@@ -1,6 +1,6 @@
 package flux.app.http.auth;
 
-import flux.query.access.Principal;
+import flux.tenancy.Principal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;

@@ -1,5 +1,0 @@
-package flux.query.access;
-
-/** A key just created: {@code token} is the only copy of the secret and is never stored. */
-public record IssuedKey(ApiKey key, String token) {
-}

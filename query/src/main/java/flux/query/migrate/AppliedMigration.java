@@ -1,8 +1,0 @@
-package flux.query.migrate;
-
-import java.time.OffsetDateTime;
-
-/** A row of {@code flux.flux_migrations}: a versioned migration that committed. */
-public record AppliedMigration(long rank, Version version, String name, String checksum, OffsetDateTime appliedAt,
-                               long executionMs, boolean transactional) {
-}
