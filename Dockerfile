@@ -9,7 +9,9 @@ COPY query query
 COPY history history
 COPY capture capture
 COPY app app
-RUN ./mvnw -B -q -DskipTests package
+# Maven reads every module of the reactor; only the app and what it is built from are built.
+COPY bench/pom.xml bench/pom.xml
+RUN ./mvnw -B -q -DskipTests -pl app -am package
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 flux

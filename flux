@@ -7,16 +7,15 @@ jar="$here/app/target/flux.jar"
 
 stale() {
   [ -f "$jar" ] || return 0
-  [ -n "$(find "$here" \( -name target -o -name .flux -o -name .git \) -prune -o \
+  [ -n "$(find "$here" \( -name target -o -name .flux -o -name .git -o -path "$here/bench" \) -prune -o \
       \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -type f -newer "$jar" -print -quit)" ]
 }
 
 if stale; then
   echo "flux: building the app jar (first run, or the sources changed)..." >&2
-  # Without this, the jar plugin keeps the old shaded jar and shade repacks it: its classes win over
-  # the rebuilt modules' (stale capture/query classes in a "fresh" jar).
-  rm -f "$jar" "$here/app/target/original-flux.jar"
-  if ! (cd "$here" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true package >"$here/.flux-build.log" 2>&1); then
+  # Only the app and what it is built from: the benchmarks (./flux-bench) are not part of it.
+  if ! (cd "$here" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true -pl app -am package \
+      >"$here/.flux-build.log" 2>&1); then
     echo "flux: the build failed; see .flux-build.log" >&2
     exit 1
   fi

@@ -3,6 +3,8 @@ package flux.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import flux.dev.LocalKafka;
+import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
@@ -17,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,13 @@ class ServeIT {
 
     @TempDir
     Path work;
+
+    /** Whatever a failed test left under its data directory, by the pids recorded there (a passing one leaves nothing). */
+    @AfterEach
+    void stopLeftovers() {
+        LocalKafka.stopOrphan(work.resolve(".flux/kafka"));
+        LocalPostgres.stopOrphan(work.resolve(".flux/pg"));
+    }
 
     private final int http = Ports.findFree();
     private final int pg = Ports.findFree();
@@ -69,19 +79,19 @@ class ServeIT {
     }
 
     @Test
-    void aRestartKeepsTheDataAndAfterKill9TheNextStartStopsTheOrphans() throws Exception {
+    void aRestartKeepsTheDataAndAfterKill9KafkaStopsItselfAndTheNextStartStopsTheOrphanedPostgres() throws Exception {
         try (FluxProcess first = FluxProcess.start(work, Map.of(), serve()).awaitUp(START)) {
             exec("CREATE TABLE survivor (id int PRIMARY KEY, note text); INSERT INTO survivor VALUES (1, 'kept')");
             long postgresPid = pid(work.resolve(".flux/pg/postmaster.pid"));
-            long kafkaPid = pid(work.resolve(".flux/kafka/kafka.pid"));
+            ProcessHandle kafka = ProcessHandle.of(pid(work.resolve(".flux/kafka/kafka.pid"))).orElseThrow();
             first.kill9();
             assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive)).contains(true);
-            assertThat(ProcessHandle.of(kafkaPid).map(ProcessHandle::isAlive)).contains(true);
+            // The Kafka child is tethered to the JVM that started it.
+            assertThat(kafka.onExit()).succeedsWithin(Duration.ofSeconds(60));
 
             try (FluxProcess second = FluxProcess.start(work, Map.of(), serve()).awaitUp(START)) {
                 assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-                assertThat(ProcessHandle.of(kafkaPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-                assertThat(second.stderr()).contains("stopping orphaned postgres").contains("stopping orphaned Kafka");
+                assertThat(second.stderr()).contains("stopping orphaned postgres");
                 assertThat(second.get(http, "/health").statusCode()).isEqualTo(200);
                 assertThat(query("SELECT note FROM survivor WHERE id = 1")).isEqualTo("kept");
             }
@@ -138,7 +148,7 @@ class ServeIT {
     void helpListsTheCommandsAndAnUnknownOneIsAUsageError() throws Exception {
         FluxProcess help = FluxProcess.run(work, Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout()).contains("Commands:").contains("serve");
+        assertThat(help.stdout()).contains("Commands:").contains("serve").doesNotContain("bench");
         FluxProcess serveHelp = FluxProcess.run(work, Map.of(), "serve", "--help");
         assertThat(serveHelp.exitCode()).isZero();
         assertThat(serveHelp.stdout()).contains("--port").contains("--data-dir");

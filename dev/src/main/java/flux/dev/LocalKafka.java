@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Apache Kafka (KRaft, broker and controller in one) running as a child JVM
  * on its own classpath (see module flux-kafka-broker), so the broker's dependencies never
- * mix with Debezium's. Storage is formatted once, when {@code meta.properties} is missing;
- * a broker left running by a killed run is found through its pid file and stopped.
+ * mix with Debezium's. Storage is formatted once, when {@code meta.properties} is missing.
+ *
+ * <p>The child is tethered to this JVM ({@link TetheredMain}): it stops itself when this JVM
+ * exits, even on {@code kill -9}. A broker still found through the pid file at start (one that
+ * was stopping, or one from a build without the tether) is stopped first.
  */
 public final class LocalKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
@@ -37,9 +40,11 @@ public final class LocalKafka implements AutoCloseable {
         this.port = port;
     }
 
-    public static LocalKafka start(Path dir, int port, int controllerPort) {
+    public static LocalKafka start(Path kafkaDir, int port, int controllerPort) {
+        // Absolute, so the child's command line names the directory (how stopOrphan recognises it).
+        Path dir = kafkaDir.toAbsolutePath().normalize();
         Path pidFile = dir.resolve("kafka.pid");
-        stopOrphan(pidFile);
+        stopOrphan(dir);
         Ports.requireFree(port, "Kafka");
         Ports.requireFree(controllerPort, "Kafka controller");
         Path dataDir = dir.resolve("data");
@@ -158,7 +163,8 @@ public final class LocalKafka implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
-                "-cp", classpath, mainClass));
+                "-cp", tetherClasses(dir) + java.io.File.pathSeparator + classpath,
+                TetheredMain.class.getName(), Long.toString(ProcessHandle.current().pid()), mainClass));
         command.addAll(List.of(args));
         try {
             return new ProcessBuilder(command)
@@ -168,6 +174,27 @@ public final class LocalKafka implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             throw new DevServiceException("cannot start the Kafka JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A classpath directory under {@code dir} holding {@link TetheredMain}'s class file, copied from
+     * this JVM's own classpath: the broker's classpath (jars in the local Maven repository) must not
+     * take in Flux's jar, which bundles other versions of Kafka's and logging's classes.
+     */
+    private static Path tetherClasses(Path dir) {
+        String resource = TetheredMain.class.getName().replace('.', '/') + ".class";
+        Path classes = dir.resolve("tether");
+        try (InputStream in = LocalKafka.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new DevServiceException(resource + " is missing from the build");
+            }
+            Path target = classes.resolve(resource);
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return classes;
+        } catch (IOException e) {
+            throw new DevServiceException("cannot write the Kafka launcher under " + dir + ": " + FluxHome.describe(e));
         }
     }
 
@@ -189,10 +216,17 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static void stopOrphan(Path pidFile) {
-        Processes.readPid(pidFile)
+    /**
+     * Stops a broker that a run which is gone left on {@code kafkaDir}: the pid in its {@code kafka.pid},
+     * if that process is still the broker of this directory (its command line names the directory's
+     * {@code server.properties}: a pid from an old file may since belong to anything else).
+     */
+    public static void stopOrphan(Path kafkaDir) {
+        Path dir = kafkaDir.toAbsolutePath().normalize();
+        String config = dir.resolve("server.properties").toString();
+        Processes.readPid(dir.resolve("kafka.pid"))
                 .flatMap(Processes::alive)
-                .filter(p -> Processes.commandLine(p).contains("kafka.Kafka"))
+                .filter(p -> Processes.commandLine(p).contains("kafka.Kafka " + config))
                 .ifPresent(orphan -> Processes.stop(orphan, "TERM", Duration.ofSeconds(30), "Kafka broker"));
     }
 

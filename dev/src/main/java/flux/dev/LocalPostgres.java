@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * which loses data on a crash and makes just-committed rows briefly invisible to decoding).
  *
  * <p>The data directory survives restarts. A postgres still running on it from a killed
- * run is stopped first: zonky would otherwise silently connect to the stale server.
+ * run is stopped first ({@link #stopOrphan}): zonky would otherwise silently connect to the
+ * stale server. Postgres runs detached from this JVM (pg_ctl starts it), so unlike the Kafka
+ * child it cannot notice this JVM's death: {@code close()}, zonky's shutdown hook, or the next
+ * start on the same directory stop it.
  */
 public final class LocalPostgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
@@ -34,7 +37,9 @@ public final class LocalPostgres implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    public static LocalPostgres start(Path dataDir, int port) {
+    public static LocalPostgres start(Path postgresDir, int port) {
+        // Absolute, so the postmaster's command line names the directory (how stopOrphan recognises it).
+        Path dataDir = postgresDir.toAbsolutePath().normalize();
         stopOrphan(dataDir);
         Ports.requireFree(port, "PostgreSQL");
         try {
@@ -69,7 +74,12 @@ public final class LocalPostgres implements AutoCloseable {
             throw new DevServiceException("embedded PostgreSQL did not start in " + dataDir + ": " + rootMessage(e), e);
         }
         LocalPostgres local = new LocalPostgres(pg, dataDir);
-        local.createDatabase(DATABASE);
+        try {
+            local.createDatabase(DATABASE);
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
         log.info("embedded PostgreSQL listening on 127.0.0.1:{} (data {})", port, dataDir);
         return local;
     }
@@ -122,9 +132,16 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private static void stopOrphan(Path dataDir) {
+    /**
+     * Stops a postgres that a run which is gone left on {@code dataDir}: the pid in its
+     * {@code postmaster.pid}, if that process is still the postmaster of this directory (its command
+     * line is {@code postgres -D <dataDir> ...}: after a reboot the stale file's pid may be anything).
+     */
+    public static void stopOrphan(Path dataDir) {
+        String names = " -D " + dataDir.toAbsolutePath().normalize() + " ";
         Processes.readPid(dataDir.resolve("postmaster.pid"))
                 .flatMap(Processes::alive)
+                .filter(p -> Processes.commandLine(p).contains(names))
                 .ifPresent(orphan -> Processes.stop(orphan, "INT", Duration.ofSeconds(30), "postgres"));
     }
 

@@ -48,23 +48,51 @@ class LocalServicesIT {
     void orphanedPostgresOnTheDataDirectoryIsStoppedBeforeStarting() throws Exception {
         Path data = dir.resolve("pg");
         int orphanPort = Ports.findFree();
-        Process owner = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), OrphanMaker.class.getName(), data.toString(),
-                Integer.toString(orphanPort)).redirectErrorStream(true).start();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream()))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("READY")) {
-                // skip the child's log lines
-            }
-        }
-        owner.destroyForcibly().waitFor(); // kill -9: its postgres keeps running
-        long orphanPid = Processes.readPid(data.resolve("postmaster.pid")).orElseThrow();
-        assertThat(Processes.alive(orphanPid)).isPresent();
+        try {
+            OrphanMaker.Owner owner = OrphanMaker.spawn("postgres", dir.toString(), Integer.toString(orphanPort));
+            owner.kill9(); // its postgres keeps running
+            assertThat(Processes.alive(owner.servicePid())).isPresent();
 
-        try (LocalPostgres next = LocalPostgres.start(data, Ports.findFree())) {
-            assertThat(Processes.alive(orphanPid)).isEmpty();
-            assertThat(next.port()).isNotEqualTo(orphanPort);
-            assertThat(query(next, "SELECT 'up'")).isEqualTo("up");
+            try (LocalPostgres next = LocalPostgres.start(data, Ports.findFree())) {
+                assertThat(Processes.alive(owner.servicePid())).isEmpty();
+                assertThat(next.port()).isNotEqualTo(orphanPort);
+                assertThat(query(next, "SELECT 'up'")).isEqualTo("up");
+            }
+        } finally {
+            LocalPostgres.stopOrphan(data); // had the test failed before the next start stopped it
+        }
+    }
+
+    @Test
+    void theKafkaChildStopsItselfWhenTheJvmThatStartedItIsKilled() throws Exception {
+        Path kafkaDir = dir.resolve("kafka");
+        OrphanMaker.Owner owner = OrphanMaker.spawn("kafka", dir.toString());
+        ProcessHandle broker = ProcessHandle.of(owner.servicePid()).orElseThrow();
+        try {
+            owner.kill9();
+            assertThat(broker.onExit()).succeedsWithin(Duration.ofSeconds(60));
+            assertThat(Files.readString(kafkaDir.resolve("server.log"))).contains("has exited; stopping");
+        } finally {
+            broker.destroyForcibly(); // had it outlived its parent
+        }
+    }
+
+    @Test
+    void aStalePidFileNamingAnotherProcessStopsNothing() throws Exception {
+        // As after a reboot: the files' pid now names a process that is neither postgres nor Kafka.
+        Process bystander = new ProcessBuilder("sleep", "300").start();
+        try {
+            Path pg = Files.createDirectories(dir.resolve("pg"));
+            Path kafka = Files.createDirectories(dir.resolve("kafka"));
+            Files.writeString(pg.resolve("postmaster.pid"), bystander.pid() + "\n" + pg + "\n");
+            Files.writeString(kafka.resolve("kafka.pid"), Long.toString(bystander.pid()));
+
+            LocalPostgres.stopOrphan(pg);
+            LocalKafka.stopOrphan(kafka);
+
+            assertThat(bystander.isAlive()).isTrue();
+        } finally {
+            bystander.destroyForcibly();
         }
     }
 

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
                 ObserveCommand.class,
                 flux.app.cli.state.StateCommand.class,
                 CaptureCommand.class,
-                flux.app.bench.BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {

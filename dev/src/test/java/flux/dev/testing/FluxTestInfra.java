@@ -3,7 +3,6 @@ package flux.dev.testing;
 import flux.dev.LocalKafka;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,7 +22,9 @@ import org.testcontainers.utility.DockerImageName;
  * (or {@code FLUX_TEST_INFRA=containers}); otherwise the embedded Postgres and Kafka that
  * {@code flux serve} uses ({@code FLUX_TEST_INFRA=embedded} forces that). Either way the
  * tests talk to real servers. Services start lazily, on the first parameter that needs one,
- * and stop when the JVM's root extension store closes.
+ * and stop when the JVM's root extension store closes. Embedded ones live in this JVM's
+ * {@link TestRun} directory; a run that was killed leaves nothing running for long (Kafka stops
+ * with its parent JVM, the next run stops a leftover postgres by its pid).
  *
  * <pre>{@code
  * @ExtendWith(FluxTestInfra.class)
@@ -47,10 +48,10 @@ public final class FluxTestInfra implements ParameterResolver {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         Class<?> type = parameter.getParameter().getType();
         if (type == TestPostgres.class) {
-            return store.getOrComputeIfAbsent("postgres", k -> startPostgres(), Postgres.class).handle;
+            return store.getOrComputeIfAbsent("postgres", k -> startPostgres(store), Postgres.class).handle;
         }
         if (type == TestKafka.class) {
-            return store.getOrComputeIfAbsent("kafka", k -> startKafka(), Kafka.class).handle;
+            return store.getOrComputeIfAbsent("kafka", k -> startKafka(store), Kafka.class).handle;
         }
         throw new ParameterResolutionException("unsupported parameter " + type);
     }
@@ -68,17 +69,13 @@ public final class FluxTestInfra implements ParameterResolver {
         return maybeDocker && DockerClientFactory.instance().isDockerAvailable();
     }
 
-    private static Path scratch(String name) {
-        try {
-            Path base = Path.of(System.getProperty("flux.test.dir", "target/flux-test"));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base.toAbsolutePath(), name);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create a test directory", e);
-        }
+    /** This JVM's scratch directory, begun (and earlier runs' leftovers stopped) on first use. */
+    private static TestRun run(ExtensionContext.Store store) {
+        return store.getOrComputeIfAbsent("run",
+                k -> TestRun.begin(Path.of(System.getProperty("flux.test.dir", "target/flux-test"))), TestRun.class);
     }
 
-    private static Postgres startPostgres() {
+    private static Postgres startPostgres(ExtensionContext.Store store) {
         if (useContainers()) {
             PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:18"))
                     .withCommand("postgres", "-c", "wal_level=logical", "-c", "fsync=on",
@@ -89,20 +86,20 @@ public final class FluxTestInfra implements ParameterResolver {
             return new Postgres(new TestPostgres(container.getHost(), container.getFirstMappedPort(),
                     container.getUsername(), container.getPassword(), container.getDatabaseName()), container::stop);
         }
-        LocalPostgres pg = LocalPostgres.start(scratch("pg").resolve("data"), Ports.findFree());
+        LocalPostgres pg = LocalPostgres.start(run(store).postgresDir(), Ports.findFree());
         log.info("test PostgreSQL embedded at {}", pg.jdbcUrl());
         // The JDBC offset store refuses an empty password even under trust auth.
         return new Postgres(new TestPostgres("127.0.0.1", pg.port(), LocalPostgres.USER, "postgres",
                 LocalPostgres.DATABASE), pg::close);
     }
 
-    private static Kafka startKafka() {
+    private static Kafka startKafka(ExtensionContext.Store store) {
         if (useContainers()) {
             KafkaContainer container = new KafkaContainer(DockerImageName.parse("apache/kafka:4.1.0"));
             container.start();
             return new Kafka(new TestKafka(container.getBootstrapServers()), container::stop);
         }
-        LocalKafka kafka = LocalKafka.start(scratch("kafka"), Ports.findFree(), Ports.findFree());
+        LocalKafka kafka = LocalKafka.start(run(store).kafkaDir(), Ports.findFree(), Ports.findFree());
         return new Kafka(new TestKafka(kafka.bootstrapServers()), kafka::close);
     }
 

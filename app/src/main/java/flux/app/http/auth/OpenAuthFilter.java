@@ -10,7 +10,7 @@ import io.micronaut.http.annotation.ServerFilter;
  * {@code open} mode (the embedded default on loopback): every {@code /v1} caller is
  * {@link Principal#OPEN}. Runs on the event loop: it reads nothing, and dispatching it to the
  * blocking executor cost every request a thread hop (5-30% of the JVM's CPU per request in
- * {@code flux bench write} mode (d), BENCHMARKS.md).
+ * {@code flux-bench write} mode (d), BENCHMARKS.md).
  */
 @ServerFilter("/v1/**")
 @Requires(condition = AuthModeCondition.Open.class)

@@ -1,0 +1,256 @@
+package flux.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import flux.dev.LocalPostgres;
+import flux.dev.Ports;
+import flux.query.FluxSchema;
+import flux.query.QueryEngine;
+import flux.observe.ObserveSettings;
+import flux.observe.QueryObservers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flux-bench write}: single-row insert and update throughput and latency for (a) raw
+ * JDBC, (b) raw JDBC with a minimal audit trigger, (w) raw JDBC with the PostgreSQL wiki's audit
+ * trigger, (c) the engine in-process, (e) the engine with its query observers, (d) HTTP, at
+ * several client counts, against one embedded PostgreSQL; prints markdown tables with the ratios.
+ */
+@Command(name = "write", mixinStandardHelpOptions = true,
+        description = "Single-row write throughput: raw JDBC, two audit triggers, engine, HTTP.")
+final class WriteBench implements Callable<Integer> {
+    private static final List<String> ALL_MODES = List.of("a", "b", "w", "c", "e", "d");
+    private static final Map<String, String> MODE_NAMES = Map.of(
+            "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "w", "(w) JDBC + the wiki's audit trigger",
+            "c", "(c) engine in-process", "e", "(e) engine + observability", "d", "(d) HTTP");
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per cell (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Warm-up seconds per cell (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,16,64", description = "Client counts (default ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--ops", split = ",", defaultValue = "insert,update", description = "Operations (default ${DEFAULT-VALUE}).")
+    List<String> ops;
+
+    @Option(names = "--modes", split = ",", defaultValue = "a,b,w,c,e,d",
+            description = "Modes to run, of a,b,w,c,e,d (default ${DEFAULT-VALUE}); ratios need a (and b, w, c, e).")
+    List<String> modes;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (seconds <= 0 || warmup < 0 || clients.stream().anyMatch(c -> c < 1)
+                || !List.of("insert", "update").containsAll(ops) || !ALL_MODES.containsAll(modes) || modes.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients positive,"
+                    + " --ops insert and/or update, --modes some of a,b,w,c,e,d");
+        }
+        Path dir = Files.createTempDirectory("flux-bench-");
+        int maxClients = clients.stream().max(Integer::compare).orElse(1);
+        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
+            String jdbcUrl = pg.jdbcUrl() + "&socketFactory=" + RoundTripCounter.class.getName();
+            try (HikariDataSource ds = pool(jdbcUrl, maxClients + 4)) {
+                FluxSchema.install(ds);
+                sql(ds, BenchSchema.DDL);
+                CpuMeter cpu = new CpuMeter(dir.resolve("pg"));
+                Map<String, WriteTarget> targets = new LinkedHashMap<>();
+                targets.put("a", new JdbcTarget(ds, "bench_raw"));
+                targets.put("b", new JdbcTarget(ds, "bench_audit"));
+                targets.put("w", new JdbcTarget(ds, "bench_wiki"));
+                targets.put("c", new EngineTarget(new QueryEngine(ds)));
+                // The same engine with the server's query observers: what tracing costs a write.
+                QueryObservers observers = QueryObservers.start(ObserveSettings.defaults(), ds, List.of());
+                targets.put("e", new EngineTarget(new QueryEngine(ds, QueryEngine.DEFAULT_MAX_LIMIT, observers),
+                        observers::close));
+                targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
+                try {
+                    warmUp(ds, targets, out);
+                    List<Row> rows = measure(ds, targets, cpu, out);
+                    print(out, rows, pg);
+                } finally {
+                    for (WriteTarget t : targets.values()) {
+                        t.close();
+                    }
+                }
+            }
+        } finally {
+            delete(dir);
+        }
+        return Bench.OK;
+    }
+
+    private record Row(String op, int clients, String mode, LoadRunner.Cell cell, double roundTrips) {
+    }
+
+    private List<Row> measure(HikariDataSource ds, Map<String, WriteTarget> targets, CpuMeter cpu, PrintWriter out)
+            throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String op : ops) {
+            for (int n : clients) {
+                for (String mode : ALL_MODES) {
+                    if (!modes.contains(mode)) {
+                        continue;
+                    }
+                    WriteTarget target = targets.get(mode);
+                    sql(ds, BenchSchema.RESET);
+                    AtomicLong ids = new AtomicLong();
+                    if (op.equals("update")) {
+                        sql(ds, BenchSchema.preload(table(mode), n));
+                        sql(ds, BenchSchema.vacuum(table(mode)));
+                    }
+                    AtomicLong calls = new AtomicLong();
+                    long tripsBefore = RoundTripCounter.roundTrips();
+                    LoadRunner.Cell cell = LoadRunner.run(n, warmup, seconds, (client, k) -> {
+                        calls.incrementAndGet();
+                        if (op.equals("insert")) {
+                            target.insert(ids.incrementAndGet());
+                        } else {
+                            long id = (long) client * BenchSchema.ROWS_PER_CLIENT + (k % BenchSchema.ROWS_PER_CLIENT) + 1;
+                            target.update(id, k);
+                        }
+                    }, cpu);
+                    double roundTrips = (RoundTripCounter.roundTrips() - tripsBefore) / (double) calls.get();
+                    rows.add(new Row(op, n, mode, cell, roundTrips));
+                    out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write"
+                                    + "  CPU/write: server %4.0f us, JVM %4.0f us%n",
+                            op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
+                            cell.serverCpuMicros(), cell.jvmCpuMicros());
+                    out.flush();
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Runs every target's inserts and updates before any cell is measured, until the JIT has
+     * compiled both paths: rounds of inserts then updates, at least {@code 3 x --warmup}
+     * seconds, then until a round adds under 50 ms of JIT compilation (at most 60 s per
+     * target). The HTTP path runs far more code than the others and is slowest to warm: with
+     * a fixed few seconds, C2 was still compiling during the measured cells and (d) showed
+     * twice the JVM CPU per write it spends warm.
+     */
+    private void warmUp(HikariDataSource ds, Map<String, WriteTarget> targets, PrintWriter out) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        double round = 2;
+        double minimum = Math.max(4, warmup * 3);
+        for (String mode : modes) {
+            WriteTarget target = targets.get(mode);
+            sql(ds, BenchSchema.RESET);
+            AtomicLong ids = new AtomicLong();
+            long started = System.nanoTime();
+            double elapsed;
+            long compiled;
+            do {
+                long jitBefore = jit.getTotalCompilationTime();
+                LoadRunner.run(4, 0, round / 2, (client, k) -> target.insert(ids.incrementAndGet()));
+                long rows = Math.max(1, ids.get());
+                LoadRunner.run(4, 0, round / 2, (client, k) -> target.update((client * 7919L + k) % rows + 1, k));
+                compiled = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() - jitBefore : 0;
+                elapsed = (System.nanoTime() - started) / 1e9;
+            } while (elapsed < minimum || (compiled >= 50 && elapsed < 60));
+            out.printf(Locale.ROOT, "warmed up %s for %.0f s (JIT: %d ms in the last %.0f s)%n", MODE_NAMES.get(mode),
+                    elapsed, compiled, round);
+            out.flush();
+        }
+    }
+
+    private static String table(String mode) {
+        switch (mode) {
+            case "a": return "bench_raw";
+            case "b": return "bench_audit";
+            case "w": return "bench_wiki";
+            default: return "bench_engine";
+        }
+    }
+
+    private void print(PrintWriter out, List<Row> rows, LocalPostgres pg) {
+        out.println();
+        out.printf(Locale.ROOT, "Single-row writes, %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
+                seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
+        out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write | server CPU us / write"
+                + " | JVM CPU us / write |");
+        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |%n", r.op(), r.clients(),
+                    MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(),
+                    r.roundTrips(), r.cell().serverCpuMicros(), r.cell().jvmCpuMicros());
+        }
+        out.println();
+        out.println("| op | clients | (c)/(a) target >= 0.7 | (d)/(a) target >= 0.5 | (c)/(b) target > 1"
+                + " | (c)/(w) | (e)/(c) target >= 0.95 |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (String op : ops) {
+            for (int n : clients) {
+                double a = ops(rows, op, n, "a");
+                double c = ops(rows, op, n, "c");
+                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |%n", op, n, c / a,
+                        ops(rows, op, n, "d") / a, c / ops(rows, op, n, "b"), c / ops(rows, op, n, "w"),
+                        ops(rows, op, n, "e") / c);
+            }
+        }
+        out.flush();
+    }
+
+    private static double ops(List<Row> rows, String op, int clients, String mode) {
+        return rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients && r.mode().equals(mode))
+                .mapToDouble(r -> r.cell().opsPerSecond()).findFirst().orElse(Double.NaN);
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        config.setPoolName("bench");
+        return new HikariDataSource(config);
+    }
+
+    private static void sql(HikariDataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String memory() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB RAM").orElse("RAM unknown");
+        } catch (IOException | RuntimeException e) {
+            return "RAM unknown";
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+}
