@@ -212,8 +212,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         } catch (SQLException e) {
             closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
-            throw new IllegalStateException("cannot read the images of " + records.size() + " mutation record(s): "
-                    + e.getMessage(), e);
+            throw FailureClassifier.classify("cannot read the images of " + records.size() + " mutation record(s)", e);
         }
     }
 
@@ -245,8 +244,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         } catch (SQLException e) {
             closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
-            throw new IllegalStateException("cannot record untracked changes of transaction "
-                    + Long.toUnsignedString(result.txid8()) + ": " + e.getMessage(), e);
+            throw FailureClassifier.classify("cannot record untracked changes of transaction "
+                    + Long.toUnsignedString(result.txid8()), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package flux.capture.kafka;
 
+import flux.capture.CaptureException;
+import flux.capture.FailureClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * timeout, builds a fresh producer and sends again from the first unacknowledged record (and
  * everything sent after it), for as long as it takes. The caller commits offsets only for
  * acknowledged records, so while Kafka is away the slot keeps the WAL and nothing is lost.
- * Resending can duplicate (at-least-once); per key, first deliveries keep their order.
- * Used by one thread.
+ * Resending can duplicate (at-least-once); per key, first deliveries keep their order. A refusal
+ * that no resend can change (a topic name Kafka does not allow, a record too large, ACLs) ends
+ * the wait with {@link CaptureException.Permanent}. Used by one thread.
  */
 public final class KafkaChangePublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaChangePublisher.class);
@@ -158,6 +161,11 @@ public final class KafkaChangePublisher implements AutoCloseable {
         long backoff = 250;
         int from = 0;
         while (true) {
+            CaptureException failure = FailureClassifier.classify("Kafka refuses records for "
+                    + records.get(from).topic(), cause);
+            if (failure instanceof CaptureException.Permanent permanent) {
+                throw permanent; // resending would meet the same refusal, forever
+            }
             log.warn("Kafka did not acknowledge ({}); resending {} records", cause, records.size() - from);
             listener.stalled(cause);
             closeProducer();
