@@ -86,6 +86,10 @@ public final class CaptureStatus {
         return slotLagBytes.get();
     }
 
+    public long restarts() {
+        return restarts.get();
+    }
+
     /** Why capture stopped for good, or null: set with the FAILED state. */
     public Failure failure() {
         return failure.get();
