@@ -186,7 +186,7 @@ public final class CapturePipeline implements AutoCloseable {
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
-        ChangeStreamHandler handler = new ChangeStreamHandler(config, status, new CrossCheck(transactionIds),
+        ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
                 publisher, () -> closing);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
