@@ -269,8 +269,11 @@ public final class CapturePipeline implements AutoCloseable {
         try (Connection c = PgConnections.open(config, "admin")) {
             publication.sync(c);
         } catch (SQLException e) {
-            log.warn("capture {}: cannot sync publication {}: {}", config.slotName(), config.publicationName(),
-                    e.getMessage());
+            // Streaming goes on for the tables already published; the status shows what was refused.
+            CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "
+                    + config.publicationName(), e);
+            status.lastError.set(failure.getMessage());
+            log.warn("capture {}: {}", config.slotName(), failure.getMessage());
         }
     }
 
