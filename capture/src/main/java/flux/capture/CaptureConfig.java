@@ -21,6 +21,7 @@ import java.util.Properties;
  * @param pollInterval    how long Debezium's queue gathers changes before handing them over
  *                        ({@code poll.interval.ms}): the latency floor against the CPU an idle
  *                        capture spends (docs/capture.md, "Limits"); whole milliseconds, 1 ms to 1 min
+ * @throws CaptureException.Permanent for an invalid setting (a bad name or poll interval)
  */
 public record CaptureConfig(String host, int port, String database, String user, String password,
                             String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat,
@@ -45,7 +46,7 @@ public record CaptureConfig(String host, int port, String database, String user,
         // Debezium counts whole milliseconds; at 0 its queue would spin without ever waiting.
         if (pollInterval.toMillis() < 1 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0
                 || pollInterval.toNanos() % 1_000_000 != 0) {
-            throw new IllegalArgumentException("poll interval must be whole milliseconds from 1 ms to 1 min: "
+            throw new CaptureException.Permanent("poll interval must be whole milliseconds from 1 ms to 1 min: "
                     + pollInterval.toNanos() / 1e6 + " ms");
         }
     }
@@ -70,7 +71,7 @@ public record CaptureConfig(String host, int port, String database, String user,
                                             String publication, String kafkaBootstrap) {
         Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, new Properties());
         if (parsed == null) {
-            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+            throw new CaptureException.Permanent("not a PostgreSQL JDBC URL: " + jdbcUrl);
         }
         String host = parsed.getProperty("PGHOST", "localhost").split(",")[0];
         int port = Integer.parseInt(parsed.getProperty("PGPORT", "5432").split(",")[0]);
@@ -89,7 +90,7 @@ public record CaptureConfig(String host, int port, String database, String user,
     // the same rule for the publication keeps both safe in logs and in Debezium's config.
     private static void requireIdentifier(String name, String what) {
         if (name == null || !name.matches("[a-z_][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException(what + " must be lower case letters, digits and underscores: " + name);
+            throw new CaptureException.Permanent(what + " must be lower case letters, digits and underscores: " + name);
         }
     }
 }

@@ -2,6 +2,7 @@ package flux.capture;
 
 import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
+import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
 import flux.capture.pg.SchemaChangeListener;
 import flux.capture.pg.SlotMonitor;
@@ -17,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} returns at once; a supervisor thread then waits for the slot's advisory
  * lock (standby while another instance streams), syncs the publication, runs the Debezium
  * engine with {@link ChangeStreamHandler}, follows {@code NOTIFY flux_schema_changed}, and
- * refreshes the slot lag. When the engine fails (database restart, lost connection) or the
- * lock's session dies, it stops the engine and starts over after a pause; offsets are only
- * stored for acknowledged records, so a restart replays and loses nothing (at-least-once).
- * {@link #close()} stops everything and waits. Thread-safe.
+ * refreshes the slot lag. Failures are {@link CaptureException}s, classified once where they
+ * enter: after a retriable one (database restart, lost connection, the lock's session dead) it
+ * stops the engine and starts over after a pause; offsets are only stored for acknowledged
+ * records, so a restart replays and loses nothing (at-least-once). After a permanent one
+ * (wal_level, privileges, a dropped slot, Kafka refusing a topic) it stops and stays
+ * {@link CaptureState#FAILED}, {@link #status()} saying why. {@link #close()} stops everything
+ * and waits. Thread-safe.
  */
 public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
@@ -78,6 +83,11 @@ public final class CapturePipeline implements AutoCloseable {
         return status.state();
     }
 
+    /** Whether the supervisor still runs: false once closed or FAILED (nothing left that could retry). */
+    boolean supervising() {
+        return supervisor.isAlive();
+    }
+
     /** The live figures (for metrics). */
     public CaptureStatus figures() {
         return status;
@@ -104,7 +114,7 @@ public final class CapturePipeline implements AutoCloseable {
         try {
             while (!closing) {
                 try {
-                    if (!lock.tryAcquire()) {
+                    if (!tryAcquire(lock)) {
                         moveTo(CaptureState.STANDBY);
                         pause(Duration.ofSeconds(1));
                         continue;
@@ -117,16 +127,24 @@ public final class CapturePipeline implements AutoCloseable {
                     if (closing) {
                         break;
                     }
-                    // Give the lock up while recovering: a healthy standby may take over meanwhile.
+                    // Give the lock up either way: a healthy standby may take over meanwhile.
                     lock.close();
-                    status.lastError.set(e.getMessage());
-                    log.warn("capture {}: {}; restarting in {} s", config.slotName(), e.getMessage(), RETRY_PAUSE.toSeconds());
+                    // Unexpected errors (bugs) land here unclassified: they are retried, as before.
+                    CaptureException failure = FailureClassifier.classify("capture " + config.slotName(), e);
+                    status.lastError.set(failure.getMessage());
+                    if (failure instanceof CaptureException.Permanent permanent) {
+                        fail(permanent);
+                        return;
+                    }
+                    log.warn("capture {}: {}; restarting in {} s", config.slotName(), failure.getMessage(),
+                            RETRY_PAUSE.toSeconds());
                     moveTo(CaptureState.RECOVERING);
                     try {
                         pause(RETRY_PAUSE);
                     } catch (InterruptedException stop) {
                         break;
                     }
+                    status.restarts.incrementAndGet();
                 }
             }
         } finally {
@@ -134,18 +152,41 @@ public final class CapturePipeline implements AutoCloseable {
         }
     }
 
-    private void streamWhileLeader(StreamerLock lock) throws Exception {
-        moveTo(CaptureState.STARTING);
+    private boolean tryAcquire(StreamerLock lock) {
+        try {
+            return lock.tryAcquire();
+        } catch (SQLException e) {
+            throw FailureClassifier.classify("cannot take the streamer lock of slot " + config.slotName(), e);
+        }
+    }
+
+    /** Stops for good: the reason first, so whoever sees FAILED finds it. */
+    private void fail(CaptureException.Permanent failure) {
+        status.failure.set(new CaptureStatus.Failure(failure.getMessage(), Instant.now()));
+        log.error("capture {}: {}; not retrying: fix it and restart capture", config.slotName(), failure.getMessage());
+        moveTo(CaptureState.FAILED);
+    }
+
+    /** Checks what capture needs, then creates or completes the publication. */
+    private void prepare() {
         try (Connection admin = PgConnections.open(config, "admin")) {
+            Prerequisites.check(admin, config.slotName());
             publication.sync(admin);
             refreshSlot(admin);
+        } catch (SQLException e) {
+            throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
         }
+    }
+
+    private void streamWhileLeader(StreamerLock lock) throws Exception {
+        moveTo(CaptureState.STARTING);
+        prepare();
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
-        ChangeStreamHandler handler = new ChangeStreamHandler(config, status, new CrossCheck(transactionIds),
+        ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
                 publisher, () -> closing);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
@@ -193,10 +234,10 @@ public final class CapturePipeline implements AutoCloseable {
             while (!closing) {
                 Throwable failure = ended.getNow(null);
                 if (failure != null) {
-                    throw new IllegalStateException("Debezium engine ended: " + rootMessage(failure), failure);
+                    throw FailureClassifier.classify("Debezium engine ended", failure);
                 }
                 if (!lock.held()) {
-                    throw new IllegalStateException("lost the streamer lock's database session");
+                    throw new CaptureException.Retriable("lost the streamer lock's database session", null);
                 }
                 if (System.nanoTime() >= nextRefresh) {
                     try {
@@ -228,8 +269,11 @@ public final class CapturePipeline implements AutoCloseable {
         try (Connection c = PgConnections.open(config, "admin")) {
             publication.sync(c);
         } catch (SQLException e) {
-            log.warn("capture {}: cannot sync publication {}: {}", config.slotName(), config.publicationName(),
-                    e.getMessage());
+            // Streaming goes on for the tables already published; the status shows what was refused.
+            CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "
+                    + config.publicationName(), e);
+            status.lastError.set(failure.getMessage());
+            log.warn("capture {}: {}", config.slotName(), failure.getMessage());
         }
     }
 
@@ -269,15 +313,11 @@ public final class CapturePipeline implements AutoCloseable {
         return false;
     }
 
-    /** Moves to {@code to} from whatever state, except out of STOPPING/STOPPED (only to STOPPED). */
+    /** Moves to {@code to} from whatever state the life cycle allows it from (see {@link #leads}). */
     private void moveTo(CaptureState to) {
         while (true) {
             CaptureState current = status.state.get();
-            if (current == to) {
-                return;
-            }
-            boolean ending = current == CaptureState.STOPPING || current == CaptureState.STOPPED;
-            if (ending && !(current == CaptureState.STOPPING && to == CaptureState.STOPPED)) {
+            if (current == to || !leads(current, to)) {
                 return;
             }
             if (transition(current, to)) {
@@ -286,16 +326,18 @@ public final class CapturePipeline implements AutoCloseable {
         }
     }
 
-    private void pause(Duration d) throws InterruptedException {
-        Thread.sleep(d.toMillis());
+    /** STOPPED is final; STOPPING leads only to STOPPED, FAILED only to STOPPING (close()). */
+    private static boolean leads(CaptureState from, CaptureState to) {
+        return switch (from) {
+            case STOPPED -> false;
+            case STOPPING -> to == CaptureState.STOPPED;
+            case FAILED -> to == CaptureState.STOPPING;
+            case CREATED, STANDBY, STARTING, STREAMING, WAITING_FOR_KAFKA, RECOVERING -> true;
+        };
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    private void pause(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
     }
 
     private final class KafkaStallListener implements KafkaChangePublisher.Listener {

@@ -2,7 +2,8 @@ package flux.capture;
 
 /**
  * Life cycle of a {@link CapturePipeline}. Changed only by compare-and-set (see
- * {@code CapturePipeline#transition}), and every change is logged.
+ * {@code CapturePipeline#transition}), and every change is logged. STOPPED is final; FAILED and
+ * STOPPING lead only towards it.
  */
 public enum CaptureState {
     /** Built, not started. */
@@ -15,8 +16,13 @@ public enum CaptureState {
     STREAMING,
     /** Kafka does not acknowledge: retrying the same batch; the slot holds the WAL meanwhile. */
     WAITING_FOR_KAFKA,
-    /** The engine or the database connection failed; restarting after a pause. */
+    /** A retriable failure (lost connection, PostgreSQL restarting): starting over after a pause. */
     RECOVERING,
+    /**
+     * A permanent failure (see {@link CaptureException.Permanent}): capture stopped and does not
+     * retry; {@code status().failure()} says why and since when. Left only by {@code close()}.
+     */
+    FAILED,
     /** close() was called. */
     STOPPING,
     /** Final. */

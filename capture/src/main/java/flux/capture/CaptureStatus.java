@@ -25,7 +25,11 @@ public final class CaptureStatus {
     final AtomicLong kafkaRetries = new AtomicLong();
     /** Paired changes whose images were compared (asynchronously, see ImageCheck); not shown. */
     final AtomicLong imagesCompared = new AtomicLong();
+    /** Times the pipeline started over after a retriable failure. */
+    final AtomicLong restarts = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
+    /** Set once, before the state becomes FAILED (a reader that sees FAILED finds the reason). */
+    final AtomicReference<Failure> failure = new AtomicReference<>();
     final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
     /** Events published per tenant (changes and rolled-back attempts that carry one). */
     final ConcurrentHashMap<String, AtomicLong> eventsByTenant = new ConcurrentHashMap<>();
@@ -41,7 +45,7 @@ public final class CaptureStatus {
         return new Snapshot(state.get(), slot, publication, lsn < 0 ? null : Lsns.format(lsn),
                 lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
                 new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get()),
-                kafkaRetries.get(), lastEventAt.get(), lastError.get(), byTenant());
+                kafkaRetries.get(), restarts.get(), lastEventAt.get(), lastError.get(), failure.get(), byTenant());
     }
 
     private Map<String, Long> byTenant() {
@@ -82,6 +86,24 @@ public final class CaptureStatus {
         return slotLagBytes.get();
     }
 
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** Why capture stopped for good, or null: set with the FAILED state. */
+    public Failure failure() {
+        return failure.get();
+    }
+
+    /**
+     * A permanent failure: capture stopped retrying.
+     *
+     * @param reason what failed and what to change (the {@link CaptureException.Permanent}'s message)
+     * @param at     when capture stopped
+     */
+    public record Failure(String reason, Instant at) {
+    }
+
     /**
      * @param matched    WAL changes paired with an API mutation record of the same transaction
      * @param untracked  WAL changes without a record (raw SQL): published with source "wal" and recorded
@@ -94,11 +116,14 @@ public final class CaptureStatus {
     /**
      * @param lastLsn      LSN of the last change published, {@code X/Y} form, null before the first
      * @param slotLagBytes WAL the slot retains beyond its confirmed position, null when unknown
+     * @param restarts     times capture started over after a retriable failure (since this process started)
+     * @param lastError    the last failure seen, retriable or not; null before the first
+     * @param failure      why capture stopped for good (state FAILED), null otherwise
      * @param eventsByTenant events published per tenant, for those that carry one (by tenant id)
      */
     public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
                            long eventsPublished, long rolledBackPublished, long transactions,
-                           CrossCheckCounts crossCheck, long kafkaRetries, Instant lastEventAt, String lastError,
-                           Map<String, Long> eventsByTenant) {
+                           CrossCheckCounts crossCheck, long kafkaRetries, long restarts, Instant lastEventAt,
+                           String lastError, Failure failure, Map<String, Long> eventsByTenant) {
     }
 }

@@ -1,11 +1,9 @@
 package flux.capture;
 
 import flux.capture.kafka.ChangeMessages;
-import flux.capture.kafka.KafkaChangePublisher;
-import flux.capture.pg.PgConnections;
+import flux.capture.kafka.ChangePublisher;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
-import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.TransactionAssembler;
 import flux.capture.wal.WalChange;
@@ -13,7 +11,6 @@ import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -39,34 +36,49 @@ import org.slf4j.LoggerFactory;
  * before returning, since Debezium calls the handler again only when changes arrive, so offsets
  * and figures are current when idle. The records of a transaction still open at the end of a
  * batch stay unmarked (the offset is a position, so marking the transaction's END later covers
- * them). One engine thread calls it; a new handler per engine run.
+ * them). One engine thread calls it; a new handler per engine run. Kafka and the mutation log
+ * are behind {@link ChangePublisher} and {@link MutationLog}, so the ordering above can be tested
+ * without either.
  */
 final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
     /** Sends allowed to await acknowledgement while the next batches are decoded. */
     private static final int MAX_IN_FLIGHT = 4;
 
-    private final CaptureConfig config;
     private final CaptureStatus status;
     private final TransactionAssembler assembler;
     private final CrossCheck crossCheck;
-    private final KafkaChangePublisher publisher;
-    private final WalRecordWriter walRecords = new WalRecordWriter();
-    private final RecordImages recordImages = new RecordImages();
+    private final ChangePublisher publisher;
+    private final MutationLog mutationLog;
     private final ImageCheck imageCheck;
+    private final int fullBatch;
     private final BooleanSupplier stopping;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
-    private Connection mutationLog;
 
-    ChangeStreamHandler(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
-                        KafkaChangePublisher publisher, BooleanSupplier stopping) {
-        this.config = config;
+    /**
+     * @param topicPrefix the connector's {@code topic.prefix} (the slot name)
+     * @param fullBatch   Debezium's {@code max.batch.size}: a batch this large means more is queued
+     * @param stopping    true once capture is closing (a wait for Kafka then gives up)
+     */
+    ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
+                        MutationLog mutationLog, ImageCheck imageCheck, int fullBatch, BooleanSupplier stopping) {
         this.status = status;
-        this.assembler = new TransactionAssembler(config.slotName());
+        this.assembler = new TransactionAssembler(topicPrefix);
         this.crossCheck = crossCheck;
         this.publisher = publisher;
+        this.mutationLog = mutationLog;
+        this.imageCheck = imageCheck;
+        this.fullBatch = fullBatch;
         this.stopping = stopping;
-        this.imageCheck = new ImageCheck(config, status);
+    }
+
+    /** The handler of one engine run, on the pipeline's database (a connection each for records and images). */
+    static ChangeStreamHandler of(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
+                                  ChangePublisher publisher, BooleanSupplier stopping) {
+        return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
+                new PgMutationLog(config, "records"),
+                new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
+                EngineProperties.MAX_BATCH_SIZE, stopping);
     }
 
     @Override
@@ -93,7 +105,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         // 512 records" here, a burst's last, larger batches stayed in flight until the heartbeat
         // 10 s later: figures and offsets stale for that long, and bench drains timed to it.) A burst
         // whose last batch is exactly full still waits for the next call: rare, and bookkeeping only.
-        boolean caughtUp = records.size() < EngineProperties.MAX_BATCH_SIZE;
+        boolean caughtUp = records.size() < fullBatch;
         markAcknowledged(committer, caughtUp ? 0 : MAX_IN_FLIGHT);
         committer.markBatchFinished();
     }
@@ -104,21 +116,17 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      */
     private void markAcknowledged(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer, int keep)
             throws InterruptedException {
-        while (!inFlight.isEmpty() && inFlight.peek().sent().answered() && succeeded(inFlight.peek().sent())) {
+        while (!inFlight.isEmpty() && inFlight.peek().sent().acknowledged()) {
             complete(inFlight.poll(), committer);
         }
         if (inFlight.size() > keep) {
-            List<KafkaChangePublisher.Sent> all = new ArrayList<>();
+            List<ChangePublisher.Delivery> all = new ArrayList<>();
             inFlight.forEach(f -> all.add(f.sent()));
             publisher.awaitAcknowledged(all, stopping);
             while (!inFlight.isEmpty()) {
                 complete(inFlight.poll(), committer);
             }
         }
-    }
-
-    private static boolean succeeded(KafkaChangePublisher.Sent sent) {
-        return KafkaChangePublisher.allAcknowledged(List.of(sent));
     }
 
     private void complete(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
@@ -137,7 +145,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     }
 
     /** Records sent in one batch and what to do once Kafka acknowledged them. */
-    private record InFlight(KafkaChangePublisher.Sent sent, List<RecordChangeEvent<SourceRecord>> toMark,
+    private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long lastLsn,
                             Map<String, Long> byTenant) {
     }
@@ -208,20 +216,11 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             return records;
         }
         try {
-            return recordImages.read(mutationLog(), records);
+            return mutationLog.withImages(records);
         } catch (SQLException e) {
-            closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
-            throw new IllegalStateException("cannot read the images of " + records.size() + " mutation record(s): "
-                    + e.getMessage(), e);
+            throw FailureClassifier.classify("cannot read the images of " + records.size() + " mutation record(s)", e);
         }
-    }
-
-    private Connection mutationLog() throws SQLException {
-        if (mutationLog == null || mutationLog.isClosed()) {
-            mutationLog = PgConnections.open(config, "records");
-        }
-        return mutationLog;
     }
 
     /**
@@ -232,7 +231,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private Map<WalChange, String> recordUntracked(CrossCheck.Result result) {
         try {
             WalRecordWriter.Recorded recorded =
-                    walRecords.write(mutationLog(), result.txid8(), result.walRequestId(), result.untracked());
+                    mutationLog.recordUntracked(result.txid8(), result.walRequestId(), result.untracked());
             if (recorded.written() > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
                         Long.toUnsignedString(result.txid8()), recorded.written());
@@ -243,26 +242,14 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             }
             return tenants;
         } catch (SQLException e) {
-            closeQuietly();
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
-            throw new IllegalStateException("cannot record untracked changes of transaction "
-                    + Long.toUnsignedString(result.txid8()) + ": " + e.getMessage(), e);
+            throw FailureClassifier.classify("cannot record untracked changes of transaction "
+                    + Long.toUnsignedString(result.txid8()), e);
         }
     }
 
     void close() {
         imageCheck.close();
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        if (mutationLog != null) {
-            try {
-                mutationLog.close();
-            } catch (SQLException ignored) {
-                // broken already
-            }
-            mutationLog = null;
-        }
+        mutationLog.close();
     }
 }

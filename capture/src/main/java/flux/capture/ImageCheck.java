@@ -1,11 +1,8 @@
 package flux.capture;
 
-import flux.capture.pg.PgConnections;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
-import flux.capture.verify.RecordImages;
 import flux.capture.wal.WalMutationRecord;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +29,18 @@ final class ImageCheck implements AutoCloseable {
     private static final int QUEUED_BATCHES = 16;
     private static final long DRAIN_MS = 5_000;
 
-    private final CaptureConfig config;
+    private final String slot;
     private final CaptureStatus status;
-    private final RecordImages recordImages = new RecordImages();
+    private final MutationLog images; // the worker's own; close() may abort it
     private final BlockingQueue<List<CrossCheck.Outgoing>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private final Thread worker;
     private volatile boolean closing;
-    private volatile Connection connection; // the worker's; close() may abort it
 
-    ImageCheck(CaptureConfig config, CaptureStatus status) {
-        this.config = config;
+    ImageCheck(String slot, CaptureStatus status, MutationLog images) {
+        this.slot = slot;
         this.status = status;
-        this.worker = new Thread(this::run, "flux-capture-images-" + config.slotName());
+        this.images = images;
+        this.worker = new Thread(this::run, "flux-capture-images-" + slot);
         this.worker.setDaemon(true);
     }
 
@@ -66,17 +63,17 @@ final class ImageCheck implements AutoCloseable {
                     try {
                         compare(batch);
                     } catch (RuntimeException e) { // a bug here must not stop the worker: submit would block
-                        log.error("capture {}: image comparison failed", config.slotName(), e);
+                        log.error("capture {}: image comparison failed", slot, e);
                     }
                 }
             }
         } catch (InterruptedException e) {
             int left = queue.size();
             if (left > 0) {
-                log.warn("capture {}: stopped with {} batch(es) of images not compared", config.slotName(), left);
+                log.warn("capture {}: stopped with {} batch(es) of images not compared", slot, left);
             }
         } finally {
-            closeConnection();
+            images.close();
         }
     }
 
@@ -85,10 +82,9 @@ final class ImageCheck implements AutoCloseable {
         paired.forEach(p -> records.add(p.record()));
         List<WalMutationRecord> withImages;
         try {
-            withImages = recordImages.read(connection(), records);
+            withImages = images.withImages(records);
         } catch (SQLException e) {
-            closeConnection();
-            log.warn("capture {}: images of {} mutation record(s) not compared: {}", config.slotName(),
+            log.warn("capture {}: images of {} mutation record(s) not compared: {}", slot,
                     records.size(), e.getMessage());
             return;
         }
@@ -100,18 +96,6 @@ final class ImageCheck implements AutoCloseable {
             }
         }
         status.imagesCompared.addAndGet(paired.size());
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = PgConnections.open(config, "images");
-        }
-        return connection;
-    }
-
-    private void closeConnection() {
-        PgConnections.closeQuietly(connection);
-        connection = null;
     }
 
     /**
@@ -127,15 +111,12 @@ final class ImageCheck implements AutoCloseable {
                 worker.interrupt();
                 worker.join(DRAIN_MS);
             }
-            Connection c = connection;
-            if (worker.isAlive() && c != null) { // stuck in a query: an interrupt does not end a socket read
-                c.abort(Runnable::run);
+            if (worker.isAlive()) { // stuck in a query: an interrupt does not end a socket read
+                images.abort();
             }
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            log.warn("capture {}: cannot abort the image comparison's query: {}", config.slotName(), e.getMessage());
         }
     }
 }

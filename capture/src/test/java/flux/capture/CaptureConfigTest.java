@@ -35,7 +35,7 @@ class CaptureConfigTest {
         for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-5), Duration.ofNanos(1_500_000),
                 Duration.ofMinutes(1).plusMillis(1)}) {
             assertThatThrownBy(() -> BASE.withPollInterval(bad)).as(bad.toString())
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(CaptureException.Permanent.class)
                     .hasMessageContaining("poll interval must be whole milliseconds from 1 ms to 1 min");
         }
     }

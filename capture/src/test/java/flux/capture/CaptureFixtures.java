@@ -4,6 +4,7 @@ import flux.dev.testing.TestPostgres;
 import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -54,6 +55,18 @@ final class CaptureFixtures {
     static void execute(TestPostgres db, String sql) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    /** Whether the query returns a row. */
+    static boolean exists(TestPostgres db, String sql, Object... params) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 }

@@ -279,14 +279,8 @@ class CapturePipelineIT {
     }
 
     private boolean inPublication(String t) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(
-                "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = ?")) {
-            st.setString(1, slot);
-            st.setString(2, t);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return CaptureFixtures.exists(db, "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = ?",
+                slot, t);
     }
 
     private String replicaIdentity(String t) throws SQLException {

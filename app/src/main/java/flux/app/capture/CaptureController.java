@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/capture/status}: the pipeline's state, last LSN, slot lag, counts published and
- * the cross-check figures. 503 problem+json ({@code capture-disabled}) when capture is off.
+ * the cross-check figures; when capture FAILED, {@code failure} says why and since when. 503 problem+json ({@code capture-disabled}) when capture is off.
  * Reads in-memory figures only, so it runs on the event loop. {@code events_by_tenant} counts the
  * events of each tenant; a caller with a tenant sees only its own entry there.
  */
@@ -53,10 +53,19 @@ final class CaptureController {
         body.put("transactions", s.transactions());
         body.put("cross_check", crossCheck);
         body.put("kafka_retries", s.kafkaRetries());
+        body.put("restarts", s.restarts());
         body.put("last_event_at", s.lastEventAt() == null ? null : s.lastEventAt().toString());
         body.put("last_error", s.lastError());
+        body.put("failure", s.failure() == null ? null : failure(s.failure()));
         body.put("events_by_tenant", tenant == null ? s.eventsByTenant()
                 : Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)));
         return body;
+    }
+
+    private static Map<String, Object> failure(CaptureStatus.Failure f) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("reason", f.reason());
+        failure.put("at", f.at().toString());
+        return failure;
     }
 }

@@ -9,7 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Capture's figures as Prometheus metrics: published events, the cross-check counts by result,
- * slot lag and whether the pipeline streams. Read from the live {@link CaptureStatus} at scrape
+ * slot lag, restarts, and whether the pipeline streams or has failed. Read from the live {@link CaptureStatus} at scrape
  * time; zero (lag: NaN) while capture is off or not started.
  */
 final class CaptureMetrics {
@@ -36,11 +36,16 @@ final class CaptureMetrics {
         Gauge.builder("flux.capture.streaming", runner, r -> figure(r,
                         s -> s.state() == CaptureState.STREAMING ? 1 : 0, 0))
                 .description("1 while capture streams the WAL to Kafka").register(registry);
+        Gauge.builder("flux.capture.failed", runner, r -> figure(r, s -> s.state() == CaptureState.FAILED ? 1 : 0, 0))
+                .description("1 once capture stopped on a permanent failure (see /v1/capture/status)")
+                .register(registry);
+        counter(registry, "flux.capture.restarts", "times capture started over after a retriable failure", runner,
+                CaptureStatus::restarts);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, CaptureRunner runner,
-                                ToDoubleFunction<CaptureStatus> read, String tag, String value) {
-        FunctionCounter.builder(name, runner, r -> figure(r, read, 0)).description(description).tag(tag, value)
+                                ToDoubleFunction<CaptureStatus> read, String... tags) {
+        FunctionCounter.builder(name, runner, r -> figure(r, read, 0)).description(description).tags(tags)
                 .register(registry);
     }
 

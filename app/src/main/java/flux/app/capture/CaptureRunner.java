@@ -1,6 +1,7 @@
 package flux.app.capture;
 
 import flux.capture.CaptureConfig;
+import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
@@ -43,7 +44,7 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
         CaptureConfig base = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
         try {
             this.config = base.withPollInterval(Duration.ofMillis(pollIntervalMs));
-        } catch (IllegalArgumentException e) { // name the setting to fix, not only the value
+        } catch (CaptureException.Permanent e) { // name the setting to fix, not only the value
             throw new IllegalArgumentException("flux.capture.poll-interval-ms (FLUX_CAPTURE_POLL_INTERVAL_MS): "
                     + e.getMessage(), e);
         }

@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code flux capture status}: the running server's capture figures (FLUX_URL). */
+/**
+ * {@code flux capture status}: the running server's capture figures (FLUX_URL); exits 1 when
+ * capture FAILED.
+ */
 @Command(name = "capture",
         mixinStandardHelpOptions = true,
         description = "WAL capture to Kafka.",
@@ -23,7 +26,8 @@ public final class CaptureCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "State, last LSN, slot lag, events published and cross-check counts.")
+            description = "State (and why, when it FAILED), last LSN, slot lag, events published and cross-check counts;"
+                    + " exits 1 when capture FAILED.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -37,10 +41,28 @@ public final class CaptureCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(s.toPrettyString());
-                return ExitCodes.OK;
+                out.flush();
+                return exitCode(s);
             }
+            print(s, out);
+            out.flush();
+            return exitCode(s);
+        }
+
+        /** 1 when capture FAILED (a permanent failure: it no longer retries), so scripts notice. */
+        static int exitCode(JsonNode status) {
+            return "FAILED".equals(status.path("state").asText()) ? ExitCodes.FAILED : ExitCodes.OK;
+        }
+
+        static void print(JsonNode s, PrintWriter out) {
             JsonNode cc = s.path("cross_check");
-            out.printf("state        %s%n", s.path("state").asText());
+            JsonNode failure = s.path("failure");
+            if (failure.isObject()) {
+                out.printf("state        %s since %s%n", s.path("state").asText(), failure.path("at").asText());
+                out.printf("reason       %s%n", failure.path("reason").asText());
+            } else {
+                out.printf("state        %s%n", s.path("state").asText());
+            }
             out.printf("slot         %s (publication %s)%n", s.path("slot").asText(), s.path("publication").asText());
             out.printf("last lsn     %s%n", text(s, "last_lsn"));
             out.printf("slot lag     %s%n", s.hasNonNull("slot_lag_bytes") ? s.get("slot_lag_bytes").asLong() + " bytes" : "-");
@@ -57,11 +79,11 @@ public final class CaptureCommand implements Runnable {
                 out.printf("tenants      %s%n", tenants);
             }
             out.printf("kafka        %d retries%n", s.path("kafka_retries").asLong());
-            if (s.hasNonNull("last_error")) {
+            out.printf("restarts     %d%n", s.path("restarts").asLong());
+            // After a failure the reason above is the last error: not twice.
+            if (s.hasNonNull("last_error") && !failure.isObject()) {
                 out.printf("last error   %s%n", s.get("last_error").asText());
             }
-            out.flush();
-            return ExitCodes.OK;
         }
 
         private static String text(JsonNode node, String field) {

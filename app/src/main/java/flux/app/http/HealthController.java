@@ -1,5 +1,6 @@
 package flux.app.http;
 
+import flux.app.capture.CaptureHealth;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -9,6 +10,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -17,16 +19,19 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * {@code GET /health}: each backend up or down, 200 when all are up, 503 otherwise.
  * The checks run side by side with short timeouts, so a dead backend answers in ~3 s.
+ * Capture is listed once it runs, DOWN when it failed for good ({@link CaptureHealth}).
  */
 @Controller("/health")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class HealthController {
     private final DataSource dataSource;
     private final Admin kafka;
+    private final CaptureHealth capture;
 
-    HealthController(DataSource dataSource, Admin kafka) {
+    HealthController(DataSource dataSource, Admin kafka, CaptureHealth capture) {
         this.dataSource = dataSource;
         this.kafka = kafka;
+        this.capture = capture;
     }
 
     @Get
@@ -34,12 +39,15 @@ final class HealthController {
         CompletableFuture<Map<String, Object>> database = CompletableFuture.supplyAsync(this::database);
         Map<String, Object> broker = kafka();
         Map<String, Object> db = database.join();
-        boolean up = "UP".equals(db.get("status")) && "UP".equals(broker.get("status"));
+        Optional<Map<String, Object>> captured = capture.component();
+        boolean up = "UP".equals(db.get("status")) && "UP".equals(broker.get("status"))
+                && captured.map(c -> "UP".equals(c.get("status"))).orElse(true);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "UP" : "DOWN");
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("database", db);
         components.put("kafka", broker);
+        captured.ifPresent(c -> components.put("capture", c));
         body.put("components", components);
         return HttpResponse.<Map<String, Object>>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }

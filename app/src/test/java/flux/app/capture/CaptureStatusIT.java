@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.TestServer;
+import flux.capture.CaptureConfig;
+import flux.capture.CapturePipeline;
+import flux.capture.CaptureState;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
@@ -79,6 +82,49 @@ class CaptureStatusIT {
         }
     }
 
+    /**
+     * A slot dropped while its offsets are stored is a permanent failure: capture reports it where an
+     * operator looks (status, health, metrics) instead of retrying.
+     */
+    @Test
+    void aPermanentFailureShowsItsReasonInStatusAndTakesHealthDown() throws Exception {
+        String slot = "status_failed";
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE failing (id int PRIMARY KEY)");
+            CapturePipeline first = new CapturePipeline(new CaptureConfig(db.host(), db.port(), db.database(),
+                    db.user(), db.password(), slot, slot, kafka.bootstrapServers(), Duration.ofSeconds(1)));
+            try (first) {
+                first.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.state() == CaptureState.STREAMING);
+                st.execute("INSERT INTO failing VALUES (1)");
+                await().atMost(Duration.ofSeconds(30)).until(() -> offsetsStored(c, slot));
+            }
+            dropSlot(slot);
+            try (TestServer server = TestServer.start(db, kafka, Map.of("flux.capture.enabled", true,
+                    "flux.capture.slot", slot, "flux.capture.publication", slot))) {
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        "FAILED".equals(get(server.context().getBean(EmbeddedServer.class)).body().path("state").asText()));
+                JsonNode status = get(server.context().getBean(EmbeddedServer.class)).body();
+                String reason = status.path("failure").path("reason").asText();
+                assertThat(reason).startsWith("replication slot " + slot + " does not exist")
+                        .endsWith("DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'");
+                assertThat(status.path("failure").path("at").asText()).isNotEmpty();
+
+                java.net.http.HttpResponse<String> health = server.get("/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                JsonNode capture = JSON.readTree(health.body()).path("components").path("capture");
+                assertThat(capture.path("status").asText()).isEqualTo("DOWN");
+                assertThat(capture.path("state").asText()).isEqualTo("FAILED");
+                assertThat(capture.path("error").asText()).isEqualTo(reason);
+                assertThat(server.get("/prometheus").body()).containsPattern("flux_capture_failed\\{[^}]*\\} 1.0");
+            }
+        } finally {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'");
+            }
+        }
+    }
+
     private ApplicationContext start(boolean enabled, String slot) throws Exception {
         return TestServer.start(db, kafka, Map.of("flux.capture.enabled", enabled, "flux.capture.slot", slot,
                 "flux.capture.publication", slot)).context();
@@ -103,11 +149,19 @@ class CaptureStatusIT {
         });
     }
 
+    private static boolean offsetsStored(Connection c, String slot) throws Exception {
+        return exists(c, "SELECT 1 FROM flux.capture_offsets WHERE slot_name = ?", slot);
+    }
+
     private static boolean inPublication(Connection c, String publication, String table) throws Exception {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = ?")) {
-            ps.setString(1, publication);
-            ps.setString(2, table);
+        return exists(c, "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = ?", publication, table);
+    }
+
+    private static boolean exists(Connection c, String sql, String... params) throws Exception {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -1,14 +1,19 @@
 package flux.capture.kafka;
 
+import flux.capture.CaptureException;
+import flux.capture.FailureClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -24,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * timeout, builds a fresh producer and sends again from the first unacknowledged record (and
  * everything sent after it), for as long as it takes. The caller commits offsets only for
  * acknowledged records, so while Kafka is away the slot keeps the WAL and nothing is lost.
- * Resending can duplicate (at-least-once); per key, first deliveries keep their order.
- * Used by one thread.
+ * Resending can duplicate (at-least-once); per key, first deliveries keep their order. A refusal
+ * that no resend can change (a topic name Kafka does not allow, a record too large, ACLs) ends
+ * the wait with {@link CaptureException.Permanent}. Used by one thread.
  */
-public final class KafkaChangePublisher implements AutoCloseable {
+public final class KafkaChangePublisher implements ChangePublisher {
     private static final Logger log = LoggerFactory.getLogger(KafkaChangePublisher.class);
     private static final long MAX_BACKOFF_MS = 5_000;
 
@@ -38,54 +44,58 @@ public final class KafkaChangePublisher implements AutoCloseable {
         void resumed();
     }
 
+    /** How the resend loop waits between attempts ({@code Thread::sleep}). */
+    interface Backoff {
+        void pause(long millis) throws InterruptedException;
+    }
+
     /** Records handed to the producer in one call, and their acknowledgements. */
-    public static final class Sent {
+    static final class Sent implements Delivery {
         final List<ProducerRecord<byte[], byte[]>> records;
         final List<Future<RecordMetadata>> acks;
         final RuntimeException sendFailure;
         private final AtomicInteger outstanding;
+        private final AtomicBoolean failed;
 
         Sent(List<ProducerRecord<byte[], byte[]>> records, List<Future<RecordMetadata>> acks,
-             RuntimeException sendFailure, AtomicInteger outstanding) {
+             RuntimeException sendFailure, AtomicInteger outstanding, AtomicBoolean failed) {
             this.records = records;
             this.acks = acks;
             this.sendFailure = sendFailure;
             this.outstanding = outstanding;
+            this.failed = failed;
         }
 
-        /** Every record answered (acknowledged or failed). */
+        @Override
         public boolean answered() {
             return sendFailure != null || outstanding.get() == 0;
         }
-    }
 
-    /** True when every record of these sends was acknowledged; call only when all are answered. */
-    public static boolean allAcknowledged(List<Sent> sent) {
-        for (Sent s : sent) {
-            if (s.sendFailure != null) {
-                return false;
-            }
-            for (Future<RecordMetadata> ack : s.acks) {
-                try {
-                    ack.get();
-                } catch (ExecutionException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
+        @Override
+        public boolean acknowledged() {
+            // failed is set before outstanding is decremented: a count of 0 sees every failure.
+            return sendFailure == null && outstanding.get() == 0 && !failed.get();
         }
-        return true;
     }
 
-    private final Properties config;
+    private final Supplier<Producer<byte[], byte[]>> producers;
     private final Listener listener;
-    private KafkaProducer<byte[], byte[]> producer;
+    private final Backoff backoff;
+    private Producer<byte[], byte[]> producer;
 
     public KafkaChangePublisher(String bootstrapServers, String clientId, Listener listener) {
+        this(producerFor(bootstrapServers, clientId), listener, Thread::sleep);
+    }
+
+    /** @param producers a new producer each time: after a failure the old one is abandoned, not reused */
+    KafkaChangePublisher(Supplier<Producer<byte[], byte[]>> producers, Listener listener, Backoff backoff) {
+        this.producers = producers;
         this.listener = listener;
-        this.config = new Properties();
+        this.backoff = backoff;
+    }
+
+    private static Supplier<Producer<byte[], byte[]>> producerFor(String bootstrapServers, String clientId) {
+        Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -102,50 +112,47 @@ public final class KafkaChangePublisher implements AutoCloseable {
         config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return () -> new KafkaProducer<>(config);
     }
 
     /** Hands the records to the producer, in order, without waiting for acknowledgements. */
+    @Override
     public Sent send(List<ProducerRecord<byte[], byte[]>> records) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         AtomicInteger outstanding = new AtomicInteger(records.size());
+        AtomicBoolean failed = new AtomicBoolean();
         try {
-            KafkaProducer<byte[], byte[]> p = producer();
+            Producer<byte[], byte[]> p = producer();
             for (ProducerRecord<byte[], byte[]> r : records) {
-                acks.add(p.send(r, (metadata, error) -> outstanding.decrementAndGet()));
+                acks.add(p.send(r, (metadata, error) -> {
+                    if (error != null) {
+                        failed.set(true);
+                    }
+                    outstanding.decrementAndGet();
+                }));
             }
-            return new Sent(records, acks, null, outstanding);
+            return new Sent(records, acks, null, outstanding, failed);
         } catch (RuntimeException e) { // metadata timeout, closed producer: awaitAcknowledged resends
-            return new Sent(records, acks, e, outstanding);
+            return new Sent(records, acks, e, outstanding, failed);
         }
     }
 
-    /**
-     * Returns once every record of {@code sent} (in send order) is acknowledged, resending from
-     * the first failure on.
-     *
-     * @param stopping polled between attempts; when true, gives up with {@link InterruptedException}
-     *                 (the caller must then not commit offsets)
-     */
-    public void awaitAcknowledged(List<Sent> sent, BooleanSupplier stopping) throws InterruptedException {
+    @Override
+    public void awaitAcknowledged(List<Delivery> deliveries, BooleanSupplier stopping) throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> resend = null;
         Exception cause = null;
-        for (Sent s : sent) {
-            if (resend != null) {
+        for (Delivery d : deliveries) {
+            if (!(d instanceof Sent s)) {
+                throw new IllegalArgumentException("not a delivery of this publisher: " + d);
+            }
+            if (resend != null) { // everything after the first failure goes again, in order
                 resend.addAll(s.records);
                 continue;
             }
-            int i = 0;
-            for (; i < s.acks.size(); i++) {
-                try {
-                    s.acks.get(i).get();
-                } catch (ExecutionException e) {
-                    cause = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-                    break;
-                }
-            }
-            if (i < s.acks.size() || s.sendFailure != null) {
-                cause = cause != null ? cause : s.sendFailure;
-                resend = new ArrayList<>(s.records.subList(i, s.records.size()));
+            Progress p = await(s);
+            if (p.cause() != null) {
+                cause = p.cause();
+                resend = new ArrayList<>(s.records.subList(p.acknowledged(), s.records.size()));
             }
         }
         if (resend != null) {
@@ -153,41 +160,56 @@ public final class KafkaChangePublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * @param acknowledged how many records, from the first, Kafka acknowledged
+     * @param cause        why the next one was not; null when all were
+     */
+    private record Progress(int acknowledged, Exception cause) {
+    }
+
+    /** Waits for the acknowledgements in send order, up to the first failure. */
+    private static Progress await(Sent s) throws InterruptedException {
+        for (int i = 0; i < s.acks.size(); i++) {
+            try {
+                s.acks.get(i).get();
+            } catch (ExecutionException e) {
+                return new Progress(i, e.getCause() instanceof Exception cause ? cause : e);
+            }
+        }
+        return new Progress(s.acks.size(), s.sendFailure); // a failed send handed over only the records before
+    }
+
     private void resendUntilAcknowledged(List<ProducerRecord<byte[], byte[]>> records, Exception cause,
                                          BooleanSupplier stopping) throws InterruptedException {
-        long backoff = 250;
+        long wait = 250;
         int from = 0;
         while (true) {
+            CaptureException failure = FailureClassifier.classify("Kafka refuses records for "
+                    + records.get(from).topic(), cause);
+            if (failure instanceof CaptureException.Permanent permanent) {
+                throw permanent; // resending would meet the same refusal, forever
+            }
             log.warn("Kafka did not acknowledge ({}); resending {} records", cause, records.size() - from);
             listener.stalled(cause);
             closeProducer();
-            Thread.sleep(backoff);
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            backoff.pause(wait);
+            wait = Math.min(wait * 2, MAX_BACKOFF_MS);
             if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("capture is stopping; " + (records.size() - from) + " records unacknowledged");
             }
-            Sent again = send(records.subList(from, records.size()));
-            int acknowledged = 0;
-            cause = again.sendFailure;
-            for (; acknowledged < again.acks.size(); acknowledged++) {
-                try {
-                    again.acks.get(acknowledged).get();
-                } catch (ExecutionException e) {
-                    cause = e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-                    break;
-                }
-            }
-            from += acknowledged;
-            if (from == records.size() && again.sendFailure == null) {
+            Progress p = await(send(records.subList(from, records.size())));
+            from += p.acknowledged();
+            cause = p.cause();
+            if (cause == null) {
                 listener.resumed();
                 return;
             }
         }
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
+    private Producer<byte[], byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(config);
+            producer = producers.get();
         }
         return producer;
     }

@@ -53,6 +53,9 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
             ON CONFLICT (slot_name, key) DO UPDATE SET value = excluded.value, updated_at = clock_timestamp()""";
 
     static final String ASYNC_COMMIT = "SET synchronous_commit = off";
+    /** Two statements: a query naming a table that does not exist (before the first start) fails to parse. */
+    static final String TABLE_EXISTS = "SELECT to_regclass('flux.capture_offsets') IS NOT NULL";
+    static final String STORED = "SELECT EXISTS (SELECT 1 FROM flux.capture_offsets WHERE slot_name = ?)";
 
     private final Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
     private String url;
@@ -137,6 +140,23 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
                 callback.onCompletion(e, null);
             }
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Whether offsets of this slot are stored (a slot that streamed before, through this store). */
+    public static boolean hasOffsets(Connection c, String slot) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(TABLE_EXISTS)) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return false;
+            }
+        }
+        try (PreparedStatement st = c.prepareStatement(STORED)) {
+            st.setString(1, slot);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

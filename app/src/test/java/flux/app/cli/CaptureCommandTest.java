@@ -1,0 +1,50 @@
+package flux.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@code flux capture status} from the server's JSON (the shape CaptureController writes). */
+class CaptureCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode status(String state, String failure) throws Exception {
+        return JSON.readTree("""
+                {"state": "%s", "slot": "flux", "publication": "flux", "last_lsn": null, "slot_lag_bytes": 376,
+                 "events_published": 2, "rolled_back_published": 0, "transactions": 4,
+                 "cross_check": {"matched": 0, "untracked": 2, "missing": 0, "mismatched": 0},
+                 "kafka_retries": 0, "restarts": 3, "last_event_at": null, "last_error": "lost the session",
+                 "failure": %s, "events_by_tenant": {}}
+                """.formatted(state, failure));
+    }
+
+    private static String print(JsonNode status) {
+        StringWriter out = new StringWriter();
+        CaptureCommand.Status.print(status, new PrintWriter(out, true));
+        return out.toString();
+    }
+
+    @Test
+    void aFailedCaptureLeadsWithItsReasonAndExitsOne() throws Exception {
+        JsonNode failed = status("FAILED", """
+                {"reason": "role \\"app\\" lacks the REPLICATION attribute", "at": "2026-12-06T20:01:54Z"}""");
+        assertThat(print(failed)).startsWith("""
+                state        FAILED since 2026-12-06T20:01:54Z
+                reason       role "app" lacks the REPLICATION attribute
+                slot         flux (publication flux)
+                """).contains("restarts     3\n").doesNotContain("last error");
+        assertThat(CaptureCommand.Status.exitCode(failed)).isEqualTo(ExitCodes.FAILED);
+    }
+
+    @Test
+    void aRunningCaptureShowsItsRestartsAndLastErrorAndExitsZero() throws Exception {
+        JsonNode streaming = status("STREAMING", "null");
+        assertThat(print(streaming)).startsWith("state        STREAMING\nslot ")
+                .endsWith("kafka        0 retries\nrestarts     3\nlast error   lost the session\n");
+        assertThat(CaptureCommand.Status.exitCode(streaming)).isEqualTo(ExitCodes.OK);
+    }
+}

@@ -1,0 +1,54 @@
+package flux.capture;
+
+import flux.capture.verify.WalRecordWriter;
+import flux.capture.wal.WalChange;
+import flux.capture.wal.WalMutationRecord;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The mutation log without a database: records come back as they are (their images agree), untracked
+ * changes are recorded in memory. {@link #refuse} makes every call fail as PostgreSQL would.
+ */
+final class FakeMutationLog implements MutationLog {
+    private final List<Long> recordedTransactions = new ArrayList<>();
+    private SQLException refusal;
+
+    FakeMutationLog refuse(SQLException e) {
+        this.refusal = e;
+        return this;
+    }
+
+    @Override
+    public List<WalMutationRecord> withImages(List<WalMutationRecord> records) throws SQLException {
+        if (refusal != null) {
+            throw refusal;
+        }
+        return records;
+    }
+
+    @Override
+    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, List<WalChange> untracked)
+            throws SQLException {
+        if (refusal != null) {
+            throw refusal;
+        }
+        recordedTransactions.add(txid8);
+        return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null));
+    }
+
+    /** The transactions whose untracked changes were recorded, in order. */
+    List<Long> recordedTransactions() {
+        return recordedTransactions;
+    }
+
+    @Override
+    public void abort() {
+    }
+
+    @Override
+    public void close() {
+    }
+}
