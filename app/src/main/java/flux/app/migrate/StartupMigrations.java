@@ -1,5 +1,6 @@
 package flux.app.migrate;
 
+import flux.app.server.StartupFailure;
 import flux.query.FluxSchema;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Applies the migrations directory ({@code flux.migrations.dir}, default {@code schema}) when
  * the server starts, before it serves requests; a missing directory means nothing to do.
  * Several servers starting together are serialized by the migrator's advisory lock. A
- * failure stops the start with {@link StartupMigrationFailed}, whose message is the
+ * failure stops the start with {@link StartupFailure}, whose message is the
  * migrator's one line.
  *
  * <p>Tenants: the files of {@code flux.migrations.tenant-dir} (default {@code schema/tenants})
@@ -76,7 +77,7 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
             // The ledger lives in the flux schema; installing it is idempotent.
             FluxSchema.install(dataSource);
         } catch (SQLException e) {
-            throw new StartupMigrationFailed("cannot create the flux schema: " + e.getMessage(), e);
+            throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(dir)) {
             log.info("no migrations directory {}; nothing to migrate", dir.toAbsolutePath().normalize());
@@ -86,7 +87,7 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                 MigrationReport report = migrator.migrate(MigrationFiles.directory(dir, null), false, this::logStep);
                 log.info("migrations: {} applied from {}", report.outcomes().size(), dir);
             } catch (MigrationException e) {
-                throw new StartupMigrationFailed("migrating " + dir + " failed: " + e.getMessage(), e);
+                throw new StartupFailure("migrating " + dir + " failed: " + e.getMessage(), e);
             }
         }
         migrateTenants();
@@ -104,7 +105,7 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                 }
             }
         } catch (SQLException e) {
-            throw new StartupMigrationFailed("cannot prepare tenant isolation: " + e.getMessage(), e);
+            throw new StartupFailure("cannot prepare tenant isolation: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(tenantDir)) {
             return;
@@ -119,7 +120,7 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                         .migrate(MigrationFiles.directory(tenantDir, null), false, this::logStep);
                 log.info("migrations: {} applied from {} for tenant {}", report.outcomes().size(), tenantDir, t.id());
             } catch (MigrationException e) {
-                throw new StartupMigrationFailed("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
+                throw new StartupFailure("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
                         + e.getMessage(), e);
             }
         }

@@ -1,6 +1,5 @@
 package flux.app.server;
 
-import flux.app.cli.CliFailure;
 import flux.app.http.auth.AuthMode;
 import flux.query.FluxSchema;
 import io.micronaut.context.ApplicationContext;
@@ -52,8 +51,7 @@ public final class FluxServer implements AutoCloseable {
             }
             backends.close();
             if (causedBy(e, BindException.class)) {
-                throw new CliFailure("HTTP port " + settings.httpPort() + " is already in use"
-                        + " (choose another with --port or FLUX_PORT)");
+                throw StartupFailure.portInUse(settings.httpPort());
             }
             throw e;
         }
@@ -107,7 +105,7 @@ public final class FluxServer implements AutoCloseable {
         try {
             FluxSchema.install(dataSource);
         } catch (SQLException e) {
-            throw new CliFailure("cannot create the flux schema: " + e.getMessage(), e);
+            throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
         }
     }
 
