@@ -1,14 +1,11 @@
 package flux.app.server;
 
 import flux.app.http.auth.AuthMode;
-import flux.query.FluxSchema;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.BindException;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +38,6 @@ public final class FluxServer implements AutoCloseable {
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
-            installSchema(context.getBean(DataSource.class));
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();
             return new FluxServer(backends, context, server);
@@ -99,14 +95,6 @@ public final class FluxServer implements AutoCloseable {
         }
         p.put("flux.kafka.bootstrap-servers", backends.kafkaBootstrap());
         return p;
-    }
-
-    private static void installSchema(DataSource dataSource) {
-        try {
-            FluxSchema.install(dataSource);
-        } catch (SQLException e) {
-            throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
-        }
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

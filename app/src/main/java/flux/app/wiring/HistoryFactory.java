@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 /**
  * Row history: the {@link History} reader, the installation of its schema support (blame
- * summary, time index) when the HTTP server starts, after FluxServer has installed the flux
+ * summary, time index) when the HTTP server starts, after StartupMigrations has installed the flux
  * schema, and then the background {@link BlameFolder} that keeps the blame summary.
  */
 @Factory
