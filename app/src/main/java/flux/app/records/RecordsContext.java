@@ -9,7 +9,7 @@ import javax.sql.DataSource;
  * A small Micronaut context with Flux's records (repositories, their transactions, key and tenant
  * administration, the audit log) over a given DataSource, and nothing of the server: environment
  * {@code cli}, no HTTP, no pool of its own, no background work. For commands that work on the
- * database directly; starting one takes about a second.
+ * database directly; starting one takes one to two seconds.
  */
 public final class RecordsContext implements AutoCloseable {
     /** The name of the DataSource bean: Micronaut Data's repositories and transactions look theirs up by it. */
