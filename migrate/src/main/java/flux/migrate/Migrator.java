@@ -3,6 +3,7 @@ package flux.migrate;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -168,7 +169,8 @@ public final class Migrator {
                 }
                 if (schema != null) {
                     try (PreparedStatement ps = c.prepareStatement(SEARCH_PATH)) {
-                        ps.setString(1, quoted(schema));
+                        // a search_path entry is an identifier, quoted; the whole is the setting's value, bound
+                        ps.setString(1, Identifiers.quote(schema));
                         ps.execute();
                     }
                 }
@@ -191,11 +193,6 @@ public final class Migrator {
         } catch (SQLException e) {
             throw MigrationFailed.database(doing, e);
         }
-    }
-
-    /** A search_path entry: the schema name as an identifier (it is a value of the setting, bound). */
-    private static String quoted(String schema) {
-        return "\"" + schema.replace("\"", "\"\"") + "\"";
     }
 
     /** Returns the connection to its pool as it was: settings, temp tables and locks gone. */

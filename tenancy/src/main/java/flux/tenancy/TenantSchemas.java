@@ -1,5 +1,6 @@
 package flux.tenancy;
 
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,8 +52,8 @@ public final class TenantSchemas {
      */
     public static void provision(Connection c, String tenantId) throws SQLException {
         requireSchemaTenantId(tenantId);
-        String schema = TenantPolicies.quote(schemaOf(tenantId));
-        String role = TenantPolicies.quote(roleOf(tenantId));
+        String schema = Identifiers.quote(schemaOf(tenantId));
+        String role = Identifiers.quote(roleOf(tenantId));
         String roleName = roleOf(tenantId).replace("'", "''");
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);

@@ -1,5 +1,6 @@
 package flux.tenancy;
 
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,9 +43,9 @@ final class TenantStorage {
             }
             long total = 0;
             for (String[] t : tables) {
-                String name = TenantPolicies.quote(t[0]) + "." + TenantPolicies.quote(t[1]);
+                String name = Identifiers.qualified(t[0], t[1]);
                 try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM "
-                        + name + " t WHERE " + TenantPolicies.quote(TenantPolicies.TENANT_COLUMN) + " = ?")) {
+                        + name + " t WHERE " + Identifiers.quote(TenantPolicies.TENANT_COLUMN) + " = ?")) {
                     ps.setString(1, tenantId);
                     total += single(ps);
                 }

@@ -1,5 +1,6 @@
 package flux.capture.pg;
 
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,7 +64,7 @@ public final class Publication {
             List<String> tracked = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
                 while (rs.next()) {
-                    String table = PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2));
+                    String table = Identifiers.qualified(rs.getString(1), rs.getString(2));
                     tracked.add(table);
                     if (!"f".equals(rs.getString(3))) {
                         log.info("setting REPLICA IDENTITY FULL on {}", table);
@@ -77,7 +78,7 @@ public final class Publication {
             if (!exists(c)) {
                 List<String> all = new ArrayList<>(tracked);
                 all.add(LOG_TABLE_WITH_COLUMNS);
-                st.execute("CREATE PUBLICATION " + PgConnections.quote(name) + " FOR TABLE " + String.join(", ", all)
+                st.execute("CREATE PUBLICATION " + Identifiers.quote(name) + " FOR TABLE " + String.join(", ", all)
                         + " WITH (publish_via_partition_root = true)");
                 log.info("created publication {} over {} tables and the mutation log", name, tracked.size());
                 added.addAll(tracked);
@@ -90,17 +91,17 @@ public final class Publication {
                     }
                 }
                 if (!added.isEmpty()) {
-                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + String.join(", ", added));
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + String.join(", ", added));
                     log.info("publication {}: added {}", name, added);
                 }
                 if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
                     // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
                     if (members.contains(LOG_TABLE)) {
-                        st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " DROP TABLE " + LOG_TABLE);
+                        st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " DROP TABLE " + LOG_TABLE);
                     } else {
                         added.add(LOG_TABLE);
                     }
-                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
                     log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
                 }
             }
@@ -130,7 +131,7 @@ public final class Publication {
             st.setString(1, name);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    members.add(PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2)));
+                    members.add(Identifiers.qualified(rs.getString(1), rs.getString(2)));
                 }
             }
         }

@@ -1,6 +1,6 @@
 package flux.capture.verify;
 
-import flux.capture.pg.PgConnections;
+import flux.pg.Identifiers;
 import flux.capture.wal.WalChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,7 +44,7 @@ public final class WalRecordWriter {
      */
     private static final String TENANT = "coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id')";
     private static final String OWNER = "LEFT JOIN flux.tenants owner ON owner.schema_name = ?";
-    // %1$s is the table's type, a quoted identifier built by PgConnections.quote() from the WAL's relation names.
+    // %1$s is the table's type, a quoted identifier built by Identifiers.qualified() from the WAL's relation names.
     private static final String INSERT_RENDERED = """
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source,
@@ -144,7 +144,7 @@ public final class WalRecordWriter {
     private static String insert(Connection c, String txid, String requestId, WalChange change) throws SQLException {
         String before = change.before() == null ? null : change.before().toString();
         String after = change.after() == null ? null : change.after().toString();
-        String type = PgConnections.quote(change.schema()) + "." + PgConnections.quote(change.table());
+        String type = Identifiers.qualified(change.schema(), change.table());
         try (PreparedStatement sp = c.prepareStatement("SAVEPOINT flux_wal_record")) {
             sp.execute();
         }

@@ -2,6 +2,7 @@ package flux.query.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.pg.Identifiers;
 import flux.query.InvalidQuery;
 import flux.query.catalog.Column;
 import flux.query.catalog.ColumnEquality;
