@@ -109,7 +109,7 @@ public final class CapturePipeline implements AutoCloseable {
                         pause(Duration.ofSeconds(1));
                         continue;
                     }
-                    log.info("capture {}: holds the streamer lock {}", config.slotName(), Long.toHexString(lock.key()));
+                    log.info("capture {}: holds the streamer lock {}", config.slotName(), lock.key());
                     streamWhileLeader(lock);
                 } catch (InterruptedException e) {
                     break;

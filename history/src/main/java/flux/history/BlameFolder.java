@@ -1,5 +1,6 @@
 package flux.history;
 
+import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,13 +31,12 @@ import org.slf4j.LoggerFactory;
  * the writer has ended: the hole is read once more (what committed is folded) and forgotten.
  * The watermark stays below the oldest open hole.
  *
- * <p>One folder works at a time (a transaction-level advisory lock); others skip their turn.
+ * <p>One folder works at a time ({@link LockKeys#BLAME_FOLDER}, transaction-level); others skip their turn.
  * State is in memory; a restarted folder resumes at the watermark and folds a few records twice,
  * which folding tolerates.
  */
 public final class BlameFolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BlameFolder.class);
-    private static final long LOCK_KEY = 0x666c7578_0002L;
     static final int BATCH = 5000;
 
     /**
@@ -156,7 +156,7 @@ public final class BlameFolder implements AutoCloseable {
     }
 
     private int fold(Connection c) throws SQLException {
-        if (!single(c, "SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")").equals("t")) {
+        if (!LockKeys.BLAME_FOLDER.tryLockForTransaction(c)) {
             scanned = -1; // someone else folds: our holes may be stale when the turn comes back
             return 0;
         }

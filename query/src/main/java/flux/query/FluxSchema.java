@@ -1,21 +1,15 @@
 package flux.query;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
+import flux.pg.SchemaInstaller;
+import flux.pg.SchemaScript;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
  * Creates Flux's internal {@code flux} schema (the mutation log) when missing. Idempotent,
- * safe to run on every start; concurrent starters are serialized by a transaction-scoped
- * advisory lock so two servers do not race on CREATE ... IF NOT EXISTS.
+ * safe to run on every start; concurrent starters are serialized by {@link SchemaInstaller}.
  */
 public final class FluxSchema {
-    /** Advisory lock key for creating the internal schema ("flux" + 1). */
-    private static final long LOCK_KEY = 0x666c7578_0001L;
     /** Applied in this order; each file is idempotent. */
     private static final String[] RESOURCES = {"flux/query/flux-schema.sql", "flux/query/access-schema.sql"};
 
@@ -23,34 +17,10 @@ public final class FluxSchema {
     }
 
     public static void install(DataSource dataSource) throws SQLException {
-        StringBuilder ddl = new StringBuilder();
-        for (String resource : RESOURCES) {
-            ddl.append(load(resource)).append('\n');
+        SchemaScript[] scripts = new SchemaScript[RESOURCES.length];
+        for (int i = 0; i < RESOURCES.length; i++) {
+            scripts[i] = SchemaScript.resource(FluxSchema.class, RESOURCES[i]);
         }
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-                st.execute(ddl.toString());
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        }
-    }
-
-    private static String load(String resource) {
-        try (InputStream in = FluxSchema.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
-        }
+        SchemaInstaller.install(dataSource, scripts);
     }
 }
