@@ -3,11 +3,11 @@ package flux.capture;
 import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Publication;
-import flux.capture.pg.SchemaChangeListener;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
+import flux.pg.SchemaChangeListener;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -166,7 +166,10 @@ public final class CapturePipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        SchemaChangeListener schemaChanges = new SchemaChangeListener(config, this::syncPublication);
+        // New tables join the publication when a migration announces them (docs/contracts.md).
+        SchemaChangeListener schemaChanges = new SchemaChangeListener("syncing publication " + config.publicationName(),
+                "flux-capture-schema-" + config.slotName(), () -> PgConnections.open(config, "listen"),
+                this::syncPublication);
         try {
             schemaChanges.start();
             runner.execute(engine);

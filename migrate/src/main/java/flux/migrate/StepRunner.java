@@ -4,8 +4,8 @@ import flux.migrate.MigrationPlan.Action;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.SchemaChanges;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -20,9 +20,6 @@ import java.util.Set;
  * statement succeeded and no index it built was left INVALID.
  */
 final class StepRunner {
-    static final String CHANNEL = "flux_schema_changed";
-    private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
-
     private final Connection c;
     private final Ledger ledger;
 
@@ -124,10 +121,7 @@ final class StepRunner {
         long ms = (System.nanoTime() - started) / 1_000_000;
         List<String> tracked = ReplicaIdentity.applyToNew(c, keyedBefore);
         record(step, ms);
-        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
-            ps.setString(1, step.action().name().toLowerCase() + " " + step.fileName());
-            ps.execute();
-        }
+        SchemaChanges.notify(c, step.action().name().toLowerCase() + " " + step.fileName());
         return new Outcome(step, result, ms, tracked);
     }
 
