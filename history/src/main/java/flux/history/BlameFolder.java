@@ -1,6 +1,7 @@
 package flux.history;
 
 import flux.pg.LockKeys;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -134,19 +135,11 @@ public final class BlameFolder implements AutoCloseable {
      * @return the number of records read (0: nothing new, or another folder holds the lock)
      */
     public synchronized int foldOnce() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int read = fold(c);
-                c.commit();
-                return read;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                scanned = -1; // re-read the stored watermark next time
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return Transactions.call(dataSource, this::fold);
+        } catch (SQLException | RuntimeException e) {
+            scanned = -1; // re-read the stored watermark next time
+            throw e;
         }
     }
 

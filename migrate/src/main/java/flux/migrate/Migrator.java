@@ -4,6 +4,7 @@ import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
 import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -91,17 +92,14 @@ public final class Migrator {
     public MigrationReport dryRun(List<MigrationFile> files, boolean force) {
         return locked((c, runner) -> {
             MigrationPlan plan = Planner.forward(files, ledger.migrations(c), ledger.scripts(c), force);
-            List<Outcome> outcomes = new ArrayList<>();
-            c.setAutoCommit(false);
-            try {
+            List<Outcome> outcomes = Transactions.rollBackAfter(c, x -> {
+                List<Outcome> ran = new ArrayList<>();
                 for (Step step : plan.steps()) {
-                    outcomes.add(step.transactional() ? runner.runUncommitted(step)
+                    ran.add(step.transactional() ? runner.runUncommitted(step)
                             : new Outcome(step, Result.SKIPPED, 0, List.of()));
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+                return ran;
+            });
             return new MigrationReport(outcomes, true);
         });
     }

@@ -5,6 +5,7 @@ import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
 import flux.pg.SchemaChanges;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,18 +46,10 @@ final class StepRunner {
 
     private Outcome inTransaction(Step step) {
         try {
-            c.setAutoCommit(false);
-            try {
+            return Transactions.call(c, x -> {
                 long started = System.nanoTime();
-                Outcome outcome = body(step, started, ReplicaIdentity.keyedTables(c), true, Result.DONE);
-                c.commit();
-                return outcome;
-            } catch (RuntimeException | SQLException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return body(step, started, ReplicaIdentity.keyedTables(x), true, Result.DONE);
+            });
         } catch (SQLException e) {
             throw ledgerFailure(step, e);
         }
@@ -87,17 +80,7 @@ final class StepRunner {
                 throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but "
                         + invalidAdvice(invalid) + "; the file is not recorded: run migrate again after that", null);
             }
-            c.setAutoCommit(false);
-            try {
-                Outcome outcome = body(step, started, keyedBefore, false, Result.DONE);
-                c.commit();
-                return outcome;
-            } catch (RuntimeException | SQLException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Transactions.call(c, x -> body(step, started, keyedBefore, false, Result.DONE));
         } catch (SQLException e) {
             throw new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                     + " failed: " + SqlErrors.describe(e) + "; its statements ran outside a transaction and stay"
@@ -174,13 +157,5 @@ final class StepRunner {
     private static MigrationFailed ledgerFailure(Step step, SQLException e) {
         return new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                 + " failed: " + SqlErrors.describe(e) + "; the migration was rolled back and not recorded", e);
-    }
-
-    private void rollbackQuietly() {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the server rolled the transaction back with it
-        }
     }
 }

@@ -1,7 +1,5 @@
 package flux.pg;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import java.sql.Connection;

@@ -172,6 +172,12 @@ public final class QueryEngine {
      * {@code implicit}: leave the connection in autocommit, so the tagged statement runs in
      * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
      * COMMIT round trip. Only for a body of exactly one query.
+     *
+     * <p>The engine's own transaction handling, not pg's {@code Transactions} template, on purpose:
+     * the template always opens an explicit transaction and commits it, and here a single-query
+     * request must cost one round trip (a measured target, checked by RoundTripsIT); and a failed
+     * transaction must be rolled back and then have its attempts recorded on the same connection
+     * before it goes back to the pool ({@link #recordAttempts}).
      */
     private <T> T run(RequestId requestId, String clientId, RequestScope scope, boolean implicit,
                       TransactionFunction<T> body) {

@@ -1,6 +1,7 @@
 package flux.capture.pg;
 
 import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,8 +59,10 @@ public final class Publication {
      * where missing. Idempotent; one transaction. Returns the tables added.
      */
     public List<String> sync(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        return Transactions.call(c, this::syncInTransaction);
+    }
+
+    private List<String> syncInTransaction(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             List<String> tracked = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
@@ -105,13 +108,7 @@ public final class Publication {
                     log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
                 }
             }
-            c.commit();
             return added;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
     }
 

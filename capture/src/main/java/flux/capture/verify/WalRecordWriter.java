@@ -2,6 +2,7 @@ package flux.capture.verify;
 
 import flux.pg.Identifiers;
 import flux.capture.wal.WalChange;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -85,32 +86,23 @@ public final class WalRecordWriter {
             return new Recorded(0, List.of());
         }
         String txid = Long.toUnsignedString(txid8);
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            List<String> recorded = recorded(c, txid);
+        return Transactions.call(c, x -> {
+            List<String> recorded = recorded(x, txid);
             if (!recorded.isEmpty()) {
-                c.rollback();
                 return new Recorded(0, aligned(recorded, untracked.size(), txid));
             }
             // pg_current_xact_id(): a transaction id before any record id (see flux-schema.sql).
-            try (PreparedStatement tag = c.prepareStatement(
+            try (PreparedStatement tag = x.prepareStatement(
                     "SELECT set_config('flux.request_id', ?, true), pg_current_xact_id()")) {
                 tag.setString(1, requestId);
                 tag.execute();
             }
             List<String> tenants = new ArrayList<>(untracked.size());
             for (WalChange change : untracked) {
-                tenants.add(insert(c, txid, requestId, change));
+                tenants.add(insert(x, txid, requestId, change));
             }
-            c.commit();
             return new Recorded(untracked.size(), tenants);
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private static List<String> recorded(Connection c, String txid) throws SQLException {
@@ -145,25 +137,23 @@ public final class WalRecordWriter {
         String before = change.before() == null ? null : change.before().toString();
         String after = change.after() == null ? null : change.after().toString();
         String type = Identifiers.qualified(change.schema(), change.table());
-        try (PreparedStatement sp = c.prepareStatement("SAVEPOINT flux_wal_record")) {
-            sp.execute();
-        }
-        try (PreparedStatement st = c.prepareStatement(String.format(INSERT_RENDERED, type, TENANT, OWNER))) {
-            int i = bindTarget(st, txid, requestId, change);
-            st.setString(++i, change.operation().name());
-            st.setString(++i, type);
-            st.setString(++i, before);
-            st.setString(++i, before);
-            st.setString(++i, after);
-            st.setString(++i, after);
-            st.setString(++i, change.schema());
-            return tenant(st);
+        try {
+            return Transactions.inSavepoint(c, x -> {
+                try (PreparedStatement st = x.prepareStatement(String.format(INSERT_RENDERED, type, TENANT, OWNER))) {
+                    int i = bindTarget(st, txid, requestId, change);
+                    st.setString(++i, change.operation().name());
+                    st.setString(++i, type);
+                    st.setString(++i, before);
+                    st.setString(++i, before);
+                    st.setString(++i, after);
+                    st.setString(++i, after);
+                    st.setString(++i, change.schema());
+                    return tenant(st);
+                }
+            });
         } catch (SQLException e) {
             // e.g. the table was dropped or altered since the change: keep the WAL's rendering
             log.debug("re-rendering images of {} failed ({}); storing them as decoded", type, e.getMessage());
-            try (PreparedStatement rb = c.prepareStatement("ROLLBACK TO SAVEPOINT flux_wal_record")) {
-                rb.execute();
-            }
         }
         try (PreparedStatement st = c.prepareStatement(INSERT_AS_DECODED)) {
             int i = bindTarget(st, txid, requestId, change);

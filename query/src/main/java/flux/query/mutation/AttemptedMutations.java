@@ -2,6 +2,7 @@ package flux.query.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.pg.Transactions;
 import flux.query.QueryException;
 import flux.query.RequestScope;
 import flux.query.catalog.Column;
@@ -81,18 +82,15 @@ public final class AttemptedMutations {
 
     private static void readAsTenant(Connection connection, RequestScope scope, SqlStatement images, Table table,
                                      String op, String txid, List<MutationRecord> attempts) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(TENANT_READ)) {
+        Transactions.rollBackAfter(connection, c -> {
+            try (PreparedStatement ps = c.prepareStatement(TENANT_READ)) {
                 ps.setString(1, scope.tenantId());
                 ps.setString(2, scope.role());
                 ps.execute();
             }
-            read(connection, images, table, op, txid, attempts);
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(true);
-        }
+            read(c, images, table, op, txid, attempts);
+            return null;
+        });
     }
 
     private static void read(Connection connection, SqlStatement images, Table table, String op, String txid,
