@@ -1,12 +1,12 @@
 package flux.query;
 
+import flux.log.Mutation;
+import flux.log.RolledBackAttempts;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
-import flux.query.mutation.MutationLog;
-import flux.query.mutation.MutationRecord;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -227,14 +227,14 @@ public final class QueryEngine {
                 connection.rollback();
                 connection.setAutoCommit(true);
             }
-            List<MutationRecord> attempts = new ArrayList<>(tx.written());
+            List<Mutation> attempts = new ArrayList<>(tx.written());
             if (tx.failedWrite() != null) {
                 attempts.addAll(AttemptedMutations.of(connection, compiler(), tx.failedWrite(), tx.failedTable(),
                         tx.txid(), tx.scope()));
             }
             // As the login role, which owns the log: the records name the tenant themselves, and
             // a tenant's role would add nothing here but one more grant the insert depends on.
-            MutationLog.recordRolledBack(connection, tx.requestId().value(),
+            RolledBackAttempts.record(connection, tx.requestId().value(),
                     tx.scope() == null ? null : tx.scope().tenantId(), attempts, error);
             if (!attempts.isEmpty()) {
                 log.info("request {} rolled back; recorded {} attempted mutations ({})", tx.requestId(),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,7 +20,7 @@ class ApiKeyStoreIT {
     ApiKeyStoreIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("api_keys");
         DataSource ds = db.dataSource();
-        FluxSchema.install(ds);
+        TenancyDatabase.install(ds);
         keys = new ApiKeyStore(ds);
     }
 

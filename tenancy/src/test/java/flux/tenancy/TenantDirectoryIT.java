@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,7 +20,7 @@ class TenantDirectoryIT {
 
     TenantDirectoryIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_directory");
-        FluxSchema.install(db.dataSource());
+        TenancyDatabase.install(db.dataSource());
         directory = new TenantDirectory(db.dataSource(), Duration.ZERO);
     }
 
@@ -65,7 +64,7 @@ class TenantDirectoryIT {
             st.execute("UPDATE flux.tenants SET schema_name = NULL");
             st.execute("INSERT INTO flux.tenants (id, isolation) VALUES ('dir_umbrella', 'schema')");
         }
-        FluxSchema.install(db.dataSource());
+        TenancyDatabase.install(db.dataSource());
         assertThat(schemaOwnedBy("dir-hooli")).isEqualTo("t_dir_hooli_api");
         assertThat(schemaOwnedBy("dir-umbrella")).isNull();
         assertThat(schemaOwnedBy("dir_umbrella")).isNull();

@@ -3,7 +3,7 @@ package flux.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
 import flux.tenancy.ApiKey;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.IssuedKey;

@@ -1,6 +1,6 @@
 package flux.app.cli;
 
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;

@@ -2,7 +2,7 @@ package flux.app.server;
 
 import flux.app.cli.CliFailure;
 import flux.app.http.auth.AuthMode;
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.BindException;

@@ -1,5 +1,6 @@
 package flux.capture.pg;
 
+import flux.log.LogSchema;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -40,12 +41,11 @@ public final class Publication {
             """;
     static final String MEMBERS = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
     static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
-    static final String LOG_TABLE = "\"flux\".\"state_mutations\"";
-    /** The mutation log's published columns (fixed by the contract of {@code flux.state_mutations}). */
-    static final List<String> LOG_COLUMNS = List.of("id", "request_id", "txid", "table_schema", "table_name",
-            "row_id", "operation", "status", "tenant_id", "source");
+    static final String LOG_TABLE = Identifiers.qualified(LogSchema.SCHEMA, LogSchema.TABLE);
+    /** The mutation log's published columns: those that pair a record with its change. */
+    static final List<String> LOG_COLUMNS = LogSchema.PAIRING_COLUMNS;
     static final String LOG_COLUMNS_PUBLISHED =
-            "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = 'flux' AND tablename = 'state_mutations'";
+            "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?";
     private static final String LOG_TABLE_WITH_COLUMNS = LOG_TABLE + " (" + String.join(", ", LOG_COLUMNS) + ")";
 
     private final String name;
@@ -139,6 +139,8 @@ public final class Publication {
     private Set<String> publishedLogColumns(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(LOG_COLUMNS_PUBLISHED)) {
             st.setString(1, name);
+            st.setString(2, LogSchema.SCHEMA);
+            st.setString(3, LogSchema.TABLE);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Set.of((String[]) rs.getArray(1).getArray()) : null;
             }

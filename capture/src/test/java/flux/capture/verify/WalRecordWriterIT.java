@@ -8,7 +8,9 @@ import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.log.LogSchema;
+import flux.pg.SchemaInstaller;
+import flux.tenancy.TenancySchema;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;
 import java.sql.Connection;
@@ -28,7 +30,7 @@ class WalRecordWriterIT {
 
     WalRecordWriterIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("wal_record_writer");
-        FluxSchema.install(db.dataSource());
+        SchemaInstaller.install(db.dataSource(), LogSchema.script(), TenancySchema.script());
         new TenantDirectory(db.dataSource(), Duration.ZERO).provision("Rec-Owner", TenantScope.Isolation.SCHEMA, null);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t_rec_owner_api.items (id int PRIMARY KEY, tenant_id text, name text)");
