@@ -1,5 +1,6 @@
 package flux.history;
 
+import flux.log.RowFilter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -36,7 +37,7 @@ public final class History {
     public HistoryPage history(String table, String id, PageRequest page, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowHistory.page(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), page);
+            return RowHistory.page(c, shape, row(shape, id, tenantId), page);
         }
     }
 
@@ -58,7 +59,7 @@ public final class History {
     public RowSnapshot at(String table, String id, Instant time, String tenantId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowAsOf.at(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), time);
+            return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
         }
     }
 
@@ -70,5 +71,10 @@ public final class History {
         try (Connection c = dataSource.getConnection()) {
             return RequestMutations.page(c, requestId, tenantId, limit, cursor);
         }
+    }
+
+    /** The row's records for the reader: a tenant's reader sees its own only. */
+    private static RowFilter row(TableShape shape, String id, String tenantId) {
+        return new RowFilter(shape.table().schema(), shape.table().name(), RowKey.rowId(shape, id), tenantId);
     }
 }
