@@ -5,7 +5,12 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY kafka-broker kafka-broker
 COPY dev dev
+COPY pg pg
+COPY log log
 COPY query query
+COPY migrate migrate
+COPY tenancy tenancy
+COPY observe observe
 COPY history history
 COPY capture capture
 COPY app app

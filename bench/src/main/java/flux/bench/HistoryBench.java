@@ -2,13 +2,13 @@ package flux.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import flux.app.wiring.FluxSchema;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.history.History;
 import flux.history.BlameFolder;
 import flux.history.HistorySchema;
 import flux.history.PageRequest;
-import flux.query.FluxSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package flux.app.cli;
 
 import flux.app.records.RecordsContext;
-import flux.app.records.RecordsSchema;
+import flux.app.wiring.FluxSchema;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -30,7 +30,7 @@ final class AdminContext implements AutoCloseable {
     /** Creates Flux's tables where missing: keys and tenants may be made before the first {@code flux serve}. */
     AdminContext installSchema() {
         try {
-            RecordsSchema.install(dataSource);
+            FluxSchema.install(dataSource);
         } catch (SQLException e) {
             close();
             throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);

@@ -1,6 +1,6 @@
 package flux.app.migrate;
 
-import flux.app.records.RecordsSchema;
+import flux.app.wiring.FluxSchema;
 import flux.app.server.StartupFailure;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Tenant;
@@ -79,7 +79,7 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
     public void onApplicationEvent(StartupEvent event) {
         try {
             // The ledger lives in the flux schema, with Flux's own records; installing them is idempotent.
-            RecordsSchema.install(dataSource);
+            FluxSchema.install(dataSource);
         } catch (SQLException e) {
             throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
         }

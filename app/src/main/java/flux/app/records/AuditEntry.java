@@ -8,7 +8,7 @@ import io.micronaut.data.annotation.sql.ColumnTransformer;
 import java.time.Instant;
 
 /**
- * A row of {@code flux.audit_log} (DDL: {@link RecordsSchema}): who did what to Flux's own records.
+ * A row of {@code flux.audit_log} (DDL: {@code flux/app/audit-schema.sql}): who did what to Flux's own records.
  * {@code id} and {@code at} are the database's (identity, {@code now()}); {@code detail} is JSON
  * text, stored as jsonb. The console's columns (statement, duration, rows, error) are not mapped
  * until the console writes them.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
 import flux.tenancy.TenantScope;
 import java.sql.Connection;
 import java.sql.ResultSet;

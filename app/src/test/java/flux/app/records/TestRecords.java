@@ -1,5 +1,6 @@
 package flux.app.records;
 
+import flux.app.wiring.FluxSchema;
 import flux.dev.testing.TestPostgres;
 
 /** A fresh database with Flux's tables, and a records context over it, as the CLI's commands get one. */
@@ -7,7 +8,7 @@ record TestRecords(TestPostgres db, RecordsContext context) implements AutoClose
 
     static TestRecords start(TestPostgres pg, String name) throws Exception {
         TestPostgres db = pg.newDatabase(name);
-        RecordsSchema.install(db.dataSource());
+        FluxSchema.install(db.dataSource());
         return new TestRecords(db, RecordsContext.start(db.dataSource()));
     }
 

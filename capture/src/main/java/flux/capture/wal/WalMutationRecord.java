@@ -1,6 +1,8 @@
 package flux.capture.wal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import flux.log.Source;
+import flux.log.Status;
 
 /**
  * A row inserted into {@code flux.state_mutations}, as it arrived through the WAL. Columns
@@ -15,8 +17,8 @@ public record WalMutationRecord(long id, String requestId, Long txid, String tab
                                 String rowId, Operation operation, JsonNode oldImage, JsonNode newImage, String status, String error, String tenantId,
                                 String source, long lsn) {
 
-    public static final String STATUS_ROLLED_BACK = "rolled_back";
-    public static final String SOURCE_WAL = "wal";
+    public static final String STATUS_ROLLED_BACK = Status.ROLLED_BACK.stored();
+    public static final String SOURCE_WAL = Source.WAL.stored();
 
     /** This record with its images and error as stored in the table. */
     public WalMutationRecord withImages(JsonNode oldImage, JsonNode newImage, String error) {

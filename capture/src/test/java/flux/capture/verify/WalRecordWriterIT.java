@@ -8,7 +8,9 @@ import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.log.LogSchema;
+import flux.pg.SchemaInstaller;
+import flux.tenancy.TenancySchema;
 import flux.tenancy.TenantSchemas;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,7 +28,7 @@ class WalRecordWriterIT {
 
     WalRecordWriterIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("wal_record_writer");
-        FluxSchema.install(db.dataSource());
+        SchemaInstaller.install(db.dataSource(), LogSchema.script(), TenancySchema.script());
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             // A schema tenant as `flux tenants create Rec-Owner --mode schema` leaves it: capture reads its owner.
             TenantSchemas.provision(c, "Rec-Owner");

@@ -1,5 +1,6 @@
--- The internal `flux` schema: the mutation log. Idempotent; applied on every start.
--- Stored data depends on these names: history, capture and Kafka consumers read them.
+-- The mutation log, flux.state_mutations: its table and its indexes. Owned by the log module
+-- (flux.log); idempotent, applied on every start. Stored data depends on these names: history,
+-- capture and Kafka consumers read them (docs/contracts.md).
 CREATE SCHEMA IF NOT EXISTS flux;
 
 -- Every writer of the log holds a transaction id before it takes a record id: the engine's
@@ -20,7 +21,8 @@ CREATE TABLE IF NOT EXISTS flux.state_mutations (
     status          text        NOT NULL DEFAULT 'committed' CHECK (status IN ('committed', 'rolled_back')),
     error           text,                   -- 'SQLSTATE: message' for rolled-back attempts
     tenant_id       text,
-    source          text        NOT NULL DEFAULT 'api' CHECK (source IN ('api', 'wal')),
+    source          text        NOT NULL DEFAULT 'api'
+                    CONSTRAINT state_mutations_source_check CHECK (source IN ('api', 'wal', 'console', 'snapshot')),
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
@@ -43,6 +45,32 @@ BEGIN
     END IF;
     IF to_regclass('flux.state_mutations_wal_txid_idx') IS NULL THEN
         CREATE INDEX state_mutations_wal_txid_idx ON flux.state_mutations (txid) WHERE source = 'wal';
+    END IF;
+    -- As-of reads and history time ranges seek a row's records by time. (Installed by history's
+    -- schema script before the log had a module of its own; an index on the log is the log's.)
+    IF to_regclass('flux.state_mutations_row_time_idx') IS NULL THEN
+        CREATE INDEX state_mutations_row_time_idx
+            ON flux.state_mutations (table_schema, table_name, row_id, created_at);
+    END IF;
+END
+$$;
+
+-- The sources a record may have: 'api' (the engine), 'wal' (capture, for a write that bypassed
+-- the API), 'console' (the SQL console), 'snapshot' (a table's rows recorded when it joined).
+-- Logs created before the last two existed allow 'api' and 'wal' only: widened in place, once
+-- (checked first: ALTER TABLE locks the log exclusively even when there is nothing to change).
+-- NOT VALID: every existing row passed the narrower check this one replaces, and validating would
+-- scan the whole log while this transaction's exclusive lock holds off every write. New rows are
+-- checked either way.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                   WHERE conrelid = 'flux.state_mutations'::regclass AND conname = 'state_mutations_source_check'
+                     AND pg_get_constraintdef(oid) LIKE '%''snapshot''%') THEN
+        ALTER TABLE flux.state_mutations
+            DROP CONSTRAINT IF EXISTS state_mutations_source_check,
+            ADD CONSTRAINT state_mutations_source_check
+                CHECK (source IN ('api', 'wal', 'console', 'snapshot')) NOT VALID;
     END IF;
 END
 $$;

@@ -1,4 +1,4 @@
-package flux.query.mutation;
+package flux.log;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,14 +6,13 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Writes rolled-back attempts to {@code flux.state_mutations}. Committed records are not
- * written here: the compiler folds them into the data statement itself, so they share its
- * transaction. This class runs afterwards, in a new transaction, for what a failed
- * transaction tried to do.
+ * Records what a failed transaction tried to do, with status {@code rolled_back}, after its
+ * rollback, in a new transaction (committed records are written by the write statement itself,
+ * {@link CommittedRecords}).
  */
-public final class MutationLog {
+public final class RolledBackAttempts {
     /** The materialized {@code x} gives the transaction its id before the first record id is taken. */
-    private static final String INSERT_ROLLED_BACK = """
+    private static final String INSERT = """
             WITH x AS MATERIALIZED (SELECT pg_current_xact_id())
             INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
                                               old, new, changed_columns, status, error, tenant_id)
@@ -27,32 +26,33 @@ public final class MutationLog {
              ORDER BY u.i
             """;
 
-    private MutationLog() {
+    private RolledBackAttempts() {
     }
 
     /**
-     * Records {@code attempts} as rolled back with {@code error}, in the order given; autocommit.
-     * {@code tenantId} is the tenant the request acted for, null without one.
+     * Records {@code attempts} as rolled back with {@code error} ({@code SQLSTATE: message}), in
+     * the order given, in one statement; the connection in autocommit. {@code tenantId} is the
+     * tenant the request acted for, null without one.
      */
-    public static void recordRolledBack(Connection connection, String requestId, String tenantId,
-                                        List<MutationRecord> attempts, String error) throws SQLException {
+    public static void record(Connection connection, String requestId, String tenantId, List<Mutation> attempts,
+                              String error) throws SQLException {
         if (attempts.isEmpty()) {
             return;
         }
         int n = attempts.size();
         String[][] columns = new String[8][n];
         for (int i = 0; i < n; i++) {
-            MutationRecord m = attempts.get(i);
-            columns[0][i] = m.txid();
+            Mutation m = attempts.get(i);
+            columns[0][i] = m.txid() == null ? null : m.txid().toString();
             columns[1][i] = m.tableSchema();
             columns[2][i] = m.tableName();
             columns[3][i] = m.rowId();
-            columns[4][i] = m.operation();
+            columns[4][i] = m.operation().name();
             columns[5][i] = m.oldImage();
             columns[6][i] = m.newImage();
             columns[7][i] = m.changedColumns();
         }
-        try (PreparedStatement ps = connection.prepareStatement(INSERT_ROLLED_BACK)) {
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
             ps.setString(1, requestId);
             ps.setString(2, error);
             ps.setString(3, tenantId);
