@@ -64,7 +64,9 @@ class ServeIT {
 
             long postgresPid = pid(work.resolve(".flux/pg/postmaster.pid"));
             long kafkaPid = pid(work.resolve(".flux/kafka/kafka.pid"));
-            ProcessHandle.of(kafkaPid).orElseThrow().destroyForcibly();
+            ProcessHandle kafkaChild = ProcessHandle.of(kafkaPid).orElseThrow();
+            kafkaChild.destroyForcibly();
+            assertThat(kafkaChild.onExit()).succeedsWithin(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 HttpResponse<String> down = flux.get(http, "/health");
                 assertThat(down.statusCode()).isEqualTo(503);
