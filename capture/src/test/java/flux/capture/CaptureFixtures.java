@@ -1,14 +1,13 @@
 package flux.capture;
 
+import flux.capture.testing.RunningCapture;
 import flux.dev.testing.TestPostgres;
 import flux.query.FluxSchema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 
 /** Pipeline setup shared by the capture ITs: a slot and publication per test, dropped afterwards. */
 final class CaptureFixtures {
@@ -31,24 +30,11 @@ final class CaptureFixtures {
     }
 
     static CapturePipeline startStreaming(CaptureConfig config) {
-        CapturePipeline pipeline = new CapturePipeline(config);
-        pipeline.start();
-        Awaitility.await("capture " + config.slotName() + " streaming").atMost(Duration.ofSeconds(60))
-                .until(() -> pipeline.state() == CaptureState.STREAMING);
-        return pipeline;
+        return RunningCapture.startStreaming(config);
     }
 
-    /** Drops the slot once its walsender is gone (a replication slot outlives its pipeline). */
     static void dropSlot(TestPostgres db, String slot) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            try (Connection c = db.connect();
-                 PreparedStatement st = c.prepareStatement(
-                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                st.setString(1, slot);
-                st.execute();
-                return true;
-            }
-        });
+        RunningCapture.dropSlot(db, slot);
     }
 
     static void execute(TestPostgres db, String sql) throws SQLException {

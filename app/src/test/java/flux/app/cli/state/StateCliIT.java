@@ -8,8 +8,6 @@ import flux.app.TestServer;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture;
-import flux.history.testing.MutationLogFixture.Row;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code flux state ...} end to end: the CLI in-process against a Micronaut server on a random
- * port, over a real Postgres whose rows and mutation records the test writes as the engine does.
+ * port, over a real Postgres written through the server's own {@code POST /v1/query}.
  */
 @ExtendWith(FluxTestInfra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,7 +39,6 @@ class StateCliIT {
 
     private final TestServer server;
     private final String url;
-    private final MutationLogFixture writes;
     private final HttpClient http = HttpClient.newHttpClient();
 
     StateCliIT(TestPostgres postgres, TestKafka kafka) throws Exception {
@@ -52,11 +49,20 @@ class StateCliIT {
             st.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
             st.execute("CREATE TABLE seats (org text, n int, holder text, PRIMARY KEY (org, n))");
         }
-        writes = new MutationLogFixture(dataSource);
-        Row user = Row.of("users", "{\"id\": 42}");
-        writes.insert(INSERT_REQ, user, "{\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}");
-        writes.update(UPGRADE_REQ, user, "{\"plan\": \"pro\"}");
-        assertThat(writes.update(CLEAR_REQ, user, "{\"plan\": null}").committed()).isFalse();
+        assertThat(write(INSERT_REQ, "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write(UPGRADE_REQ, updateUser42("{\"plan\": \"pro\"}"))).isEqualTo(200);
+        assertThat(write(CLEAR_REQ, updateUser42("{\"plan\": null}"))).as("NOT NULL: rolled back").isEqualTo(409);
+    }
+
+    private static String updateUser42(String data) {
+        return "{\"table\": \"users\", \"operation\": \"update\", \"data\": " + data
+                + ", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 42}]}";
+    }
+
+    /** One request through the server's query API; returns its status. */
+    private int write(String requestId, String query) throws Exception {
+        return server.post("/v1/query", query, "X-Request-Id", requestId).statusCode();
     }
 
     @AfterAll
@@ -160,9 +166,11 @@ class StateCliIT {
 
     @Test
     void compositeKeysAndDeletedRowsWorkThroughTheCli() throws Exception {
-        Row seat = Row.of("seats", "{\"org\": \"acme\", \"n\": 7}");
-        writes.insert("seat-add", seat, "{\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}");
-        writes.delete("seat-drop", seat);
+        assertThat(write("seat-add", "{\"table\": \"seats\", \"operation\": \"insert\","
+                + " \"data\": {\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}}")).isEqualTo(200);
+        assertThat(write("seat-drop", "{\"table\": \"seats\", \"operation\": \"delete\", \"filters\":"
+                + " [{\"column\": \"org\", \"op\": \"eq\", \"value\": \"acme\"},"
+                + " {\"column\": \"n\", \"op\": \"eq\", \"value\": 7}]}")).isEqualTo(200);
         CliRun history = flux("state", "history", "seats", "--id", "acme,7");
         assertThat(history.exitCode()).as(history.err()).isZero();
         assertThat(history.lines()).hasSize(2);
