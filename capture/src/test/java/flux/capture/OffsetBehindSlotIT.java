@@ -47,10 +47,11 @@ class OffsetBehindSlotIT {
     void changesAfterTheSlotsPositionArriveWhenTheStoredOffsetIsBehindIt() throws Exception {
         String slot = unique("behind");
         String table = unique("accounts");
-        ApiWrites.createTable(db, table);
         CaptureConfig config = config(db, kafka.bootstrapServers(), slot);
+        EngineWrites w = EngineWrites.on(db);
+        w.createTable(table);
         CapturePipeline pipeline = CaptureFixtures.startStreaming(config);
-        try (ApiWrites w = new ApiWrites(db); TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table)) {
+        try (w; TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table)) {
             insert(w, table, 1, 20);
             await().atMost(WAIT).until(() -> reader.poll().size() >= 20 && storedOffset(slot) != null);
             byte[] older = storedOffset(slot);
@@ -81,7 +82,7 @@ class OffsetBehindSlotIT {
         }
     }
 
-    private static void insert(ApiWrites w, String table, long from, long to) throws SQLException {
+    private static void insert(EngineWrites w, String table, long from, long to) {
         for (long id = from; id <= to; id++) {
             w.insert("req-" + id, table, id, "owner" + id, "1.00");
         }
