@@ -44,13 +44,13 @@ public final class Workload {
 
     /**
      * @param api            applies {@link Step.Api} steps
-     * @param raw            applies {@link Step.Raw} steps
+     * @param raw            applies {@link Step.Raw} steps; null when the generator makes none
      * @param captureRestart restarts capture for {@link Step.CaptureRestart}; null when the
      *                       generator makes none
      */
     public Workload(Executor api, Executor raw, Runnable captureRestart) {
         this.api = Objects.requireNonNull(api, "api");
-        this.raw = Objects.requireNonNull(raw, "raw");
+        this.raw = raw;
         this.captureRestart = captureRestart;
     }
 
@@ -59,6 +59,9 @@ public final class Workload {
             return api.apply(step);
         }
         if (step instanceof Step.Raw) {
+            if (raw == null) {
+                throw new IllegalStateException("raw SQL, but this workload has no executor for it: " + step);
+            }
             return raw.apply(step);
         }
         if (captureRestart == null) {

@@ -40,6 +40,11 @@ public final class WorkloadGenerator {
                     rawRollback, weight, failPercent, callerAborts);
         }
 
+        /** API requests only: no raw SQL, no capture restarts (nothing needs capture running). */
+        public Mix withoutRawSql() {
+            return new Mix(apiWrite, apiTransaction, apiRangeUpdate, 0, 0, 0, 0, 0, failPercent, callerAborts);
+        }
+
         /** Without steps the HTTP API cannot express (a caller that aborts). */
         public Mix overHttp() {
             return new Mix(apiWrite, apiTransaction, apiRangeUpdate, rawWrite, rawTransaction, rawRangeUpdate,
