@@ -15,13 +15,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** At-least-once across failures of capture itself, and one streamer per slot. */
 @ExtendWith(FluxTestInfra.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // its own waits add up to more than the default 5 minutes
 class CaptureRecoveryIT {
     private static final Logger log = LoggerFactory.getLogger(CaptureRecoveryIT.class);
     private final TestPostgres db;

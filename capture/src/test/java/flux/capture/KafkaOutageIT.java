@@ -17,13 +17,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Kafka goes away during writes and comes back: capture waits, the slot holds the WAL, nothing is lost. */
 @ExtendWith(FluxTestInfra.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // its own waits add up to more than the default 5 minutes
 class KafkaOutageIT {
     private static final Logger log = LoggerFactory.getLogger(KafkaOutageIT.class);
     private final TestPostgres db;

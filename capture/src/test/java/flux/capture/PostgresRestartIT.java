@@ -16,12 +16,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A PostgreSQL of its own, restarted under a streaming pipeline: capture reconnects, nothing is lost. */
 @ExtendWith(FluxTestInfra.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // its own waits add up to more than the default 5 minutes
 class PostgresRestartIT {
     private final TestKafka kafka;
 
