@@ -76,7 +76,7 @@ class MigrationConcurrencyIT {
                     "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " + GATE).isEmpty());
             Future<MigrationReport> second = pool.submit(fx::migrate);
             await("the second migrator waits for the migration lock").atMost(Duration.ofSeconds(60)).until(() -> !fx.column(
-                    "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%'"
+                    "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%' AND datname = current_database()"
                             + " AND pid <> pg_backend_pid() AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory'"
                             + " AND objid = " + GATE + ")").isEmpty());
             st.execute("SELECT pg_advisory_unlock(" + GATE + ")");
