@@ -3,6 +3,7 @@ package flux.capture.wal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.data.Field;
@@ -15,6 +16,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * WAL order, END (pgoutput sends only committed transactions, never interleaved). Records of
  * other kinds (heartbeats, logical messages) belong to no transaction. Not thread-safe: one
  * streaming thread feeds it.
+ *
+ * <p>It also keeps the highest mutation record id streamed so far (every record of the log, any
+ * source or status, in stream order), the place in commit order of each change it assembles
+ * ({@link WalChange#placedAfter}): pgoutput sends a transaction at its commit, so every record
+ * committed before a change was streamed before it, and every record taken after that change
+ * committed has a higher id (mutation-log.sql, "Commit order").
  */
 public final class TransactionAssembler {
     public static final String MUTATION_SCHEMA = "flux";
@@ -22,10 +29,27 @@ public final class TransactionAssembler {
 
     private final String transactionTopic;
     private Open open;
+    /** The highest record id streamed, and its value at the end of the last whole transaction. */
+    private long highestRecord;
+    private long highestAtLastEnd;
 
-    /** @param topicPrefix the connector's {@code topic.prefix} */
-    public TransactionAssembler(String topicPrefix) {
+    /**
+     * @param topicPrefix  the connector's {@code topic.prefix}
+     * @param streamedUpTo the highest record id streamed before the first record this assembler
+     *                     will see (where streaming resumes)
+     */
+    public TransactionAssembler(String topicPrefix, long streamedUpTo) {
         this.transactionTopic = topicPrefix + ".transaction";
+        this.highestRecord = streamedUpTo;
+        this.highestAtLastEnd = streamedUpTo;
+    }
+
+    /**
+     * The highest record id streamed up to the end of the last whole transaction: what must be
+     * known, with the offset after that transaction, for streaming to resume there.
+     */
+    public long streamedUpTo() {
+        return highestAtLastEnd;
     }
 
     /** True between a BEGIN and its END: records seen since are not yet part of a whole transaction. */
@@ -48,6 +72,7 @@ public final class TransactionAssembler {
             if ("END".equals(status)) {
                 Open done = open;
                 open = null;
+                highestAtLastEnd = highestRecord;
                 return done == null || done.xid < 0 ? null : done.complete();
             }
             return null;
@@ -58,38 +83,49 @@ public final class TransactionAssembler {
         }
         boolean standalone = open == null; // defensive: a change outside BEGIN/END is its own transaction
         Open tx = standalone ? new Open() : open;
-        tx.add(value, record.key() instanceof Struct ? (Struct) record.key() : null);
-        return standalone ? tx.complete() : null;
+        add(tx, value, record.key() instanceof Struct ? (Struct) record.key() : null);
+        if (standalone) {
+            highestAtLastEnd = highestRecord;
+            return tx.complete();
+        }
+        return null;
+    }
+
+    private void add(Open tx, Struct envelope, Struct keyStruct) {
+        Struct source = envelope.getStruct("source");
+        long lsn = longOr(source, "lsn", -1);
+        tx.xid = longOr(source, "txId", tx.xid);
+        tx.tsMs = longOr(source, "ts_ms", tx.tsMs);
+        tx.tsUs = longOr(source, "ts_us", tx.tsMs * 1000);
+        String schema = source.getString("schema");
+        String table = source.getString("table");
+        Operation op = Operation.fromDebezium(envelope.getString("op"));
+        if (MUTATION_SCHEMA.equals(schema) && MUTATION_TABLE.equals(table)) {
+            if (op == Operation.INSERT) { // updates and deletes of the log (retention) are not mutations
+                WalMutationRecord r = mutationRecord(envelope.getStruct("after"), lsn);
+                highestRecord = Math.max(highestRecord, r.id());
+                tx.records.add(r);
+            }
+            return;
+        }
+        ObjectNode before = RowJson.toTree(envelope.getStruct("before"));
+        ObjectNode after = RowJson.toTree(envelope.getStruct("after"), before);
+        ObjectNode key = keyStruct == null ? RowJson.NODES.objectNode() : RowJson.toTree(keyStruct);
+        tx.changes.add(new WalChange(schema, table, op, key, RowIds.of(key), before, after, lsn, tx.xid, tx.tsMs,
+                highestRecord));
     }
 
     private static final class Open {
         long xid = -1;
         long tsMs;
+        long tsUs;
         final List<WalChange> changes = new ArrayList<>();
         final List<WalMutationRecord> records = new ArrayList<>();
 
-        void add(Struct envelope, Struct keyStruct) {
-            Struct source = envelope.getStruct("source");
-            long lsn = longOr(source, "lsn", -1);
-            xid = longOr(source, "txId", xid);
-            tsMs = longOr(source, "ts_ms", tsMs);
-            String schema = source.getString("schema");
-            String table = source.getString("table");
-            Operation op = Operation.fromDebezium(envelope.getString("op"));
-            if (MUTATION_SCHEMA.equals(schema) && MUTATION_TABLE.equals(table)) {
-                if (op == Operation.INSERT) { // updates and deletes of the log (retention) are not mutations
-                    records.add(mutationRecord(envelope.getStruct("after"), lsn));
-                }
-                return;
-            }
-            ObjectNode before = RowJson.toTree(envelope.getStruct("before"));
-            ObjectNode after = RowJson.toTree(envelope.getStruct("after"), before);
-            ObjectNode key = keyStruct == null ? RowJson.NODES.objectNode() : RowJson.toTree(keyStruct);
-            changes.add(new WalChange(schema, table, op, key, RowIds.of(key), before, after, lsn, xid, tsMs));
-        }
-
         WalTransaction complete() {
-            return new WalTransaction(xid, tsMs, List.copyOf(changes), List.copyOf(records));
+            Instant committedAt = Instant.ofEpochSecond(Math.floorDiv(tsUs, 1_000_000L),
+                    Math.floorMod(tsUs, 1_000_000L) * 1000L);
+            return new WalTransaction(xid, tsMs, committedAt, List.copyOf(changes), List.copyOf(records));
         }
     }
 

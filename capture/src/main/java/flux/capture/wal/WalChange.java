@@ -12,9 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param lsn    LSN of this change (not unique on its own: consumers dedupe on lsn, table and row_id)
  * @param xid    32-bit transaction id as Debezium reports it
  * @param tsMs   commit time, epoch milliseconds
+ * @param placedAfter the highest mutation record id streamed before this change (earlier records of
+ *                    its own transaction included): its place in commit order, should capture record
+ *                    it ({@code placed_after}, mutation-log.sql)
  */
 public record WalChange(String schema, String table, Operation operation, ObjectNode key, String rowId,
-                        ObjectNode before, ObjectNode after, long lsn, long xid, long tsMs) {
+                        ObjectNode before, ObjectNode after, long lsn, long xid, long tsMs, long placedAfter) {
 
     public String qualifiedName() {
         return schema + "." + table;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TransactionAssemblerTest {
     private final DebeziumRecords wal = new DebeziumRecords("flux");
-    private final TransactionAssembler assembler = new TransactionAssembler("flux");
+    private final TransactionAssembler assembler = new TransactionAssembler("flux", 0);
 
     /** Feeds the records; the transactions they completed, in order. */
     private List<WalTransaction> feed(List<SourceRecord> records) {
