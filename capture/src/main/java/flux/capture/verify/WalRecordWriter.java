@@ -41,7 +41,7 @@ public final class WalRecordWriter {
         for (WalChange change : untracked) {
             changes.add(new UntrackedChange(change.schema(), change.table(), change.rowId(), logged(change),
                     change.before() == null ? null : change.before().toString(),
-                    change.after() == null ? null : change.after().toString(), change.placedAfter(), null));
+                    change.after() == null ? null : change.after().toString(), change.placedAfter(), change.oldRowId()));
         }
         WalRecords.Recorded recorded = WalRecords.write(c, new TxId(txid8), requestId, committedAt, changes);
         return new Recorded(recorded.written(), recorded.tenants());
@@ -52,6 +52,7 @@ public final class WalRecordWriter {
             case INSERT -> Operation.INSERT;
             case UPDATE -> Operation.UPDATE;
             case DELETE -> Operation.DELETE;
+            case TRUNCATE -> Operation.TRUNCATE;
         };
     }
 }

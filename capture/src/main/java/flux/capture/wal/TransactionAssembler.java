@@ -78,12 +78,13 @@ public final class TransactionAssembler {
             return null;
         }
         if (value.schema().field("op") == null || value.schema().field("source") == null
-                || !Operation.isRowChange(value.getString("op"))) {
-            return null; // heartbeat, logical message (op m), truncate (op t)
+                || !Operation.isChange(value.getString("op"))) {
+            return null; // heartbeat, logical message (op m)
         }
         boolean standalone = open == null; // defensive: a change outside BEGIN/END is its own transaction
         Open tx = standalone ? new Open() : open;
-        add(tx, value, record.key() instanceof Struct ? (Struct) record.key() : null);
+        add(tx, value, record.key() instanceof Struct ? (Struct) record.key() : null,
+                record.headers().lastWithName(NEW_KEY_HEADER) != null);
         if (standalone) {
             highestAtLastEnd = highestRecord;
             return tx.complete();
@@ -91,7 +92,13 @@ public final class TransactionAssembler {
         return null;
     }
 
-    private void add(Open tx, Struct envelope, Struct keyStruct) {
+    /**
+     * Debezium sends an UPDATE of the primary key as a DELETE of the old key, carrying this header,
+     * followed by an INSERT of the new key ({@code __debezium.oldkey}), both in the transaction.
+     */
+    static final String NEW_KEY_HEADER = "__debezium.newkey";
+
+    private void add(Open tx, Struct envelope, Struct keyStruct, boolean keyChangeStarts) {
         Struct source = envelope.getStruct("source");
         long lsn = longOr(source, "lsn", -1);
         tx.xid = longOr(source, "txId", tx.xid);
@@ -108,21 +115,46 @@ public final class TransactionAssembler {
             }
             return;
         }
+        if (op == Operation.TRUNCATE) {
+            tx.changes.add(new WalChange(schema, table, op, RowJson.NODES.objectNode(), "", null, null, lsn, tx.xid,
+                    tx.tsMs, highestRecord, null));
+            return;
+        }
         ObjectNode before = RowJson.toTree(envelope.getStruct("before"));
         ObjectNode after = RowJson.toTree(envelope.getStruct("after"), before);
         ObjectNode key = keyStruct == null ? RowJson.NODES.objectNode() : RowJson.toTree(keyStruct);
-        tx.changes.add(new WalChange(schema, table, op, key, RowIds.of(key), before, after, lsn, tx.xid, tx.tsMs,
-                highestRecord));
+        WalChange change = new WalChange(schema, table, op, key, RowIds.of(key), before, after, lsn, tx.xid, tx.tsMs,
+                highestRecord, null);
+        if (keyChangeStarts && op == Operation.DELETE) {
+            tx.keyChangeFrom = change;
+            return;
+        }
+        WalChange from = tx.keyChangeFrom;
+        tx.keyChangeFrom = null;
+        if (from != null && op == Operation.INSERT && from.table().equals(table) && from.schema().equals(schema)) {
+            // the key change is one UPDATE, placed where its first half was
+            change = new WalChange(schema, table, Operation.UPDATE, key, change.rowId(), from.before(), after, lsn,
+                    tx.xid, tx.tsMs, from.placedAfter(), from.key());
+        } else if (from != null) {
+            tx.changes.add(from); // not followed by its INSERT: keep what the WAL said
+        }
+        tx.changes.add(change);
     }
 
     private static final class Open {
         long xid = -1;
         long tsMs;
         long tsUs;
+        /** The DELETE half of a key change, until its INSERT half arrives. */
+        WalChange keyChangeFrom;
         final List<WalChange> changes = new ArrayList<>();
         final List<WalMutationRecord> records = new ArrayList<>();
 
         WalTransaction complete() {
+            if (keyChangeFrom != null) {
+                changes.add(keyChangeFrom);
+                keyChangeFrom = null;
+            }
             Instant committedAt = Instant.ofEpochSecond(Math.floorDiv(tsUs, 1_000_000L),
                     Math.floorMod(tsUs, 1_000_000L) * 1000L);
             return new WalTransaction(xid, tsMs, committedAt, List.copyOf(changes), List.copyOf(records));

@@ -44,7 +44,7 @@ class WalRecordWriterIT {
         ObjectNode after = (ObjectNode) JSON.readTree(rowJson);
         ObjectNode before = after.deepCopy().put("name", "before");
         ObjectNode key = JSON.createObjectNode().put("id", after.get("id").asInt());
-        return new WalChange(schema, table, Operation.UPDATE, key, after.get("id").asText(), before, after, 1L, 2L, 3L, 0L);
+        return new WalChange(schema, table, Operation.UPDATE, key, after.get("id").asText(), before, after, 1L, 2L, 3L, 0L, null);
     }
 
     @Test
