@@ -24,31 +24,43 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Fifty writers update one row at once through HTTP, round after round (a fresh row each): their
  * records' images must chain in txid order and in id order. {@code -Dflux.stress.rounds=N} sets
- * the rounds (default {@value #DEFAULT_ROUNDS}; BENCHMARKS.md reports a run of hundreds under CPU
- * load). A failing round prints its records in full.
+ * the rounds (default {@value #DEFAULT_ROUNDS}; BENCHMARKS.md reports runs of hundreds under CPU
+ * load); {@code -Dflux.stress.cold=true} gives every round a fresh server and database, as the
+ * first round has (a cold pool, catalog and statements). A failing round prints its records in full.
  */
 @ExtendWith(FluxTestInfra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentUpdatesIT {
     private static final int WRITERS = 50;
     private static final int DEFAULT_ROUNDS = 5;
-    private final FluxHttp http;
+    private static final String TABLE = "CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL, note text)";
+    private final TestPostgres pg;
+    private final TestKafka kafka;
+    private FluxHttp http;
 
     ConcurrentUpdatesIT(TestPostgres pg, TestKafka kafka) {
-        http = new FluxHttp(pg, kafka, "concurrent", "CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL, note text)");
+        this.pg = pg;
+        this.kafka = kafka;
     }
 
     @AfterAll
     void close() {
-        http.close();
+        if (http != null) {
+            http.close();
+        }
     }
 
     @Test
     void fiftyConcurrentUpdatesOfOneRowLeaveFiftyRecordsWhoseImagesChainInTxidAndIdOrder() throws Exception {
         int rounds = Integer.getInteger("flux.stress.rounds", DEFAULT_ROUNDS);
+        boolean cold = Boolean.getBoolean("flux.stress.cold");
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try {
             for (int round = 1; round <= rounds; round++) {
+                if (http == null || cold) {
+                    close();
+                    http = new FluxHttp(pg, kafka, "concurrent", TABLE);
+                }
                 updateConcurrently(pool, round);
                 for (String order : new String[] {"m.txid", "m.id"}) {
                     assertChained(round, order);
