@@ -5,6 +5,8 @@ import flux.pg.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -69,9 +71,22 @@ public final class History {
         return request(requestId, limit, cursor, null);
     }
 
+    /** {@code requestId} may be a unique prefix of the id (a short form); an ambiguous one is an error naming the candidates. */
     public RequestPage request(String requestId, int limit, String cursor, String tenantId) {
         return read("the mutations of request " + requestId,
                 c -> RequestMutations.page(c, requestId, tenantId, limit, cursor));
+    }
+
+    /**
+     * The short form of each request id, as the CLI prints it: the shortest prefix (at least 8
+     * characters) that no other request id in the log starts with, so {@link #request} takes it back.
+     */
+    public Map<String, String> abbreviations(Collection<String> requestIds) {
+        if (requestIds.size() > PageRequest.MAX_LIMIT) {
+            throw new HistoryException.InvalidArgument("at most " + PageRequest.MAX_LIMIT + " request ids at once");
+        }
+        return read("short forms of " + requestIds.size() + " request ids",
+                c -> RequestMutations.abbreviations(c, requestIds));
     }
 
     /** Runs one question on a connection of its own; a failing database becomes a {@link HistoryException}. */

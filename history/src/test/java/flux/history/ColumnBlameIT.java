@@ -41,19 +41,8 @@ class ColumnBlameIT {
         return rows;
     }
 
-    /**
-     * Blame read twice: first as it stands (records above the folder's watermark folded by the
-     * read itself), then after the folder has caught up (from the summary); both must agree.
-     */
     private Blame blame(String table, String id) throws SQLException {
-        Blame unfolded = db.history.blame(table, id);
-        BlameFolder folder = new BlameFolder(db.dataSource);
-        while (folder.foldOnce() > 0) {
-            // until the log is folded
-        }
-        Blame folded = db.history.blame(table, id);
-        assertThat(folded).as("blame from the folded summary").isEqualTo(unfolded);
-        return folded;
+        return FoldedBlame.read(db.history, db.dataSource, table, id);
     }
 
     private static Blame.Line line(Blame blame, String column) {
