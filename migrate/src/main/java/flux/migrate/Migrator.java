@@ -144,6 +144,18 @@ public final class Migrator {
         return locked((c, runner) -> ledger.acceptChecksum(c, file.version(), file.checksum()) == 1);
     }
 
+    /**
+     * Clears dirty {@code version} after an operator fixed the database: marks it applied (with
+     * the checksum of its file in {@code files}, if there), or with {@code rerun} removes its row
+     * so that the next {@link #migrate} runs it again.
+     *
+     * @return the dirty row as it was
+     * @throws InvalidMigration when the version is not recorded, or not dirty
+     */
+    public AppliedMigration repair(List<MigrationFile> files, Version version, boolean rerun) {
+        return locked((c, runner) -> Repair.run(c, ledger, files, version, rerun));
+    }
+
     private MigrationReport run(MigrationPlan plan, StepRunner runner, Consumer<Outcome> progress) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Step step : plan.steps()) {

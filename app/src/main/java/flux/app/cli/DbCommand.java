@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         description = {"Schema migrations: apply schema/*.sql, roll back, show the ledger.",
                 "Uses DATABASE_URL (or --database-url), else the database of a running `flux serve`."},
         subcommands = {DbMigrateCommand.class, DbRollbackCommand.class, DbCurrentCommand.class,
-                DbHistoryCommand.class})
+                DbHistoryCommand.class, DbRepairCommand.class})
 public final class DbCommand implements Runnable {
     @Spec
     CommandSpec spec;
