@@ -68,4 +68,44 @@ class RealProjectsCliIT {
         assertThat(flux("db", "repair", "1", "--dir", schema.toString()).err())
                 .startsWith("flux: version 1 (001_half.up.sql) is applied, not dirty");
     }
+
+    @Test
+    void baselineAndImportAdoptADatabaseWithoutRunningWhatItHas() throws Exception {
+        write("001_users.up.sql", "CREATE TABLE users (id int PRIMARY KEY);");
+        write("002_teams.up.sql", "CREATE TABLE teams (id int PRIMARY KEY);");
+        write("003_orgs.up.sql", "CREATE TABLE orgs (id int PRIMARY KEY);");
+        try (var c = db.connect(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE teams (id int PRIMARY KEY);"
+                    + " CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);"
+                    + " INSERT INTO schema_migrations VALUES (2, false)");
+        }
+
+        Run imported = flux("db", "import", "--from", "golang-migrate", "--dir", schema.toString());
+        Run baseline = flux("db", "baseline", "3", "--dir", schema.toString());
+        Run unknown = flux("db", "import", "--from", "liquibase", "--dir", schema.toString());
+
+        assertThat(imported.exit()).isZero();
+        assertThat(imported.out()).contains("recorded 001_users.up.sql as applied (not run)")
+                .contains("imported from golang-migrate (public.schema_migrations): 2 applied, 0 dirty, 0 repeatable;"
+                        + " 0 already recorded");
+        assertThat(baseline.exit()).isZero();
+        assertThat(baseline.out()).contains("recorded 003_orgs.up.sql as applied (not run)")
+                .contains("baseline: 1 recorded up to version 3");
+        assertThat(flux("db", "migrate", "--dir", schema.toString()).out()).startsWith("nothing to run");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown tool \"liquibase\"");
+    }
+
+    @Test
+    void migrationsCreateWritesTheNextPairWithoutADatabase() throws IOException {
+        write("007_users.up.sql", "CREATE TABLE users (id int PRIMARY KEY);");
+        StringWriter out = new StringWriter();
+        int exit = Flux.run(Map.of(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                "migrations", "create", "add orgs", "--dir", schema.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("created " + schema.resolve("008_add_orgs.up.sql"))
+                .contains("created " + schema.resolve("008_add_orgs.down.sql"));
+        assertThat(schema.resolve("008_add_orgs.down.sql")).exists();
+    }
 }

@@ -156,6 +156,25 @@ public final class Migrator {
         return locked((c, runner) -> Repair.run(c, ledger, files, version, rerun));
     }
 
+    /**
+     * Records every versioned file up to {@code version} as applied, without running it: for a
+     * database whose schema exists already (made by hand, or by an older tool). One transaction.
+     *
+     * @return the files recorded (those already in the ledger are left as they are)
+     */
+    public List<MigrationFile> baseline(List<MigrationFile> files, Version version) {
+        return locked((c, runner) -> Transactions.call(c, x -> Baseline.run(x, ledger, files, version,
+                "baseline: recorded as applied up to version " + version + ", not run")));
+    }
+
+    /**
+     * Records what another tool's ledger says was applied, without running anything; checksums
+     * from {@code files}. {@code table} null means the tool's default table. One transaction.
+     */
+    public ImportReport importFrom(List<MigrationFile> files, ForeignLedger source, String table) {
+        return locked((c, runner) -> Transactions.call(c, x -> LedgerImport.run(x, ledger, files, source, table)));
+    }
+
     private MigrationReport run(MigrationPlan plan, StepRunner runner, Consumer<Outcome> progress) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Step step : plan.steps()) {
