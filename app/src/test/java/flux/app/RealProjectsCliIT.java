@@ -108,4 +108,32 @@ class RealProjectsCliIT {
                 .contains("created " + schema.resolve("008_add_orgs.down.sql"));
         assertThat(schema.resolve("008_add_orgs.down.sql")).exists();
     }
+
+    @Test
+    void diffPrintsTheSqlToTheDesiredStateAndDriftFailsOnChangesMadeByHand() throws Exception {
+        write("001_users.sql", "CREATE TABLE users (id int PRIMARY KEY, email text);");
+        write("schema.sql", "CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text DEFAULT 'free');");
+        assertThat(flux("db", "migrate", "--dir", schema.toString()).out()).contains("done: 1 against");
+
+        Run diff = flux("db", "diff", "--desired", schema.resolve("schema.sql").toString());
+        Run clean = flux("db", "drift", "--dir", schema.toString());
+        try (var c = db.connect(); var st = c.createStatement()) {
+            st.execute("CREATE INDEX users_email ON users (email)");
+        }
+        Run drift = flux("db", "drift", "--dir", schema.toString());
+        Run json = flux("db", "drift", "--json", "--dir", schema.toString());
+
+        assertThat(diff.exit()).isZero();
+        assertThat(diff.out()).contains("2 differences")
+                .contains("ALTER TABLE \"public\".\"users\" ADD COLUMN \"plan\" text DEFAULT 'free'::text;")
+                .contains("ALTER TABLE \"public\".\"users\" ALTER COLUMN \"email\" SET NOT NULL;");
+        assertThat(clean.exit()).isZero();
+        assertThat(clean.out()).startsWith("no drift: ");
+        assertThat(drift.exit()).isEqualTo(1);
+        assertThat(drift.out()).contains("drift: 1 difference between").contains("extra    index  public.users.users_email")
+                .contains("live:     CREATE INDEX users_email ON public.users USING btree (email)")
+                .contains("DROP INDEX \"public\".\"users_email\";");
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.out()).contains("\"drift\" : true").contains("\"change\" : \"extra\"");
+    }
 }
