@@ -136,4 +136,29 @@ class RealProjectsCliIT {
         assertThat(json.exit()).isEqualTo(1);
         assertThat(json.out()).contains("\"drift\" : true").contains("\"change\" : \"extra\"");
     }
+
+    @Test
+    void lintFlagsPendingChangesAndStrictFailsOnThem() throws Exception {
+        write("001_users.sql", "CREATE TABLE users (id int PRIMARY KEY, email text, plan text);");
+        assertThat(flux("db", "migrate", "--dir", schema.toString()).exit()).isZero();
+        write("002_drop_plan.sql", "ALTER TABLE users DROP COLUMN plan;");
+
+        Run lint = flux("db", "lint", "--dir", schema.toString(), "--url", "http://127.0.0.1:1");
+        Run strict = flux("db", "lint", "--strict", "--dir", schema.toString(), "--url", "http://127.0.0.1:1");
+        Run plan = flux("db", "migrate", "--plan", "--dir", schema.toString(), "--url", "http://127.0.0.1:1");
+        Run refused = flux("db", "migrate", "--strict", "--dir", schema.toString(), "--url", "http://127.0.0.1:1");
+
+        assertThat(lint.exit()).isZero();
+        assertThat(lint.out()).contains("lint: 1 pending file run on what the applied migrations produce")
+                .contains("002_drop_plan.sql:1  drops-column  drops column public.users.plan (text, about 0 rows)")
+                .contains("note: column usage not checked: cannot reach the flux server at http://127.0.0.1:1/")
+                .contains("1 warning (--strict makes them fail)");
+        assertThat(strict.exit()).isEqualTo(1);
+        assertThat(plan.exit()).isZero();
+        assertThat(plan.out()).contains("002_drop_plan.sql  apply").contains("drops-column");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.out()).contains("nothing was run: lint flagged the pending files (--strict)");
+        assertThat(flux("migrations", "list", "--dir", schema.toString()).out()).contains("002_drop_plan.sql")
+                .contains("pending");
+    }
 }

@@ -32,11 +32,12 @@ final class CatalogReader {
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass
                                AND e.objid = n.oid AND e.deptype = 'e')
              ORDER BY 1""";
-    private static final String QUALIFIED_NAMES = "SELECT set_config('search_path', 'pg_catalog', true)";
+    /** Sets search_path for the rest of the transaction, returning the one it replaces. */
+    private static final String SEARCH_PATH = "SELECT current_setting('search_path'), set_config('search_path', ?, true)";
 
     private static final String TABLES = """
             SELECT c.oid::bigint, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,
-                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relfilenode::bigint
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY (?)""" + notExtension("pg_class", "c.oid") + """
              ORDER BY c.oid""";
@@ -133,15 +134,32 @@ final class CatalogReader {
         return names;
     }
 
-    /** Reads {@code schemas} inside the caller's open transaction. */
+    /**
+     * Reads {@code schemas} inside the caller's open transaction, and sets its {@code search_path}
+     * back afterwards: lint reads between the statements of a file's own transaction block.
+     */
     static SchemaCatalog read(Connection c, Set<String> schemas) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(QUALIFIED_NAMES)) {
-            ps.execute();
+        String searchPath = searchPath(c, "pg_catalog");
+        SchemaCatalog catalog = readQualified(c, schemas);
+        searchPath(c, searchPath);
+        return catalog;
+    }
+
+    private static String searchPath(Connection c, String path) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SEARCH_PATH)) {
+            ps.setString(1, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
+    }
+
+    private static SchemaCatalog readQualified(Connection c, Set<String> schemas) throws SQLException {
         Array names = c.createArrayOf("text", schemas.toArray());
         Map<Long, TableRow> tableRows = new LinkedHashMap<>();
         query(c, TABLES, names, rs -> tableRows.put(rs.getLong(1), new TableRow(rs.getString(2), rs.getString(3),
-                rs.getBoolean(4), rs.getBoolean(5), rs.getString(6), new ArrayList<>())));
+                rs.getBoolean(4), rs.getBoolean(5), rs.getString(6), rs.getLong(7), new ArrayList<>())));
         Map<Key, CatalogObject> objects = new LinkedHashMap<>();
         query(c, VIEWS, names, rs -> put(objects, rs.getString(4).equals("m") ? Kind.MATERIALIZED_VIEW : Kind.VIEW,
                 rs, rs.getString(2), null, rs.getString(3), rs.getString(5), null));
@@ -167,12 +185,12 @@ final class CatalogReader {
                 rs.getString(4), rs.getString(5), null));
         Map<String, Table> tables = new LinkedHashMap<>();
         tableRows.forEach((oid, t) -> tables.put(t.schema() + "." + t.name(), new Table(t.schema(), t.name(),
-                t.columns(), t.rowSecurity(), t.forceRowSecurity(), t.partitionBy(), oid)));
+                t.columns(), t.rowSecurity(), t.forceRowSecurity(), t.partitionBy(), oid, t.storage())));
         return new SchemaCatalog(schemas, tables, objects);
     }
 
     private record TableRow(String schema, String name, boolean rowSecurity, boolean forceRowSecurity,
-                            String partitionBy, List<Column> columns) {
+                            String partitionBy, long storage, List<Column> columns) {
     }
 
     private static void put(Map<Key, CatalogObject> objects, Kind kind, ResultSet rs, String schema, String table,

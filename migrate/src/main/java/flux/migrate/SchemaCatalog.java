@@ -62,9 +62,10 @@ public record SchemaCatalog(Set<String> schemas, Map<String, Table> tables, Map<
     /**
      * @param partitionBy {@code pg_get_partkeydef} of a partitioned table, else null
      * @param order       the table's oid, its creation order
+     * @param storage     its {@code relfilenode}: a statement that rewrote the table changed it (not compared)
      */
     public record Table(String schema, String name, List<Column> columns, boolean rowSecurity, boolean forceRowSecurity,
-                        String partitionBy, long order) {
+                        String partitionBy, long order, long storage) {
         public Table {
             columns = List.copyOf(columns);
         }

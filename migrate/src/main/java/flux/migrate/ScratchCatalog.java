@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,33 +51,104 @@ final class ScratchCatalog {
     /** Runs {@code files} (their up text, in order) in scratch space next to the database of {@code live}. */
     static Built build(Connection live, DatabaseConnector connector, List<MigrationFile> files, String purpose)
             throws SQLException {
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        String name = "flux_scratch_" + HexFormat.of().formatHex(random);
-        live.setAutoCommit(true);
-        try (Statement st = live.createStatement()) {
-            st.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE template0");
-        } catch (SQLException e) {
-            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-                throw e;
-            }
+        String name = newName();
+        if (!createDatabase(live, name)) {
             log.info("no CREATEDB privilege: building {} in a scratch schema of the live database", purpose);
             return new Built(inSchema(live, name, files, purpose), "a scratch schema (the role may not CREATE DATABASE)");
         }
-        try {
-            try (Connection scratch = connector.connect(name)) {
-                copyExtensions(live, scratch);
-                for (MigrationFile f : files) {
-                    run(scratch, f, purpose);
-                }
-                SchemaCatalog catalog = Transactions.rollBackAfter(scratch,
-                        c -> CatalogReader.read(c, CatalogReader.userSchemas(c)));
-                return new Built(catalog, "a scratch database");
+        try (Session session = new Session(live, name, connector)) {
+            for (MigrationFile f : files) {
+                session.run(f, purpose);
             }
-        } finally {
-            try (Statement st = live.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+            return new Built(session.catalog(), "a scratch database");
+        }
+    }
+
+    /**
+     * A scratch database kept open, for work statement by statement (lint); dropped on close.
+     *
+     * @throws InvalidMigration when the role may not create databases
+     */
+    static Session open(Connection live, DatabaseConnector connector, String purpose) throws SQLException {
+        String name = newName();
+        if (!createDatabase(live, name)) {
+            throw new InvalidMigration(purpose + " needs a scratch database, and the role may not CREATE DATABASE;"
+                    + " grant it CREATEDB (ALTER ROLE ... CREATEDB)");
+        }
+        return new Session(live, name, connector);
+    }
+
+    /** A scratch database and a connection to it, in autocommit. */
+    static final class Session implements AutoCloseable {
+        private final Connection live;
+        private final String name;
+        private final Connection scratch;
+
+        private Session(Connection live, String name, DatabaseConnector connector) throws SQLException {
+            this.live = live;
+            this.name = name;
+            Connection c;
+            try {
+                c = connector.connect(name);
+                copyExtensions(live, c);
+            } catch (SQLException | RuntimeException e) {
+                drop(live, name);
+                throw e;
             }
+            this.scratch = c;
+        }
+
+        /** A whole file: in one transaction when it is transactional, else statement by statement. */
+        void run(MigrationFile f, String purpose) throws SQLException {
+            ScratchCatalog.run(scratch, f, purpose);
+        }
+
+        /** One statement, in autocommit (a file's own BEGIN opens a block that its COMMIT ends). */
+        void execute(MigrationFile f, SqlStatement s, String purpose) {
+            ScratchCatalog.execute(scratch, f, s, purpose);
+        }
+
+        /** The scratch database's catalog now, also between the statements of an open block. */
+        SchemaCatalog catalog() throws SQLException {
+            if (scratch.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+                return CatalogReader.read(scratch, CatalogReader.userSchemas(scratch));
+            }
+            return Transactions.rollBackAfter(scratch, c -> CatalogReader.read(c, CatalogReader.userSchemas(c)));
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                scratch.close();
+            } finally {
+                drop(live, name);
+            }
+        }
+    }
+
+    private static String newName() {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return "flux_scratch_" + HexFormat.of().formatHex(random);
+    }
+
+    /** False when the role may not create databases (42501); other failures are thrown. */
+    private static boolean createDatabase(Connection live, String name) throws SQLException {
+        live.setAutoCommit(true);
+        try (Statement st = live.createStatement()) {
+            st.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE template0");
+            return true;
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void drop(Connection live, String name) throws SQLException {
+        try (Statement st = live.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
         }
     }
 
@@ -159,7 +232,7 @@ final class ScratchCatalog {
             Table r = new Table(to, t.name(), t.columns().stream().map(col -> new SchemaCatalog.Column(col.name(),
                     swap(col.type(), from, to), swap(col.defaultSql(), from, to), col.notNull(), col.identity(),
                     swap(col.generated(), from, to))).toList(), t.rowSecurity(), t.forceRowSecurity(),
-                    swap(t.partitionBy(), from, to), t.order());
+                    swap(t.partitionBy(), from, to), t.order(), t.storage());
             tables.put(to + "." + t.name(), r);
         });
         Map<Key, CatalogObject> objects = new LinkedHashMap<>();
