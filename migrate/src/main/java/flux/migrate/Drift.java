@@ -36,7 +36,7 @@ public final class Drift {
             List<String> notes = new ArrayList<>();
             List<MigrationFile> replay = applied(c, files, notes);
             ScratchCatalog.Built expected = ScratchCatalog.build(c, connector, replay, "what the applied migrations produce");
-            SchemaCatalog live = SchemaDiff.readLive(c, expected.catalog().schemas());
+            SchemaCatalog live = FluxOwned.strip(SchemaDiff.readLive(c, expected.catalog().schemas()), expected.catalog());
             return new SchemaComparison(CatalogDiff.compare(live, expected.catalog()),
                     DiffSql.statements(live, expected.catalog()), expected.where(), notes);
         } catch (SQLException e) {

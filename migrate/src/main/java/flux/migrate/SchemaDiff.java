@@ -53,7 +53,7 @@ public final class SchemaDiff {
         List<MigrationFile> files = desiredState(desired);
         return call("comparing the live database with " + desired, c -> {
             ScratchCatalog.Built target = ScratchCatalog.build(c, connector, files, "the desired state");
-            SchemaCatalog live = readLive(c, target.catalog().schemas());
+            SchemaCatalog live = FluxOwned.strip(readLive(c, target.catalog().schemas()), target.catalog());
             return new SchemaComparison(CatalogDiff.compare(live, target.catalog()),
                     DiffSql.statements(live, target.catalog()), target.where(), List.of());
         });
@@ -91,7 +91,8 @@ public final class SchemaDiff {
     /** The live database's schema as SQL that creates it (its user schemas; Flux's own left out). */
     public SchemaComparison dump() {
         return call("reading the live schema", c -> {
-            SchemaCatalog live = Transactions.rollBackAfter(c, x -> CatalogReader.read(x, CatalogReader.userSchemas(x)));
+            SchemaCatalog read = Transactions.rollBackAfter(c, x -> CatalogReader.read(x, CatalogReader.userSchemas(x)));
+            SchemaCatalog live = FluxOwned.strip(read, read);
             SchemaCatalog empty = new SchemaCatalog(Set.of(), Map.of(), Map.of());
             return new SchemaComparison(CatalogDiff.compare(empty, live), DiffSql.statements(empty, live),
                     "the live database", List.of());
