@@ -28,7 +28,7 @@ import java.util.Objects;
 final class DiffSql {
     private enum Phase {
         SETTINGS, DROP_POLICY, DROP_TRIGGER, DROP_VIEW, DROP_FOREIGN_KEY, DROP_CONSTRAINT, DROP_INDEX, SCHEMA, ENUM,
-        SEQUENCE, FUNCTION, TABLE, COLUMN, SEQUENCE_OWNER, CONSTRAINT, FOREIGN_KEY, INDEX, VIEW, TRIGGER,
+        SEQUENCE, FUNCTION, TABLE, COLUMN, SEQUENCE_OWNER, CONSTRAINT, FOREIGN_KEY, INDEX, VIEW, VIEW_INDEX, TRIGGER,
         ROW_SECURITY, POLICY, DROP_COLUMN, DROP_TABLE, DROP_SEQUENCE, DROP_FUNCTION, DROP_ENUM
     }
 
@@ -159,10 +159,16 @@ final class DiffSql {
         for (Key key : CatalogDiff.union(live.objects().keySet(), target.objects().keySet())) {
             CatalogObject l = live.objects().get(key);
             CatalogObject t = target.objects().get(key);
+            if (key.table() != null && viewReplaced(key.schema(), key.table())) {
+                if (t != null) {
+                    create(t, null); // it went with its view, which is dropped and created again
+                }
+                continue;
+            }
             if (l != null && t != null && l.definition().equals(t.definition()) && Objects.equals(l.detail(), t.detail())) {
                 continue;
             }
-            boolean tableGoes = key.table() != null && !target.tables().containsKey(key.schema() + "." + key.table());
+            boolean tableGoes = key.table() != null && !hasRelation(target, key.schema(), key.table());
             if (l != null && !tableGoes && !(key.kind() == Kind.FUNCTION && t != null)) {
                 drop(l, t);
             }
@@ -206,7 +212,10 @@ final class DiffSql {
         switch (k.kind()) {
             case POLICY -> add(Phase.POLICY, order, "CREATE POLICY " + Identifiers.quote(k.name()) + " ON " + table(k) + " "
                     + o.definition());
-            case TRIGGER, INDEX -> add(k.kind() == Kind.INDEX ? Phase.INDEX : Phase.TRIGGER, order, o.definition());
+            case TRIGGER -> add(Phase.TRIGGER, order, o.definition());
+            // a materialized view's index waits for the view
+            case INDEX -> add(target.tables().containsKey(k.schema() + "." + k.table()) ? Phase.INDEX : Phase.VIEW_INDEX,
+                    order, o.definition());
             case VIEW -> add(Phase.VIEW, order, "CREATE VIEW " + name + " AS\n" + strip(o.definition()));
             case MATERIALIZED_VIEW -> add(Phase.VIEW, order, "CREATE MATERIALIZED VIEW " + name + " AS\n"
                     + strip(o.definition()));
@@ -246,6 +255,25 @@ final class DiffSql {
             add(Phase.ENUM, o.order(), "-- enum " + o.key().display() + " has labels here that the target has not ("
                     + was.definition() + "): PostgreSQL cannot drop enum labels; re-create the type by hand");
         }
+    }
+
+    /** Whether the view or materialized view {@code schema.name} is in both and defined otherwise (so re-created). */
+    private boolean viewReplaced(String schema, String name) {
+        for (Kind kind : List.of(Kind.VIEW, Kind.MATERIALIZED_VIEW)) {
+            CatalogObject l = live.objects().get(new Key(kind, schema, null, name));
+            CatalogObject t = target.objects().get(new Key(kind, schema, null, name));
+            if (l != null && t != null && !l.definition().equals(t.definition())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A table, view or materialized view (what indexes and triggers belong to) of that name. */
+    private static boolean hasRelation(SchemaCatalog catalog, String schema, String name) {
+        return catalog.tables().containsKey(schema + "." + name)
+                || catalog.objects().containsKey(new Key(Kind.VIEW, schema, null, name))
+                || catalog.objects().containsKey(new Key(Kind.MATERIALIZED_VIEW, schema, null, name));
     }
 
     private static String table(Key k) {

@@ -73,16 +73,18 @@ public final class SchemaDiff {
                     + "; nothing was applied (allow destructive changes to apply it)");
         }
         call("applying the desired state", c -> {
-            Transactions.run(c, x -> {
-                try (var st = x.createStatement()) {
+            try (var st = c.createStatement()) {
+                Transactions.run(c, x -> {
                     st.setEscapeProcessing(false);
                     for (String s : plan.statements()) {
                         if (!s.startsWith("-- ")) {
                             st.execute(s);
                         }
                     }
-                }
-            });
+                });
+                // the script's SET check_function_bodies is the session's: a pooled connection goes back as it came
+                st.execute("RESET check_function_bodies");
+            }
             return null;
         });
         return plan;

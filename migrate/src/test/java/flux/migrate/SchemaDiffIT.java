@@ -39,6 +39,8 @@ class SchemaDiffIT {
             ALTER TABLE users ENABLE ROW LEVEL SECURITY;
             CREATE POLICY users_own ON users FOR SELECT TO PUBLIC USING (email = current_user);
             CREATE TABLE events (at timestamptz NOT NULL, body jsonb) PARTITION BY RANGE (at);
+            CREATE MATERIALIZED VIEW org_sizes AS SELECT org_id, count(*) AS n FROM users GROUP BY org_id;
+            CREATE UNIQUE INDEX org_sizes_org ON org_sizes (org_id);
             """;
     private final MigrationFixture fx;
     private final TestPostgres pg;
