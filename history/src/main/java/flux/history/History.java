@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * <p>Tables are named {@code table} or {@code schema.table} and checked against pg_catalog
  * (a known table's shape is remembered for a few seconds, so most calls are one round trip);
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
- * Errors are {@link HistoryException}s; {@link SQLException}s are failures of the database.
+ * Errors are {@link HistoryException}s (text PostgreSQL cannot hold, a NUL, is malformed input and
+ * refused before any SQL); {@link SQLException}s are failures of the database.
  *
  * <p>Each question takes the reader's tenant ({@code tenantId}, null for a reader of every
  * tenant, e.g. an operator): a tenant sees only the records written for it, so another tenant's
@@ -34,8 +35,10 @@ public final class History {
     }
 
     public HistoryPage history(String table, String id, PageRequest page, String tenantId) throws SQLException {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         try (Connection c = dataSource.getConnection()) {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowHistory.page(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), page);
         }
     }
@@ -45,8 +48,10 @@ public final class History {
     }
 
     public Blame blame(String table, String id, String tenantId) throws SQLException {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         try (Connection c = dataSource.getConnection()) {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
         }
     }
@@ -56,8 +61,10 @@ public final class History {
     }
 
     public RowSnapshot at(String table, String id, Instant time, String tenantId) throws SQLException {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         try (Connection c = dataSource.getConnection()) {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowAsOf.at(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), time);
         }
     }
@@ -67,6 +74,7 @@ public final class History {
     }
 
     public RequestPage request(String requestId, int limit, String cursor, String tenantId) throws SQLException {
+        PgText.storable("request id", requestId);
         try (Connection c = dataSource.getConnection()) {
             return RequestMutations.page(c, requestId, tenantId, limit, cursor);
         }
