@@ -57,6 +57,8 @@ final class Oracle implements AutoCloseable {
             JsonNode problem = JSON.readTree(answer.body());
             assertThat(problem.path("status").asInt()).as("problem status:" + what).isEqualTo(status);
             assertThat(problem.path("type").asText()).as("problem type:" + what).startsWith("https://flux.dev/problems/");
+            // which check refused it (invalid-value and the 409s come from PostgreSQL itself)
+            Statistics.label("problem type").collect(problem.path("type").asText().replace("https://flux.dev/problems/", ""));
         }
         if (status / 100 != 2) {
             assertThat(last.tables()).as("table data changed by a rejected request:" + what).isEqualTo(before.tables());
