@@ -21,6 +21,7 @@ import javax.sql.DataSource;
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
  * Every error is a {@link HistoryException}, unchecked: a failing database is its
  * {@link HistoryException.DatabaseFailure} kind.
+ * Text PostgreSQL cannot hold (a NUL) is malformed input, refused before any SQL.
  *
  * <p>Each question takes the reader's tenant ({@code tenantId}, null for a reader of every
  * tenant, e.g. an operator): a tenant sees only the records written for it, so another tenant's
@@ -39,6 +40,7 @@ public final class History {
     }
 
     public HistoryPage history(String table, String id, PageRequest page, String tenantId) {
+        PgText.storable("row id", id);
         return read("the history of " + table + " row " + id, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
             return RowHistory.page(c, shape, row(shape, id, tenantId), page);
@@ -50,6 +52,7 @@ public final class History {
     }
 
     public Blame blame(String table, String id, String tenantId) {
+        PgText.storable("row id", id);
         return read("the blame of " + table + " row " + id, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
             return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
@@ -61,6 +64,7 @@ public final class History {
     }
 
     public RowSnapshot at(String table, String id, Instant time, String tenantId) {
+        PgText.storable("row id", id);
         return read(table + " row " + id + " at " + time, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
             return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
@@ -73,6 +77,7 @@ public final class History {
 
     /** {@code requestId} may be a unique prefix of the id (a short form); an ambiguous one is an error naming the candidates. */
     public RequestPage request(String requestId, int limit, String cursor, String tenantId) {
+        PgText.storable("request id", requestId);
         return read("the mutations of request " + requestId,
                 c -> RequestMutations.page(c, requestId, tenantId, limit, cursor));
     }

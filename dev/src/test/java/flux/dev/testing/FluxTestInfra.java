@@ -94,9 +94,7 @@ public final class FluxTestInfra implements ParameterResolver {
         }
         LocalPostgres pg = LocalPostgres.start(run(store).postgresDir(), Ports.findFree());
         log.info("test PostgreSQL embedded at {}", pg.jdbcUrl());
-        // The JDBC offset store refuses an empty password even under trust auth.
-        return new Postgres(new TestPostgres("127.0.0.1", pg.port(), LocalPostgres.USER, "postgres",
-                LocalPostgres.DATABASE, null), pg::close);
+        return new Postgres(TestPostgres.of(pg), pg::close);
     }
 
     private static Kafka startKafka(ExtensionContext.Store store) {

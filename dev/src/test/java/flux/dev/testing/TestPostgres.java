@@ -35,6 +35,16 @@ public final class TestPostgres {
         this.created = created;
     }
 
+    /**
+     * The Flux database of an embedded PostgreSQL a test started itself (one it may kill and restart,
+     * or one a jqwik property class owns). The password is a dummy: trust auth ignores it, and the
+     * JDBC offset store refuses an empty one.
+     */
+    public static TestPostgres of(flux.dev.LocalPostgres pg) {
+        return new TestPostgres("127.0.0.1", pg.port(), flux.dev.LocalPostgres.USER, "postgres",
+                flux.dev.LocalPostgres.DATABASE, null);
+    }
+
     public String host() {
         return host;
     }
