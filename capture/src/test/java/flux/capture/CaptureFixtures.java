@@ -2,9 +2,6 @@ package flux.capture;
 
 import flux.capture.testing.RunningCapture;
 import flux.dev.testing.TestPostgres;
-import flux.log.LogSchema;
-import flux.pg.SchemaInstaller;
-import flux.tenancy.TenancySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +37,7 @@ final class CaptureFixtures {
      * records of raw SQL writes read {@code flux.tenants}.
      */
     static void installFluxSchema(DataSource dataSource) throws SQLException {
-        SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
+        RunningCapture.installCaptureSchema(dataSource);
     }
 
     static CapturePipeline startStreaming(CaptureConfig config) {

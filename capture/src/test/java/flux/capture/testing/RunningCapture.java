@@ -5,6 +5,9 @@ import flux.capture.CapturePipeline;
 import flux.capture.CaptureState;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.log.LogSchema;
+import flux.pg.SchemaInstaller;
+import flux.tenancy.TenancySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 
 /**
@@ -44,8 +48,22 @@ public final class RunningCapture implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts capture on {@code db} (with the flux schema installed) and waits until it streams. */
+    /**
+     * The part of the flux schema capture needs, as the server installs it: the mutation log and,
+     * after it, tenancy's tables (capture's records of raw SQL read {@code flux.tenants}).
+     * Idempotent.
+     */
+    public static void installCaptureSchema(DataSource dataSource) {
+        try {
+            SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot install the flux schema: " + e.getMessage(), e);
+        }
+    }
+
+    /** Installs what capture needs ({@link #installCaptureSchema}), starts capture on {@code db} and waits until it streams. */
     public static RunningCapture start(TestPostgres db, TestKafka kafka) {
+        installCaptureSchema(db.dataSource());
         String slot = "test_" + ProcessHandle.current().pid() + "_" + SEQUENCE.incrementAndGet();
         execute(db, "CREATE SCHEMA IF NOT EXISTS capture_test;"
                 + " CREATE TABLE IF NOT EXISTS " + MARKERS + " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
