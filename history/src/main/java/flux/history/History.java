@@ -40,9 +40,10 @@ public final class History {
     }
 
     public HistoryPage history(String table, String id, PageRequest page, String tenantId) {
+        TableRef ref = TableRef.parse(table);
         PgText.storable("row id", id);
         return read("the history of " + table + " row " + id, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowHistory.page(c, shape, row(shape, id, tenantId), page);
         });
     }
@@ -52,9 +53,10 @@ public final class History {
     }
 
     public Blame blame(String table, String id, String tenantId) {
+        TableRef ref = TableRef.parse(table);
         PgText.storable("row id", id);
         return read("the blame of " + table + " row " + id, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
         });
     }
@@ -64,9 +66,10 @@ public final class History {
     }
 
     public RowSnapshot at(String table, String id, Instant time, String tenantId) {
+        TableRef ref = TableRef.parse(table);
         PgText.storable("row id", id);
         return read(table + " row " + id + " at " + time, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
         });
     }
