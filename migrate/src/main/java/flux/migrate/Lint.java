@@ -20,9 +20,14 @@ import javax.sql.DataSource;
  * Needs CREATEDB (a scratch database). Writes nothing to the live database. Thread-safe.
  */
 public final class Lint {
-    /** Live tables' row counts: the planner's estimate, or the live tuple count of a table never analyzed. */
+    /**
+     * Live tables' row counts: the planner's estimate, or the live tuple count of a table never
+     * analyzed (reltuples -1). Not the greater of the two: the statistics counters are flushed by
+     * each backend a little later, so n_live_tup can count an analyzed table's rows twice.
+     */
     private static final String ROWS = """
-            SELECT n.nspname || '.' || c.relname, greatest(c.reltuples::bigint, coalesce(s.n_live_tup, 0), 0)
+            SELECT n.nspname || '.' || c.relname,
+                   CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE greatest(coalesce(s.n_live_tup, 0), 0) END
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
               LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'flux')""";
