@@ -5,6 +5,7 @@ import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
 import flux.capture.pg.ResumePosition;
+import flux.capture.pg.SlotOrigin;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.verify.CrossCheck;
@@ -169,13 +170,15 @@ public final class CapturePipeline implements AutoCloseable {
     }
 
     /**
-     * Checks what capture needs, then creates or completes the publication; returns the highest
+     * Checks what capture needs, then creates or completes the publication and creates the slot
+     * where it is missing ({@link SlotOrigin}); returns the highest
      * mutation record id streamed before where streaming resumes ({@link ResumePosition}).
      */
     private long prepare() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
             publication.sync(admin);
+            SlotOrigin.createIfMissing(config, admin);
             refreshSlot(admin);
             return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
         } catch (SQLException e) {

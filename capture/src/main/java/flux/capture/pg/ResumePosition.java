@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * {@code ChangeStreamHandler}), so the first raw SQL change after a restart is placed exactly
  * where the running capture would have placed it.
  *
- * <p>Without it, the highest id in the log now stands in: for a slot that never streamed (it
- * starts at its creation, and every record committed before is in the log), and for offsets stored
- * by a capture that did not keep it. The second is too high for changes replayed from before it:
- * raw changes that committed while such a capture was down sort after API writes that committed
- * after them, as they did before commit order; logged once at start.
+ * <p>Before the first offset is stored, streaming starts where the slot starts: the highest id
+ * committed before it, which capture recorded when it created the slot ({@link SlotOrigin}).
+ * Without either, the highest id in the log now stands in: for a slot someone else created, and for
+ * offsets stored by a capture that did not keep it. That is too high for changes replayed from
+ * before it: raw changes that committed while such a capture was down sort after API writes that
+ * committed after them; logged once at start.
  */
 public final class ResumePosition {
     private static final Logger log = LoggerFactory.getLogger(ResumePosition.class);
@@ -46,6 +48,12 @@ public final class ResumePosition {
                         }
                     }
                 }
+            }
+        }
+        if (!stored) {
+            Optional<Long> origin = SlotOrigin.read(c, slot);
+            if (origin.isPresent()) {
+                return origin.get();
             }
         }
         long highest = WalRecords.highestRecordId(c);
