@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -99,10 +98,9 @@ class CapturedHistoryIT {
 
     /**
      * The same mix, checked against commit order: a raw write must sit where it committed, not
-     * where capture recorded it. Capture records it when it reads the WAL, after API writes that
-     * committed later, so today history, blame and as-of show those raw writes late (issue #18).
+     * where capture recorded it (capture records it when it reads the WAL, after API writes that
+     * committed later; it places it by {@code placed_after}, issue #18).
      */
-    @Disabled("#18: capture's records of raw SQL sit where capture wrote them, not where they committed")
     @Test
     void aSeededMixOfRequestsAndRawSqlLeavesEachRowItsWritesInCommitOrder(Seed seed) throws SQLException {
         ExpectedHistory expected = runMix(seed, "ordered");
