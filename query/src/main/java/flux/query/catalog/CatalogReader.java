@@ -14,7 +14,10 @@ import java.util.Map;
  * Reads tables, columns, types and primary keys from {@code pg_catalog}. Types are read without
  * their modifier ({@code character varying}, not {@code character varying(5)}): an explicit
  * cast to {@code varchar(5)} silently truncates, while assigning the unmodified value lets
- * PostgreSQL enforce the length (22001) and the numeric scale as declared. Only ordinary and
+ * PostgreSQL enforce the length (22001) and the numeric scale as declared. Two types mean a
+ * length of 1 when named without one, {@code character} and {@code bit}: those are spelled
+ * {@code bpchar} and {@code bit varying}, which take any length (a cast to {@code character} kept
+ * one character of {@code 'ab'}). Only ordinary and
  * partitioned tables of user schemas: the system schemas and Flux's own {@code flux} schema are
  * never visible to the API.
  */
@@ -24,7 +27,9 @@ public final class CatalogReader {
 
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, a.attnum,
-                   format_type(a.atttypid, NULL) AS sql_type,
+                   CASE a.atttypid WHEN 'bpchar'::regtype THEN 'bpchar' WHEN '_bpchar'::regtype THEN 'bpchar[]'
+                                   WHEN 'bit'::regtype THEN 'bit varying' WHEN '_bit'::regtype THEN 'bit varying[]'
+                                   ELSE format_type(a.atttypid, NULL) END AS sql_type,
                    bt.typname AS base_type, bt.typcategory AS base_category,
                    a.attnotnull, a.atthasdef, a.attgenerated <> '' AS generated,
                    (SELECT array_position(ix.indkey::int2[], a.attnum)
