@@ -1,8 +1,10 @@
 package flux.app.observe;
 
 import flux.app.http.Problem;
+import flux.app.http.QueryProblemHandler;
 import flux.observe.IndexAdvisor;
 import flux.observe.QueryObservers;
+import flux.query.sql.SqlErrors;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -63,8 +65,7 @@ final class ObserveController {
         try {
             advice = advisor.advise(dataSource);
         } catch (SQLException e) {
-            return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable",
-                    "cannot check indexes: " + e.getMessage()).toResponse();
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e), null);
         }
         return HttpResponse.ok(new ObserveJson.Indexes(advisor.minFilters(), advisor.minRows(),
                 ObserveJson.all(advice.suggestions(), ObserveJson.Suggestion::of),

@@ -1,7 +1,6 @@
 package flux.app.http.auth;
 
-import flux.app.records.RecordsFailures;
-import flux.query.DatabaseFailure;
+import flux.query.sql.SqlErrors;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenantDirectory;
@@ -46,8 +45,7 @@ public final class Callers {
             return tenants.scopeOf(caller.tenantId());
         } catch (DataAccessException | CannotGetJdbcConnectionException e) {
             // The engine's error for a failing database: 503 when it is unreachable, as for a query.
-            throw new DatabaseFailure("cannot read tenant " + caller.tenantId() + ": " + e.getMessage(),
-                    RecordsFailures.sqlState(e), e);
+            throw SqlErrors.connectionFailure("read tenant " + caller.tenantId(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package flux.app.http.auth;
 
 import flux.app.http.Problem;
+import flux.app.http.QueryProblemHandler;
+import flux.query.sql.SqlErrors;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Principal;
 import io.micronaut.context.annotation.Requires;
@@ -48,8 +50,7 @@ final class KeyAuthFilter {
         try {
             principal = keys.authenticate(header.get().substring(7).strip());
         } catch (DataAccessException | CannotGetJdbcConnectionException e) {
-            return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable",
-                    "cannot check the API key: " + e.getMessage()).toResponse();
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("check the API key", e), null);
         }
         if (principal.isEmpty()) {
             return unauthorized("the API key is not valid (unknown, revoked or malformed)");
