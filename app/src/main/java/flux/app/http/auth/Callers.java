@@ -10,7 +10,7 @@ import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
 
 /**
- * The caller of a request, as {@link KeyAuthFilter} or {@link OpenAuthFilter} found it, and the
+ * The caller of a request, as {@link AnonymousRequestFilter} or {@link PresentedKeyFilter} found it, and the
  * checks of its rights.
  */
 public final class Callers {
