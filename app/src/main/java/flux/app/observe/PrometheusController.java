@@ -1,7 +1,6 @@
 package flux.app.observe;
 
 import flux.app.http.auth.Callers;
-import flux.app.http.auth.Forbidden;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
@@ -25,11 +24,7 @@ final class PrometheusController {
 
     @Get(produces = "text/plain; version=0.0.4; charset=utf-8")
     String scrape(HttpRequest<?> request) {
-        String tenant = Callers.of(request).tenantId();
-        if (tenant != null) {
-            throw new Forbidden("the metrics are the whole server's; tenant " + tenant
-                    + "'s key may not read them");
-        }
+        Callers.requireNoTenant(request, "the metrics");
         return registry.scrape();
     }
 }

@@ -34,6 +34,18 @@ public final class Callers {
     }
 
     /**
+     * Refuses a tenant's key (403 {@link Forbidden}) what spans every tenant: {@code what} are the
+     * whole server's figures (metrics, query observations), and a tenant sees only its own. Callers
+     * without a tenant (open mode, probes without credentials) pass.
+     */
+    public static void requireNoTenant(HttpRequest<?> request, String what) {
+        String tenant = of(request).tenantId();
+        if (tenant != null) {
+            throw new Forbidden(what + " are the whole server's; tenant " + tenant + "'s key may not read them");
+        }
+    }
+
+    /**
      * The tenant scope the caller's requests run in (its tenant's isolation mode and quota
      * state), or null for a caller without a tenant (open mode): such a caller sees everything.
      */
