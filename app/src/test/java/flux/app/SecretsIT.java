@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full run of the packaged jar against a database whose login has a password: a key created with
- * the CLI, {@code flux serve} with capture, requests that succeed and fail (with the key, with a
+ * A full run of the packaged jar against a database whose login has a password, logging at DEBUG:
+ * a key created with the CLI, {@code flux serve} with capture, requests that succeed and fail (with the key, with a
  * wrong secret for a real key id), {@code /health}, a SIGTERM. Nothing the run prints (server log,
  * start-up summary, the CLI's messages) and no response body holds the password, the full
  * DATABASE_URL, the key or the wrong secret. The key is printed once, on the stdout of
@@ -70,7 +70,7 @@ class SecretsIT {
         String url = "postgresql://" + name + ":" + password + "@" + db.host() + ":" + db.port() + "/"
                 + db.database() + "?application_name=flux-secrets";
         Map<String, String> env = Map.of("DATABASE_URL", url, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "FLUX_CAPTURE_SLOT", name, "FLUX_CAPTURE_PUBLICATION", name);
+                "FLUX_CAPTURE_SLOT", name, "FLUX_CAPTURE_PUBLICATION", name, "FLUX_LOG_LEVEL", "DEBUG");
         List<String> printed = new ArrayList<>();
 
         FluxProcess created = FluxProcess.run(work, env, "keys", "create", "--tenant", "acme");
@@ -97,7 +97,8 @@ class SecretsIT {
                     .contains("database  postgresql://" + name + "@" + db.host() + ":" + db.port());
         }
         String all = String.join("\n", printed);
-        assertThat(all).contains("capture started"); // the log of the run is there to search
+        // The log of the run is there to search, at DEBUG (root level; the libraries keep their own).
+        assertThat(all).contains("capture started").contains(" DEBUG ");
         assertThat(all).doesNotContain(password).doesNotContain(url).doesNotContain(key)
                 .doesNotContain(wrongSecret).doesNotContain(key.substring(14));
     }
