@@ -54,7 +54,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return user == null ? base : base.replaceFirst("//", "//" + user + "@");
     }
 
+    /** Percent-decoding as libpq does it: a '+' is itself (URLDecoder, made for forms, reads a space). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }
