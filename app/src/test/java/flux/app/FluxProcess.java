@@ -111,6 +111,15 @@ final class FluxProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to exit by itself (after a signal sent by other means); its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("flux did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
     /** kill -9: nothing of ours runs, the children are left behind. Fails unless the process died. */
     void kill9() throws InterruptedException {
         process.destroyForcibly();

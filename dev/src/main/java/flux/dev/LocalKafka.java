@@ -29,6 +29,7 @@ public final class LocalKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
     private static final String CLASSPATH_RESOURCE = "flux/kafka-broker.classpath";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Process process;
     private final Path dir;
@@ -160,6 +161,13 @@ public final class LocalKafka implements AutoCloseable {
 
     private static Process launch(Path dir, String classpath, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
+        // In a session of its own where the system has setsid(1) (it execs in place: same pid). Ctrl-C
+        // in a terminal signals the whole foreground process group, and the broker must not stop at
+        // the same moment as the server whose capture still publishes to it: it stops when close()
+        // tells it to, after capture. Its tether still ends it with this JVM.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),

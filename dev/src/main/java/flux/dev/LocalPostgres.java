@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>The data directory survives restarts. A postgres still running on it from a killed
  * run is stopped first ({@link #stopOrphan}): zonky would otherwise silently connect to the
  * stale server. Postgres runs detached from this JVM (pg_ctl starts it), so unlike the Kafka
- * child it cannot notice this JVM's death: {@code close()}, zonky's shutdown hook, or the next
- * start on the same directory stop it.
+ * child it cannot notice this JVM's death: {@code close()}, zonky's shutdown hook (unless the
+ * caller stops it itself, {@link #start(Path, int, boolean)}), or the next start on the same
+ * directory stop it.
  */
 public final class LocalPostgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
@@ -38,7 +39,19 @@ public final class LocalPostgres implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** Starts it, stopped at the latest by a shutdown hook when this JVM exits (zonky's). */
     public static LocalPostgres start(Path postgresDir, int port) {
+        return start(postgresDir, port, true);
+    }
+
+    /**
+     * Starts it; {@code stopAtExit}: whether zonky's own shutdown hook stops it when this JVM exits.
+     * A server that stops in order passes false and calls {@link #close()} last itself: the JVM
+     * runs shutdown hooks side by side, so zonky's would stop PostgreSQL while the server's
+     * listeners, pool and capture still use it (warnings and stack traces on every Ctrl-C, and
+     * capture's final offsets lost).
+     */
+    public static LocalPostgres start(Path postgresDir, int port, boolean stopAtExit) {
         // Absolute, so the postmaster's command line names the directory (how stopOrphan recognises it).
         Path dataDir = postgresDir.toAbsolutePath().normalize();
         stopOrphan(dataDir);
@@ -55,6 +68,7 @@ public final class LocalPostgres implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(stopAtExit)
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "16")
                     .setServerConfig("max_wal_senders", "16")

@@ -8,7 +8,11 @@ package flux.query;
 public final class InvalidQuery extends QueryException {
     /** What is wrong, for clients that switch on it (the HTTP layer maps each to a problem type). */
     public enum Reason {
-        MALFORMED_JSON, UNKNOWN_OPERATION, UNKNOWN_OPERATOR, FILTERS_REQUIRED, INVALID_REQUEST_ID, INVALID_QUERY
+        MALFORMED_JSON, UNKNOWN_OPERATION, UNKNOWN_OPERATOR, FILTERS_REQUIRED, INVALID_REQUEST_ID, INVALID_QUERY,
+        /** A transaction with more queries than the server takes. */
+        TOO_MANY_QUERIES,
+        /** An {@code in} filter with more values than {@link EngineLimits#maxInValues()}. */
+        TOO_MANY_VALUES
     }
 
     private final Reason reason;

@@ -50,37 +50,40 @@ import org.slf4j.MDC;
  */
 public final class QueryEngine {
     private static final Logger log = LoggerFactory.getLogger(QueryEngine.class);
-    /** Rows a select returns at most, whatever its limit says. */
-    public static final int DEFAULT_MAX_LIMIT = 1000;
+    /** Rows a select returns at most, whatever its limit says (see {@link EngineLimits}). */
+    public static final int DEFAULT_MAX_LIMIT = EngineLimits.DEFAULT_MAX_LIMIT;
 
     private static final QueryObserver NO_OBSERVER = trace -> { };
 
     private final DataSource dataSource;
     private final QueryObserver observer;
     private final Catalog catalog;
-    private final int maxLimit;
+    private final EngineLimits limits;
     private volatile SqlCompiler compiler;
 
     public QueryEngine(DataSource dataSource) {
-        this(dataSource, DEFAULT_MAX_LIMIT);
+        this(dataSource, EngineLimits.DEFAULTS, NO_OBSERVER);
     }
 
     public QueryEngine(DataSource dataSource, int maxLimit) {
         this(dataSource, maxLimit, NO_OBSERVER);
     }
 
+    public QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer) {
+        this(dataSource, new EngineLimits(maxLimit, EngineLimits.DEFAULT_MAX_IN_VALUES,
+                EngineLimits.DEFAULT_STATEMENT_TIMEOUT), observer);
+    }
+
     /**
+     * @param limits   what one request may cost (rows, {@code in} values, statement time)
      * @param observer called on the request thread after every statement and at the end of each
      *                 request; it must be cheap and must not throw (see {@link QueryObserver})
      */
-    public QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer) {
+    public QueryEngine(DataSource dataSource, EngineLimits limits, QueryObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.catalog = new Catalog(dataSource);
-        if (maxLimit < 1) {
-            throw new IllegalArgumentException("maxLimit must be positive, got " + maxLimit);
-        }
-        this.maxLimit = maxLimit;
     }
 
     /** The catalog of queryable tables; call {@code catalog().refresh()} after schema changes. */
@@ -89,7 +92,11 @@ public final class QueryEngine {
     }
 
     public int maxLimit() {
-        return maxLimit;
+        return limits.maxLimit();
+    }
+
+    public EngineLimits limits() {
+        return limits;
     }
 
     /**
@@ -162,7 +169,7 @@ public final class QueryEngine {
     SqlCompiler compiler() {
         SqlCompiler c = compiler;
         if (c == null) {
-            c = new SqlCompiler(maxLimit, serverVersion());
+            c = new SqlCompiler(limits.maxLimit(), limits.maxInValues(), serverVersion());
             compiler = c;
         }
         return c;
@@ -251,7 +258,7 @@ public final class QueryEngine {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
-            throw new DatabaseFailure("no database connection: " + e.getMessage(), e.getSQLState(), e);
+            throw SqlErrors.connectionFailure("run the request", e);
         }
     }
 
@@ -270,7 +277,7 @@ public final class QueryEngine {
         try (Connection c = connect()) {
             return c.getMetaData().getDatabaseMajorVersion() * 10000;
         } catch (SQLException e) {
-            throw new DatabaseFailure("cannot read the server version: " + e.getMessage(), e.getSQLState(), e);
+            throw SqlErrors.connectionFailure("read the server version", e);
         }
     }
 }

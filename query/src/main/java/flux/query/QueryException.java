@@ -6,11 +6,13 @@ package flux.query;
  * (bad input, nothing was changed), {@link ConstraintViolation} and {@link WriteConflict} are
  * conflicts with the data (the transaction rolled back), {@link DatabaseFailure} is everything
  * else (the database is unreachable or failed in a way the input did not cause);
- * {@link AccessRefused} is a tenant asking for what its scope does not allow.
+ * {@link AccessRefused} is a tenant asking for what its scope does not allow;
+ * {@link LimitReached} is a request that met a limit of the server's resources (statement
+ * timeout, connection pool), which retrying later may pass.
  */
 public abstract sealed class QueryException extends RuntimeException
         permits InvalidQuery, UnknownName, InvalidValue, ConstraintViolation, WriteConflict, DatabaseFailure,
-        AccessRefused {
+        AccessRefused, LimitReached {
 
     private final String sqlState;
 

@@ -29,16 +29,20 @@ public final class Transaction {
     /**
      * Sent ahead of the first statement, in the same round trip (pgjdbc sends a multi-statement
      * string as one pipeline), so every transaction starts tagged. It also sets the plan cache
-     * mode for the statement that follows: see {@link SqlCompiler#prefersGenericPlan}.
+     * mode for the statement that follows ({@link SqlCompiler#prefersGenericPlan}) and the
+     * statement timeout of the engine's limits ({@link EngineLimits#statementTimeout()}): local to
+     * the transaction like the tag, so it costs no round trip and never outlives the request.
      */
-    static final String TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true);\n";
+    static final String TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true),"
+            + " set_config('statement_timeout', ?, true);\n";
     /**
      * {@link #TAG} for a tenant's transaction: the tenant setting that row-level policies read,
      * and the tenant's role, both ending with the transaction, so a pooled connection never
      * carries a tenant into the next one. Still one round trip with the statement it precedes.
      */
     static final String TENANT_TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true),"
-            + " set_config('flux.tenant_id', ?, true), set_config('role', ?, true);\n";
+            + " set_config('statement_timeout', ?, true), set_config('flux.tenant_id', ?, true),"
+            + " set_config('role', ?, true);\n";
     /** Sent ahead of a later statement of the transaction that wants the other plan cache mode. */
     static final String PLAN_MODE = "SELECT set_config('plan_cache_mode', ?, true);\n";
 
@@ -112,6 +116,9 @@ public final class Transaction {
             }
             if (!prefix.isEmpty()) {
                 ps.setString(next++, mode);
+            }
+            if (!tagged) {
+                ps.setString(next++, engine.limits().statementTimeoutSetting());
             }
             if (!tagged && scope != null) {
                 ps.setString(next++, scope.tenantId());

@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
  * API keys: issue, list, revoke, and authenticate a bearer token, over {@link ApiKeyRecords}.
  *
  * <p>Authentication looks a key up by its public id and compares SHA-256 hashes in constant
- * time. Lookups are cached for {@code cacheTtl} (the server's default is 10 s) so a request costs no
+ * time ({@link MessageDigest#isEqual}). An unknown or revoked id is compared too, against a
+ * stand-in hash of the same length, so it costs what a wrong secret costs and the time taken
+ * never tells which ids exist. Lookups are cached for {@code cacheTtl} (the server's default is 10 s) so a request costs no
  * extra round trip; a revocation therefore takes effect within that time on other servers (at once
  * on this one).
  * Storage failures are the records' unchecked exceptions. Thread-safe.
@@ -20,14 +23,23 @@ public final class ApiKeyStore {
     private static final int CACHE_LIMIT = 10_000;
     private static final int ID_ATTEMPTS = 5;
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+    /** What an unknown or revoked id's token is compared with: no token hashes to it. */
+    private static final byte[] NO_SECRET = new byte[ApiKeyToken.hash("").length];
 
     private final ApiKeyRecords records;
     private final Duration cacheTtl;
+    private final BiPredicate<byte[], byte[]> secretsMatch;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     public ApiKeyStore(ApiKeyRecords records, Duration cacheTtl) {
+        this(records, cacheTtl, MessageDigest::isEqual);
+    }
+
+    /** {@code secretsMatch}: the constant-time comparison of a stored hash with a token's (tests watch it). */
+    ApiKeyStore(ApiKeyRecords records, Duration cacheTtl, BiPredicate<byte[], byte[]> secretsMatch) {
         this.records = records;
         this.cacheTtl = cacheTtl;
+        this.secretsMatch = secretsMatch;
     }
 
     /** Issues a key for a tenant; the returned token is the only copy of the secret. */
@@ -69,10 +81,9 @@ public final class ApiKeyStore {
             }
             cache.put(id.get(), entry);
         }
-        if (entry.principal == null || !MessageDigest.isEqual(entry.secretHash, ApiKeyToken.hash(token))) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.principal);
+        // Hashed and compared whatever the entry is: an unknown id takes as long as a wrong secret.
+        boolean matches = secretsMatch.test(entry.secretHash, ApiKeyToken.hash(token));
+        return matches && entry.principal != null ? Optional.of(entry.principal) : Optional.empty();
     }
 
     static void requireTenant(String tenantId) {
@@ -89,7 +100,7 @@ public final class ApiKeyStore {
                 .filter(stored -> !stored.key().revoked())
                 .map(stored -> new Cached(new Principal(id, stored.key().tenantId(), stored.key().role()),
                         stored.secretHash(), expires))
-                .orElseGet(() -> new Cached(null, new byte[0], expires));
+                .orElseGet(() -> new Cached(null, NO_SECRET, expires));
     }
 
     private record Cached(Principal principal, byte[] secretHash, long expiresAtNanos) {

@@ -46,6 +46,27 @@ public final class TenantPolicies {
               AND n.nspname NOT LIKE 'pg\\_%'
             ORDER BY 1, 2""";
 
+    /**
+     * The sequences a table's inserts draw from: those owned by its columns (serial and bigserial
+     * columns own theirs, {@code 'a'}; an identity column's is internal to it, {@code 'i'}) and any
+     * other a column default calls {@code nextval} on (the default depends on it). As names
+     * PostgreSQL quotes and qualifies itself ({@code regclass} text), ready for a GRANT.
+     */
+    private static final String SEQUENCES_OF_TABLE = """
+            SELECT s.oid::regclass::text
+            FROM pg_depend d
+            JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+            WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+              AND d.refobjid = CAST(? AS regclass) AND d.deptype IN ('a', 'i')
+            UNION
+            SELECT s.oid::regclass::text
+            FROM pg_attrdef ad
+            JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                            AND d.refclassid = 'pg_class'::regclass
+            JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+            WHERE ad.adrelid = CAST(? AS regclass)
+            ORDER BY 1""";
+
     private TenantPolicies() {
     }
 
@@ -87,8 +108,12 @@ public final class TenantPolicies {
     }
 
     /**
-     * Enables and forces RLS on one table and (re)creates its policy. Idempotent. The names
-     * come from the catalog (see {@link #isolateAll}) and are quoted here.
+     * Enables and forces RLS on one table and (re)creates its policy, and grants the runtime role
+     * DML on it and {@code USAGE} on the sequences its inserts draw from (serial, bigserial,
+     * identity, any {@code nextval} default): without that an insert that leaves its key to the
+     * default fails with "permission denied for sequence". {@code USAGE} only: it allows
+     * {@code nextval}, not reading a sequence's state (how far other tenants' inserts took it).
+     * Idempotent. The names come from the catalog (see {@link #isolateAll}) and are quoted here.
      */
     public static void isolate(Connection c, String schema, String table) throws SQLException {
         String name = Identifiers.qualified(schema, table);
@@ -100,6 +125,24 @@ public final class TenantPolicies {
             st.execute("CREATE POLICY " + POLICY + " ON " + name + " USING (" + matches + ") WITH CHECK (" + matches + ")");
             st.execute("GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + RUNTIME_ROLE);
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + name + " TO " + RUNTIME_ROLE);
+            for (String sequence : sequencesOf(c, name)) {
+                st.execute("GRANT USAGE ON SEQUENCE " + sequence + " TO " + RUNTIME_ROLE);
+            }
         }
+    }
+
+    /** The sequences {@code table} (a quoted name) draws from, as quoted names. */
+    private static List<String> sequencesOf(Connection c, String table) throws SQLException {
+        List<String> sequences = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(SEQUENCES_OF_TABLE)) {
+            st.setString(1, table);
+            st.setString(2, table);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    sequences.add(rs.getString(1));
+                }
+            }
+        }
+        return sequences;
     }
 }

@@ -78,8 +78,9 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
         return config;
     }
 
+    /** Stops capture (idempotent): called first by the server's ordered stop, and again by the context. */
     @PreDestroy
-    synchronized void stop() {
+    public synchronized void stop() {
         if (pipeline != null) {
             pipeline.close();
             pipeline = null;

@@ -1,6 +1,7 @@
 package flux.app.cli;
 
 import flux.app.records.RecordsFailures;
+import flux.query.sql.SqlErrors;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantSchemas;
@@ -77,7 +78,7 @@ final class MigrationRun {
         try (AdminContext admin = AdminContext.open(database)) {
             found = admin.get(TenantDirectory.class).find(tenant);
         } catch (DataAccessException e) {
-            if (!RecordsFailures.UNDEFINED_TABLE.equals(RecordsFailures.sqlState(e))) {
+            if (!RecordsFailures.UNDEFINED_TABLE.equals(SqlErrors.sqlStateIn(e))) {
                 throw new CliFailure("cannot read the tenants: " + e.getMessage(), e);
             }
             found = Optional.empty(); // flux.tenants comes with the first server start: no tenant yet

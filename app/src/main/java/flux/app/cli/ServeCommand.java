@@ -9,7 +9,11 @@ import flux.dev.Ports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "With no DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS it starts an embedded PostgreSQL 18 and a",
                 "single-node Kafka under the data directory; their data survives restarts."})
 public final class ServeCommand implements Callable<Integer> {
+    /** How long a stop requested during the start waits for the start (embedded services included). */
+    private static final long START_WAIT_SECONDS = 180;
+
     @Spec
     CommandSpec spec;
 
@@ -61,12 +68,32 @@ public final class ServeCommand implements Callable<Integer> {
             throw StartupFailure.portInUse(port);
         }
         AuthMode authMode = authMode();
-        FluxServer server = FluxServer.start(settings, host, authMode);
+        CompletableFuture<FluxServer> started = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before anything starts: the one hook that stops the server in order (the
+        // embedded PostgreSQL has none of its own, see LocalPostgres.start). Ctrl-C during the
+        // start waits for it to finish, then stops what it started.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
+            try {
+                started.get(START_WAIT_SECONDS, TimeUnit.SECONDS).close();
+            } catch (ExecutionException failedStart) {
+                // the start failed and stopped what it had started itself
+            } catch (TimeoutException | InterruptedException e) {
+                System.err.println("flux: the start did not finish in " + START_WAIT_SECONDS
+                        + " s; the next start stops what it left running");
+            } finally {
+                stopped.countDown();
+            }
         }, "flux-shutdown"));
+        StopSignals.exitZeroOnStop();
+        FluxServer server;
+        try {
+            server = FluxServer.start(settings, host, authMode);
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        started.complete(server);
         printSummary(server, settings, authMode);
         try {
             stopped.await();

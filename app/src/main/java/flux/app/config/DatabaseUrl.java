@@ -1,6 +1,7 @@
 package flux.app.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -24,9 +25,12 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         }
         URI uri;
         try {
-            uri = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DATABASE_URL is not a valid URI: " + e.getMessage());
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            // The reason and position only, and not as the cause (FLUX_DEBUG prints causes): the
+            // exception's message repeats the input, password and all.
+            throw new IllegalArgumentException("DATABASE_URL is not a valid URI: " + e.getReason() + " at index "
+                    + e.getIndex() + " (the URL is not shown, it may hold a password)");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("DATABASE_URL names no host");
@@ -50,7 +54,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return user == null ? base : base.replaceFirst("//", "//" + user + "@");
     }
 
+    /** Percent-decoding as libpq does it: a '+' is itself (URLDecoder, made for forms, reads a space). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

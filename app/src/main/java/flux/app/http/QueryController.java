@@ -12,6 +12,7 @@ import flux.query.model.JsonCodec;
 import flux.query.model.Query;
 import flux.query.model.QueryJson;
 import flux.query.model.RequestId;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -38,14 +39,19 @@ final class QueryController {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     /** Request attribute holding the validated request id, for the error handlers to echo. */
     static final String REQUEST_ID_ATTRIBUTE = "flux.request-id";
-    static final int MAX_TRANSACTION_QUERIES = 100;
-
     private final QueryEngine engine;
     private final TenantDirectory tenants;
+    private final int maxTransactionQueries;
 
-    QueryController(QueryEngine engine, TenantDirectory tenants) {
+    QueryController(QueryEngine engine, TenantDirectory tenants,
+                    @Value("${flux.query.max-transaction-queries:100}") int maxTransactionQueries) {
+        if (maxTransactionQueries < 1) {
+            throw new IllegalArgumentException("flux.query.max-transaction-queries must be positive, got "
+                    + maxTransactionQueries);
+        }
         this.engine = engine;
         this.tenants = tenants;
+        this.maxTransactionQueries = maxTransactionQueries;
     }
 
     @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -61,7 +67,7 @@ final class QueryController {
     HttpResponse<TransactionAnswer> transaction(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         JsonNode json = JsonCodec.parse(body == null ? "" : body);
-        List<Query> queries = QueryJson.readTransaction(json, MAX_TRANSACTION_QUERIES);
+        List<Query> queries = QueryJson.readTransaction(json, maxTransactionQueries);
         Principal caller = Callers.of(request);
         for (Query q : queries) {
             Callers.require(request, needed(q));

@@ -5,10 +5,12 @@ import flux.query.ConstraintViolation;
 import flux.query.DatabaseFailure;
 import flux.query.InvalidQuery;
 import flux.query.InvalidValue;
+import flux.query.LimitReached;
 import flux.query.QueryException;
 import flux.query.UnknownName;
 import flux.query.WriteConflict;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -23,17 +25,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where engine errors become HTTP: each {@link QueryException} subtype (and
  * reason) maps to a status and a stable problem type. Bad input is 400, conflicts with the
- * data are 409, only a failing database is 5xx.
+ * data are 409; a limit of the server's resources is 503 (with {@code Retry-After} when the pool
+ * was exhausted), and only a failing database is 500.
  */
 @Produces
 @Singleton
 @Requires(classes = {QueryException.class, ExceptionHandler.class})
-final class QueryProblemHandler implements ExceptionHandler<QueryException, HttpResponse<Problem>> {
+public final class QueryProblemHandler implements ExceptionHandler<QueryException, HttpResponse<Problem>> {
     private static final Logger log = LoggerFactory.getLogger(QueryProblemHandler.class);
+    /** Seconds a client is asked to wait after finding every database connection busy. */
+    static final String POOL_RETRY_AFTER_SECONDS = "1";
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, QueryException e) {
-        String requestId = request.getAttribute(QueryController.REQUEST_ID_ATTRIBUTE, String.class).orElse(null);
+        return response(e, request.getAttribute(QueryController.REQUEST_ID_ATTRIBUTE, String.class).orElse(null));
+    }
+
+    /** The answer to {@code e}, about {@code requestId} (nullable); for filters that answer before any controller. */
+    public static MutableHttpResponse<Problem> response(QueryException e, String requestId) {
         boolean fromDatabase = !(e instanceof InvalidQuery) && !(e instanceof UnknownName)
                 && !(e instanceof AccessRefused);
         Problem problem = problem(e).about(requestId, fromDatabase ? e.sqlState() : null);
@@ -41,7 +50,10 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
         if (requestId != null) {
             response.header(QueryController.REQUEST_ID_HEADER, requestId);
         }
-        if (problem.status() >= 500) {
+        if (e instanceof LimitReached l && l.limit() == LimitReached.Limit.POOL_EXHAUSTED) {
+            response.header(HttpHeaders.RETRY_AFTER, POOL_RETRY_AFTER_SECONDS);
+        }
+        if (problem.status() >= 500 && !(e instanceof LimitReached)) {
             log.error("request {} failed: {}", requestId, e.getMessage(), e);
         }
         return response;
@@ -79,6 +91,15 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
                     ? Problem.of(HttpStatus.FORBIDDEN, "quota-exceeded", "Storage quota exceeded", detail)
                     : Problem.of(HttpStatus.FORBIDDEN, "tenant-mismatch", "Row of another tenant", detail);
         }
+        if (e instanceof LimitReached l) {
+            // 503, not 4xx: the request was well formed; the server could not serve it in time.
+            return l.limit() == LimitReached.Limit.STATEMENT_TIMEOUT
+                    ? Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "statement-timeout", "Statement timeout",
+                            detail + " (limit: flux.query.statement-timeout); the transaction rolled back and"
+                                    + " changed nothing")
+                    : Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "pool-exhausted", "Every database connection is busy",
+                            detail);
+        }
         if (e instanceof DatabaseFailure && "42501".equals(e.sqlState())) {
             // insufficient_privilege: a tenant's role reaching what it has no grant on (e.g. a
             // table created by hand since the policies were applied) is refused, not a failure.
@@ -105,6 +126,8 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
             case FILTERS_REQUIRED: return "Update or delete without filters";
             case INVALID_REQUEST_ID: return "Invalid X-Request-Id";
             case INVALID_QUERY: return "Invalid query";
+            case TOO_MANY_QUERIES: return "Too many queries in one transaction";
+            case TOO_MANY_VALUES: return "Too many values";
             default: throw new IllegalStateException("unmapped reason " + reason);
         }
     }

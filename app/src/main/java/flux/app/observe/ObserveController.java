@@ -1,9 +1,13 @@
 package flux.app.observe;
 
 import flux.app.http.Problem;
+import flux.app.http.QueryProblemHandler;
+import flux.app.http.auth.Callers;
 import flux.observe.IndexAdvisor;
 import flux.observe.QueryObservers;
+import flux.query.sql.SqlErrors;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -17,12 +21,14 @@ import javax.sql.DataSource;
 /**
  * {@code /v1/observe}: what query observability found. {@code traces}, {@code slow} and
  * {@code nplus1} read memory; {@code indexes} asks the database (catalog and planner) at the
- * time of the call, so a suggestion disappears once its index exists.
+ * time of the call, so a suggestion disappears once its index exists. All of it spans every
+ * tenant (SQL, parameters' shapes, table names, request ids), so a tenant's key gets 403.
  */
 @Controller("/v1/observe")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ObserveController {
     private static final int DEFAULT_LIMIT = 100;
+    private static final String OBSERVATIONS = "the query observations";
 
     private final QueryObservers observers;
     private final DataSource dataSource;
@@ -33,7 +39,9 @@ final class ObserveController {
     }
 
     @Get("/traces")
-    HttpResponse<?> traces(@Nullable @QueryValue("request_id") String requestId, @Nullable @QueryValue String limit) {
+    HttpResponse<?> traces(HttpRequest<?> request, @Nullable @QueryValue("request_id") String requestId,
+                           @Nullable @QueryValue String limit) {
+        Callers.requireNoTenant(request, OBSERVATIONS);
         int max = observers.traces().capacity();
         Integer n = parseLimit(limit, max);
         if (n == null) {
@@ -44,27 +52,29 @@ final class ObserveController {
     }
 
     @Get("/slow")
-    ObserveJson.Slow slow() {
+    ObserveJson.Slow slow(HttpRequest<?> request) {
+        Callers.requireNoTenant(request, OBSERVATIONS);
         return new ObserveJson.Slow(observers.settings().slowThreshold().toMillis(), observers.slowQueries().total(),
                 ObserveJson.all(observers.slowQueries().list(), ObserveJson.SlowShape::of));
     }
 
     @Get("/nplus1")
-    ObserveJson.NPlusOne nPlusOne() {
+    ObserveJson.NPlusOne nPlusOne(HttpRequest<?> request) {
+        Callers.requireNoTenant(request, OBSERVATIONS);
         return new ObserveJson.NPlusOne(observers.settings().nPlusOneThreshold(),
                 observers.settings().nPlusOneMinTotal().toMillis(), observers.settings().burstWindow().toMillis(),
                 ObserveJson.all(observers.nPlusOne().findings(), ObserveJson.Finding::of));
     }
 
     @Get("/indexes")
-    HttpResponse<?> indexes() {
+    HttpResponse<?> indexes(HttpRequest<?> request) {
+        Callers.requireNoTenant(request, OBSERVATIONS);
         IndexAdvisor advisor = observers.indexAdvisor();
         IndexAdvisor.Advice advice;
         try {
             advice = advisor.advise(dataSource);
         } catch (SQLException e) {
-            return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable",
-                    "cannot check indexes: " + e.getMessage()).toResponse();
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e), null);
         }
         return HttpResponse.ok(new ObserveJson.Indexes(advisor.minFilters(), advisor.minRows(),
                 ObserveJson.all(advice.suggestions(), ObserveJson.Suggestion::of),

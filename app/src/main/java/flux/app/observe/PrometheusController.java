@@ -1,12 +1,18 @@
 package flux.app.observe;
 
+import flux.app.http.auth.Callers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
-/** {@code GET /prometheus}: every meter of the server in Prometheus' text format 0.0.4. */
+/**
+ * {@code GET /prometheus}: every meter of the server in Prometheus' text format 0.0.4. Open to
+ * scrapers without credentials; a tenant's API key is refused (403): the figures are the whole
+ * server's (every tenant's tables and traffic), and a tenant sees only its own.
+ */
 @Controller("/prometheus")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class PrometheusController {
@@ -17,7 +23,8 @@ final class PrometheusController {
     }
 
     @Get(produces = "text/plain; version=0.0.4; charset=utf-8")
-    String scrape() {
+    String scrape(HttpRequest<?> request) {
+        Callers.requireNoTenant(request, "the metrics");
         return registry.scrape();
     }
 }

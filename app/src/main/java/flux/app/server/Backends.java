@@ -48,8 +48,9 @@ public final class Backends implements AutoCloseable {
         FluxHome home = FluxHome.acquire(settings.dataDir());
         // Postgres (~1 s warm) and Kafka (~3 s) start side by side.
         CompletableFuture<LocalPostgres> pg = settings.embeddedPostgres()
+                // FluxServer stops it, last: see LocalPostgres.start.
                 ? CompletableFuture.supplyAsync(() -> LocalPostgres.start(home.postgresDir(),
-                        settings.embeddedPostgresPort()))
+                        settings.embeddedPostgresPort(), false))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<LocalKafka> broker = settings.embeddedKafka()
                 ? CompletableFuture.supplyAsync(() -> LocalKafka.start(home.kafkaDir(), settings.embeddedKafkaPort(),

@@ -1,28 +1,36 @@
 package flux.app.server;
 
+import flux.app.capture.CaptureRunner;
 import flux.app.http.auth.AuthMode;
+import flux.history.BlameFolder;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running Flux server: its backends, the Micronaut context and the HTTP server.
- * {@link #close()} stops them in reverse order of start and is safe to call twice
- * (from the shutdown hook and from a failed start).
+ * {@link #close()} stops them in order, each part after everything that uses it, and is safe to
+ * call twice (from the shutdown hook and from a failed start).
  */
 public final class FluxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FluxServer.class);
+    /** How long requests in flight get to finish when the server stops (beyond it they are cut). */
+    static final Duration REQUEST_GRACE = Duration.ofSeconds(15);
 
     private final Backends backends;
     private final ApplicationContext context;
-    private final EmbeddedServer server;
+    private final NettyEmbeddedServer server;
     private boolean closed;
 
-    private FluxServer(Backends backends, ApplicationContext context, EmbeddedServer server) {
+    private FluxServer(Backends backends, ApplicationContext context, NettyEmbeddedServer server) {
         this.backends = backends;
         this.context = context;
         this.server = server;
@@ -38,7 +46,7 @@ public final class FluxServer implements AutoCloseable {
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
-            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            NettyEmbeddedServer server = context.getBean(NettyEmbeddedServer.class);
             server.start();
             return new FluxServer(backends, context, server);
         } catch (RuntimeException e) {
@@ -65,6 +73,13 @@ public final class FluxServer implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Stops in order, each part after everything that uses it: HTTP first (no new requests; those
+     * in flight finish, up to {@link #REQUEST_GRACE}), then capture (its engine stops and commits
+     * the offsets of what Kafka acknowledged, so a restart replays nothing), the blame folder, the
+     * rest of the context (observers, listeners, the pool), and last the embedded Kafka and
+     * PostgreSQL. Nothing is left using a part when it stops, so a clean stop logs no warning.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -73,10 +88,28 @@ public final class FluxServer implements AutoCloseable {
         closed = true;
         log.info("stopping flux");
         try {
+            stopHttp();
+            context.findBean(CaptureRunner.class).ifPresent(CaptureRunner::stop);
+            context.findBean(BlameFolder.class).ifPresent(BlameFolder::close);
             context.close();
         } finally {
             backends.close();
         }
+        log.info("flux stopped");
+    }
+
+    private void stopHttp() {
+        try {
+            server.shutdownGracefully().toCompletableFuture().get(REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.info("requests still in flight after {} s are cut off", REQUEST_GRACE.toSeconds());
+        } catch (ExecutionException e) {
+            log.info("HTTP did not wind down gracefully ({}); stopping it", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stopServerOnly();
+        log.info("HTTP stopped");
     }
 
     private static Map<String, Object> properties(ServeSettings settings, String host, AuthMode authMode,

@@ -10,6 +10,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -30,7 +31,8 @@ final class DatabaseFactory {
                                 @Nullable @Value("${flux.database.username:}") String username,
                                 @Nullable @Value("${flux.database.password:}") String password,
                                 @Value("${flux.database.pool-size:16}") int poolSize,
-                                @Value("${flux.database.min-idle:4}") int minIdle) {
+                                @Value("${flux.database.min-idle:4}") int minIdle,
+                                @Value("${flux.database.connection-timeout:5s}") Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("flux");
         config.setJdbcUrl(jdbcUrl);
@@ -43,7 +45,9 @@ final class DatabaseFactory {
         config.setMaximumPoolSize(poolSize);
         // Idle connections are a server's cost too: keep a few, grow under load.
         config.setMinimumIdle(Math.min(minIdle, poolSize));
-        config.setConnectionTimeout(5_000);
+        // How long a request waits for a free connection before it is answered 503 pool-exhausted
+        // (with Retry-After): a bounded wait, never a hang, when every connection is busy.
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(2_000);
         // Start even when the database is briefly away: /health reports it down.
         config.setInitializationFailTimeout(-1);

@@ -1,8 +1,8 @@
 package flux.query.catalog;
 
-import flux.query.DatabaseFailure;
 import flux.query.UnknownName;
 import flux.query.model.Names;
+import flux.query.sql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class Catalog {
             lastRefresh = System.nanoTime();
             log.debug("catalog refreshed: {} schemas", fresh.tables().size());
         } catch (SQLException e) {
-            throw new DatabaseFailure("cannot read the catalog: " + e.getMessage(), e.getSQLState(), e);
+            throw SqlErrors.connectionFailure("read the catalog", e);
         }
     }
 

@@ -46,7 +46,8 @@ public final class QueryJson {
             throw new InvalidQuery("\"queries\" must be a non-empty array");
         }
         if (queries.size() > maxQueries) {
-            throw new InvalidQuery("a transaction holds at most " + maxQueries + " queries, got " + queries.size());
+            throw new InvalidQuery(InvalidQuery.Reason.TOO_MANY_QUERIES,
+                    "a transaction holds at most " + maxQueries + " queries, got " + queries.size());
         }
         List<Query> result = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {

@@ -9,6 +9,8 @@ import flux.query.catalog.Column;
 import flux.query.catalog.ColumnEquality;
 import flux.query.catalog.ColumnKind;
 import flux.query.catalog.Table;
+import flux.query.model.Filter;
+import flux.query.model.Names;
 import flux.query.model.Op;
 import flux.query.model.Operation;
 import flux.query.model.Order;
@@ -46,11 +48,20 @@ public final class SqlCompiler {
      */
     public static final int MAX_RECORDED_ATTEMPTS = 10_000;
 
+    /**
+     * Most values one statement may bind: the wire protocol counts parameters in 16 bits, and
+     * pgjdbc fails beyond this with an I/O error that would read as a lost database. A handful
+     * are kept for the request tag the engine sends ahead of the statement.
+     */
+    static final int MAX_BOUND_VALUES = Short.MAX_VALUE - 16;
+
     private final int maxLimit;
+    private final int maxInValues;
     private final int serverVersion;
 
-    public SqlCompiler(int maxLimit, int serverVersion) {
+    public SqlCompiler(int maxLimit, int maxInValues, int serverVersion) {
         this.maxLimit = maxLimit;
+        this.maxInValues = maxInValues;
         this.serverVersion = serverVersion;
     }
 
@@ -100,17 +111,27 @@ public final class SqlCompiler {
         if (query.operation() != Operation.SELECT) {
             rejectReadOnlyFields(query);
         }
-        switch (query.operation()) {
-            case SELECT:
-                return select(query, table);
-            case INSERT:
-                return insert(query, table, records);
-            case UPDATE:
-                return update(query, table, records);
-            case DELETE:
-                return delete(query, table, records);
-            default:
-                throw new IllegalStateException("unhandled operation " + query.operation());
+        rejectLongInLists(query);
+        SqlStatement statement = switch (query.operation()) {
+            case SELECT -> select(query, table);
+            case INSERT -> insert(query, table, records);
+            case UPDATE -> update(query, table, records);
+            case DELETE -> delete(query, table, records);
+        };
+        if (statement.params().size() > MAX_BOUND_VALUES) {
+            throw new InvalidQuery(InvalidQuery.Reason.TOO_MANY_VALUES, "the query binds " + statement.params().size()
+                    + " values; one statement takes at most " + MAX_BOUND_VALUES + " (split a bulk insert)");
+        }
+        return statement;
+    }
+
+    private void rejectLongInLists(Query query) {
+        for (Filter f : query.filters()) {
+            if (f.op() == Op.IN && f.value().isArray() && f.value().size() > maxInValues) {
+                throw new InvalidQuery(InvalidQuery.Reason.TOO_MANY_VALUES, "filter \"in\" on column \""
+                        + Names.shorten(f.column()) + "\" has " + f.value().size() + " values; at most "
+                        + maxInValues + " are allowed");
+            }
         }
     }
 

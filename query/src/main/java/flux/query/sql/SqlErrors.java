@@ -3,18 +3,24 @@ package flux.query.sql;
 import flux.query.ConstraintViolation;
 import flux.query.DatabaseFailure;
 import flux.query.InvalidValue;
+import flux.query.LimitReached;
 import flux.query.QueryException;
 import flux.query.WriteConflict;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Classifies a PostgreSQL error once, by SQLSTATE, into the engine's errors: class 22 and the
  * type errors of class 42 are bad values; class 23 constraint violations; 40001/40P01
- * conflicts; anything else a database failure.
+ * conflicts; 57014 (a statement cancelled, by the engine's statement timeout) a limit reached;
+ * anything else a database failure.
  */
 public final class SqlErrors {
+    /** query_canceled: what PostgreSQL reports when {@code statement_timeout} cancels a statement. */
+    public static final String QUERY_CANCELED = "57014";
+
     private SqlErrors() {
     }
 
@@ -35,7 +41,51 @@ public final class SqlErrors {
         if (state.equals("40001") || state.equals("40P01")) {
             return new WriteConflict(text, state, e);
         }
+        if (state.equals(QUERY_CANCELED)) {
+            return new LimitReached(LimitReached.Limit.STATEMENT_TIMEOUT, text, state, e);
+        }
         return new DatabaseFailure(text, state, e);
+    }
+
+    /**
+     * The engine's error for a failure to get or use a connection to do {@code what} ("read the
+     * catalog", "run the request"): a pool that had no free connection in time is
+     * {@link LimitReached} ({@link LimitReached.Limit#POOL_EXHAUSTED}), anything else a
+     * {@link DatabaseFailure}. {@code e} is the driver's or pool's exception, or one wrapping it
+     * (a data-access library's).
+     */
+    public static QueryException connectionFailure(String what, Exception e) {
+        if (isPoolTimeout(e)) {
+            return new LimitReached(LimitReached.Limit.POOL_EXHAUSTED,
+                    "no database connection came free to " + what + "; retry shortly (" + e.getMessage() + ")", null, e);
+        }
+        return new DatabaseFailure("cannot " + what + ": " + e.getMessage(), sqlStateIn(e), e);
+    }
+
+    /** The SQLSTATE of the first SQLException among {@code e} and its causes; null when none has one. */
+    public static String sqlStateIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True when a pool gave up waiting for a free connection while the database itself was
+     * reachable: the pool is exhausted, not the database down. HikariCP reports both as
+     * {@link SQLTransientConnectionException}, with the last failure to connect as the cause when
+     * there was one; a bare one is a wait that timed out. Looks through the causes, so a wrapped
+     * one is found too.
+     */
+    public static boolean isPoolTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return t.getCause() == null;
+            }
+        }
+        return false;
     }
 
     /**

@@ -27,7 +27,7 @@ class SqlCompilerTest {
     private static final Table USERS = new Table("app", "users", List.of(ID, NAME, RAW, TAGS, GEN), List.of(ID));
     private static final Table PLAIN = new Table("public", "t", List.of(ID), List.of(ID));
 
-    private final SqlCompiler pg18 = new SqlCompiler(100, 180000);
+    private final SqlCompiler pg18 = new SqlCompiler(100, 100, 180000);
 
     private static Query json(String text) {
         return QueryJson.read(JsonCodec.parse(text));
@@ -121,7 +121,7 @@ class SqlCompilerTest {
         SqlStatement stays = pg18.compile(Query.update("users").set(Map.of("raw", "x")).where("id", Op.EQ, 7).build(),
                 USERS);
         assertThat(stays.text()).doesNotContain(" AS ko").contains(CommittedRecords.cte(flux.log.Operation.UPDATE));
-        SqlStatement before18 = new SqlCompiler(100, 170000).compile(
+        SqlStatement before18 = new SqlCompiler(100, 100, 170000).compile(
                 Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
         assertThat(before18.text()).contains(", CAST(flux_o.\"id\" AS text) AS ko)");
     }
@@ -156,7 +156,7 @@ class SqlCompilerTest {
 
     @Test
     void beforePostgres18UpdateLocksAndReadsTheOldRowInASelfJoin() {
-        SqlStatement s = new SqlCompiler(100, 170000).compile(
+        SqlStatement s = new SqlCompiler(100, 100, 170000).compile(
                 Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
         assertThat(s.text()).contains("FOR UPDATE OF x) AS flux_o WHERE t.\"id\" = flux_o.\"id\"")
                 .doesNotContain("RETURNING WITH");

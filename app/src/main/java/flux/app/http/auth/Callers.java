@@ -1,7 +1,6 @@
 package flux.app.http.auth;
 
-import flux.app.records.RecordsFailures;
-import flux.query.DatabaseFailure;
+import flux.query.sql.SqlErrors;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenantDirectory;
@@ -11,7 +10,7 @@ import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
 
 /**
- * The caller of a request, as {@link KeyAuthFilter} or {@link OpenAuthFilter} found it, and the
+ * The caller of a request, as {@link AnonymousRequestFilter} or {@link PresentedKeyFilter} found it, and the
  * checks of its rights.
  */
 public final class Callers {
@@ -35,6 +34,18 @@ public final class Callers {
     }
 
     /**
+     * Refuses a tenant's key (403 {@link Forbidden}) what spans every tenant: {@code what} are the
+     * whole server's figures (metrics, query observations), and a tenant sees only its own. Callers
+     * without a tenant (open mode, probes without credentials) pass.
+     */
+    public static void requireNoTenant(HttpRequest<?> request, String what) {
+        String tenant = of(request).tenantId();
+        if (tenant != null) {
+            throw new Forbidden(what + " are the whole server's; tenant " + tenant + "'s key may not read them");
+        }
+    }
+
+    /**
      * The tenant scope the caller's requests run in (its tenant's isolation mode and quota
      * state), or null for a caller without a tenant (open mode): such a caller sees everything.
      */
@@ -46,8 +57,7 @@ public final class Callers {
             return tenants.scopeOf(caller.tenantId());
         } catch (DataAccessException | CannotGetJdbcConnectionException e) {
             // The engine's error for a failing database: 503 when it is unreachable, as for a query.
-            throw new DatabaseFailure("cannot read tenant " + caller.tenantId() + ": " + e.getMessage(),
-                    RecordsFailures.sqlState(e), e);
+            throw SqlErrors.connectionFailure("read tenant " + caller.tenantId(), e);
         }
     }
 }
