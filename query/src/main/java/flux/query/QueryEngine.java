@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +75,14 @@ public final class QueryEngine {
      *                 request; it must be cheap and must not throw (see {@link QueryObserver})
      */
     public QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer) {
+        this(dataSource, maxLimit, observer, System::nanoTime);
+    }
+
+    /** With the clock that throttles the catalog's rereads after unknown names (tests turn it). */
+    QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer, LongSupplier catalogClock) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.catalog = new Catalog(dataSource);
+        this.catalog = new Catalog(dataSource, catalogClock);
         if (maxLimit < 1) {
             throw new IllegalArgumentException("maxLimit must be positive, got " + maxLimit);
         }
@@ -112,6 +118,25 @@ public final class QueryEngine {
     public QueryResult query(RequestId requestId, String clientId, RequestScope scope, Query query) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
+        try {
+            return queryOnce(requestId, clientId, scope, query);
+        } catch (QueryException e) {
+            // The catalog may lag a schema change made outside Flux (psql) that no notification has
+            // announced yet: a column it does not know, or one PostgreSQL no longer has. Read it again
+            // (at most once a second) and run the query once more; the failed run changed nothing
+            // (a name error is bad input: the statement never ran, or ran and failed as a whole).
+            if (isNameError(e) && catalog.refreshAfterMiss()) {
+                return queryOnce(requestId, clientId, scope, query);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isNameError(QueryException e) {
+        return "42703".equals(e.sqlState()) || "42P01".equals(e.sqlState());
+    }
+
+    private QueryResult queryOnce(RequestId requestId, String clientId, RequestScope scope, Query query) {
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
         Table table = resolve(scope, query.table(), true);
         Query scoped = scope == null ? query : scope.apply(query, table);
