@@ -43,7 +43,8 @@ class ChangeStreamHandlerTest {
 
     private ChangeStreamHandler handler(ChangePublisher publisher, MutationLog mutationLog) {
         ChangeStreamHandler h = new ChangeStreamHandler("flux", status, new CrossCheck(new TransactionIds()),
-                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), FULL, () -> stopping);
+                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), new FakePublishedTables(),
+                FULL, () -> stopping);
         handlers.add(h);
         return h;
     }

@@ -21,6 +21,8 @@ import java.util.List;
  * the reads of a table's changes that history follows renames with.
  */
 public final class SchemaJournal {
+    /** The journal's table, in schema {@link LogSchema#SCHEMA}. */
+    public static final String TABLE = "schema_changes";
     private static final String RESOURCE = "flux/log/schema-journal.sql";
     private static final String RECORD = "SELECT * FROM flux.record_schema_changes(NULL, ?)";
     /**
@@ -48,6 +50,14 @@ public final class SchemaJournal {
             (SELECT table_oid FROM flux.schema_changes
               WHERE (table_schema = ? AND table_name = ?) OR (old_table_schema = ? AND old_table_name = ?)
               ORDER BY id DESC LIMIT 1)
+            LIMIT 1
+            """;
+
+    /** A table's key by name: as the catalog has it now, else as the last change of that name left it (dropped since). */
+    private static final String KEY_COLUMNS = """
+            SELECT key_columns FROM flux.user_tables WHERE table_schema = ? AND table_name = ?
+            UNION ALL
+            (SELECT key_columns FROM flux.schema_changes WHERE table_schema = ? AND table_name = ? ORDER BY id DESC LIMIT 1)
             LIMIT 1
             """;
 
@@ -136,6 +146,22 @@ public final class SchemaJournal {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong("table_oid") : null;
+            }
+        }
+    }
+
+    /**
+     * The primary key columns of table {@code schema.name}, in key order: as the catalog has them, or,
+     * for a table dropped since, as the journal last recorded them; empty when neither knows the name.
+     */
+    public static List<String> keyColumns(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(KEY_COLUMNS)) {
+            for (int i = 0; i < 2; i++) {
+                ps.setString(2 * i + 1, schema);
+                ps.setString(2 * i + 2, name);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? texts(rs.getArray("key_columns")) : List.of();
             }
         }
     }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The answer of {@code GET /v1/capture/status} (docs/capture.md lists the members). Figures not
- * known yet (no LSN, lag, event or error; no tenant's events) are left out, not null.
+ * known yet (no LSN, lag, event or error; no tenant's events; no table refused) are left out, not
+ * null. A caller with a tenant does not see the tables refused (they name other tenants' tables).
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -16,7 +17,8 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                            long eventsPublished, long rolledBackPublished, long transactions,
                            CaptureStatus.CrossCheckCounts crossCheck, long kafkaRetries, long restarts,
                            String lastEventAt, String lastError, FailureAnswer failure,
-                           Map<String, Long> eventsByTenant) {
+                           Map<String, Long> eventsByTenant, long schemaChangesPublished,
+                           Map<String, String> refusedTables) {
 
     /** Why capture stopped retrying, and since when (present only once it FAILED). */
     record FailureAnswer(String reason, String at) {
@@ -28,6 +30,7 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                 s.eventsPublished(), s.rolledBackPublished(), s.transactions(), s.crossCheck(), s.kafkaRetries(),
                 s.restarts(), s.lastEventAt() == null ? null : s.lastEventAt().toString(), s.lastError(),
                 s.failure() == null ? null : new FailureAnswer(s.failure().reason(), s.failure().at().toString()),
-                tenant == null ? s.eventsByTenant() : Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)));
+                tenant == null ? s.eventsByTenant() : Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)),
+                s.schemaChangesPublished(), tenant == null ? s.refusedTables() : Map.of());
     }
 }
