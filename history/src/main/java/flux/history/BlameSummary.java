@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * One row's blame summary, as stored in {@code flux.row_blame}: the id of its latest committed
@@ -44,6 +46,27 @@ final class BlameSummary {
         for (String column : columns) {
             target.merge(column, id, Math::max);
         }
+    }
+
+    /** This summary and another of the same row (under another name its table had), folded together. */
+    BlameSummary with(BlameSummary other) {
+        BlameSummary s = new BlameSummary();
+        s.latestId = latestId == null ? other.latestId
+                : other.latestId == null ? latestId : Long.valueOf(Math.max(latestId, other.latestId));
+        for (BlameSummary part : List.of(this, other)) {
+            part.committed.forEach((column, id) -> s.committed.merge(column, id, Math::max));
+            part.attempted.forEach((column, id) -> s.attempted.merge(column, id, Math::max));
+        }
+        return s;
+    }
+
+    /** This summary with each column named as {@code name} says, given the column and the record id. */
+    BlameSummary renamed(BiFunction<String, Long, String> name) {
+        BlameSummary s = new BlameSummary();
+        s.latestId = latestId;
+        committed.forEach((column, id) -> s.committed.merge(name.apply(column, id), id, Math::max));
+        attempted.forEach((column, id) -> s.attempted.merge(name.apply(column, id), id, Math::max));
+        return s;
     }
 
     Long latestId() {

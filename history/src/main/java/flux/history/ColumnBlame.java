@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,9 +69,20 @@ final class ColumnBlame {
     private ColumnBlame() {
     }
 
-    /** @param tenantId null for a reader of every tenant's records */
+    /**
+     * @param tenantId null for a reader of every tenant's records
+     */
     static Blame blame(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
-        Read read = read(c, shape, rowId, tenantId);
+        Read read = null;
+        // A renamed table has records under each name it had: their summaries and records together.
+        for (TableLineage.NameSpan span : shape.lineage().names(shape.table())) {
+            Read one = read(c, span.table(), rowId, tenantId);
+            read = read == null ? one : one == null ? read : read.with(one);
+        }
+        if (read == null) {
+            throw new HistoryException.UnknownRow(shape.table(), rowId);
+        }
+        read = read.namesNow(shape.lineage());
         BlameSummary summary = read.summary;
         Rec latest = summary.latestId() == null ? null : read.records.get(summary.latestId());
         ObjectNode current = latest == null ? null : latest.operation == Operation.DELETE ? latest.old : latest.after;
@@ -84,23 +96,24 @@ final class ColumnBlame {
             long attemptId = summary.attempted().getOrDefault(column, 0L);
             Rec attempt = attemptId > committedId ? read.records.get(attemptId) : null;
             lines.add(new Blame.Line(column, valueOf(current, column),
-                    set == null ? null : set.requestId, set == null ? null : set.at,
-                    attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status.stored(), attempt.at,
+                    set == null ? null : set.requestId, set == null ? null : set.at(),
+                    attempt == null ? null : new Blame.Attempt(attempt.requestId, attempt.status.stored(), attempt.at(),
                             valueOf(attempt.after, column), attempt.error)));
         }
         Rec deletion = latest != null && latest.operation == Operation.DELETE ? latest : null;
         return new Blame(shape.table().display(), rowId, deletion != null,
-                deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at), List.copyOf(lines));
+                deletion == null ? null : new Blame.Stamp(deletion.requestId, deletion.at()), List.copyOf(lines));
     }
 
-    private static Read read(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
+    /** The row's summary under one name, with its records folded in; null when the name has no record of the row. */
+    private static Read read(Connection c, TableRef table, String rowId, String tenantId) throws SQLException {
         BlameSummary summary = null;
         Map<Long, Rec> records = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(tenantId == null ? SUMMARY_AND_RECORDS
                 : SUMMARY_AND_RECORDS_OF_TENANT)) {
             for (int i = 0; i < 2; i++) {
-                ps.setString(3 * i + 1, shape.table().schema());
-                ps.setString(3 * i + 2, shape.table().name());
+                ps.setString(3 * i + 1, table.schema());
+                ps.setString(3 * i + 2, table.name());
                 ps.setString(3 * i + 3, rowId);
             }
             if (tenantId != null) {
@@ -118,18 +131,15 @@ final class ColumnBlame {
                         Status status = Status.of(rs.getString("status"));
                         summary.fold(id, status == Status.COMMITTED,
                                 Arrays.asList((String[]) rs.getArray("blame_columns").getArray()));
-                        records.put(id, new Rec(rs.getObject("created_at", OffsetDateTime.class).toInstant().toString(),
+                        records.put(id, new Rec(rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                                 rs.getString("request_id"), Operation.of(rs.getString("operation")), status,
-                                Images.parse(rs.getString("old"), shape.columns()),
-                                Images.parse(rs.getString("new"), shape.columns()), rs.getString("error")));
+                                Images.parse(rs.getString("old"), List.of()),
+                                Images.parse(rs.getString("new"), List.of()), rs.getString("error")));
                     }
                 }
             }
         }
-        if (records.isEmpty()) {
-            throw new HistoryException.UnknownRow(shape.table(), rowId);
-        }
-        return new Read(summary, records);
+        return records.isEmpty() ? null : new Read(summary, records);
     }
 
     /** The table's columns in its order, then any others the row's records name (dropped since). */
@@ -154,10 +164,30 @@ final class ColumnBlame {
 
     /** A row's summary, with what was read folded in, and the records it may name, by id. */
     private record Read(BlameSummary summary, Map<Long, Rec> records) {
+        /** This read and another of the same row under another name the table had. */
+        Read with(Read other) {
+            Map<Long, Rec> all = new HashMap<>(records);
+            all.putAll(other.records);
+            return new Read(summary.with(other.summary), all);
+        }
+
+        /** Columns under their names now: a column renamed since a record was written is credited under its new name. */
+        Read namesNow(TableLineage lineage) {
+            Map<Long, Rec> renamed = new HashMap<>();
+            records.forEach((id, r) -> renamed.put(id, new Rec(r.writtenAt, r.requestId, r.operation, r.status,
+                    lineage.namesNow(r.old, r.writtenAt), lineage.namesNow(r.after, r.writtenAt), r.error)));
+            return new Read(summary.renamed((column, id) -> {
+                Rec r = records.get(id);
+                return r == null ? column : lineage.nameNow(column, r.writtenAt);
+            }), renamed);
+        }
     }
 
     /** The parts of a mutation record blame needs. */
-    private record Rec(String at, String requestId, Operation operation, Status status, ObjectNode old,
+    private record Rec(Instant writtenAt, String requestId, Operation operation, Status status, ObjectNode old,
                        ObjectNode after, String error) {
+        String at() {
+            return writtenAt.toString();
+        }
     }
 }
