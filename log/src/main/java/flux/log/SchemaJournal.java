@@ -25,6 +25,7 @@ public final class SchemaJournal {
     public static final String TABLE = "schema_changes";
     private static final String RESOURCE = "flux/log/schema-journal.sql";
     private static final String RECORD = "SELECT * FROM flux.record_schema_changes(NULL, ?)";
+    private static final String INSTALLED = "SELECT to_regprocedure('flux.record_schema_changes(oid[], text, text)') IS NOT NULL";
     /**
      * Changes whenever flux.record_schema_changes could find something: every DDL on a user table
      * writes a new version of its pg_class, pg_attribute, pg_index (primary key) or pg_namespace row,
@@ -111,6 +112,21 @@ public final class SchemaJournal {
             ps.setString(1, recorder.stored());
             return read(ps);
         }
+    }
+
+    /**
+     * {@link #recordInTransaction}, where the journal is installed (a database a Flux server used);
+     * elsewhere (a database only migrated by the CLI so far) nothing, and an empty list.
+     */
+    public static List<SchemaChange> recordIfInstalled(Connection c, SchemaChange.Recorder recorder)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSTALLED); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return List.of();
+            }
+        }
+        return recordInTransaction(c, recorder);
     }
 
     /** A text that changes whenever a user table's shape may have changed (see {@link #FINGERPRINT}). */
