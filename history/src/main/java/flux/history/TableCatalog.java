@@ -83,7 +83,7 @@ final class TableCatalog {
             }
         }
         return oid == null ? null : new TableShape(table, List.copyOf(columns), List.copyOf(keys.values()), false,
-                TableLineage.of(SchemaJournal.ofTable(c, oid)));
+                TableLineage.read(c, oid));
     }
 
     /**
@@ -96,10 +96,10 @@ final class TableCatalog {
             return TableRecords.any(c, table.schema(), table.name())
                     ? new TableShape(table, List.of(), List.of(), true, TableLineage.NONE) : null;
         }
-        List<SchemaChange> changes = SchemaJournal.ofTable(c, oid);
+        TableLineage lineage = TableLineage.read(c, oid);
+        List<SchemaChange> changes = lineage.changes();
         SchemaChange last = changes.get(changes.size() - 1);
         TableRef latest = new TableRef(last.tableSchema(), last.tableName());
-        TableLineage lineage = TableLineage.of(changes);
         List<String> dropped = lineage.columnsAtDrop();
         if (dropped != null) {
             return new TableShape(latest, dropped, last.keyColumns(), true, lineage);

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.log.SchemaChange;
+import flux.log.SchemaJournal;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,17 +30,27 @@ import java.util.Map;
  */
 final class TableLineage {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final TableLineage NONE = new TableLineage(List.of());
+    static final TableLineage NONE = new TableLineage(List.of(), List.of());
 
     private final List<SchemaChange> changes;
+    private final List<SchemaChange> nameTakers;
 
-    private TableLineage(List<SchemaChange> changes) {
+    private TableLineage(List<SchemaChange> changes, List<SchemaChange> nameTakers) {
         this.changes = List.copyOf(changes);
+        this.nameTakers = List.copyOf(nameTakers);
     }
 
-    /** From the journal rows of one table, in journal order. */
-    static TableLineage of(List<SchemaChange> changes) {
-        return changes.isEmpty() ? NONE : new TableLineage(changes);
+    /**
+     * From the journal rows of one table and those by which other tables took its former names
+     * ({@link SchemaJournal#nameTakers}), each in journal order.
+     */
+    static TableLineage of(List<SchemaChange> changes, List<SchemaChange> nameTakers) {
+        return changes.isEmpty() ? NONE : new TableLineage(changes, nameTakers);
+    }
+
+    /** The lineage of the table with this oid, from the journal. */
+    static TableLineage read(Connection c, long tableOid) throws SQLException {
+        return of(SchemaJournal.ofTable(c, tableOid), SchemaJournal.nameTakers(c, tableOid));
     }
 
     List<SchemaChange> changes() {
@@ -45,19 +58,34 @@ final class TableLineage {
     }
 
     /**
-     * The names the table had, oldest first, each with the time it stopped being the table's name
-     * ({@code until}; null for the last one). Records logged under a former name after it stopped
-     * being this table's belong to another table that took the name.
+     * The names the table had, oldest first, each with the time another table took it after this one
+     * was renamed away from it ({@code until}; null while no other table did, and for the last name).
+     * Records logged under a former name after that belong to the other table. Records logged under
+     * it after the rename but before any other table took it are this table's: capture logs a raw
+     * write under the name the table had when it was written, a moment after it committed, and so
+     * may log it after the rename was journaled.
      */
     List<NameSpan> names(TableRef current) {
         List<NameSpan> names = new ArrayList<>();
         for (SchemaChange ch : changes) {
             if (ch.kind() == SchemaChange.Kind.RENAME_TABLE) {
-                names.add(new NameSpan(new TableRef(ch.oldTableSchema(), ch.oldTableName()), ch.createdAt()));
+                TableRef former = new TableRef(ch.oldTableSchema(), ch.oldTableName());
+                names.add(new NameSpan(former, takenAfter(former, ch.id())));
             }
         }
         names.add(new NameSpan(current, null));
         return names;
+    }
+
+    /** When another table first took {@code name} after journal entry {@code afterId}; null if none did. */
+    private Instant takenAfter(TableRef name, long afterId) {
+        for (SchemaChange taker : nameTakers) {
+            if (taker.id() > afterId && taker.tableSchema().equals(name.schema())
+                    && taker.tableName().equals(name.name())) {
+                return taker.createdAt();
+            }
+        }
+        return null;
     }
 
     /** A name the table had, and when it stopped having it (null: it still has it, or had it last). */

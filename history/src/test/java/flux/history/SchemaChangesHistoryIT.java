@@ -103,6 +103,31 @@ class SchemaChangesHistoryIT {
         assertThat(fresh.at("evo2", "1", afterRename).row().toString()).isEqualTo("{\"id\":1,\"a2\":\"y\",\"b\":6}");
     }
 
+    /**
+     * Capture logs a raw write under the name the table had when it was written, a moment after it
+     * committed: a record logged under the old name after the rename was journaled is still the
+     * row's, until another table takes the name (its records are that table's).
+     */
+    @Test
+    void recordsLoggedUnderAFormerNameAreTheTablesUntilAnotherTableTakesTheName() throws SQLException {
+        ddl("CREATE TABLE evo (id int PRIMARY KEY, a text)");
+        db.writes.insert("req-insert", Row.of("evo", "{\"id\": 1}"), "{\"id\": 1, \"a\": \"x\"}");
+        ddl("ALTER TABLE evo RENAME TO evo2");
+        logUnderName("evo", "wal:late");
+        ddl("CREATE TABLE evo (id int PRIMARY KEY, a text)");
+        logUnderName("evo", "wal:other-table");
+
+        assertThat(db.history.history("evo2", "1", new PageRequest(false, 50, null, null, null)).entries())
+                .extracting(HistoryEntry::requestId).containsExactly("req-insert", "wal:late");
+    }
+
+    /** A committed raw update of row 1's {@code a} as capture logs it, under {@code table}. */
+    private void logUnderName(String table, String requestId) throws SQLException {
+        db.execute("INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,"
+                + " old, new, changed_columns, source) VALUES ('" + requestId + "', pg_current_xact_id(), 'public', '"
+                + table + "', '1', 'UPDATE', '{\"id\": 1, \"a\": \"x\"}', '{\"id\": 1, \"a\": \"y\"}', '{a}', 'wal')");
+    }
+
     @Test
     void aTableDroppedBeforeTheJournalKnewItIsStillReadableFromTheLog() throws SQLException {
         db.execute("CREATE TABLE gone (id int PRIMARY KEY, v text)");

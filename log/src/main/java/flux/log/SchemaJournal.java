@@ -44,6 +44,15 @@ public final class SchemaJournal {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'flux') AND n.nspname NOT LIKE 'pg\\_%'
             """;
     private static final String OF_TABLE = "SELECT * FROM flux.schema_changes WHERE table_oid = ? ORDER BY id";
+    /** Other tables' creations and renames that took a name the table was renamed away from, after that rename. */
+    private static final String NAME_TAKERS = """
+            SELECT o.* FROM flux.schema_changes r
+              JOIN flux.schema_changes o ON o.table_schema = r.old_table_schema AND o.table_name = r.old_table_name
+                                        AND o.id > r.id AND o.table_oid <> r.table_oid
+                                        AND o.change IN ('create_table', 'rename_table')
+             WHERE r.table_oid = ? AND r.change = 'rename_table'
+             ORDER BY o.id
+            """;
     /** The table a name designates now, else the one it designated last (a dropped or renamed table). */
     private static final String TABLE_OID = """
             SELECT table_oid FROM flux.schema_tables WHERE table_schema = ? AND table_name = ?
@@ -145,6 +154,18 @@ public final class SchemaJournal {
     /** Every change journaled for the table with this oid, in journal order. */
     public static List<SchemaChange> ofTable(Connection c, long tableOid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(OF_TABLE)) {
+            ps.setLong(1, tableOid);
+            return read(ps);
+        }
+    }
+
+    /**
+     * The changes by which other tables took a name the table with this oid was renamed away from
+     * (created under it, or renamed to it, after that rename), in journal order: where records logged
+     * under a former name stop being this table's.
+     */
+    public static List<SchemaChange> nameTakers(Connection c, long tableOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NAME_TAKERS)) {
             ps.setLong(1, tableOid);
             return read(ps);
         }
