@@ -16,17 +16,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** A real KafkaConsumer on some topics from their beginning; collects messages as they come. */
-final class TopicReader implements AutoCloseable {
+/**
+ * A real KafkaConsumer on some topics from their beginning; collects messages as they come. In
+ * capture's test jar, for app's end-to-end tests.
+ */
+public final class TopicReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Message> messages = new ArrayList<>();
 
-    record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
+    public record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
                    String tenantIdHeader) {
     }
 
-    TopicReader(String bootstrap, String... topics) {
+    public TopicReader(String bootstrap, String... topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -42,7 +45,7 @@ final class TopicReader implements AutoCloseable {
     }
 
     /** Polls once (up to 200 ms) and returns everything read so far. */
-    List<Message> poll() {
+    public List<Message> poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             Header h = r.headers().lastHeader("flux-request-id");
             Header t = r.headers().lastHeader("flux-tenant-id");
@@ -53,7 +56,7 @@ final class TopicReader implements AutoCloseable {
         return messages;
     }
 
-    List<Message> messages() {
+    public List<Message> messages() {
         return messages;
     }
 
