@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +26,8 @@ public final class TopicReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Message> messages = new ArrayList<>();
+    /** topic:partition:offset of each message read: a rebalance may hand over a partition again. */
+    private final Set<String> read = new HashSet<>();
 
     public record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
                    String tenantIdHeader) {
@@ -47,6 +51,11 @@ public final class TopicReader implements AutoCloseable {
     /** Polls once (up to 200 ms) and returns everything read so far. */
     public List<Message> poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            // Nothing is committed: when a topic subscribed to appears, the group rebalances and the
+            // partitions already read start again from the earliest offset. Each message counts once.
+            if (!read.add(r.topic() + ":" + r.partition() + ":" + r.offset())) {
+                continue;
+            }
             Header h = r.headers().lastHeader("flux-request-id");
             Header t = r.headers().lastHeader("flux-tenant-id");
             messages.add(new Message(r.topic(), r.partition(), parse(r.key()), parse(r.value()),
