@@ -30,114 +30,143 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue #26 end to end, as a team whose login role is not a superuser (so no event trigger: the
- * server's schema detector is all that notices DDL): the server runs as that role, and a plain JDBC
- * connection of the same role, as psql would be, creates a table, adds, renames and drops a column,
- * renames the table and drops it, with API and raw writes after each DDL at once. After each step
- * the API takes the new shape; at the end every change is on Kafka in the shape it was written in,
- * each DDL on {@code flux.schema_changes}, history, blame and as-of follow the renames (also once the
- * table is dropped), and the cross-check ends at 0 missing. The delays it waits for are printed
- * ({@code delay:} lines), not asserted: the machine's load decides them.
+ * Issue #26 end to end: a plain JDBC connection of a role that is not a superuser, as psql would be,
+ * creates a table, adds, renames and drops a column, renames the table and drops it, with API and
+ * raw writes after each DDL at once. After each step the API takes the new shape; at the end every
+ * change is on Kafka in the shape it was written in, each DDL on {@code flux.schema_changes}, history,
+ * blame and as-of follow the renames (also once the table is dropped), and the cross-check ends at 0
+ * missing. Twice: the server as a role that is not a superuser either (no event trigger: the
+ * schema detector is all that notices DDL), and as a superuser (capture's event trigger). The delays
+ * it waits for are printed ({@code delay:} lines), not asserted: the machine's load decides them.
  */
 @ExtendWith(FluxTestInfra.class)
 class SchemaChangesFromAnywhereIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String SLOT = "anywhere_it";
-    private final TestPostgres role;
+    private final TestPostgres pg;
     private final TestKafka kafka;
+    /** The server's role (reads the flux schema), the slot and publication, the table's two names. */
+    private TestPostgres flux;
+    private String slot;
+    private String t;
+    private String t2;
 
-    SchemaChangesFromAnywhereIT(TestPostgres pg, TestKafka kafka) throws SQLException {
-        TestPostgres db = pg.newDatabase("anywhere");
-        this.role = db.as("anywhere_flux", "NOSUPERUSER REPLICATION");
-        db.execute("ALTER DATABASE \"" + db.database() + "\" OWNER TO anywhere_flux");
+    SchemaChangesFromAnywhereIT(TestPostgres pg, TestKafka kafka) {
+        this.pg = pg;
         this.kafka = kafka;
     }
 
     @Test
-    void ddlFromAPlainNonSuperuserConnectionIsFollowedByTheApiKafkaAndHistory() throws Exception {
-        try (TestServer server = TestServer.start(role, kafka, Map.of("flux.capture.enabled", true,
-                     "flux.capture.slot", SLOT, "flux.capture.publication", SLOT));
-             Connection psql = role.connect(); Statement sql = psql.createStatement();
-             TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public.evo", "flux.public.evo2",
+    void ddlFromANonSuperuserIsFollowedWhenTheServersRoleIsNoSuperuserEither() throws Exception {
+        TestPostgres db = pg.newDatabase("anywhere");
+        TestPostgres role = db.as("anywhere_flux", "NOSUPERUSER REPLICATION");
+        db.execute("ALTER DATABASE \"" + db.database() + "\" OWNER TO anywhere_flux");
+        scenario(role, role, "anywhere_detector", "evo", "detector");
+    }
+
+    @Test
+    void ddlFromANonSuperuserIsFollowedByTheEventTriggerOfASuperuserServer() throws Exception {
+        TestPostgres db = pg.newDatabase("anywhere_trigger");
+        TestPostgres dev = db.as("anywhere_dev", "NOSUPERUSER");
+        db.execute("GRANT CREATE ON SCHEMA public TO anywhere_dev");
+        scenario(db, dev, "anywhere_trigger", "evt", "event_trigger");
+    }
+
+    /**
+     * @param server   the server's login role
+     * @param ddl      the role of the plain connection that makes DDL and raw writes
+     * @param table    the table's first name ({@code table + "2"} its second); topics are the broker's, shared
+     * @param recorder who journals the DDL ({@code detected_by})
+     */
+    private void scenario(TestPostgres server, TestPostgres ddl, String slotName, String table, String recorder)
+            throws Exception {
+        flux = server;
+        slot = slotName;
+        t = table;
+        t2 = table + "2";
+        try (TestServer api = TestServer.start(server, kafka, Map.of("flux.capture.enabled", true,
+                     "flux.capture.slot", slot, "flux.capture.publication", slot));
+             Connection psql = ddl.connect(); Statement sql = psql.createStatement();
+             TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + t, "flux.public." + t2,
                      "flux.schema_changes")) {
-            await().atMost(WAIT).until(() -> "STREAMING".equals(status(server).path("state").asText()));
-            assertThat(role.one("SELECT count(*) FROM pg_event_trigger")).as("no event trigger: the detector's case")
-                    .isEqualTo("0");
+            await().atMost(WAIT).until(() -> "STREAMING".equals(status(api).path("state").asText()));
+            assertThat(flux.one("SELECT count(*) FROM pg_event_trigger")).as("capture's event triggers")
+                    .isEqualTo(recorder.equals("event_trigger") ? "2" : "0");
 
             // create: the raw write lands before the table joins the publication or after, the API write
             // names a table the catalog has not read yet; neither is lost.
-            sql.execute("CREATE TABLE evo (id bigint PRIMARY KEY, a text)");
+            sql.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, a text)");
             Instant created = Instant.now();
-            sql.execute("INSERT INTO evo VALUES (1, 'r1')");
-            ok(server, "e2e-create", insert("evo", "{\"id\":2,\"a\":\"api2\"}"));
-            delay("table created in psql -> in the publication", created, () -> role.one(
-                    "SELECT count(*) FROM pg_publication_tables WHERE pubname = '" + SLOT + "' AND tablename = 'evo'")
+            sql.execute("INSERT INTO " + t + " VALUES (1, 'r1')");
+            ok(api, "e2e-create", insert(t, "{\"id\":2,\"a\":\"api2\"}"));
+            delay("table created in psql -> in the publication", created, () -> flux.one(
+                    "SELECT count(*) FROM pg_publication_tables WHERE pubname = '" + slot + "' AND tablename = '" + t + "'")
                     .equals("1"));
             journaled("create_table", created);
 
             // after each DDL at once: an API write naming the new shape (sent until the API takes it,
             // the delay printed), a raw write, then the journal's entry
-            step(server, sql, "ALTER TABLE evo ADD COLUMN b int DEFAULT 5", "add_column",
-                    "e2e-add", insert("evo", "{\"id\":3,\"a\":\"api3\",\"b\":7}"), "UPDATE evo SET b = 6 WHERE id = 1");
+            step(api, sql, "ALTER TABLE " + t + " ADD COLUMN b int DEFAULT 5", "add_column",
+                    "e2e-add", insert(t, "{\"id\":3,\"a\":\"api3\",\"b\":7}"), "UPDATE " + t + " SET b = 6 WHERE id = 1");
             Instant afterAdd = dbNow();
-            step(server, sql, "ALTER TABLE evo RENAME COLUMN a TO a2", "rename_column",
-                    "e2e-rename", update("evo", 3, "{\"a2\":\"api3b\"}"), "INSERT INTO evo (id, a2) VALUES (4, 'r4')");
-            step(server, sql, "ALTER TABLE evo DROP COLUMN b", "drop_column",
-                    "e2e-drop", insert("evo", "{\"id\":5,\"a2\":\"api5\"}"), "UPDATE evo SET a2 = 'r4b' WHERE id = 4");
+            step(api, sql, "ALTER TABLE " + t + " RENAME COLUMN a TO a2", "rename_column",
+                    "e2e-rename", update(t, 3, "{\"a2\":\"api3b\"}"), "INSERT INTO " + t + " (id, a2) VALUES (4, 'r4')");
+            step(api, sql, "ALTER TABLE " + t + " DROP COLUMN b", "drop_column",
+                    "e2e-drop", insert(t, "{\"id\":5,\"a2\":\"api5\"}"), "UPDATE " + t + " SET a2 = 'r4b' WHERE id = 4");
             Instant afterDrop = dbNow();
-            step(server, sql, "ALTER TABLE evo RENAME TO evo2", "rename_table",
-                    "e2e-move", update("evo2", 1, "{\"a2\":\"api1\"}"), "INSERT INTO evo2 VALUES (6, 'r6')");
+            step(api, sql, "ALTER TABLE " + t + " RENAME TO " + t2, "rename_table",
+                    "e2e-move", update(t2, 1, "{\"a2\":\"api1\"}"), "INSERT INTO " + t2 + " VALUES (6, 'r6')");
 
             // Kafka: every change, in the shape it had when written (a raw insert made before the table
             // joined comes from the snapshot taken at the join, as READ); columns compared by name
             List<String> changes = List.of(
-                    "evo INSERT {\"a\":\"r1\",\"id\":1}",
-                    "evo INSERT {\"a\":\"api2\",\"id\":2}",
-                    "evo INSERT {\"a\":\"api3\",\"b\":7,\"id\":3}",
-                    "evo UPDATE {\"a\":\"r1\",\"b\":6,\"id\":1}",
-                    "evo UPDATE {\"a2\":\"api3b\",\"b\":7,\"id\":3}",
-                    "evo INSERT {\"a2\":\"r4\",\"b\":5,\"id\":4}",
-                    "evo INSERT {\"a2\":\"api5\",\"id\":5}",
-                    "evo UPDATE {\"a2\":\"r4b\",\"id\":4}",
-                    "evo2 UPDATE {\"a2\":\"api1\",\"id\":1}",
-                    "evo2 INSERT {\"a2\":\"r6\",\"id\":6}");
+                    t + " INSERT {\"a\":\"r1\",\"id\":1}",
+                    t + " INSERT {\"a\":\"api2\",\"id\":2}",
+                    t + " INSERT {\"a\":\"api3\",\"b\":7,\"id\":3}",
+                    t + " UPDATE {\"a\":\"r1\",\"b\":6,\"id\":1}",
+                    t + " UPDATE {\"a2\":\"api3b\",\"b\":7,\"id\":3}",
+                    t + " INSERT {\"a2\":\"r4\",\"b\":5,\"id\":4}",
+                    t + " INSERT {\"a2\":\"api5\",\"id\":5}",
+                    t + " UPDATE {\"a2\":\"r4b\",\"id\":4}",
+                    t2 + " UPDATE {\"a2\":\"api1\",\"id\":1}",
+                    t2 + " INSERT {\"a2\":\"r6\",\"id\":6}");
             await().atMost(WAIT).untilAsserted(() -> assertThat(rows(reader.poll())).containsExactlyInAnyOrderElementsOf(changes));
 
             // history: the row's entries under today's names, the renamed column said; blame credits a2
             // with the write made under its old name; as-of in the shape of that moment
-            JsonNode history = json(server.get("/v1/state/evo2/2/history?order=oldest"));
+            JsonNode history = json(api.get("/v1/state/" + t2 + "/2/history?order=oldest"));
             assertThat(history.path("entries")).hasSize(1);
             assertThat(history.path("entries").get(0).path("new").toString()).isEqualTo("{\"id\":2,\"a2\":\"api2\"}");
             assertThat(history.path("entries").get(0).path("renamed").toString()).isEqualTo("{\"a2\":\"a\"}");
-            assertThat(json(server.get("/v1/state/evo/2/history")).path("table").asText())
-                    .as("the old name finds the renamed table").isEqualTo("evo2");
-            assertThat(blame(server, "evo2", 2)).containsExactly("id e2e-create", "a2 e2e-create");
-            assertThat(blame(server, "evo2", 3)).containsExactly("id e2e-add", "a2 e2e-rename", "b e2e-add");
-            assertThat(at(server, "evo2", 3, afterAdd)).isEqualTo("{\"id\":3,\"a\":\"api3\",\"b\":7}");
-            assertThat(at(server, "evo2", 3, afterDrop)).isEqualTo("{\"id\":3,\"a2\":\"api3b\"}");
+            assertThat(json(api.get("/v1/state/" + t + "/2/history")).path("table").asText())
+                    .as("the old name finds the renamed table").isEqualTo(t2);
+            assertThat(blame(api, t2, 2)).containsExactly("id e2e-create", "a2 e2e-create");
+            assertThat(blame(api, t2, 3)).containsExactly("id e2e-add", "a2 e2e-rename", "b e2e-add");
+            assertThat(at(api, t2, 3, afterAdd)).isEqualTo("{\"id\":3,\"a\":\"api3\",\"b\":7}");
+            assertThat(at(api, t2, 3, afterDrop)).isEqualTo("{\"id\":3,\"a2\":\"api3b\"}");
             // raw writes are in history too, though capture may log them after the table's rename
-            await().atMost(WAIT).untilAsserted(() -> assertThat(json(server.get("/v1/state/evo2/4/history?order=oldest"))
+            await().atMost(WAIT).untilAsserted(() -> assertThat(json(api.get("/v1/state/" + t2 + "/4/history?order=oldest"))
                     .path("entries").findValuesAsText("operation"))
-                    .as(() -> "the log has " + logged() + "; history says " + body(server, "/v1/state/evo2/4/history"))
+                    .as(() -> "the log has " + logged() + "; history says " + body(api, "/v1/state/" + t2 + "/4/history"))
                     .containsExactly("INSERT", "UPDATE"));
 
             // drop the table: its history stays readable, capture stops tracking it without an error
-            sql.execute("DROP TABLE evo2");
+            sql.execute("DROP TABLE " + t2);
             journaled("drop_table", Instant.now());
             await().atMost(WAIT).untilAsserted(() -> {
-                JsonNode gone = json(server.get("/v1/state/evo2/3/history"));
+                JsonNode gone = json(api.get("/v1/state/" + t2 + "/3/history"));
                 assertThat(gone.path("table_dropped").asBoolean()).isTrue();
                 assertThat(gone.path("entries")).hasSize(2);
             });
-            assertThat(blame(server, "evo2", 3)).containsExactly("id e2e-add", "a2 e2e-rename", "b e2e-add");
+            assertThat(blame(api, t2, 3)).containsExactly("id e2e-add", "a2 e2e-rename", "b e2e-add");
 
-            // the schema events, in journal order, each recorded by the detector
+            // the schema events of this table (the topic is the broker's), in journal order, each by the recorder
             await().atMost(WAIT).untilAsserted(() -> assertThat(schemaEvents(reader.poll())).containsExactly(
-                    "create_table evo detector", "add_column evo b detector", "rename_column evo a2 detector",
-                    "drop_column evo b detector", "rename_table evo2 detector", "drop_table evo2 detector"));
+                    "create_table " + t + " " + recorder, "add_column " + t + " b " + recorder,
+                    "rename_column " + t + " a2 " + recorder, "drop_column " + t + " b " + recorder,
+                    "rename_table " + t2 + " " + recorder, "drop_table " + t2 + " " + recorder));
             await().atMost(WAIT).untilAsserted(() -> {
-                JsonNode status = status(server);
+                JsonNode status = status(api);
                 assertThat(status.path("cross_check").path("missing").isNumber()).as(status.toString()).isTrue();
                 assertThat(status.path("cross_check").path("missing").asLong()).isZero();
                 assertThat(status.path("state").asText()).isEqualTo("STREAMING");
@@ -181,12 +210,13 @@ class SchemaChangesFromAnywhereIT {
     /** Waits for the journal to hold {@code change}, and prints how long after {@code since} it did. */
     private void journaled(String change, Instant since) {
         delay(change + " in psql -> in flux.schema_changes", since,
-                () -> !"0".equals(role.one("SELECT count(*) FROM flux.schema_changes WHERE change = '" + change + "'")));
+                () -> !"0".equals(flux.one("SELECT count(*) FROM flux.schema_changes WHERE change = '" + change + "'")));
     }
 
-    private static void delay(String what, Instant since, Callable<Boolean> done) {
+    private void delay(String what, Instant since, Callable<Boolean> done) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(done);
-        System.out.println("delay: " + what + ": " + Duration.between(since, Instant.now()).toMillis() + " ms");
+        System.out.println("delay (" + slot + "): " + what + ": " + Duration.between(since, Instant.now()).toMillis()
+                + " ms");
     }
 
     private static String body(TestServer server, String path) {
@@ -200,7 +230,7 @@ class SchemaChangesFromAnywhereIT {
     /** The mutation log's records, one line, for a failure's message. */
     private String logged() {
         try {
-            return role.one("SELECT string_agg(concat_ws(' ', table_name, row_id, operation, source, request_id), '; '"
+            return flux.one("SELECT string_agg(concat_ws(' ', table_name, row_id, operation, source, request_id), '; '"
                     + " ORDER BY id) FROM flux.state_mutations");
         } catch (SQLException e) {
             return e.toString();
@@ -208,7 +238,7 @@ class SchemaChangesFromAnywhereIT {
     }
 
     private Instant dbNow() throws SQLException {
-        return Instant.parse(role.one("SELECT to_json(clock_timestamp())#>>'{}'"));
+        return Instant.parse(flux.one("SELECT to_json(clock_timestamp())#>>'{}'"));
     }
 
     /**
@@ -228,8 +258,9 @@ class SchemaChangesFromAnywhereIT {
         return rows;
     }
 
-    private static List<String> schemaEvents(List<TopicReader.Message> messages) {
-        return messages.stream().filter(m -> m.topic().equals("flux.schema_changes"))
+    private List<String> schemaEvents(List<TopicReader.Message> messages) {
+        return messages.stream().filter(m -> m.topic().equals("flux.schema_changes")
+                        && (m.value().get("table").asText().equals(t) || m.value().get("table").asText().equals(t2)))
                 .sorted(Comparator.comparingLong(m -> m.value().get("id").asLong()))
                 .map(m -> m.value().get("change").asText() + " " + m.value().get("table").asText()
                         + (m.value().get("column").isNull() ? "" : " " + m.value().get("column").asText())
@@ -261,10 +292,10 @@ class SchemaChangesFromAnywhereIT {
 
     private void dropSlot() {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            try (Connection c = role.connect();
+            try (Connection c = flux.connect();
                  PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
                          + " FROM pg_replication_slots WHERE slot_name = ?")) {
-                ps.setString(1, SLOT);
+                ps.setString(1, slot);
                 try (ResultSet rs = ps.executeQuery()) {
                     return true;
                 }
