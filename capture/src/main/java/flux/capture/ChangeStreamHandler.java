@@ -40,11 +40,21 @@ import org.slf4j.LoggerFactory;
  * them). One engine thread calls it; a new handler per engine run. Kafka and the mutation log
  * are behind {@link ChangePublisher} and {@link MutationLog}, so the ordering above can be tested
  * without either.
+ *
+ * <p>Raw SQL changes are placed in commit order by the highest mutation record id streamed before
+ * them ({@link TransactionAssembler}). Streaming resumes at the stored offset, so that id must be
+ * known there: the last record of each acknowledged send is marked with its offset plus
+ * {@value #STREAMED_UP_TO}, the highest record id streamed up to the end of the last whole
+ * transaction in it. Debezium stores the offset of the last record marked when it flushes (at
+ * {@code markBatchFinished}, after every send's records are marked), so the stored offset always
+ * carries the id that belongs to it; {@code ResumePosition} reads it back at the next start.
  */
 final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
     /** Sends allowed to await acknowledgement while the next batches are decoded. */
     private static final int MAX_IN_FLIGHT = 4;
+    /** The key Flux adds to Debezium's offset: the highest record id streamed up to that offset. */
+    static final String STREAMED_UP_TO = "flux_streamed_up_to";
 
     private final CaptureStatus status;
     private final TransactionAssembler assembler;
@@ -62,12 +72,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * @param topicPrefix the connector's {@code topic.prefix} (the slot name)
      * @param fullBatch   Debezium's {@code max.batch.size}: a batch this large means more is queued
      * @param stopping    true once capture is closing (a wait for Kafka then gives up)
+     * @param streamedUpTo the highest record id streamed before where streaming resumes
      */
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
-                        BooleanSupplier stopping) {
+                        BooleanSupplier stopping, long streamedUpTo) {
         this.status = status;
-        this.assembler = new TransactionAssembler(topicPrefix);
+        this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
         this.publisher = publisher;
         this.mutationLog = mutationLog;
@@ -78,13 +89,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         this.stopping = stopping;
     }
 
-    /** The handler of one engine run, on the pipeline's database (a connection each for records and images). */
+    /**
+     * The handler of one engine run, on the pipeline's database (a connection each for records and
+     * images), resuming where the stored offset says ({@code streamedUpTo}).
+     */
     static ChangeStreamHandler of(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
-                                  ChangePublisher publisher, BooleanSupplier stopping) {
+                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo) {
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping);
+                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
     }
 
     @Override
@@ -105,7 +119,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 pending.clear();
             }
         }
-        inFlight.add(publish(transactions, complete));
+        inFlight.add(publish(transactions, complete, assembler.streamedUpTo()));
         // Debezium returns a batch before it is full only when its queue ran dry: nothing may follow
         // until the next change or heartbeat, so the sends must not be left unmarked. (With "below
         // 512 records" here, a burst's last, larger batches stayed in flight until the heartbeat
@@ -137,8 +151,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
 
     private void complete(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        for (RecordChangeEvent<SourceRecord> event : f.toMark()) {
-            committer.markProcessed(event);
+        List<RecordChangeEvent<SourceRecord>> toMark = f.toMark();
+        for (int i = 0; i < toMark.size() - 1; i++) {
+            committer.markProcessed(toMark.get(i));
+        }
+        if (!toMark.isEmpty()) {
+            RecordChangeEvent<SourceRecord> last = toMark.get(toMark.size() - 1);
+            DebeziumEngine.Offsets offsets = committer.buildOffsets();
+            last.record().sourceOffset().forEach(offsets::set);
+            offsets.set(STREAMED_UP_TO, f.streamedUpTo());
+            committer.markProcessed(last, offsets);
         }
         status.transactions.addAndGet(f.transactions());
         status.eventsPublished.addAndGet(f.events());
@@ -151,10 +173,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
     }
 
-    /** Records sent in one batch and what to do once Kafka acknowledged them. */
+    /**
+     * Records sent in one batch and what to do once Kafka acknowledged them; {@code streamedUpTo}
+     * belongs to the offset of the last of {@code toMark}.
+     */
     private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long schemaChanges, long lastLsn,
-                            Map<String, Long> byTenant) {
+                            Map<String, Long> byTenant, long streamedUpTo) {
     }
 
     /**
@@ -163,8 +188,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * neither Kafka nor the offsets wait for it). Rolled-back attempts are published with their
      * images: read before sending.
      */
-    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark)
-            throws InterruptedException {
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark,
+                             long streamedUpTo) throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<CrossCheck.Outgoing> paired = new ArrayList<>();
         long events = 0;
@@ -184,7 +209,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             LogBackfill.Resolved resolved = resolve(result);
             report(result.matched(), result.untracked().size(), resolved.discrepancies(), resolved.backfilled().size());
             Map<WalChange, String> untrackedTenants = result.untracked().isEmpty() ? Map.of()
-                    : recordUntracked(result);
+                    : recordUntracked(result, tx);
             for (CrossCheck.Outgoing published : result.published()) {
                 // An untracked change carries the tenant its record in the log was given.
                 CrossCheck.Outgoing change = published.record() != null ? published
@@ -215,7 +240,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             rolledBack += result.rolledBack().size();
         }
         InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack,
-                schemaChanges, lastLsn, byTenant);
+                schemaChanges, lastLsn, byTenant, streamedUpTo);
         imageCheck.submit(paired);
         return sent;
     }
@@ -263,10 +288,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * again). Returns each untracked change's tenant as the log has it (identity: a transaction
      * may change a row twice).
      */
-    private Map<WalChange, String> recordUntracked(CrossCheck.Result result) {
+    private Map<WalChange, String> recordUntracked(CrossCheck.Result result, WalTransaction tx) {
         try {
-            WalRecordWriter.Recorded recorded =
-                    mutationLog.recordUntracked(result.txid8(), result.walRequestId(), result.untracked());
+            WalRecordWriter.Recorded recorded = mutationLog.recordUntracked(result.txid8(), result.walRequestId(),
+                    tx.committedAt(), result.untracked());
             if (recorded.written() > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
                         Long.toUnsignedString(result.txid8()), recorded.written());

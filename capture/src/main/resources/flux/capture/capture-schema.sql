@@ -21,6 +21,15 @@ CREATE TABLE IF NOT EXISTS flux.capture_joins (
 );
 CREATE INDEX IF NOT EXISTS capture_joins_name_idx ON flux.capture_joins (publication, table_schema, table_name);
 
+-- The highest mutation record id when each slot was created (ResumePosition): where streaming
+-- resumes until the slot's first offset is stored, in the mutation log's terms. Written anew when
+-- capture starts on a slot that does not exist yet (it is created at the current position).
+CREATE TABLE IF NOT EXISTS flux.capture_slot_starts (
+    slot_name      text        PRIMARY KEY,
+    streamed_up_to bigint      NOT NULL,
+    recorded_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
 -- Adds a tracked table (a user table with a primary key, logged) to a publication: waits for the
 -- table's writers (SHARE mode), sets REPLICA IDENTITY FULL where missing, adds it, notes the join
 -- position, and with backfill records the rows the WAL will never show (flux.record_snapshot).

@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
  */
 final class FakeMutationLog implements MutationLog {
     private final List<Long> recordedTransactions = new ArrayList<>();
+    private final List<WalChange> recordedChanges = new ArrayList<>();
     private SQLException refusal;
     private UnaryOperator<WalMutationRecord> stored = UnaryOperator.identity();
 
@@ -38,13 +39,19 @@ final class FakeMutationLog implements MutationLog {
     }
 
     @Override
-    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, List<WalChange> untracked)
-            throws SQLException {
+    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, java.time.Instant committedAt,
+                                                    List<WalChange> untracked) throws SQLException {
         if (refusal != null) {
             throw refusal;
         }
         recordedTransactions.add(txid8);
+        recordedChanges.addAll(untracked);
         return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null));
+    }
+
+    /** The untracked changes recorded, in order. */
+    List<WalChange> recordedChanges() {
+        return recordedChanges;
     }
 
     /** The transactions whose untracked changes were recorded, in order. */

@@ -12,6 +12,7 @@ import flux.capture.wal.TransactionIds;
 import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class LogBackfillTest {
     }
 
     private LogBackfill.Resolved resolve(WalMutationRecord record) throws Exception {
-        CrossCheck.Result result = new CrossCheck(new TransactionIds()).check(new WalTransaction(700, 99, List.of(),
+        CrossCheck.Result result = new CrossCheck(new TransactionIds()).check(new WalTransaction(700, 99, Instant.ofEpochMilli(99), List.of(),
                 List.of(record)));
         return backfill.resolve(result);
     }

@@ -49,8 +49,8 @@ class SchemaChangesCaptureIT {
         String table = unique("gap_t");
         try (CapturePipeline pipeline = CaptureFixtures.startStreaming(CaptureFixtures.config(role, kafka.bootstrapServers(), slot));
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table);
-             ApiWrites api = new ApiWrites(role)) {
-            ApiWrites.createTable(role, table);
+             EngineWrites api = EngineWrites.on(role)) {
+            api.createTable(table);
             api.insert("req-gap", table, 1, "api", "1.00");
             role.execute("INSERT INTO public." + table + " (id, owner, balance) VALUES (2, 'raw', 2.00)");
             role.execute("NOTIFY flux_schema_changed, 'test'");

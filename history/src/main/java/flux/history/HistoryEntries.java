@@ -22,7 +22,8 @@ final class HistoryEntries {
         ObjectNode old = Images.parse(record.oldImage(), List.of());
         ObjectNode after = Images.parse(record.newImage(), List.of());
         Map<String, String> renamed = lineage.renamedSince(after != null ? after : old, record.createdAt());
-        return new HistoryEntry(table, withRow ? record.rowId() : null, record.id(), record.createdAt().toString(),
+        String rowId = withRow || record.changedKey() ? record.rowId() : null;
+        return new HistoryEntry(table, rowId, record.oldRowId(), record.id(), record.createdAt().toString(),
                 record.operation().name(), record.requestId(), record.status().stored(), record.source().stored(),
                 Images.ordered(lineage.namesNow(old, record.createdAt()), columns),
                 Images.ordered(lineage.namesNow(after, record.createdAt()), columns),

@@ -17,8 +17,10 @@ import java.util.Optional;
  * row after the write (docs/contracts.md), so the state at time T is the after image of the
  * row's last committed record at or before T ({@link RowRecords#lastCommittedAt}: one backward
  * probe of the log's time index, stepping over rolled-back attempts only; one per name the table
- * had). The image is then given the shape the table had at T ({@link TableLineage#shapeAt}): the
- * names columns had then, without columns dropped and with columns added since the write.
+ * had). A key change away from the row or a TRUNCATE of its table after that record means the row
+ * was gone: then that is the mutation, and the row did not exist. Otherwise the image is given the
+ * shape the table had at T ({@link TableLineage#shapeAt}): the names columns had then, without
+ * columns dropped and with columns added since the write.
  */
 final class RowAsOf {
     private RowAsOf() {
@@ -35,7 +37,7 @@ final class RowAsOf {
             rows.add(row);
             Instant until = span.until() != null && span.until().isBefore(time) ? span.until() : time;
             Optional<MutationRecord> found = RowRecords.lastCommittedAt(c, row, until);
-            if (found.isPresent() && (last == null || later(found.get(), last))) {
+            if (found.isPresent() && (last == null || found.get().orderKey().isAfter(last.orderKey()))) {
                 last = found.get();
             }
         }
@@ -47,16 +49,13 @@ final class RowAsOf {
             }
             throw new HistoryException.UnknownRow(table, rowId);
         }
-        ObjectNode image = last.operation() == Operation.DELETE ? null : Images.ordered(
+        boolean gone = last.operation() == Operation.DELETE || last.operation() == Operation.TRUNCATE
+                || !last.rowId().equals(rowId);
+        ObjectNode image = gone ? null : Images.ordered(
                 shape.lineage().shapeAt(Images.parse(last.newImage(), List.of()), last.createdAt(), time),
                 shape.columns());
         RowSnapshot.Mutation mutation = new RowSnapshot.Mutation(last.id(), last.operation().name(),
-                last.requestId(), last.createdAt().toString());
+                last.requestId(), last.createdAt().toString(), last.changedKey() ? last.rowId() : null);
         return new RowSnapshot(table.display(), rowId, time.toString(), image != null, image, mutation);
-    }
-
-    private static boolean later(MutationRecord a, MutationRecord b) {
-        int byTime = a.createdAt().compareTo(b.createdAt());
-        return byTime > 0 || byTime == 0 && a.id() > b.id();
     }
 }

@@ -1,6 +1,7 @@
 package flux.history;
 
 import flux.log.MutationRecord;
+import flux.log.OrderKey;
 import flux.log.RowFilter;
 import flux.log.RowRecords;
 import flux.log.SchemaChange;
@@ -12,15 +13,18 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Pages of one row's history in id order. Each page is one keyset range scan of the log's row
- * index ({@link RowRecords#page}): it reads {@code limit + 1} index entries wherever the page
- * lies, so its cost does not depend on how long the history is. A time range first becomes an
- * id range with two probes of the time index (rows are written one transaction at a time, so a
- * row's records grow in time as in id); the time bounds are then still applied exactly.
+ * Pages of one row's history in commit order ({@link OrderKey}), whatever wrote each entry: the
+ * engine, capture for raw SQL, a key change away from the row, a TRUNCATE of its table. Each page
+ * is one statement of keyset range scans of the log's row indexes ({@link RowRecords#page}): it
+ * reads {@code limit + 1} index entries wherever the page lies, so its cost does not depend on how
+ * long the history is. A time range first becomes a range of places with two probes of the time
+ * index (a row's committed entries grow in time as in commit order, mutation-log.sql); the time
+ * bounds are then still applied exactly.
  *
- * <p>A table that was renamed has records under each name it had ({@link TableLineage#names}): a
- * page reads {@code limit + 1} under each and keeps the first {@code limit + 1} of them in id order,
- * so the cost grows with the number of renames, not with the history.
+ * <p>A table that was renamed has records under each name it had ({@link TableLineage#names}): the
+ * same statement runs under each name (once for a table never renamed), and the page keeps the
+ * first {@code limit + 1} of them in commit order (places are the log's, so they compare across
+ * names), so the cost grows with the number of renames, not with the history.
  */
 final class RowHistory {
     private RowHistory() {
@@ -37,16 +41,16 @@ final class RowHistory {
             rows.add(row);
             records.addAll(records(c, row, request, earliest(request.to(), span.until())));
         }
-        Comparator<MutationRecord> byId = Comparator.comparingLong(MutationRecord::id);
-        records.sort(request.newestFirst() ? byId.reversed() : byId);
-        List<HistoryEntry> entries = new ArrayList<>();
-        for (MutationRecord record : records.subList(0, Math.min(records.size(), request.limit() + 1))) {
-            entries.add(HistoryEntries.of(record, shape, false));
-        }
+        Comparator<MutationRecord> inOrder = Comparator.comparing(MutationRecord::orderKey);
+        records.sort(request.newestFirst() ? inOrder.reversed() : inOrder);
         String next = null;
-        if (entries.size() > request.limit()) {
-            entries.remove(entries.size() - 1);
-            next = Long.toString(entries.get(entries.size() - 1).id());
+        if (records.size() > request.limit()) {
+            records = records.subList(0, request.limit());
+            next = records.get(records.size() - 1).orderKey().toString();
+        }
+        List<HistoryEntry> entries = new ArrayList<>(records.size());
+        for (MutationRecord record : records) {
+            entries.add(HistoryEntries.of(record, shape, false));
         }
         if (entries.isEmpty() && !exists(c, rows)) {
             throw new HistoryException.UnknownRow(table, rowId);
@@ -56,21 +60,21 @@ final class RowHistory {
                 schemaChanges(shape, entries, holdsNewest));
     }
 
-    /** Up to {@code limit + 1} of the row's records under one name, in page order, before {@code to}. */
+    /** Up to {@code limit + 1} of the row's timeline under one name, in page order, before {@code to}. */
     private static List<MutationRecord> records(Connection c, RowFilter row, PageRequest request, Instant to)
             throws SQLException {
-        long cursor = request.cursorId();
-        long low = request.newestFirst() ? 0L : cursor;
-        long high = request.newestFirst() ? cursor : Long.MAX_VALUE;
+        OrderKey cursor = request.cursorKey();
+        OrderKey low = request.newestFirst() ? OrderKey.FIRST : cursor;
+        OrderKey high = request.newestFirst() ? cursor : OrderKey.LAST;
         if (request.from() != null) {
-            Long first = RowRecords.firstIdFrom(c, row, request.from());
-            low = first == null ? Long.MAX_VALUE : Math.max(low, first - 1);
+            OrderKey first = RowRecords.firstFrom(c, row, request.from());
+            low = first == null ? OrderKey.LAST : max(low, just(first, -1));
         }
         if (to != null) {
-            Long last = RowRecords.lastIdBefore(c, row, to);
-            high = last == null ? 0L : Math.min(high, last + 1);
+            OrderKey last = RowRecords.lastBefore(c, row, to);
+            high = last == null ? OrderKey.FIRST : min(high, just(last, 1));
         }
-        if (low >= high) {
+        if (low.compareTo(high) >= 0) {
             return List.of();
         }
         return RowRecords.page(c, row, low, high, request.from(), to, request.newestFirst(), request.limit() + 1);
@@ -106,5 +110,18 @@ final class RowHistory {
 
     private static Instant earliest(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    /** The place just before ({@code -1}) or just after ({@code 1}) {@code key}: bounds are exclusive. */
+    private static OrderKey just(OrderKey key, int direction) {
+        return new OrderKey(key.position(), key.id() + direction);
+    }
+
+    private static OrderKey max(OrderKey a, OrderKey b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static OrderKey min(OrderKey a, OrderKey b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.history.HistoryDatabase.Row;
 import flux.log.SchemaChange;
 import flux.log.SchemaJournal;
 import java.sql.Connection;
@@ -27,7 +27,7 @@ class SchemaChangesHistoryIT {
     private final HistoryDatabase db;
 
     SchemaChangesHistoryIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "schema_history");
+        db = new HistoryDatabase(pg, "schema_history", "SELECT 1");
     }
 
     @AfterEach
@@ -35,12 +35,13 @@ class SchemaChangesHistoryIT {
         db.close();
     }
 
-    /** The DDL, then the journal's record of it, as the detector makes it. */
+    /** The DDL, then the journal's record of it, as the detector makes it; the engine then sees the new shape. */
     private void ddl(String sql) throws SQLException {
         db.execute(sql);
         try (Connection c = db.dataSource.getConnection()) {
             assertThat(SchemaJournal.record(c, SchemaChange.Recorder.DETECTOR, null)).isNotEmpty();
         }
+        db.engine.catalog().refresh();
     }
 
     private Instant now() throws SQLException {
@@ -51,17 +52,17 @@ class SchemaChangesHistoryIT {
     void historyBlameAndAsOfFollowAddedRenamedAndDroppedColumnsAndARenamedThenDroppedTable() throws SQLException {
         ddl("CREATE TABLE evo (id int PRIMARY KEY, a text)");
         Row row = Row.of("evo", "{\"id\": 1}");
-        db.writes.insert("req-insert", row, "{\"id\": 1, \"a\": \"x\"}");
-        db.writes.update("req-a", row, "{\"a\": \"y\"}");
+        assertThat(db.insert("req-insert", row, "{\"id\": 1, \"a\": \"x\"}")).isTrue();
+        assertThat(db.update("req-a", row, "{\"a\": \"y\"}")).isTrue();
         Instant beforeAdd = now();
         ddl("ALTER TABLE evo ADD COLUMN b int DEFAULT 5");
         Instant afterAdd = now();
-        db.writes.update("req-b", row, "{\"b\": 6}");
+        assertThat(db.update("req-b", row, "{\"b\": 6}")).isTrue();
         ddl("ALTER TABLE evo RENAME COLUMN a TO a2");
         Instant afterRename = now();
         ddl("ALTER TABLE evo DROP COLUMN b");
         ddl("ALTER TABLE evo RENAME TO evo2");
-        db.writes.update("req-moved", Row.of("evo2", "{\"id\": 1}"), "{\"id\": 1}");
+        assertThat(db.update("req-moved", Row.of("evo2", "{\"id\": 1}"), "{\"id\": 1}")).isTrue();
 
         HistoryPage page = db.history.history("evo2", "1", new PageRequest(false, 50, null, null, null));
         assertThat(page.table()).isEqualTo("evo2");
@@ -111,7 +112,7 @@ class SchemaChangesHistoryIT {
     @Test
     void recordsLoggedUnderAFormerNameAreTheTablesUntilAnotherTableTakesTheName() throws SQLException {
         ddl("CREATE TABLE evo (id int PRIMARY KEY, a text)");
-        db.writes.insert("req-insert", Row.of("evo", "{\"id\": 1}"), "{\"id\": 1, \"a\": \"x\"}");
+        assertThat(db.insert("req-insert", Row.of("evo", "{\"id\": 1}"), "{\"id\": 1, \"a\": \"x\"}")).isTrue();
         ddl("ALTER TABLE evo RENAME TO evo2");
         logUnderName("evo", "wal:late");
         ddl("CREATE TABLE evo (id int PRIMARY KEY, a text)");
@@ -131,7 +132,8 @@ class SchemaChangesHistoryIT {
     @Test
     void aTableDroppedBeforeTheJournalKnewItIsStillReadableFromTheLog() throws SQLException {
         db.execute("CREATE TABLE gone (id int PRIMARY KEY, v text)");
-        db.writes.insert("req-1", Row.of("gone", "{\"id\": 7}"), "{\"id\": 7, \"v\": \"kept\"}");
+        db.engine.catalog().refresh();
+        assertThat(db.insert("req-1", Row.of("gone", "{\"id\": 7}"), "{\"id\": 7, \"v\": \"kept\"}")).isTrue();
         db.execute("DROP TABLE gone");
 
         HistoryPage page = db.history.history("gone", "7", PageRequest.newestFirst(50));

@@ -48,7 +48,7 @@ public final class SchemaChangeMessages {
         if (tx.changes().stream().noneMatch(SchemaChangeMessages::isJournal)) {
             return tx;
         }
-        return new WalTransaction(tx.xid(), tx.tsMs(),
+        return new WalTransaction(tx.xid(), tx.tsMs(), tx.committedAt(),
                 tx.changes().stream().filter(c -> !isJournal(c)).toList(), tx.records());
     }
 

@@ -44,7 +44,7 @@ class WalRecordWriterIT {
         ObjectNode after = (ObjectNode) JSON.readTree(rowJson);
         ObjectNode before = after.deepCopy().put("name", "before");
         ObjectNode key = JSON.createObjectNode().put("id", after.get("id").asInt());
-        return new WalChange(schema, table, Operation.UPDATE, key, after.get("id").asText(), before, after, 1L, 2L, 3L);
+        return new WalChange(schema, table, Operation.UPDATE, key, after.get("id").asText(), before, after, 1L, 2L, 3L, 0L, null);
     }
 
     @Test
@@ -58,11 +58,11 @@ class WalRecordWriterIT {
         List<String> expected = Arrays.asList("Rec-Owner", "row-tenant", null, "Rec-Owner");
         WalRecordWriter writer = new WalRecordWriter();
         try (Connection c = db.connect()) {
-            WalRecordWriter.Recorded first = writer.write(c, 900_001L, "wal:900001", changes);
+            WalRecordWriter.Recorded first = writer.write(c, 900_001L, "wal:900001", java.time.Instant.now(), changes);
             assertThat(first.written()).isEqualTo(4);
             assertThat(first.tenants()).isEqualTo(expected);
 
-            WalRecordWriter.Recorded replay = writer.write(c, 900_001L, "wal:900001", changes);
+            WalRecordWriter.Recorded replay = writer.write(c, 900_001L, "wal:900001", java.time.Instant.now(), changes);
             assertThat(replay.written()).isZero();
             assertThat(replay.tenants()).as("a replay publishes the tenants the log has").isEqualTo(expected);
         }
