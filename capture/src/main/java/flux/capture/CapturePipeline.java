@@ -1,6 +1,7 @@
 package flux.capture;
 
 import flux.capture.kafka.KafkaChangePublisher;
+import flux.capture.pg.CaptureSchema;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,8 @@ public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+    /** How often tables the publication refused are tried again. */
+    private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
 
     private final CaptureConfig config;
     private final CaptureStatus status = new CaptureStatus();
@@ -60,6 +64,7 @@ public final class CapturePipeline implements AutoCloseable {
     private final SlotMonitor slotMonitor;
     private final Thread supervisor;
     private volatile boolean closing;
+    private volatile long lastSync;
 
     public CapturePipeline(CaptureConfig config) {
         this.config = config;
@@ -170,20 +175,36 @@ public final class CapturePipeline implements AutoCloseable {
     }
 
     /**
-     * Checks what capture needs, then creates or completes the publication and creates the slot
-     * where it is missing ({@link SlotOrigin}); returns the highest
-     * mutation record id streamed before where streaming resumes ({@link ResumePosition}).
+     * Checks what capture needs, installs its part of the flux schema, then creates or completes
+     * the publication and creates the slot where it is missing ({@link SlotOrigin}); returns the
+     * highest mutation record id streamed before where streaming resumes ({@link ResumePosition}).
      */
     private long prepare() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
-            publication.sync(admin);
+            CaptureSchema.install(admin);
+            sync(admin);
             SlotOrigin.createIfMissing(config, admin);
             refreshSlot(admin);
             return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
         } catch (SQLException e) {
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
         }
+    }
+
+    /**
+     * One sync at a time (the listener's and the supervisor's retry of refused tables), so two never
+     * race to add the same table; the tables refused go to the status, and to the log when new.
+     */
+    private synchronized void sync(Connection c) throws SQLException {
+        Publication.Sync done = publication.sync(c);
+        lastSync = System.nanoTime();
+        Map<String, String> before = status.refusedTables.getAndSet(Map.copyOf(done.refused()));
+        done.refused().forEach((table, reason) -> {
+            if (!reason.equals(before.get(table))) {
+                log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
+            }
+        });
     }
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
@@ -215,7 +236,8 @@ public final class CapturePipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // New tables join the publication when a migration announces them (docs/contracts.md).
+        // New tables join the publication when a schema change is announced: by a migration, capture's
+        // event trigger or the schema detector (docs/contracts.md).
         SchemaChangeListener schemaChanges = new SchemaChangeListener("syncing publication " + config.publicationName(),
                 "flux-capture-schema-" + config.slotName(), () -> PgConnections.open(config, "listen"),
                 this::syncPublication);
@@ -250,6 +272,9 @@ public final class CapturePipeline implements AutoCloseable {
                 if (!lock.held()) {
                     throw new CaptureException.Retriable("lost the streamer lock's database session", null);
                 }
+                if (!status.refusedTables.get().isEmpty() && System.nanoTime() - lastSync > REFUSED_RETRY.toNanos()) {
+                    syncPublication(); // an owner may have fixed what was refused: nothing announces that
+                }
                 if (System.nanoTime() >= nextRefresh) {
                     try {
                         if (monitor == null || monitor.isClosed()) {
@@ -278,7 +303,7 @@ public final class CapturePipeline implements AutoCloseable {
 
     private void syncPublication() {
         try (Connection c = PgConnections.open(config, "admin")) {
-            publication.sync(c);
+            sync(c);
         } catch (SQLException e) {
             // Streaming goes on for the tables already published; the status shows what was refused.
             CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "

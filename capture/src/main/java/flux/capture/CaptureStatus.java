@@ -22,6 +22,12 @@ public final class CaptureStatus {
     final AtomicLong untracked = new AtomicLong();
     final AtomicLong missing = new AtomicLong();
     final AtomicLong mismatched = new AtomicLong();
+    /** Records published from the log: their table was not in the publication when written (see LogBackfill). */
+    final AtomicLong backfilled = new AtomicLong();
+    /** Rows of flux.schema_changes published on flux.schema_changes. */
+    final AtomicLong schemaChangesPublished = new AtomicLong();
+    /** Tracked tables the publication could not take, with PostgreSQL's reason (set by each sync). */
+    final AtomicReference<Map<String, String>> refusedTables = new AtomicReference<>(Map.of());
     final AtomicLong kafkaRetries = new AtomicLong();
     /** Paired changes whose images were compared (asynchronously, see ImageCheck); not shown. */
     final AtomicLong imagesCompared = new AtomicLong();
@@ -44,8 +50,9 @@ public final class CaptureStatus {
         long lag = slotLagBytes.get();
         return new Snapshot(state.get(), slot, publication, lsn < 0 ? null : Lsns.format(lsn),
                 lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
-                new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get()),
-                kafkaRetries.get(), restarts.get(), lastEventAt.get(), lastError.get(), failure.get(), byTenant());
+                new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get(), backfilled.get()),
+                kafkaRetries.get(), restarts.get(), lastEventAt.get(), lastError.get(), failure.get(), byTenant(),
+                schemaChangesPublished.get(), refusedTables.get());
     }
 
     private Map<String, Long> byTenant() {
@@ -76,6 +83,10 @@ public final class CaptureStatus {
 
     public long mismatched() {
         return mismatched.get();
+    }
+
+    public long backfilled() {
+        return backfilled.get();
     }
 
     public long rolledBackPublished() {
@@ -109,8 +120,11 @@ public final class CaptureStatus {
      * @param untracked  WAL changes without a record (raw SQL): published with source "wal" and recorded
      * @param missing    API records without a WAL change
      * @param mismatched paired changes whose before/after images differ from the record's old/new
+     * @param backfilled records without a WAL change because their table was not in the publication when
+     *                   they were written (API writes before it joined, snapshot records of its join):
+     *                   published from the log's images instead, not missing
      */
-    public record CrossCheckCounts(long matched, long untracked, long missing, long mismatched) {
+    public record CrossCheckCounts(long matched, long untracked, long missing, long mismatched, long backfilled) {
     }
 
     /**
@@ -120,10 +134,14 @@ public final class CaptureStatus {
      * @param lastError    the last failure seen, retriable or not; null before the first
      * @param failure      why capture stopped for good (state FAILED), null otherwise
      * @param eventsByTenant events published per tenant, for those that carry one (by tenant id)
+     * @param schemaChangesPublished messages published on {@code flux.schema_changes}
+     * @param refusedTables  tracked tables the publication could not take (the login role does not own
+     *                       them, or their writers held them too long), table to PostgreSQL's reason
      */
     public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
                            long eventsPublished, long rolledBackPublished, long transactions,
                            CrossCheckCounts crossCheck, long kafkaRetries, long restarts, Instant lastEventAt,
-                           String lastError, Failure failure, Map<String, Long> eventsByTenant) {
+                           String lastError, Failure failure, Map<String, Long> eventsByTenant,
+                           long schemaChangesPublished, Map<String, String> refusedTables) {
     }
 }

@@ -2,6 +2,7 @@ package flux.capture;
 
 import flux.capture.kafka.ChangeMessages;
 import flux.capture.kafka.ChangePublisher;
+import flux.capture.kafka.SchemaChangeMessages;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
 import flux.capture.verify.WalRecordWriter;
@@ -61,6 +62,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final ChangePublisher publisher;
     private final MutationLog mutationLog;
     private final ImageCheck imageCheck;
+    private final PublishedTables tables;
+    private final LogBackfill backfill;
     private final int fullBatch;
     private final BooleanSupplier stopping;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -72,14 +75,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * @param streamedUpTo the highest record id streamed before where streaming resumes
      */
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
-                        MutationLog mutationLog, ImageCheck imageCheck, int fullBatch, BooleanSupplier stopping,
-                        long streamedUpTo) {
+                        MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
+                        BooleanSupplier stopping, long streamedUpTo) {
         this.status = status;
         this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
         this.publisher = publisher;
         this.mutationLog = mutationLog;
         this.imageCheck = imageCheck;
+        this.tables = tables;
+        this.backfill = new LogBackfill(tables, mutationLog);
         this.fullBatch = fullBatch;
         this.stopping = stopping;
     }
@@ -93,7 +98,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
+                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
     }
 
     @Override
@@ -160,6 +165,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         status.transactions.addAndGet(f.transactions());
         status.eventsPublished.addAndGet(f.events());
         status.rolledBackPublished.addAndGet(f.rolledBack());
+        status.schemaChangesPublished.addAndGet(f.schemaChanges());
         status.countTenantEvents(f.byTenant());
         if (f.lastLsn() >= 0) {
             status.lastLsn.set(f.lastLsn());
@@ -172,7 +178,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * belongs to the offset of the last of {@code toMark}.
      */
     private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
-                            int transactions, long events, long rolledBack, long lastLsn,
+                            int transactions, long events, long rolledBack, long schemaChanges, long lastLsn,
                             Map<String, Long> byTenant, long streamedUpTo) {
     }
 
@@ -188,11 +194,20 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         List<CrossCheck.Outgoing> paired = new ArrayList<>();
         long events = 0;
         long rolledBack = 0;
+        long schemaChanges = 0;
         long lastLsn = -1;
         Map<String, Long> byTenant = new HashMap<>();
-        for (WalTransaction tx : transactions) {
+        for (WalTransaction whole : transactions) {
+            // The schema journal's rows go to flux.schema_changes first: they describe the shape of
+            // the rows that follow them (recorded inside a DDL's or a migration's transaction).
+            WalTransaction tx = SchemaChangeMessages.withoutJournal(whole);
+            for (WalChange journaled : SchemaChangeMessages.journalRows(whole)) {
+                out.add(SchemaChangeMessages.of(journaled));
+                schemaChanges++;
+            }
             CrossCheck.Result result = crossCheck.check(tx);
-            report(result.matched(), result.untracked().size(), result.discrepancies());
+            LogBackfill.Resolved resolved = resolve(result);
+            report(result.matched(), result.untracked().size(), resolved.discrepancies(), resolved.backfilled().size());
             Map<WalChange, String> untrackedTenants = result.untracked().isEmpty() ? Map.of()
                     : recordUntracked(result, tx);
             for (CrossCheck.Outgoing published : result.published()) {
@@ -214,18 +229,26 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                     byTenant.merge(r.tenantId(), 1L, Long::sum);
                 }
             }
-            events += result.published().size();
+            for (LogBackfill.Backfilled b : resolved.backfilled()) {
+                out.add(ChangeMessages.fromLog(b.record(), b.keyColumns(), tx.tsMs()));
+                if (b.record().tenantId() != null) {
+                    byTenant.merge(b.record().tenantId(), 1L, Long::sum);
+                }
+                lastLsn = Math.max(lastLsn, b.record().lsn());
+            }
+            events += result.published().size() + resolved.backfilled().size();
             rolledBack += result.rolledBack().size();
         }
-        InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn,
-                byTenant, streamedUpTo);
+        InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack,
+                schemaChanges, lastLsn, byTenant, streamedUpTo);
         imageCheck.submit(paired);
         return sent;
     }
 
-    private void report(int matched, int untracked, List<Discrepancy> discrepancies) {
+    private void report(int matched, int untracked, List<Discrepancy> discrepancies, int backfilled) {
         status.matched.addAndGet(matched);
         status.untracked.addAndGet(untracked);
+        status.backfilled.addAndGet(backfilled);
         for (Discrepancy d : discrepancies) {
             if (d instanceof Discrepancy.MissingChange) {
                 status.missing.incrementAndGet();
@@ -233,6 +256,17 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 status.mismatched.incrementAndGet();
             }
             log.warn("cross-check: {}", d);
+        }
+    }
+
+    /** Records without a WAL change whose table was not published yet go to Kafka from the log (LogBackfill). */
+    private LogBackfill.Resolved resolve(CrossCheck.Result result) throws InterruptedException {
+        try {
+            return backfill.resolve(result);
+        } catch (SQLException e) {
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw FailureClassifier.classify("cannot read the mutation records of transaction "
+                    + Long.toUnsignedString(result.txid8()) + " that have no WAL change", e);
         }
     }
 
@@ -277,5 +311,6 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     void close() {
         imageCheck.close();
         mutationLog.close();
+        tables.close();
     }
 }

@@ -49,8 +49,8 @@ class ChangeStreamHandlerTest {
 
     private ChangeStreamHandler handler(ChangePublisher publisher, MutationLog mutationLog, long streamedUpTo) {
         ChangeStreamHandler h = new ChangeStreamHandler("flux", status, new CrossCheck(new TransactionIds()),
-                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), FULL, () -> stopping,
-                streamedUpTo);
+                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), new FakePublishedTables(),
+                FULL, () -> stopping, streamedUpTo);
         handlers.add(h);
         return h;
     }

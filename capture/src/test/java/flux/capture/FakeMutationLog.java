@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The mutation log without a database: records come back as they are (their images agree), untracked
@@ -16,6 +17,13 @@ final class FakeMutationLog implements MutationLog {
     private final List<Long> recordedTransactions = new ArrayList<>();
     private final List<WalChange> recordedChanges = new ArrayList<>();
     private SQLException refusal;
+    private UnaryOperator<WalMutationRecord> stored = UnaryOperator.identity();
+
+    /** Records come back as {@code images} makes them (with the images the log would hold). */
+    FakeMutationLog images(UnaryOperator<WalMutationRecord> images) {
+        this.stored = images;
+        return this;
+    }
 
     FakeMutationLog refuse(SQLException e) {
         this.refusal = e;
@@ -27,7 +35,7 @@ final class FakeMutationLog implements MutationLog {
         if (refusal != null) {
             throw refusal;
         }
-        return records;
+        return records.stream().map(stored).toList();
     }
 
     @Override

@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,17 +18,22 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** A real KafkaConsumer on some topics from their beginning; collects messages as they come. */
-final class TopicReader implements AutoCloseable {
+/**
+ * A real KafkaConsumer on some topics from their beginning; collects messages as they come. In
+ * capture's test jar, for app's end-to-end tests.
+ */
+public final class TopicReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Message> messages = new ArrayList<>();
+    /** topic:partition:offset of each message read: a rebalance may hand over a partition again. */
+    private final Set<String> read = new HashSet<>();
 
-    record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
+    public record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
                    String tenantIdHeader) {
     }
 
-    TopicReader(String bootstrap, String... topics) {
+    public TopicReader(String bootstrap, String... topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -42,8 +49,13 @@ final class TopicReader implements AutoCloseable {
     }
 
     /** Polls once (up to 200 ms) and returns everything read so far. */
-    List<Message> poll() {
+    public List<Message> poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            // Nothing is committed: when a topic subscribed to appears, the group rebalances and the
+            // partitions already read start again from the earliest offset. Each message counts once.
+            if (!read.add(r.topic() + ":" + r.partition() + ":" + r.offset())) {
+                continue;
+            }
             Header h = r.headers().lastHeader("flux-request-id");
             Header t = r.headers().lastHeader("flux-tenant-id");
             messages.add(new Message(r.topic(), r.partition(), parse(r.key()), parse(r.value()),
@@ -53,7 +65,7 @@ final class TopicReader implements AutoCloseable {
         return messages;
     }
 
-    List<Message> messages() {
+    public List<Message> messages() {
         return messages;
     }
 

@@ -8,9 +8,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,11 @@ import java.util.Map;
  * row's records into the summary (folding is idempotent), so blame is exact whether or not the
  * folder is running or behind; with the folder keeping up, it reads at most two records per
  * column, however long the history is.
+ *
+ * <p>A renamed table has records (and summaries) under each name it had: the statement runs once
+ * under each ({@link TableLineage#names}; once for a table never renamed), the reads are folded
+ * together, and columns are then named as they are now, so a renamed column is credited with the
+ * writes made under its old name.
  *
  * <p>Records not yet folded are those above the folder's watermark (an id). The engine's records
  * have their id as their place in the row index; a record capture placed may have an id above the
@@ -88,6 +95,32 @@ final class BlameRead {
      * latest key change away from the row and TRUNCATE of its table (null when there is none).
      */
     record Read(BlameSummary summary, Map<Long, Rec> records, Rec movedAway, Rec truncated) {
+        /** This read and another of the same row under another name its table had. */
+        Read with(Read other) {
+            Map<Long, Rec> all = new HashMap<>(records);
+            all.putAll(other.records);
+            return new Read(summary.with(other.summary), all, later(movedAway, other.movedAway),
+                    later(truncated, other.truncated));
+        }
+
+        /**
+         * Columns under their names now, images in the table's order: a column renamed since a record
+         * was written is credited under its new name.
+         */
+        Read namesNow(TableLineage lineage, List<String> columns) {
+            Map<Long, Rec> renamed = new HashMap<>();
+            records.forEach((id, r) -> renamed.put(id, r.namesNow(lineage, columns)));
+            BlameSummary summary = this.summary.renamed((column, place) -> {
+                Rec r = records.get(place.id());
+                return r == null ? column : lineage.nameNow(column, r.writtenAt());
+            });
+            return new Read(summary, renamed, movedAway == null ? null : renamed.get(movedAway.id()),
+                    truncated == null ? null : renamed.get(truncated.id()));
+        }
+
+        private static Rec later(Rec a, Rec b) {
+            return a == null ? b : b == null || a.place().isAfter(b.place()) ? a : b;
+        }
     }
 
     /** The parts of a mutation record blame needs. */
@@ -96,15 +129,44 @@ final class BlameRead {
         Blame.Stamp stamp() {
             return new Blame.Stamp(requestId, at);
         }
+
+        Instant writtenAt() {
+            return Instant.parse(at);
+        }
+
+        Rec namesNow(TableLineage lineage, List<String> columns) {
+            return new Rec(id, place, rowId, oldRowId, at, requestId, operation, status,
+                    Images.ordered(lineage.namesNow(old, writtenAt()), columns),
+                    Images.ordered(lineage.namesNow(after, writtenAt()), columns), error);
+        }
     }
 
-    /** @param tenantId null for a reader of every tenant's records */
+    /**
+     * The row's read under each name its table had ({@link TableLineage#names}: one statement for a
+     * table never renamed), folded together, columns under their names now.
+     *
+     * @param tenantId null for a reader of every tenant's records
+     */
     static Read read(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
+        Read read = null;
+        for (TableLineage.NameSpan span : shape.lineage().names(shape.table())) {
+            Read one = readUnder(c, span.table(), rowId, tenantId);
+            read = read == null ? one : one == null ? read : read.with(one);
+        }
+        // none, or only TRUNCATEs: a table's, not the row's
+        if (read == null || read.records().values().stream().allMatch(r -> r.operation() == Operation.TRUNCATE)) {
+            throw new HistoryException.UnknownRow(shape.table(), rowId);
+        }
+        return read.namesNow(shape.lineage(), shape.columns());
+    }
+
+    /** The row's read under one name of its table; null when nothing under that name names the row. */
+    private static Read readUnder(Connection c, TableRef table, String rowId, String tenantId) throws SQLException {
         BlameSummary summary = null;
         Map<Long, Rec> records = new HashMap<>();
         Rec movedAway = null;
         Rec truncated = null;
-        try (PreparedStatement ps = prepare(c, "", shape, rowId, tenantId)) {
+        try (PreparedStatement ps = prepare(c, "", table, rowId, tenantId)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (summary == null) {
@@ -115,7 +177,7 @@ final class BlameRead {
                     if (rs.getObject("id") == null) {
                         continue;
                     }
-                    Rec rec = rec(rs, shape);
+                    Rec rec = rec(rs);
                     if (rec.operation() == Operation.TRUNCATE) {
                         truncated = rec;
                     } else if (!rec.rowId().equals(rowId)) {
@@ -128,22 +190,19 @@ final class BlameRead {
                 }
             }
         }
-        if (records.values().stream().allMatch(r -> r.operation() == Operation.TRUNCATE)) { // a table's, not the row's
-            throw new HistoryException.UnknownRow(shape.table(), rowId);
-        }
-        return new Read(summary, records, movedAway, truncated);
+        return records.isEmpty() ? null : new Read(summary, records, movedAway, truncated);
     }
 
     /** The statement behind {@code prefix} (an EXPLAIN, for tests that count what a blame reads), bound. */
-    static PreparedStatement prepare(Connection c, String prefix, TableShape shape, String rowId, String tenantId)
+    static PreparedStatement prepare(Connection c, String prefix, TableRef table, String rowId, String tenantId)
             throws SQLException {
         PreparedStatement ps = c.prepareStatement(prefix + (tenantId == null ? SUMMARY_AND_RECORDS
                 : SUMMARY_AND_RECORDS_OF_TENANT));
         try {
             int i = 1;
             for (int condition = 0; condition < 5; condition++) {
-                ps.setString(i++, shape.table().schema());
-                ps.setString(i++, shape.table().name());
+                ps.setString(i++, table.schema());
+                ps.setString(i++, table.name());
                 if (condition < 4) {
                     ps.setString(i++, rowId);
                 }
@@ -158,12 +217,13 @@ final class BlameRead {
         }
     }
 
-    private static Rec rec(ResultSet rs, TableShape shape) throws SQLException {
+    /** A record as stored (images in jsonb's order, columns under the names they had then). */
+    private static Rec rec(ResultSet rs) throws SQLException {
         long id = rs.getLong("id");
         return new Rec(id, OrderKey.of((Long) rs.getObject("placed_after"), id), rs.getString("row_id"),
                 rs.getString("old_row_id"), rs.getObject("created_at", OffsetDateTime.class).toInstant().toString(),
                 rs.getString("request_id"), Operation.of(rs.getString("operation")), Status.of(rs.getString("status")),
-                Images.parse(rs.getString("old"), shape.columns()), Images.parse(rs.getString("new"), shape.columns()),
+                Images.parse(rs.getString("old"), List.of()), Images.parse(rs.getString("new"), List.of()),
                 rs.getString("error"));
     }
 }

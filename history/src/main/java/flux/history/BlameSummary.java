@@ -7,7 +7,9 @@ import flux.log.OrderKey;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * One row's blame summary, as stored in {@code flux.row_blame}: its latest committed record, and
@@ -47,8 +49,36 @@ final class BlameSummary {
         }
         Map<String, OrderKey> target = isCommitted ? committed : attempted;
         for (String column : columns) {
-            target.merge(column, place, (a, b) -> a.isAfter(b) ? a : b);
+            target.merge(column, place, BlameSummary::laterOf);
         }
+    }
+
+    /** This summary and another of the same row (under another name its table had), folded together. */
+    BlameSummary with(BlameSummary other) {
+        BlameSummary s = new BlameSummary();
+        s.latest = later(other.latest);
+        for (BlameSummary part : List.of(this, other)) {
+            part.committed.forEach((column, place) -> s.committed.merge(column, place, BlameSummary::laterOf));
+            part.attempted.forEach((column, place) -> s.attempted.merge(column, place, BlameSummary::laterOf));
+        }
+        return s;
+    }
+
+    /** This summary with each column named as {@code name} says, given the column and the record's place. */
+    BlameSummary renamed(BiFunction<String, OrderKey, String> name) {
+        BlameSummary s = new BlameSummary();
+        s.latest = latest;
+        committed.forEach((column, place) -> s.committed.merge(name.apply(column, place), place, BlameSummary::laterOf));
+        attempted.forEach((column, place) -> s.attempted.merge(name.apply(column, place), place, BlameSummary::laterOf));
+        return s;
+    }
+
+    private OrderKey later(OrderKey other) {
+        return latest == null ? other : other == null ? latest : laterOf(latest, other);
+    }
+
+    private static OrderKey laterOf(OrderKey a, OrderKey b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The latest committed record's place, or null (attempts only). */

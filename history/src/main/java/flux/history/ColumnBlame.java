@@ -32,7 +32,9 @@ final class ColumnBlame {
     private ColumnBlame() {
     }
 
-    /** @param tenantId null for a reader of every tenant's records */
+    /**
+     * @param tenantId null for a reader of every tenant's records
+     */
     static Blame blame(Connection c, TableShape shape, String rowId, String tenantId) throws SQLException {
         return blame(c, shape, rowId, tenantId, 0).blame();
     }

@@ -1,6 +1,5 @@
 package flux.history;
 
-import flux.log.RowFilter;
 import flux.pg.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,8 +15,12 @@ import javax.sql.DataSource;
  * connection and reads with autocommit (one statement is one snapshot; a page's keyset
  * cursor keeps paging consistent across snapshots).
  *
- * <p>Tables are named {@code table} or {@code schema.table} and checked against pg_catalog
- * (a known table's shape is remembered for a few seconds, so most calls are one round trip);
+ * <p>Tables are named {@code table} or {@code schema.table} and checked against pg_catalog, then
+ * the schema journal (a table renamed since answers under its new name, a dropped one keeps its
+ * history); a known table's shape is remembered for a few seconds, so most calls are one round trip.
+ * Across schema changes, images show columns under their names now (entries say which were renamed),
+ * blame credits a renamed column with the writes made under its old name, and as-of reads give the
+ * row the shape the table had at that moment;
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
  * Every error is a {@link HistoryException}, unchecked: a failing database is its
  * {@link HistoryException.DatabaseFailure} kind.
@@ -44,7 +47,7 @@ public final class History {
         PgText.storable("row id", id);
         return read("the history of " + table + " row " + id, c -> {
             TableShape shape = catalog.shape(c, ref);
-            return RowHistory.page(c, shape, row(shape, id, tenantId), page);
+            return RowHistory.page(c, shape, RowKey.rowId(shape, id), tenantId, page);
         });
     }
 
@@ -70,7 +73,7 @@ public final class History {
         PgText.storable("row id", id);
         return read(table + " row " + id + " at " + time, c -> {
             TableShape shape = catalog.shape(c, ref);
-            return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
+            return RowAsOf.at(c, shape, RowKey.rowId(shape, id), tenantId, time);
         });
     }
 
@@ -104,10 +107,5 @@ public final class History {
         } catch (SQLException e) {
             throw new HistoryException.DatabaseFailure(reading, e);
         }
-    }
-
-    /** The row's records for the reader: a tenant's reader sees its own only. */
-    private static RowFilter row(TableShape shape, String id, String tenantId) {
-        return new RowFilter(shape.table().schema(), shape.table().name(), RowKey.rowId(shape, id), tenantId);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One mutation record as history shows it (the JSON shape of docs/history.md). {@code table}
@@ -13,12 +14,14 @@ import java.util.List;
  * with {@code oldRowId}, the key before (the entry ends the old key's history and starts the new
  * key's); {@code old}, {@code new}, {@code changedColumns}, {@code error} are null where the
  * record has none; {@code tenantId} is left out when the record has no tenant. Images list
- * columns in the table's order. A TRUNCATE entry (operation {@code TRUNCATE}, no images) is its
- * table's, shown in the history of every row it emptied.
+ * columns in the table's order, under the names the columns have now: {@code renamed} maps each
+ * column renamed since the record was written to the name it had then (left out when none was).
+ * A TRUNCATE entry (operation {@code TRUNCATE}, no images) is its table's, shown in the history of
+ * every row it emptied.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"table", "row_id", "old_row_id", "id", "at", "operation", "request_id", "status", "source", "old",
-        "new", "changed_columns", "error", "tenant_id"})
+        "new", "changed_columns", "renamed", "error", "tenant_id"})
 public record HistoryEntry(
         @JsonInclude(JsonInclude.Include.NON_NULL) String table,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("row_id") String rowId,
@@ -32,6 +35,7 @@ public record HistoryEntry(
         ObjectNode old,
         @JsonProperty("new") ObjectNode after,
         @JsonProperty("changed_columns") List<String> changedColumns,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> renamed,
         String error,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tenant_id") String tenantId) {
 }

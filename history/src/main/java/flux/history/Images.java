@@ -32,6 +32,14 @@ final class Images {
         if (!(node instanceof ObjectNode image)) {
             throw new IllegalStateException("the mutation log holds an image that is not an object: " + jsonb);
         }
+        return ordered(image, columns);
+    }
+
+    /** {@code image} with the keys in {@code columns} first, in that order; null stays null. */
+    static ObjectNode ordered(ObjectNode image, List<String> columns) {
+        if (image == null) {
+            return null;
+        }
         ObjectNode ordered = JSON.createObjectNode();
         for (String column : columns) {
             if (image.has(column)) {

@@ -71,7 +71,7 @@ final class RequestMutations {
                 shapes.put(table, TableCatalog.find(c, table));
             }
             TableShape shape = shapes.get(table);
-            entries.add(HistoryEntries.of(record, shape == null ? List.of() : shape.columns(), true));
+            entries.add(HistoryEntries.of(record, shape, true));
         }
         if (entries.isEmpty() && cursor == null) {
             throw new HistoryException.UnknownRequest(requestId);

@@ -4,9 +4,12 @@ import flux.log.MutationRecord;
 import flux.log.OrderKey;
 import flux.log.RowFilter;
 import flux.log.RowRecords;
+import flux.log.SchemaChange;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,28 +20,29 @@ import java.util.List;
  * long the history is. A time range first becomes a range of places with two probes of the time
  * index (a row's committed entries grow in time as in commit order, mutation-log.sql); the time
  * bounds are then still applied exactly.
+ *
+ * <p>A table that was renamed has records under each name it had ({@link TableLineage#names}): the
+ * same statement runs under each name (once for a table never renamed), and the page keeps the
+ * first {@code limit + 1} of them in commit order (places are the log's, so they compare across
+ * names), so the cost grows with the number of renames, not with the history.
  */
 final class RowHistory {
     private RowHistory() {
     }
 
-    static HistoryPage page(Connection c, TableShape shape, RowFilter row, PageRequest request) throws SQLException {
+    /** @param tenantId null for a reader of every tenant's records */
+    static HistoryPage page(Connection c, TableShape shape, String rowId, String tenantId, PageRequest request)
+            throws SQLException {
         TableRef table = shape.table();
-        String rowId = row.rowId();
-        OrderKey cursor = request.cursorKey();
-        OrderKey low = request.newestFirst() ? OrderKey.FIRST : cursor;
-        OrderKey high = request.newestFirst() ? cursor : OrderKey.LAST;
-        if (request.from() != null) {
-            OrderKey first = RowRecords.firstFrom(c, row, request.from());
-            low = first == null ? OrderKey.LAST : max(low, just(first, -1));
+        List<MutationRecord> records = new ArrayList<>();
+        List<RowFilter> rows = new ArrayList<>();
+        for (TableLineage.NameSpan span : shape.lineage().names(table)) {
+            RowFilter row = new RowFilter(span.table().schema(), span.table().name(), rowId, tenantId);
+            rows.add(row);
+            records.addAll(records(c, row, request, earliest(request.to(), span.until())));
         }
-        if (request.to() != null) {
-            OrderKey last = RowRecords.lastBefore(c, row, request.to());
-            high = last == null ? OrderKey.FIRST : min(high, just(last, 1));
-        }
-        List<MutationRecord> records = low.compareTo(high) >= 0 ? List.of()
-                : RowRecords.page(c, row, low, high, request.from(), request.to(), request.newestFirst(),
-                        request.limit() + 1);
+        Comparator<MutationRecord> inOrder = Comparator.comparing(MutationRecord::orderKey);
+        records.sort(request.newestFirst() ? inOrder.reversed() : inOrder);
         String next = null;
         if (records.size() > request.limit()) {
             records = records.subList(0, request.limit());
@@ -46,12 +50,66 @@ final class RowHistory {
         }
         List<HistoryEntry> entries = new ArrayList<>(records.size());
         for (MutationRecord record : records) {
-            entries.add(HistoryEntries.of(record, shape.columns(), false));
+            entries.add(HistoryEntries.of(record, shape, false));
         }
-        if (entries.isEmpty() && !RowRecords.exists(c, row)) {
+        if (entries.isEmpty() && !exists(c, rows)) {
             throw new HistoryException.UnknownRow(table, rowId);
         }
-        return new HistoryPage(table.display(), rowId, shape.keyColumns(), next, List.copyOf(entries));
+        boolean holdsNewest = request.to() == null && (request.newestFirst() ? request.cursor() == null : next == null);
+        return new HistoryPage(table.display(), rowId, shape.keyColumns(), shape.dropped(), next, List.copyOf(entries),
+                schemaChanges(shape, entries, holdsNewest));
+    }
+
+    /** Up to {@code limit + 1} of the row's timeline under one name, in page order, before {@code to}. */
+    private static List<MutationRecord> records(Connection c, RowFilter row, PageRequest request, Instant to)
+            throws SQLException {
+        OrderKey cursor = request.cursorKey();
+        OrderKey low = request.newestFirst() ? OrderKey.FIRST : cursor;
+        OrderKey high = request.newestFirst() ? cursor : OrderKey.LAST;
+        if (request.from() != null) {
+            OrderKey first = RowRecords.firstFrom(c, row, request.from());
+            low = first == null ? OrderKey.LAST : max(low, just(first, -1));
+        }
+        if (to != null) {
+            OrderKey last = RowRecords.lastBefore(c, row, to);
+            high = last == null ? OrderKey.FIRST : min(high, just(last, 1));
+        }
+        if (low.compareTo(high) >= 0) {
+            return List.of();
+        }
+        return RowRecords.page(c, row, low, high, request.from(), to, request.newestFirst(), request.limit() + 1);
+    }
+
+    private static boolean exists(Connection c, List<RowFilter> rows) throws SQLException {
+        for (RowFilter row : rows) {
+            if (RowRecords.exists(c, row)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The table's changes between the page's oldest and newest entries (or until now, for the newest page). */
+    private static List<SchemaEvent> schemaChanges(TableShape shape, List<HistoryEntry> entries, boolean holdsNewest) {
+        if (entries.isEmpty() || shape.lineage().changes().isEmpty()) {
+            return List.of();
+        }
+        Instant oldest = null;
+        Instant newest = null;
+        for (HistoryEntry e : entries) {
+            Instant at = Instant.parse(e.at());
+            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
+            newest = newest == null || at.isAfter(newest) ? at : newest;
+        }
+        List<SchemaEvent> events = new ArrayList<>();
+        for (SchemaChange ch : shape.lineage().between(oldest, holdsNewest ? null : newest)) {
+            events.add(SchemaEvent.of(ch));
+        }
+        return events;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
     /** The place just before ({@code -1}) or just after ({@code 1}) {@code key}: bounds are exclusive. */

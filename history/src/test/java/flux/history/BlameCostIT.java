@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BlameCostIT {
     private static final Pattern BUFFERS = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?");
     private static final TableShape SHAPE = new TableShape(new TableRef("public", "costly"),
-            List.of("id", "email", "plan", "n"), List.of("id"));
+            List.of("id", "email", "plan", "n"), List.of("id"), false, TableLineage.NONE);
     private final HistoryDatabase db;
     private String lastPlan;
 
@@ -79,7 +79,7 @@ class BlameCostIT {
     private int buffers(String rowId) throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection c = db.dataSource.getConnection();
-             PreparedStatement ps = BlameRead.prepare(c, "EXPLAIN (ANALYZE, BUFFERS) ", SHAPE, rowId, null);
+             PreparedStatement ps = BlameRead.prepare(c, "EXPLAIN (ANALYZE, BUFFERS) ", SHAPE.table(), rowId, null);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 plan.append(rs.getString(1)).append('\n');

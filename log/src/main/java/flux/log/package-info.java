@@ -8,6 +8,11 @@
  * reads by id ({@link flux.log.WalRecords}, {@link flux.log.StoredImages}), history's reads of a
  * row's and a request's records ({@link flux.log.RowRecords}, {@link flux.log.RequestRecords}).
  *
+ * <p>Beside it, the schema journal {@code flux.schema_changes} ({@link flux.log.SchemaJournal},
+ * {@link flux.log.SchemaChange}): every change to a user table's shape, found against the shapes
+ * it last recorded, whoever made it; and the {@link flux.log.SchemaDetector} that finds changes
+ * nobody announced.
+ *
  * <p>The rule for SQL that touches the log:
  * <ul>
  *   <li>Every insert into the log, and every statement over the log alone, lives here, as a

@@ -1,5 +1,7 @@
 package flux.migrate;
 
+import flux.log.SchemaChange;
+import flux.log.SchemaJournal;
 import flux.migrate.MigrationPlan.Action;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
@@ -17,11 +19,13 @@ import org.postgresql.core.TransactionState;
 
 /**
  * Runs one step on the migrating connection. A transactional step, its replica identity
- * changes, its ledger row and its {@code NOTIFY flux_schema_changed} commit together (the
+ * changes, its ledger row, its schema journal rows (where the journal is installed; they name the
+ * step in {@code flux.migration}) and its {@code NOTIFY flux_schema_changed} commit together (the
  * notification is delivered only on commit). A step that cannot run in a transaction (or that
- * manages its own) runs statement by statement in autocommit; its ledger row is written only
- * after the last statement succeeded and no index it built was left INVALID, and a failure
- * after something took effect records its version dirty.
+ * manages its own) runs statement by statement in autocommit; its ledger row, journal rows and
+ * notification follow only after the last statement succeeded and no index it built was left
+ * INVALID (where the event trigger is installed it journals each statement as it runs, without
+ * the step's name), and a failure after something took effect records its version dirty.
  */
 final class StepRunner {
     /** Statements that change only the session, never stored data. */
@@ -156,6 +160,8 @@ final class StepRunner {
     /** The statements (when {@code runStatements}), then tracking, ledger and notify, in the open transaction. */
     private Outcome body(Step step, long started, Set<Long> keyedBefore, boolean runStatements, Result result)
             throws SQLException {
+        String migration = step.action().name().toLowerCase() + " " + step.fileName();
+        SchemaChanges.migrating(c, migration);
         if (runStatements) {
             for (SqlStatement s : step.script().statements()) {
                 try {
@@ -169,7 +175,9 @@ final class StepRunner {
         long ms = (System.nanoTime() - started) / 1_000_000;
         List<String> tracked = ReplicaIdentity.applyToNew(c, keyedBefore);
         record(step, ms);
-        SchemaChanges.notify(c, step.action().name().toLowerCase() + " " + step.fileName());
+        // The schema journal, in the migration's transaction: its changes are ordered with it and name it.
+        SchemaJournal.recordIfInstalled(c, SchemaChange.Recorder.MIGRATION);
+        SchemaChanges.notify(c, migration);
         return new Outcome(step, result, ms, tracked);
     }
 

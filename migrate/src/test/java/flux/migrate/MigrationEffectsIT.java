@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.log.LogSchema;
+import flux.log.SchemaJournal;
+import flux.pg.SchemaInstaller;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,6 +50,24 @@ class MigrationEffectsIT {
                     .containsExactly("chosen=n", "keyless=d", "todos=f");
             assertThat(payloads(listener)).containsExactly("apply 001_todos.sql", "apply 002_plain.sql");
         }
+    }
+
+    /**
+     * Where the schema journal is installed (a database a Flux server used), a migration journals its
+     * changes in its own transaction, naming itself; a rolled-back one journals nothing.
+     */
+    @Test
+    void aMigrationJournalsItsSchemaChangesInItsTransactionNamingItself() throws Exception {
+        SchemaInstaller.install(fx.db.dataSource(), LogSchema.script(), SchemaJournal.script());
+        fx.write("001_evo.sql", "CREATE TABLE evo (id int PRIMARY KEY, a text);");
+        fx.write("002_rename.sql", "ALTER TABLE evo RENAME COLUMN a TO a2;");
+        fx.migrate();
+        fx.write("003_broken.sql", "ALTER TABLE evo ADD COLUMN b int;\nSELECT 1/0;");
+
+        assertThatThrownBy(fx::migrate).isInstanceOf(MigrationFailed.class);
+        assertThat(fx.column("SELECT change || ' ' || coalesce(column_name, table_name) || ' ' || detected_by || ' '"
+                + " || migration FROM flux.schema_changes ORDER BY id")).containsExactly(
+                "create_table evo migration apply 001_evo.sql", "rename_column a2 migration apply 002_rename.sql");
     }
 
     @Test

@@ -2,7 +2,8 @@
  * Flux's shared PostgreSQL plumbing, one copy of each: the transaction template
  * ({@link flux.pg.Transactions}), identifier quoting ({@link flux.pg.Identifiers}), the registry
  * of every advisory lock Flux takes ({@link flux.pg.LockKeys}), the schema-change channel and its
- * one listener loop ({@link flux.pg.SchemaChanges}, {@link flux.pg.SchemaChangeListener}), and the
+ * one listener loop, which can also probe for changes nobody announced
+ * ({@link flux.pg.SchemaChanges}, {@link flux.pg.SchemaChangeListener}), and the
  * installer of the idempotent scripts that create Flux's internal tables
  * ({@link flux.pg.SchemaInstaller}).
  *

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +81,20 @@ public final class QueryEngine {
      *                 request; it must be cheap and must not throw (see {@link QueryObserver})
      */
     public QueryEngine(DataSource dataSource, EngineLimits limits, QueryObserver observer) {
+        this(dataSource, limits, observer, System::nanoTime);
+    }
+
+    /** With the clock that throttles the catalog's rereads after unknown names (tests turn it). */
+    QueryEngine(DataSource dataSource, int maxLimit, QueryObserver observer, LongSupplier catalogClock) {
+        this(dataSource, new EngineLimits(maxLimit, EngineLimits.DEFAULT_MAX_IN_VALUES,
+                EngineLimits.DEFAULT_STATEMENT_TIMEOUT), observer, catalogClock);
+    }
+
+    private QueryEngine(DataSource dataSource, EngineLimits limits, QueryObserver observer, LongSupplier catalogClock) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.catalog = new Catalog(dataSource);
+        this.catalog = new Catalog(dataSource, catalogClock);
     }
 
     /** The catalog of queryable tables; call {@code catalog().refresh()} after schema changes. */
@@ -119,6 +130,25 @@ public final class QueryEngine {
     public QueryResult query(RequestId requestId, String clientId, RequestScope scope, Query query) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(query, "query");
+        try {
+            return queryOnce(requestId, clientId, scope, query);
+        } catch (QueryException e) {
+            // The catalog may lag a schema change made outside Flux (psql) that no notification has
+            // announced yet: a column it does not know, or one PostgreSQL no longer has. Read it again
+            // (at most once a second) and run the query once more; the failed run changed nothing
+            // (a name error is bad input: the statement never ran, or ran and failed as a whole).
+            if (isNameError(e) && catalog.refreshAfterMiss()) {
+                return queryOnce(requestId, clientId, scope, query);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isNameError(QueryException e) {
+        return "42703".equals(e.sqlState()) || "42P01".equals(e.sqlState());
+    }
+
+    private QueryResult queryOnce(RequestId requestId, String clientId, RequestScope scope, Query query) {
         // Resolved and compiled before a connection is taken: bad input never touches the pool.
         Table table = resolve(scope, query.table(), true);
         Query scoped = scope == null ? query : scope.apply(query, table);

@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Capture's figures as Prometheus metrics: published events, the cross-check counts by result,
+ * Capture's figures as Prometheus metrics: published events, the cross-check counts by result
+ * (backfilled: published from the log because their table was not yet in the publication),
  * slot lag, restarts, and whether the pipeline streams or has failed. Read from the live {@link CaptureStatus} at scrape
  * time; zero (lag: NaN) while capture is off or not started.
  */
@@ -29,6 +30,8 @@ final class CaptureMetrics {
                 runner, CaptureStatus::missing, "result", "missing");
         counter(registry, "flux.capture.crosscheck", "WAL changes and mutation records by cross-check result",
                 runner, CaptureStatus::mismatched, "result", "mismatched");
+        counter(registry, "flux.capture.crosscheck", "WAL changes and mutation records by cross-check result",
+                runner, CaptureStatus::backfilled, "result", "backfilled");
         Gauge.builder("flux.capture.slot.lag", runner, r -> figure(r, s -> s.slotLagBytes() < 0 ? Double.NaN
                         : s.slotLagBytes(), Double.NaN))
                 .description("WAL the replication slot retains beyond its confirmed position").baseUnit("bytes")

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The answer of {@code GET /v1/capture/status} (docs/capture.md lists the members). Figures not
- * known yet (no LSN, lag, event or error; no tenant's events), or not the caller's (a tenant's
- * key, see {@link #of}), are left out, not null.
+ * known yet (no LSN, lag, event or error; no tenant's events; no table refused), or not the
+ * caller's (a tenant's key, see {@link #of}), are left out, not null.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -17,7 +17,8 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                            Long eventsPublished, Long rolledBackPublished, Long transactions,
                            CaptureStatus.CrossCheckCounts crossCheck, Long kafkaRetries, Long restarts,
                            String lastEventAt, String lastError, FailureAnswer failure,
-                           Map<String, Long> eventsByTenant) {
+                           Map<String, Long> eventsByTenant, Long schemaChangesPublished,
+                           Map<String, String> refusedTables) {
 
     /** Why capture stopped retrying, and since when (present only once it FAILED). */
     record FailureAnswer(String reason, String at) {
@@ -26,18 +27,18 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
     /**
      * The pipeline's figures as {@code tenant} may see them. Without a tenant, all of them. With one,
      * the pipeline's state and names and its own event count only: every other figure counts or
-     * describes all tenants' changes (totals, positions, the last error and failure may name
-     * another tenant's table).
+     * describes all tenants' changes (totals, positions, schema changes; the last error, the failure
+     * and the refused tables may name another tenant's table).
      */
     static CaptureStatusAnswer of(CaptureStatus.Snapshot s, String tenant) {
         if (tenant != null) {
             return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), null, null, null, null, null,
-                    null, null, null, null, null, null, Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)));
+                    null, null, null, null, null, null, Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)), null, null);
         }
         return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), s.lastLsn(), s.slotLagBytes(),
                 s.eventsPublished(), s.rolledBackPublished(), s.transactions(), s.crossCheck(), s.kafkaRetries(),
                 s.restarts(), s.lastEventAt() == null ? null : s.lastEventAt().toString(), s.lastError(),
                 s.failure() == null ? null : new FailureAnswer(s.failure().reason(), s.failure().at().toString()),
-                s.eventsByTenant());
+                s.eventsByTenant(), s.schemaChangesPublished(), s.refusedTables());
     }
 }

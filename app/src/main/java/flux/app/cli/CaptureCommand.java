@@ -69,9 +69,12 @@ public final class CaptureCommand implements Runnable {
             out.printf("published    %d events, %d rolled-back attempts, %d transactions%n",
                     s.path("events_published").asLong(), s.path("rolled_back_published").asLong(),
                     s.path("transactions").asLong());
-            out.printf("cross-check  matched %d, untracked (source wal) %d, missing %d, mismatched %d%n",
+            out.printf("cross-check  matched %d, untracked (source wal) %d, missing %d, mismatched %d, backfilled %d%n",
                     cc.path("matched").asLong(), cc.path("untracked").asLong(), cc.path("missing").asLong(),
-                    cc.path("mismatched").asLong());
+                    cc.path("mismatched").asLong(), cc.path("backfilled").asLong());
+            out.printf("schema       %d changes published%n", s.path("schema_changes_published").asLong());
+            s.path("refused_tables").fields().forEachRemaining(e ->
+                    out.printf("not captured %s: %s%n", e.getKey(), e.getValue().asText()));
             if (!s.path("events_by_tenant").isEmpty()) {
                 StringBuilder tenants = new StringBuilder();
                 s.get("events_by_tenant").fields().forEachRemaining(e -> tenants.append(tenants.length() == 0 ? "" : ", ")

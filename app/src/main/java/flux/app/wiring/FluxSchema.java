@@ -1,6 +1,7 @@
 package flux.app.wiring;
 
 import flux.log.LogSchema;
+import flux.log.SchemaJournal;
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
 import flux.tenancy.TenancySchema;
@@ -9,7 +10,7 @@ import javax.sql.DataSource;
 
 /**
  * Flux's internal {@code flux} schema as the server needs it, installed in one go before it
- * serves: the mutation log, tenancy's tables, then app's audit log of Flux's own records
+ * serves: the mutation log, the schema journal, tenancy's tables, then app's audit log of Flux's own records
  * ({@code flux/app/audit-schema.sql}). All, always: capture's records of raw SQL writes read
  * {@code flux.tenants} (the tenant owning the written schema), so a database with the log for
  * capture has the tenants table too. History adds its own on top when the HTTP server starts
@@ -23,7 +24,7 @@ public final class FluxSchema {
     }
 
     public static void install(DataSource dataSource) throws SQLException {
-        SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script(),
+        SchemaInstaller.install(dataSource, LogSchema.script(), SchemaJournal.script(), TenancySchema.script(),
                 SchemaScript.resource(FluxSchema.class, AUDIT));
     }
 }

@@ -41,6 +41,18 @@ class CaptureCommandTest {
     }
 
     @Test
+    void tablesCaptureCannotTakeAreListedWithTheirReason() throws Exception {
+        JsonNode streaming = JSON.readTree("""
+                {"state": "STREAMING", "slot": "flux", "publication": "flux", "events_published": 2,
+                 "cross_check": {"matched": 1, "untracked": 0, "missing": 0, "mismatched": 0, "backfilled": 3},
+                 "schema_changes_published": 4,
+                 "refused_tables": {"\\"public\\".\\"theirs\\"": "role app does not own table public.theirs"}}
+                """);
+        assertThat(print(streaming)).contains("missing 0, mismatched 0, backfilled 3\n", "schema       4 changes published\n",
+                "not captured \"public\".\"theirs\": role app does not own table public.theirs\n");
+    }
+
+    @Test
     void aRunningCaptureShowsItsRestartsAndLastErrorAndExitsZero() throws Exception {
         JsonNode streaming = status("STREAMING", "null");
         assertThat(print(streaming)).startsWith("state        STREAMING\nslot ")

@@ -8,10 +8,12 @@ import flux.capture.verify.CrossCheck;
 import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
+import flux.log.Source;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -67,17 +69,7 @@ public final class ChangeMessages {
             g.writeEndObject();
         });
         byte[] value = write(g -> {
-            startValue(g, r.operation(), r.tableSchema(), r.tableName(), r.rowId(), r.oldImage(), r.newImage());
-            g.writeStringField("request_id", r.requestId());
-            g.writeFieldName("txid");
-            if (r.txid() == null) {
-                g.writeNull();
-            } else {
-                g.writeNumber(r.txid());
-            }
-            g.writeNumberField("lsn", r.lsn());
-            g.writeNumberField("ts_ms", tsMs);
-            g.writeStringField("source", r.source());
+            startRecordValue(g, r.operation().name(), r, tsMs);
             g.writeStringField("status", r.status());
             g.writeStringField("error", r.error());
             g.writeNumberField("mutation_id", r.id());
@@ -89,11 +81,62 @@ public final class ChangeMessages {
         return record(TopicNames.ROLLED_BACK, key, value, r.requestId(), r.tenantId());
     }
 
+    /**
+     * A change published from the mutation log rather than the WAL (its table was not in the publication
+     * when it was written, see {@code LogBackfill}), on its table's topic: the record's own operation,
+     * or {@code READ} for a snapshot record of a row found when its table joined (a snapshot's DELETE
+     * stays a DELETE); key and images from the record; {@code lsn} is the record's.
+     *
+     * @param keyColumns the table's primary key columns, for the message key
+     * @param tsMs       the commit time of the transaction that wrote the record
+     */
+    public static ProducerRecord<byte[], byte[]> fromLog(WalMutationRecord r, List<String> keyColumns, long tsMs) {
+        boolean snapshot = Source.SNAPSHOT.stored().equals(r.source());
+        String op = snapshot && r.operation() != Operation.DELETE ? "READ" : r.operation().name();
+        JsonNode row = r.operation() == Operation.DELETE ? r.oldImage() : r.newImage();
+        byte[] key = write(g -> {
+            g.writeStartObject();
+            for (String column : keyColumns) {
+                g.writeFieldName(column);
+                node(g, row == null ? null : row.get(column));
+            }
+            g.writeEndObject();
+        });
+        byte[] value = write(g -> {
+            startRecordValue(g, op, r, tsMs);
+            if (r.tenantId() != null) {
+                g.writeStringField("tenant_id", r.tenantId());
+            }
+            g.writeEndObject();
+        });
+        return record(TopicNames.forTable(r.tableSchema(), r.tableName()), key, value, r.requestId(), r.tenantId());
+    }
+
+    /** Opens the value of a message made from a mutation record: the fields of a change, from the record. */
+    private static void startRecordValue(JsonGenerator g, String op, WalMutationRecord r, long tsMs) throws IOException {
+        startValue(g, op, r.tableSchema(), r.tableName(), r.rowId(), r.oldImage(), r.newImage());
+        g.writeStringField("request_id", r.requestId());
+        g.writeFieldName("txid");
+        if (r.txid() == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(r.txid());
+        }
+        g.writeNumberField("lsn", r.lsn());
+        g.writeNumberField("ts_ms", tsMs);
+        g.writeStringField("source", r.source());
+    }
+
     /** Opens a value and writes the fields both topics start with: op, schema, table, row_id, before, after. */
     private static void startValue(JsonGenerator g, Operation op, String schema, String table, String rowId,
                                    JsonNode before, JsonNode after) throws IOException {
+        startValue(g, op.name(), schema, table, rowId, before, after);
+    }
+
+    private static void startValue(JsonGenerator g, String op, String schema, String table, String rowId,
+                                   JsonNode before, JsonNode after) throws IOException {
         g.writeStartObject();
-        g.writeStringField("op", op.name());
+        g.writeStringField("op", op);
         g.writeStringField("schema", schema);
         g.writeStringField("table", table);
         g.writeStringField("row_id", rowId);
@@ -103,7 +146,7 @@ public final class ChangeMessages {
         node(g, after);
     }
 
-    private static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId,
+    static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, String requestId,
                                                          String tenantId) {
         RecordHeaders headers = new RecordHeaders();
         if (requestId != null) {
@@ -115,11 +158,11 @@ public final class ChangeMessages {
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
-    private interface Body {
+    interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] write(Body body) {
+    static byte[] write(Body body) {
         try (ByteArrayBuilder bytes = new ByteArrayBuilder(512)) {
             try (JsonGenerator g = JSON.createGenerator(bytes)) {
                 body.write(g);
@@ -131,7 +174,7 @@ public final class ChangeMessages {
     }
 
     /** A tree as Jackson's ObjectMapper writes it (numbers as their nodes hold them; null for an absent node). */
-    private static void node(JsonGenerator g, JsonNode n) throws IOException {
+    static void node(JsonGenerator g, JsonNode n) throws IOException {
         if (n == null || n.isNull() || n.isMissingNode()) {
             g.writeNull();
         } else if (n.isObject()) {

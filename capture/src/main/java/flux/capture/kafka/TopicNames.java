@@ -4,6 +4,8 @@ package flux.capture.kafka;
 public final class TopicNames {
     /** Rolled-back attempts, all tables. */
     public static final String ROLLED_BACK = "flux.rolled_back";
+    /** The schema journal: every change to a user table's shape, all tables. */
+    public static final String SCHEMA_CHANGES = "flux.schema_changes";
 
     private TopicNames() {
     }

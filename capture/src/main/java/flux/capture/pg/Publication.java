@@ -1,6 +1,7 @@
 package flux.capture.pg;
 
 import flux.log.LogSchema;
+import flux.log.SchemaJournal;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -11,16 +12,27 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The publication capture reads: every tracked table plus {@code flux.state_mutations}.
- * Tracked tables are ordinary (or partitioned) tables with a primary key outside the system
- * schemas and {@code flux}; they get {@code REPLICA IDENTITY FULL} so updates and deletes carry
- * the whole before image. Created by Flux rather than by Debezium's {@code all_tables}, which
- * would also publish capture's offsets table and tables without a key.
+ * The publication capture reads: every tracked table plus {@code flux.state_mutations} and the
+ * schema journal {@code flux.schema_changes}. Tracked tables are logged, ordinary (or partitioned)
+ * tables with a primary key outside the system schemas and {@code flux} ({@code flux.user_tables});
+ * they get {@code REPLICA IDENTITY FULL} so updates and deletes carry the whole before image.
+ * Created by Flux rather than by Debezium's {@code all_tables}, which would also publish capture's
+ * offsets table and tables without a key.
+ *
+ * <p>Each table joins in a transaction of its own ({@code flux.capture_join}, capture-schema.sql),
+ * which waits for the table's writers, notes the join's WAL position, and, for a table that joins a
+ * publication that already existed, records the rows written before the join as snapshot records
+ * (the WAL will never show them). A table the login role may not add (it does not own it) is
+ * refused: {@link Sync#refused} says which and why, and the others join regardless.
  *
  * <p>The mutation log is published with a column list (PostgreSQL 15+): the columns that pair
  * a record with its change, not its images. The images are half of the log's WAL bytes and the
@@ -31,22 +43,22 @@ public final class Publication {
     private static final Logger log = LoggerFactory.getLogger(Publication.class);
 
     static final String TRACKED_TABLES = """
-            SELECT n.nspname, c.relname, c.relreplident
-              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'flux')
-               AND n.nspname NOT LIKE 'pg\\_%'
-               AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-             ORDER BY n.nspname, c.relname
+            SELECT table_oid, table_schema, table_name, replica_identity FROM flux.user_tables
+             WHERE logged AND cardinality(key_columns) > 0
+             ORDER BY table_schema, table_name
             """;
     static final String MEMBERS = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
     static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
     static final String LOG_TABLE = Identifiers.qualified(LogSchema.SCHEMA, LogSchema.TABLE);
+    static final String JOURNAL_TABLE = Identifiers.qualified(LogSchema.SCHEMA, SchemaJournal.TABLE);
     /** The mutation log's published columns: those that pair a record with its change. */
     static final List<String> LOG_COLUMNS = LogSchema.PAIRING_COLUMNS;
     static final String LOG_COLUMNS_PUBLISHED =
             "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?";
     private static final String LOG_TABLE_WITH_COLUMNS = LOG_TABLE + " (" + String.join(", ", LOG_COLUMNS) + ")";
+    /** A join waits this long for the table's writers, then gives up until the next sync. */
+    private static final String JOIN_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+    private static final String JOIN = "SELECT flux.capture_join(?, ?, ?) AS written";
 
     private final String name;
 
@@ -55,61 +67,123 @@ public final class Publication {
     }
 
     /**
-     * Creates the publication or adds the tracked tables it lacks, and sets replica identity
-     * where missing. Idempotent; one transaction. Returns the tables added.
+     * What a sync did.
+     *
+     * @param added      the tables (and Flux's own) that joined, {@code "schema"."table"}
+     * @param backfilled snapshot records written for tables that joined late
+     * @param refused    tables that could not join or keep their replica identity, with PostgreSQL's
+     *                   reason; they are tried again at the next sync
      */
-    public List<String> sync(Connection c) throws SQLException {
-        return Transactions.call(c, this::syncInTransaction);
+    public record Sync(List<String> added, int backfilled, Map<String, String> refused) {
     }
 
-    private List<String> syncInTransaction(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            List<String> tracked = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
-                while (rs.next()) {
-                    String table = Identifiers.qualified(rs.getString(1), rs.getString(2));
-                    tracked.add(table);
-                    if (!"f".equals(rs.getString(3))) {
-                        log.info("setting REPLICA IDENTITY FULL on {}", table);
-                        try (Statement alter = c.createStatement()) {
-                            alter.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
-                        }
-                    }
+    /**
+     * Creates the publication or adds the tracked tables it lacks, and sets replica identity where
+     * missing. Idempotent: a transaction for the publication, then one per table that joins.
+     */
+    public Sync sync(Connection c) throws SQLException {
+        List<String> added = new ArrayList<>();
+        boolean created = Transactions.call(c, x -> prepare(x, added));
+        Set<String> members = members(c);
+        int backfilled = 0;
+        Map<String, String> refused = new TreeMap<>();
+        for (Tracked t : tracked(c)) {
+            String table = Identifiers.qualified(t.schema(), t.name());
+            try {
+                if (!members.contains(table)) {
+                    // A new publication starts with the tables as they are (history starts with the slot).
+                    backfilled += Transactions.call(c, x -> join(x, t, !created));
+                    added.add(table);
+                } else if (!"f".equals(t.replicaIdentity())) {
+                    Transactions.run(c, x -> fullReplicaIdentity(x, table));
                 }
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
+                    throw e; // the connection, not the table
+                }
+                refused.put(table, reason(e));
             }
-            List<String> added = new ArrayList<>();
-            if (!exists(c)) {
-                List<String> all = new ArrayList<>(tracked);
-                all.add(LOG_TABLE_WITH_COLUMNS);
-                st.execute("CREATE PUBLICATION " + Identifiers.quote(name) + " FOR TABLE " + String.join(", ", all)
-                        + " WITH (publish_via_partition_root = true)");
-                log.info("created publication {} over {} tables and the mutation log", name, tracked.size());
-                added.addAll(tracked);
-                added.add(LOG_TABLE);
-            } else {
-                Set<String> members = members(c);
-                for (String table : tracked) {
-                    if (!members.contains(table)) {
-                        added.add(table);
-                    }
-                }
-                if (!added.isEmpty()) {
-                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + String.join(", ", added));
-                    log.info("publication {}: added {}", name, added);
-                }
-                if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
-                    // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
-                    if (members.contains(LOG_TABLE)) {
-                        st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " DROP TABLE " + LOG_TABLE);
-                    } else {
-                        added.add(LOG_TABLE);
-                    }
-                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
-                    log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
-                }
-            }
-            return added;
         }
+        if (!added.isEmpty()) {
+            log.info("publication {}: added {}{}", name, added, backfilled == 0 ? ""
+                    : " (" + backfilled + " snapshot record(s) of rows written before they joined)");
+        }
+        return new Sync(added, backfilled, refused);
+    }
+
+    /** Creates the publication over Flux's own tables, or completes it; true when it created it. */
+    private boolean prepare(Connection c, List<String> added) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            if (!exists(c)) {
+                st.execute("CREATE PUBLICATION " + Identifiers.quote(name) + " FOR TABLE " + LOG_TABLE_WITH_COLUMNS
+                        + ", " + JOURNAL_TABLE + " WITH (publish_via_partition_root = true)");
+                log.info("created publication {} over the mutation log and the schema journal", name);
+                added.add(LOG_TABLE);
+                added.add(JOURNAL_TABLE);
+                return true;
+            }
+            Set<String> members = members(c);
+            if (!members.contains(JOURNAL_TABLE)) {
+                st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + JOURNAL_TABLE);
+                added.add(JOURNAL_TABLE);
+            }
+            if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
+                // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
+                if (members.contains(LOG_TABLE)) {
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " DROP TABLE " + LOG_TABLE);
+                } else {
+                    added.add(LOG_TABLE);
+                }
+                st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
+                log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
+            }
+            return false;
+        }
+    }
+
+    private int join(Connection c, Tracked t, boolean backfill) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(JOIN_LOCK_TIMEOUT);
+        }
+        try (PreparedStatement ps = c.prepareStatement(JOIN)) {
+            ps.setString(1, name);
+            ps.setLong(2, t.oid());
+            ps.setBoolean(3, backfill);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt("written");
+            }
+        }
+    }
+
+    /** PostgreSQL's message and hint, without the PL/pgSQL context lines. */
+    static String reason(SQLException e) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            ServerErrorMessage m = p.getServerErrorMessage();
+            return m.getMessage() + (m.getHint() == null ? "" : " (" + m.getHint() + ")") + " [SQLSTATE " + e.getSQLState() + "]";
+        }
+        return e.getMessage() + " [SQLSTATE " + e.getSQLState() + "]";
+    }
+
+    private static void fullReplicaIdentity(Connection c, String table) throws SQLException {
+        log.info("setting REPLICA IDENTITY FULL on {}", table);
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+        }
+    }
+
+    private record Tracked(long oid, String schema, String name, String replicaIdentity) {
+    }
+
+    private static List<Tracked> tracked(Connection c) throws SQLException {
+        List<Tracked> tracked = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
+            while (rs.next()) {
+                tracked.add(new Tracked(rs.getLong("table_oid"), rs.getString("table_schema"),
+                        rs.getString("table_name"), rs.getString("replica_identity")));
+            }
+        }
+        return tracked;
     }
 
     private boolean exists(Connection c) throws SQLException {

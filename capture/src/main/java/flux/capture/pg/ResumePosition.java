@@ -33,7 +33,10 @@ public final class ResumePosition {
     private ResumePosition() {
     }
 
-    /** The highest record id streamed before where slot {@code slot} resumes; {@code key} names it in the offset. */
+    /**
+     * The highest record id streamed before where slot {@code slot} resumes; {@code key} names it in the
+     * offset. Needs capture's schema ({@link CaptureSchema#install}).
+     */
     public static long streamedUpTo(Connection c, String slot, String key) throws SQLException {
         boolean stored = false;
         if (tableExists(c)) {

@@ -2,8 +2,6 @@ package flux.capture.pg;
 
 import flux.capture.CaptureConfig;
 import flux.log.WalRecords;
-import flux.pg.SchemaInstaller;
-import flux.pg.SchemaScript;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,23 +25,16 @@ import org.postgresql.replication.ReplicationSlotInfo;
  *
  * <p>So capture creates its slot itself, over the replication protocol, which exports the snapshot
  * the slot starts from; the highest record id visible in that snapshot is exact, and is kept in
- * {@code flux.capture_slot_origins} until the slot is created again.
+ * {@code flux.capture_slot_starts} (capture-schema.sql, {@link CaptureSchema}) until the slot is
+ * created again.
  */
 public final class SlotOrigin {
-    static final String CREATE = """
-            CREATE TABLE IF NOT EXISTS flux.capture_slot_origins (
-                slot_name      text        PRIMARY KEY,
-                streamed_up_to bigint      NOT NULL,
-                created_at     timestamptz NOT NULL DEFAULT clock_timestamp()
-            )""";
-    private static final SchemaScript TABLE = new SchemaScript("capture slot origins",
-            "CREATE SCHEMA IF NOT EXISTS flux;\n" + CREATE);
     private static final String SLOT_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)";
-    private static final String TABLE_EXISTS = "SELECT to_regclass('flux.capture_slot_origins') IS NOT NULL";
-    private static final String READ = "SELECT streamed_up_to FROM flux.capture_slot_origins WHERE slot_name = ?";
+    private static final String TABLE_EXISTS = "SELECT to_regclass('flux.capture_slot_starts') IS NOT NULL";
+    private static final String READ = "SELECT streamed_up_to FROM flux.capture_slot_starts WHERE slot_name = ?";
     private static final String UPSERT = """
-            INSERT INTO flux.capture_slot_origins (slot_name, streamed_up_to) VALUES (?, ?)
-            ON CONFLICT (slot_name) DO UPDATE SET streamed_up_to = excluded.streamed_up_to, created_at = clock_timestamp()""";
+            INSERT INTO flux.capture_slot_starts (slot_name, streamed_up_to) VALUES (?, ?)
+            ON CONFLICT (slot_name) DO UPDATE SET streamed_up_to = excluded.streamed_up_to, recorded_at = clock_timestamp()""";
     /** What PostgreSQL's exported snapshot names look like; SET TRANSACTION SNAPSHOT takes no parameter. */
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+");
 
@@ -52,13 +43,12 @@ public final class SlotOrigin {
 
     /**
      * Creates the slot (pgoutput) when it does not exist, and records where it starts; a slot that
-     * exists is left as it is.
+     * exists is left as it is. Needs capture's schema ({@link CaptureSchema#install}).
      */
     public static void createIfMissing(CaptureConfig config, Connection admin) throws SQLException {
         if (slotExists(admin, config.slotName())) {
             return;
         }
-        SchemaInstaller.install(admin, TABLE);
         try (Connection replication = DriverManager.getConnection(config.jdbcUrl(), replicationProperties(config))) {
             ReplicationSlotInfo slot = replication.unwrap(PGConnection.class).getReplicationAPI()
                     .createReplicationSlot().logical().withSlotName(config.slotName()).withOutputPlugin("pgoutput")

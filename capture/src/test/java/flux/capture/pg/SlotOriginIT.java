@@ -27,6 +27,11 @@ class SlotOriginIT {
     SlotOriginIT(TestPostgres pg) {
         db = pg.newDatabase("slot_origin");
         RunningCapture.installCaptureSchema(db.dataSource());
+        try (Connection c = db.connect()) {
+            CaptureSchema.install(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package flux.dev.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -80,6 +81,39 @@ public final class TestPostgres {
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+
+    /** Runs {@code sql} (one or more statements) on a connection of its own, in autocommit. */
+    public void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The first column of the first row {@code sql} returns, as text (null for SQL NULL or no row). */
+    public String one(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /**
+     * This database as login role {@code role}, created when missing (roles are the server's, shared by
+     * every database and kept across test classes) with {@code attributes} ({@code NOSUPERUSER
+     * REPLICATION}) and a password of its own name, set again each time.
+     */
+    public TestPostgres as(String role, String attributes) {
+        if (!role.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("a test role name must be a plain identifier: " + role);
+        }
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN"
+                    + " CREATE ROLE " + role + " LOGIN; END IF; END $$");
+            st.execute("ALTER ROLE " + role + " LOGIN " + attributes + " PASSWORD '" + role + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test role " + role, e);
+        }
+        return new TestPostgres(host, port, role, role, database, created);
     }
 
     /** A replication connection (the walsender protocol, for a logical slot) to this database. */

@@ -6,6 +6,7 @@ import flux.query.sql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The tables the API may touch, cached from {@code pg_catalog}. Read lazily on first use and
  * again on {@link #refresh()} (call it after a migration, e.g. on {@code NOTIFY
- * flux_schema_changed}). A lookup that misses refreshes at most once per second before it
- * fails, so a table created by hand becomes usable without a notification, while a flood of
- * unknown names cannot turn into a flood of catalog reads. Thread-safe: readers see one
+ * flux_schema_changed}, which Flux's schema detector also sends for DDL made in psql). A lookup
+ * that misses, a table or (through the engine) a column, refreshes at most once per second before
+ * it fails ({@link #refreshAfterMiss}), so a table or column created by hand is usable at once,
+ * while a flood of unknown names cannot turn into a flood of catalog reads. Thread-safe: readers see one
  * immutable snapshot.
  */
 public final class Catalog {
@@ -25,10 +27,17 @@ public final class Catalog {
     private final DataSource dataSource;
     private final CatalogReader reader = new CatalogReader();
     private volatile CatalogReader.Snapshot snapshot;
+    private final LongSupplier clock;
     private volatile long lastRefresh;
 
     public Catalog(DataSource dataSource) {
+        this(dataSource, System::nanoTime);
+    }
+
+    /** @param nanoClock the clock that throttles rereads after misses ({@code System::nanoTime}; tests turn it) */
+    public Catalog(DataSource dataSource, LongSupplier nanoClock) {
         this.dataSource = dataSource;
+        this.clock = nanoClock;
     }
 
     /** Rereads the catalog now. */
@@ -36,7 +45,7 @@ public final class Catalog {
         try (Connection c = dataSource.getConnection()) {
             CatalogReader.Snapshot fresh = reader.read(c);
             snapshot = fresh;
-            lastRefresh = System.nanoTime();
+            lastRefresh = clock.getAsLong();
             log.debug("catalog refreshed: {} schemas", fresh.tables().size());
         } catch (SQLException e) {
             throw SqlErrors.connectionFailure("read the catalog", e);
@@ -60,18 +69,30 @@ public final class Catalog {
      */
     public Table table(String name, boolean refreshOnMiss) {
         Table t = find(current(), name);
-        if (t == null && refreshOnMiss && System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
-            synchronized (this) {
-                if (System.nanoTime() - lastRefresh > MISS_REFRESH_INTERVAL_NANOS) {
-                    refresh();
-                }
-            }
+        if (t == null && refreshOnMiss && refreshAfterMiss()) {
             t = find(current(), name);
         }
         if (t == null) {
             throw new UnknownName(UnknownName.Kind.TABLE, "unknown table \"" + Names.shorten(name) + "\"");
         }
         return t;
+    }
+
+    /**
+     * After a name was not found (a table or column this snapshot lacks, or one PostgreSQL no longer
+     * has): rereads the catalog, unless it was read within the last second. True when it reread it.
+     */
+    public boolean refreshAfterMiss() {
+        if (clock.getAsLong() - lastRefresh <= MISS_REFRESH_INTERVAL_NANOS) {
+            return false;
+        }
+        synchronized (this) {
+            if (clock.getAsLong() - lastRefresh <= MISS_REFRESH_INTERVAL_NANOS) {
+                return false;
+            }
+            refresh();
+            return true;
+        }
     }
 
     /** Reads the catalog now unless it was read before. */

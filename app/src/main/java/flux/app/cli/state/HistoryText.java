@@ -39,7 +39,10 @@ final class HistoryText {
         this.shortForms = shortForms;
     }
 
-    /** The lines of a history page (or a request's entries when {@code withRow}). */
+    /**
+     * The lines of a history page (or a request's entries when {@code withRow}); items with a
+     * {@code change} are the table's schema changes among them ({@link #timeline}).
+     */
     List<String> entries(Iterable<JsonNode> entries, Set<String> keyColumns, boolean withRow) {
         List<String> heads = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
@@ -49,7 +52,7 @@ final class HistoryText {
             if (withRow) {
                 head += " " + e.path("table").asText() + " " + e.path("row_id").asText();
             }
-            String description = describe(e, keyColumns);
+            String description = e.has("change") ? schemaChange(e) : describe(e, keyColumns);
             heads.add(head);
             descriptions.add(description);
             width = Math.max(width, description.length());
@@ -58,6 +61,13 @@ final class HistoryText {
         int i = 0;
         for (JsonNode e : entries) {
             String description = descriptions.get(i);
+            if (e.has("change")) {
+                String migration = e.hasNonNull("migration") ? "  " + e.get("migration").asText() : "";
+                lines.add(heads.get(i) + " " + palette.bold(description) + " ".repeat(width - description.length() + 2)
+                        + palette.dim("schema" + migration));
+                i++;
+                continue;
+            }
             String padded = colour(e, description) + " ".repeat(width - description.length() + 2);
             String tenant = e.hasNonNull("tenant_id") ? "  tenant:" + e.get("tenant_id").asText() : "";
             lines.add(heads.get(i) + " " + padded + palette.dim("req:" + shortId(e.path("request_id").asText()) + tenant));
@@ -86,10 +96,32 @@ final class HistoryText {
         if ("rolled_back".equals(e.path("status").asText())) {
             s.append(" (rolled back)");
         }
-        if ("wal".equals(e.path("source").asText())) {
-            s.append(" (wal)");
+        if ("wal".equals(e.path("source").asText()) || "snapshot".equals(e.path("source").asText())) {
+            s.append(" (").append(e.path("source").asText()).append(')');
+        }
+        if (e.path("renamed").isObject() && !e.path("renamed").isEmpty()) {
+            List<String> renames = new ArrayList<>();
+            e.get("renamed").fields().forEachRemaining(r -> renames.add(r.getKey() + " was " + r.getValue().asText()));
+            s.append(" (").append(String.join(", ", renames)).append(')');
         }
         return s.toString();
+    }
+
+    /** A change to the table's shape among a row's entries: {@code RENAME COLUMN a → a2}. */
+    static String schemaChange(JsonNode c) {
+        String column = c.path("column").asText();
+        return switch (c.path("change").asText()) {
+            case "create_table" -> "CREATE TABLE " + c.path("table").asText();
+            case "drop_table" -> "DROP TABLE " + c.path("table").asText();
+            case "rename_table" -> "RENAME TABLE " + c.path("old_table").asText() + " → " + c.path("table").asText();
+            case "add_column" -> "ADD COLUMN " + column + " " + c.path("type").asText();
+            case "drop_column" -> "DROP COLUMN " + column;
+            case "rename_column" -> "RENAME COLUMN " + c.path("old_column").asText() + " → " + column;
+            case "alter_column_type" -> "ALTER COLUMN " + column + " TYPE " + c.path("old_type").asText() + " → "
+                    + c.path("type").asText();
+            case "alter_primary_key" -> "ALTER PRIMARY KEY";
+            default -> c.path("change").asText();
+        };
     }
 
     private String colour(JsonNode e, String description) {
@@ -240,6 +272,21 @@ final class HistoryText {
         String text = value == null || value.isMissingNode() ? "?" : value.isTextual() ? value.asText() : value.toString();
         text = text.replace('\n', ' ');
         return text.length() <= MAX_VALUE ? text : text.substring(0, MAX_VALUE - 1) + "…";
+    }
+
+    /** A history page's entries and its schema changes in one list, by time; entries in the page's order first. */
+    static List<JsonNode> timeline(List<JsonNode> entriesOldestFirst, JsonNode schemaChanges) {
+        List<JsonNode> items = new ArrayList<>(entriesOldestFirst);
+        int at = 0;
+        for (JsonNode change : schemaChanges) {
+            Instant when = Instant.parse(change.path("at").asText());
+            while (at < items.size() && !Instant.parse(items.get(at).path("at").asText()).isAfter(when)) {
+                at++;
+            }
+            items.add(at, change);
+            at++;
+        }
+        return items;
     }
 
     static Set<String> keyColumns(JsonNode page) {

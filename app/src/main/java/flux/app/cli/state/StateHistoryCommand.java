@@ -65,7 +65,8 @@ final class StateHistoryCommand implements Callable<Integer> {
         if (!oldest) {
             Collections.reverse(entries);
         }
-        server.text(page).entries(entries, HistoryText.keyColumns(page), false).forEach(out::println);
+        server.text(page).entries(HistoryText.timeline(entries, page.path("schema_changes")),
+                HistoryText.keyColumns(page), false).forEach(out::println);
         out.flush();
         if (page.hasNonNull("next_cursor")) {
             PrintWriter err = spec.commandLine().getErr();

@@ -37,6 +37,26 @@ class HistoryTextTest {
     }
 
     @Test
+    void schemaChangesReadAsDdlAmongTheEntriesAndRenamedColumnsSayWhatTheyWere() throws Exception {
+        List<JsonNode> entries = List.of(json("""
+                {'at': '2026-03-10T12:00:01Z', 'operation': 'INSERT', 'request_id': '1a2b3c4d-x', 'status': 'committed',
+                 'source': 'api', 'old': null, 'new': {'id': 1, 'a2': 'x'}, 'renamed': {'a2': 'a'}, 'error': null}"""),
+                json("""
+                {'at': '2026-03-10T12:05:00Z', 'operation': 'UPDATE', 'request_id': '5e6f7a8b-x', 'status': 'committed',
+                 'source': 'snapshot', 'old': {'a2': 'x'}, 'new': {'a2': 'y'}, 'changed_columns': ['a2'], 'error': null}"""));
+        JsonNode changes = json("""
+                [{'id': 3, 'at': '2026-03-10T12:02:00Z', 'change': 'rename_column', 'table': 'evo', 'column': 'a2',
+                  'old_column': 'a', 'type': 'text', 'migration': 'apply 004_rename.sql', 'detected_by': 'event_trigger'},
+                 {'id': 4, 'at': '2026-03-10T12:07:00Z', 'change': 'add_column', 'table': 'evo', 'column': 'b',
+                  'type': 'integer', 'detected_by': 'detector'}]""");
+        assertThat(text.entries(HistoryText.timeline(entries, changes), Set.of("id"), false)).containsExactly(
+                "2026-03-10 12:00 INSERT a2=x (a2 was a)       req:1a2b3c4d",
+                "2026-03-10 12:02 RENAME COLUMN a → a2         schema  apply 004_rename.sql",
+                "2026-03-10 12:05 UPDATE a2: x → y (snapshot)  req:5e6f7a8b",
+                "2026-03-10 12:07 ADD COLUMN b integer         schema");
+    }
+
+    @Test
     void anEntryOfATenantShowsItsTenantAfterTheRequest() throws Exception {
         JsonNode entries = json("""
                 [{'at': '2026-03-10T12:00:01Z', 'operation': 'DELETE', 'request_id': 'abcdef12-x', 'status': 'committed',
