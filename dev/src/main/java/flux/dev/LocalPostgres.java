@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * directory stop it.
  */
 public final class LocalPostgres implements AutoCloseable {
+    /** How much longer than zonky's 5 s a fast shutdown may take before it is made immediate. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
     public static final String USER = "postgres";
     public static final String DATABASE = "flux";
@@ -138,28 +140,61 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     /**
-     * Stops the server: a fast shutdown ({@code pg_ctl stop -m fast}, which zonky gives 5 s). A fast
-     * shutdown waits for each walsender to see its client confirm the WAL up to the shutdown
-     * checkpoint, so a replication client that is slow to answer (capture, on a loaded machine) can
-     * hold it past those 5 s; the postmaster then goes on shutting down on its own and would still
-     * own the directory and the port when a restart comes. So when the fast stop does not finish,
-     * the shutdown is made immediate (SIGQUIT: the postmaster ends its children and exits; the next
-     * start recovers from the WAL, as after a crash) and waited for.
+     * Stops the server: a checkpoint, then a fast shutdown ({@code pg_ctl stop -m fast}, which zonky
+     * gives 5 s). Its shutdown checkpoint can take longer on a loaded machine, and a fast shutdown also waits for
+     * each walsender's client to confirm the WAL up to that checkpoint, so a replication client that
+     * does not answer holds it indefinitely; past zonky's 5 s the postmaster goes on shutting down
+     * by itself and would still own the directory and the port when a restart comes. So while its
+     * {@code postmaster.pid} is there, the shutdown is given {@link #SHUTDOWN_GRACE} more, then made
+     * immediate (SIGQUIT: the postmaster ends its children and exits; the next start recovers from
+     * the WAL, as after a crash). Once the file is gone the server has stopped (pg_ctl waits for
+     * that), whatever the postmaster's process still shows.
      */
     @Override
     public void close() {
-        Optional<ProcessHandle> postmaster = Processes.readPid(dataDir.resolve("postmaster.pid")).flatMap(Processes::alive);
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        Optional<ProcessHandle> postmaster = Processes.readPid(pidFile).flatMap(Processes::alive);
+        checkpoint();
         try {
             postgres.close(); // zonky logs a failed pg_ctl stop itself and returns
         } catch (IOException | RuntimeException e) {
             log.warn("embedded PostgreSQL: {}", e.getMessage());
         }
-        // pg_ctl returns once the pid file is gone, a moment before the postmaster has exited
-        if (postmaster.isPresent() && !Processes.awaitExit(postmaster.get(), Duration.ofSeconds(2))) {
-            log.warn("embedded PostgreSQL did not stop within its fast shutdown's 5 s; stopping it immediately");
+        if (postmaster.isPresent() && !stoppedWithin(postmaster.get(), pidFile, SHUTDOWN_GRACE)) {
+            log.warn("embedded PostgreSQL did not stop within {} s of a fast shutdown; stopping it immediately",
+                    5 + SHUTDOWN_GRACE.toSeconds());
             Processes.stopIn(postmaster.get(), "postgres", Duration.ofSeconds(30), "QUIT");
         }
         log.info("embedded PostgreSQL stopped");
+    }
+
+    /**
+     * Writes the dirty buffers out while nobody waits on it, so the shutdown checkpoint that follows
+     * has little left to write and fits in pg_ctl's 5 s on a busy machine too. Best effort.
+     */
+    private void checkpoint() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres")); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            log.debug("no checkpoint before the stop: {}", e.getMessage());
+        }
+    }
+
+    /** Whether the postmaster's shutdown ends within {@code grace}: its pid file gone, or the process. */
+    private static boolean stoppedWithin(ProcessHandle postmaster, Path pidFile, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (Files.exists(pidFile) && postmaster.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
