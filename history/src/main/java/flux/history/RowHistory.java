@@ -77,7 +77,9 @@ final class RowHistory {
         if (low.compareTo(high) >= 0) {
             return List.of();
         }
-        return RowRecords.page(c, row, low, high, request.from(), to, request.newestFirst(), request.limit() + 1);
+        // The time window is in the key bounds now (a row's times grow in commit order): a page
+        // without created_at conditions keeps PostgreSQL's generic plan on the row's order index.
+        return RowRecords.page(c, row, low, high, null, null, request.newestFirst(), request.limit() + 1);
     }
 
     private static boolean exists(Connection c, List<RowFilter> rows) throws SQLException {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +52,55 @@ final class BufferCounter {
         executed.clear();
     }
 
-    /** The shared buffers (hit + read) that the statements recorded since {@link #reset} touch when run again. */
+    /**
+     * The shared buffers (hit + read) that the statements recorded since {@link #reset} touch when
+     * run again, each under the plan made for its values and under the generic plan that a
+     * server's pooled connection may switch to after a statement's fifth run: the larger of the two.
+     */
     long buffers() throws SQLException {
         long total = 0;
         try (Connection c = target.getConnection()) {
             for (Executed e : executed) {
-                total += explain(c, e);
+                total += Math.max(explain(c, e), explainGeneric(c, e));
             }
         }
         return total;
+    }
+
+    /**
+     * The statement's generic plan (plan_cache_mode = force_generic_plan), as PREPARE and EXPLAIN
+     * EXECUTE with its values as literals; 0 for one whose values are not plain scalars.
+     */
+    private static long explainGeneric(Connection c, Executed e) throws SQLException {
+        StringBuilder values = new StringBuilder();
+        for (Object v : e.params().values()) {
+            if (!(v instanceof String || v instanceof Number || v instanceof Boolean
+                    || v instanceof java.time.temporal.Temporal)) {
+                return 0;
+            }
+            values.append(values.length() == 0 ? "" : ", ").append('\'')
+                    .append(String.valueOf(v).replace("'", "''")).append('\'');
+        }
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : e.sql().toCharArray()) {
+            numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            st.execute("PREPARE flux_generic AS " + numbered);
+            try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE flux_generic("
+                    + values + ")")) {
+                rs.next();
+                JsonNode plan = JSON.readTree(rs.getString(1)).get(0).get("Plan");
+                return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+                throw new IllegalStateException("unreadable plan of " + e.sql(), x);
+            } finally {
+                st.execute("DEALLOCATE flux_generic");
+                st.execute("RESET plan_cache_mode");
+            }
+        }
     }
 
     /** How many statements were recorded since {@link #reset}. */
