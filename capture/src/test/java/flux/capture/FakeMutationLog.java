@@ -36,7 +36,8 @@ final class FakeMutationLog implements MutationLog {
             throw refusal;
         }
         recordedTransactions.add(txid8);
-        return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null));
+        return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null), requestId,
+                "wal");
     }
 
     /** The transactions whose untracked changes were recorded, in order. */

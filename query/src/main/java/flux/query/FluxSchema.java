@@ -23,15 +23,24 @@ public final class FluxSchema {
     }
 
     public static void install(DataSource dataSource) throws SQLException {
+        apply(dataSource, LOCK_KEY, RESOURCES);
+    }
+
+    /**
+     * Runs idempotent DDL scripts from the classpath in one transaction, serialized with other
+     * starters by the transaction-scoped advisory lock {@code lockKey}: for modules that keep
+     * tables of their own in the {@code flux} schema.
+     */
+    public static void apply(DataSource dataSource, long lockKey, String... resources) throws SQLException {
         StringBuilder ddl = new StringBuilder();
-        for (String resource : RESOURCES) {
+        for (String resource : resources) {
             ddl.append(load(resource)).append('\n');
         }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+                st.execute("SELECT pg_advisory_xact_lock(" + lockKey + ")");
                 st.execute(ddl.toString());
                 c.commit();
             } catch (SQLException e) {

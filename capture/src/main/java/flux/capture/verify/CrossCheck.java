@@ -58,6 +58,11 @@ public final class CrossCheck {
         public Outgoing withTenant(String tenant) {
             return new Outgoing(change, requestId, source, tenant, record);
         }
+
+        /** An untracked change as its record in the log has it: tenant, request id and source. */
+        public Outgoing asRecorded(String tenant, String recordedRequestId, String recordedSource) {
+            return new Outgoing(change, recordedRequestId, recordedSource, tenant, record);
+        }
     }
 
     /**

@@ -73,4 +73,31 @@ class WalRecordWriterIT {
             assertThat(log.toString().strip()).isEqualTo("items:Rec-Owner notes:row-tenant plain:- dropped:Rec-Owner");
         }
     }
+
+    @Test
+    void aTransactionTheConsoleMarkedIsRecordedAsTheConsolesWithItsRequestIdAlsoOnReplay() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO flux.console_transactions (txid, request_id, key_id, tenant_id)"
+                    + " VALUES ('900002', 'console-request-1', 'k1', 'row-tenant')");
+        }
+        List<WalChange> changes = List.of(update("public", "notes", "{\"id\":5,\"tenant_id\":\"row-tenant\",\"name\":\"e\"}"));
+        WalRecordWriter writer = new WalRecordWriter();
+        try (Connection c = db.connect()) {
+            WalRecordWriter.Recorded first = writer.write(c, 900_002L, "wal:900002", changes);
+            assertThat(first.source()).isEqualTo("console");
+            assertThat(first.requestId()).isEqualTo("console-request-1");
+            WalRecordWriter.Recorded replay = writer.write(c, 900_002L, "wal:900002", changes);
+            assertThat(replay.written()).isZero();
+            assertThat(replay.source()).isEqualTo("console");
+            assertThat(replay.requestId()).isEqualTo("console-request-1");
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT request_id, source, tenant_id FROM flux.state_mutations"
+                     + " WHERE txid = '900002'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3))
+                    .isEqualTo("console-request-1 console row-tenant");
+            assertThat(rs.next()).isFalse();
+        }
+    }
 }
