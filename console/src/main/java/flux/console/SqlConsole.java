@@ -236,9 +236,10 @@ public final class SqlConsole {
         }
     }
 
+    /** {@code SQLSTATE: message} on one line (PostgreSQL adds lines such as "Position: 15"). */
     static String errorText(SQLException e) {
         String state = e.getSQLState();
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        String message = (e.getMessage() == null ? e.toString() : e.getMessage()).replaceAll("\\s*\\R\\s*", " ");
         return state == null ? message : state + ": " + message;
     }
 

@@ -1,0 +1,140 @@
+package flux.app.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.Cli;
+import flux.app.TestServer;
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestKafka;
+import flux.dev.testing.TestPostgres;
+import flux.query.FluxSchema;
+import flux.tenancy.ApiKeyStore;
+import flux.tenancy.Role;
+import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantScope;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The console over HTTP and the CLI, against a server in keys mode with capture running: a write
+ * made in the console shows in the row's history as the console's, under the run's request id.
+ */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlConsoleApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SLOT = "console_api_it";
+    private final TestPostgres db;
+    private final TestServer server;
+    private final String writer;
+    private final String reader;
+
+    SqlConsoleApiIT(TestPostgres pg, TestKafka kafka) throws Exception {
+        db = pg.newDatabase("console_api");
+        DataSource ds = db.dataSource();
+        FluxSchema.install(ds);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
+        }
+        TenantDirectory tenants = new TenantDirectory(ds, Duration.ZERO);
+        tenants.provision("sql-acme", TenantScope.Isolation.ROW, null);
+        tenants.provision("sql-globex", TenantScope.Isolation.ROW, null);
+        ApiKeyStore keys = new ApiKeyStore(ds);
+        writer = keys.create("sql-acme", Role.READ_WRITE, "console-writer").token();
+        reader = keys.create("sql-globex", Role.READ_ONLY, "console-reader").token();
+        server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "keys", "flux.capture.enabled", true,
+                "flux.capture.slot", SLOT, "flux.capture.publication", SLOT, "flux.tenancy.cache-ttl-ms", 0));
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(server.get("/v1/capture/status",
+                "Authorization", "Bearer " + writer).body()).path("state").asText().equals("STREAMING"));
+        await().atMost(Duration.ofSeconds(30)).until(this::notesPublished);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_drop_replication_slot('" + SLOT + "')");
+                return true;
+            }
+        });
+    }
+
+    private boolean notesPublished() throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = 'notes'")) {
+            ps.setString(1, SLOT);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private HttpResponse<String> sql(String key, String text) throws Exception {
+        return server.post("/v1/sql", JSON.createObjectNode().put("sql", text).toString(), "Authorization",
+                "Bearer " + key);
+    }
+
+    @Test
+    void aConsoleWriteShowsInTheRowsHistoryAsTheConsolesUnderTheRunsRequestId() throws Exception {
+        HttpResponse<String> r = sql(writer, "INSERT INTO notes (id, tenant_id, body) VALUES (1, 'sql-acme', 'hi')");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String requestId = JSON.readTree(r.body()).path("request_id").asText();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> history = server.get("/v1/state/notes/1/history", "Authorization", "Bearer " + writer);
+            assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+            JsonNode entry = JSON.readTree(history.body()).path("entries").path(0);
+            assertThat(entry.path("source").asText()).isEqualTo("console");
+            assertThat(entry.path("request_id").asText()).isEqualTo(requestId);
+            assertThat(entry.path("new").path("body").asText()).isEqualTo("hi");
+        });
+    }
+
+    @Test
+    void aReadOnlyKeysWriteIsASqlErrorAndItsReadSeesOnlyItsTenant() throws Exception {
+        HttpResponse<String> write = sql(reader, "INSERT INTO notes VALUES (2, 'sql-globex', 'x')");
+        assertThat(write.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(write.body());
+        assertThat(problem.path("type").asText()).endsWith("/sql-error");
+        assertThat(problem.path("detail").asText()).matches("(25006|42501).*");
+        HttpResponse<String> read = sql(reader, "SELECT count(*) AS n FROM notes WHERE tenant_id = 'sql-acme'");
+        assertThat(JSON.readTree(read.body()).path("statements").path(0).path("rows").path(0).path(0).asText())
+                .isEqualTo("0");
+    }
+
+    @Test
+    void transactionControlIsRefusedAsAProblem() throws Exception {
+        HttpResponse<String> r = sql(writer, "BEGIN; SELECT 1");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("type").asText()).endsWith("/sql-refused");
+    }
+
+    @Test
+    void theCliRunsStatementsAndListsThemInTheAudit() {
+        Cli run = Cli.run("sql", "--url", server.url(), "--api-key", writer, "-c", "SELECT 40 + 2 AS answer");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("answer", "42", "(1 row)");
+        Cli failed = Cli.run("sql", "--url", server.url(), "--api-key", writer, "-c", "SELECT * FROM nowhere");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.err().strip()).startsWith("flux: 42P01").doesNotContain("\n");
+        Cli audit = Cli.run("sql", "audit", "--url", server.url(), "--api-key", writer);
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).contains("SELECT 40 + 2 AS answer", "committed", "SELECT * FROM nowhere",
+                "rolled_back", "tenant sql-acme");
+        Cli other = Cli.run("sql", "audit", "--url", server.url(), "--api-key", reader);
+        assertThat(other.out()).doesNotContain("SELECT 40 + 2");
+    }
+}
