@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.CapturingServer;
 import flux.app.Cli;
 import flux.app.TestServer;
 import flux.dev.testing.FluxTestInfra;
@@ -17,8 +18,6 @@ import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -36,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlConsoleApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SLOT = "console_api_it";
     private final TestPostgres db;
+    private final CapturingServer capturing;
     private final TestServer server;
     private final String writer;
     private final String reader;
@@ -55,32 +54,13 @@ class SqlConsoleApiIT {
         ApiKeyStore keys = new ApiKeyStore(ds);
         writer = keys.create("sql-acme", Role.READ_WRITE, "console-writer").token();
         reader = keys.create("sql-globex", Role.READ_ONLY, "console-reader").token();
-        server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "keys", "flux.capture.enabled", true,
-                "flux.capture.slot", SLOT, "flux.capture.publication", SLOT, "flux.tenancy.cache-ttl-ms", 0));
-        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(server.get("/v1/capture/status",
-                "Authorization", "Bearer " + writer).body()).path("state").asText().equals("STREAMING"));
-        await().atMost(Duration.ofSeconds(30)).until(this::notesPublished);
+        capturing = CapturingServer.start(db, kafka, "console_api_it", "notes", writer, Map.of());
+        server = capturing.server();
     }
 
     @AfterAll
-    void stop() throws Exception {
-        server.close();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                st.execute("SELECT pg_drop_replication_slot('" + SLOT + "')");
-                return true;
-            }
-        });
-    }
-
-    private boolean notesPublished() throws Exception {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND tablename = 'notes'")) {
-            ps.setString(1, SLOT);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+    void stop() {
+        capturing.close();
     }
 
     private HttpResponse<String> sql(String key, String text) throws Exception {

@@ -5,6 +5,9 @@ import flux.query.UnknownName;
 import flux.query.model.Names;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -72,6 +75,14 @@ public final class Catalog {
             throw new UnknownName(UnknownName.Kind.TABLE, "unknown table \"" + Names.shorten(name) + "\"");
         }
         return t;
+    }
+
+    /** Every queryable table, by schema and name (what a listing shows; lookups go through {@link #table}). */
+    public List<Table> tables() {
+        List<Table> all = new ArrayList<>();
+        current().tables().values().forEach(byName -> all.addAll(byName.values()));
+        all.sort(Comparator.comparing(Table::schema).thenComparing(Table::name));
+        return all;
     }
 
     /** Reads the catalog now unless it was read before. */

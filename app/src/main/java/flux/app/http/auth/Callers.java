@@ -4,6 +4,7 @@ import flux.query.DatabaseFailure;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
 import io.micronaut.http.HttpRequest;
 import java.sql.SQLException;
@@ -18,6 +19,11 @@ public final class Callers {
     private Callers() {
     }
 
+    /** Records the caller a filter authenticated (the API's, or the web UI's from its login cookie). */
+    public static void attach(HttpRequest<?> request, Principal caller) {
+        request.setAttribute(ATTRIBUTE, caller);
+    }
+
     /** The caller; requests outside {@code /v1} (health, metrics) have none and get {@link Principal#OPEN}. */
     public static Principal of(HttpRequest<?> request) {
         return request.getAttribute(ATTRIBUTE, Principal.class).orElse(Principal.OPEN);
@@ -30,6 +36,16 @@ public final class Callers {
             throw new Forbidden("this API key is " + caller.role().label() + "; this needs " + needed.label());
         }
         return caller;
+    }
+
+    /**
+     * The table a name means in history's requests: a schema-mode tenant's bare name is its own
+     * schema's table, as in the query API; anything else as given.
+     */
+    public static String historyTable(String table, TenantScope scope) {
+        boolean bare = table.indexOf('.') < 0;
+        return scope != null && scope.isolation() == TenantScope.Isolation.SCHEMA && bare
+                ? TenantSchemas.schemaOf(scope.tenantId()) + "." + table : table;
     }
 
     /**
