@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = "Provision tenants (isolation mode, storage quota) and measure their storage."
+        description = "Provision tenants (isolation mode, storage quota), measure their storage, back them up and restore them."
                 + " Works on the database directly.",
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class})
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class,
+                flux.app.console.TenantBackupCommands.Backup.class, flux.app.console.TenantBackupCommands.Restore.class})
 public final class TenantsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -21,8 +21,11 @@ import java.util.Collections;
  * record's (unusual key types) falls back to the first unpaired record of the same table and
  * operation, and the image comparison then tells whether the pairing was right.
  *
- * <p>Records that capture wrote itself ({@code source = 'wal'}) are ignored: they describe
- * changes already published. Rolled-back attempts are set aside for {@code flux.rolled_back}.
+ * <p>Records that capture wrote itself ({@code source = 'wal'} or {@code 'console'}) are ignored:
+ * they describe changes already published. So are committed records that name another
+ * transaction ({@code txid}): the engine's records name the transaction that writes them, so
+ * such a record is a copy of an old one (a tenant's history put back by a restore), not a
+ * change of this transaction. Rolled-back attempts are set aside for {@code flux.rolled_back}.
  *
  * <p>Records decoded from the WAL carry no images (see {@link RecordImages}): {@link #check}
  * then pairs only, and {@link #compareImages} compares each pair once its record's images are read.
@@ -87,7 +90,7 @@ public final class CrossCheck {
         for (WalMutationRecord r : tx.records()) {
             if (r.rolledBack()) {
                 rolledBack.add(r);
-            } else if (!r.writtenByCapture()) {
+            } else if (!r.writtenByCapture() && !copiedFromAnother(r, tx)) {
                 apiRecords.add(r);
                 unpaired.add(r);
                 byRow.computeIfAbsent(rowKey(r.tableSchema(), r.tableName(), r.operation().name(), r.rowId()),
@@ -141,6 +144,11 @@ public final class CrossCheck {
             }
         }
         return new Result(published, untracked, rolledBack, discrepancies, txid8, walRequestId, matched);
+    }
+
+    /** The low 32 bits are the decoded xid itself: comparing them needs no epoch. */
+    private static boolean copiedFromAnother(WalMutationRecord r, WalTransaction tx) {
+        return r.txid() != null && (r.txid() & 0xFFFFFFFFL) != (tx.xid() & 0xFFFFFFFFL);
     }
 
     private static WalMutationRecord take(Deque<WalMutationRecord> candidates, Set<WalMutationRecord> unpaired) {
