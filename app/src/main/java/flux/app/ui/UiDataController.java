@@ -39,7 +39,8 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class UiDataController {
     private static final int PAGE_ROWS = 50;
-    private static final int TIMELINE_ENTRIES = 100;
+    private static final int TIMELINE_ENTRIES = 50;
+    private static final int REQUEST_ENTRIES = 200;
 
     private final QueryEngine engine;
     private final History history;
@@ -113,7 +114,7 @@ final class UiDataController {
     HttpResponse<?> request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String cursor)
             throws SQLException {
         TenantScope scope = scope(request);
-        RequestPage page = history.request(requestId, PageRequest.MAX_LIMIT, cursor,
+        RequestPage page = history.request(requestId, REQUEST_ENTRIES, cursor,
                 scope == null ? null : scope.tenantId());
         return pages.page("request", new RequestTrail(pages.frame(request, "Request " + requestId, "tables"),
                 page.requestId(), Diffs.of(page.entries()), page.nextCursor()));
