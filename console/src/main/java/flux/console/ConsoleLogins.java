@@ -73,6 +73,7 @@ public final class ConsoleLogins {
     private static final String REGISTER = """
             INSERT INTO flux.console_roles (role_name, tenant_id, writes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final String REGISTERED_TENANT = "SELECT tenant_id FROM flux.console_roles WHERE role_name = ?";
+    private static final String SCHEMA_USAGE = "SELECT has_schema_privilege(?, ?::regnamespace, 'USAGE')";
     /** Schema tenant: the tenant schema's tables and sequences the role lacks a right on. */
     private static final String SCHEMA_MISSING = """
             SELECT format('%I.%I', n.nspname, c.relname), c.relkind = 'S'
@@ -198,7 +199,15 @@ public final class ConsoleLogins {
     private static void grantSchema(Connection c, Statement st, String role, String schema, boolean writes)
             throws SQLException {
         String quoted = quote(role);
-        st.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quoted);
+        try (PreparedStatement ps = c.prepareStatement(SCHEMA_USAGE)) {
+            ps.setString(1, role);
+            ps.setString(2, quote(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    st.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quoted);
+                }
+            }
+        }
         String right = writes ? "INSERT" : "SELECT";
         List<String[]> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SCHEMA_MISSING)) {
