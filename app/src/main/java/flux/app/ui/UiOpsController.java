@@ -6,6 +6,7 @@ import flux.app.ui.view.CaptureView;
 import flux.app.ui.view.MigrationsView;
 import flux.app.ui.view.ObserveView;
 import flux.capture.CaptureStatus;
+import flux.migrate.InvalidIndexes;
 import flux.migrate.MigrationException;
 import flux.migrate.MigrationFiles;
 import flux.migrate.MigrationSettings;
@@ -102,6 +103,12 @@ final class UiOpsController {
                 advice == null ? List.of() : advice.skipped(), indexError));
     }
 
+    private List<String> invalidIndexes() throws SQLException {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            return List.copyOf(InvalidIndexes.all(c).values());
+        }
+    }
+
     @Get("/migrations")
     HttpResponse<?> migrations(HttpRequest<?> request) {
         Callers.require(request, Role.ADMIN);
@@ -116,9 +123,9 @@ final class UiOpsController {
             return pages.page("migrations", new MigrationsView(frame, dir, files, migrator.history(),
                     counts.getOrDefault(MigrationStatus.State.PENDING, 0L),
                     counts.getOrDefault(MigrationStatus.State.EDITED_AFTER_APPLY, 0L),
-                    counts.getOrDefault(MigrationStatus.State.FILE_MISSING, 0L), null));
-        } catch (MigrationException e) {
-            return pages.page("migrations", new MigrationsView(frame, dir, List.of(), List.of(), 0, 0, 0,
+                    counts.getOrDefault(MigrationStatus.State.FILE_MISSING, 0L), invalidIndexes(), null));
+        } catch (MigrationException | SQLException e) {
+            return pages.page("migrations", new MigrationsView(frame, dir, List.of(), List.of(), 0, 0, 0, List.of(),
                     e.getMessage()));
         }
     }

@@ -138,8 +138,17 @@ class UiBrowserIT {
         open("/ui/observe");
         assertThat(browser.driver.getPageSource()).contains("Slow queries");
         browser.screenshot(SHOTS.resolve("observe.png"));
+        // A failed CREATE INDEX CONCURRENTLY leaves an invalid index: the migrations page calls it dirty.
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE dup (x int)");
+            st.execute("INSERT INTO dup VALUES (1), (1)");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> st.execute("CREATE UNIQUE INDEX CONCURRENTLY dup_x ON dup (x)"))
+                    .hasMessageContaining("could not create unique index");
+        }
         open("/ui/migrations");
-        assertThat(browser.driver.getPageSource()).contains("Ledger");
+        assertThat(browser.driver.getPageSource()).contains("Ledger", "public.dup_x");
+        assertThat(text(By.id("dirty"))).isEqualTo("1");
         browser.screenshot(SHOTS.resolve("migrations.png"));
 
         // Another tenant's key: the row does not exist for it.
