@@ -5,9 +5,15 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY kafka-broker kafka-broker
 COPY dev dev
+COPY pg pg
+COPY log log
 COPY query query
+COPY migrate migrate
+COPY tenancy tenancy
+COPY observe observe
 COPY history history
 COPY capture capture
+COPY console console
 COPY app app
 # Maven reads every module of the reactor; only the app and what it is built from are built.
 COPY bench/pom.xml bench/pom.xml

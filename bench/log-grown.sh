@@ -23,7 +23,7 @@ bench() { psql "${url%/*}/$db" -X -q -v ON_ERROR_STOP=1 "$@"; }
 one() { bench -At -c "$1"; }
 
 admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-bench -f query/src/main/resources/flux/query/flux-schema.sql
+bench -f log/src/main/resources/flux/log/mutation-log.sql
 bench -f history/src/main/resources/flux/history/history-schema.sql
 echo "filling the log with $records records over $rows rows..." >&2
 bench <<SQL

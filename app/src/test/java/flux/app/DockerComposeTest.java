@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +70,21 @@ class DockerComposeTest {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertThat(dockerfile).contains("./mvnw").contains("app/target/flux.jar")
                 .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/flux.jar\"]").contains("CMD [\"serve\"]");
+    }
+
+    @Test
+    void theDockerfileCopiesEveryModuleOfTheBuild() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        List<String> missing = new ArrayList<>();
+        while (module.find()) {
+            String m = module.group(1);
+            // A module the image does not build needs only its pom: Maven reads every module of the reactor.
+            if (!dockerfile.contains("COPY " + m + " " + m + "\n") && !dockerfile.contains("COPY " + m + "/pom.xml " + m + "/pom.xml\n")) {
+                missing.add(m);
+            }
+        }
+        assertThat(missing).as("modules the image's build would not find").isEmpty();
     }
 
     private static List<String> names(JsonNode node) {

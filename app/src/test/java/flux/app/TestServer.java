@@ -1,8 +1,8 @@
 package flux.app;
 
+import flux.app.wiring.FluxSchema;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;

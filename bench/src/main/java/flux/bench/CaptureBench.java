@@ -1,12 +1,12 @@
 package flux.bench;
 
+import flux.app.wiring.FluxSchema;
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
 import flux.capture.CaptureState;
 import flux.dev.LocalKafka;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
-import flux.query.FluxSchema;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

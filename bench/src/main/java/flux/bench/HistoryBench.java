@@ -2,13 +2,13 @@ package flux.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import flux.app.wiring.FluxSchema;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.history.History;
 import flux.history.BlameFolder;
 import flux.history.HistorySchema;
 import flux.history.PageRequest;
-import flux.query.FluxSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,14 +57,18 @@ final class HistoryBench implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "3000", description = "timed calls per operation and row (default ${DEFAULT-VALUE})")
     int iterations;
 
+    @Option(names = "--behind", paramLabel = "N", defaultValue = "10000",
+            description = "records the blame folder is behind by in the last measurement, on the long row (default ${DEFAULT-VALUE}; 0 skips it)")
+    int behind;
+
     @Option(names = "--write-rounds", paramLabel = "N", defaultValue = "7", description = "rounds of the write-cost comparison (default ${DEFAULT-VALUE})")
     int writeRounds;
 
     @Override
     public Integer call() throws Exception {
-        if (small < 2 || big < small || iterations < 100 || writeRounds < 1) {
+        if (small < 2 || big < small || iterations < 100 || writeRounds < 1 || behind < 0) {
             throw new ParameterException(spec.commandLine(),
-                    "need --small >= 2, --big >= --small, --iterations >= 100, --write-rounds >= 1");
+                    "need --small >= 2, --big >= --small, --iterations >= 100, --write-rounds >= 1, --behind >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("flux-bench-history");
@@ -101,6 +105,10 @@ final class HistoryBench implements Callable<Integer> {
                 String loadBefore = loadAverage();
                 boolean met = readLatencies(out, new History(ds));
                 out.printf("load average (1/5/15 min) before the reads: %s, after: %s%n", loadBefore, loadAverage());
+                if (behind > 0) {
+                    data.append(BIG_ID, big, big + behind - 1);
+                    blameBehind(out, new History(ds));
+                }
                 WriteCost.Result cost = WriteCost.measure(plain, tracked, writeRounds, 2_000);
                 out.printf("%nwrite (UPDATE + mutation record, 1 statement, 1 tx, 1 client), median of %d rounds:%n",
                         writeRounds);
@@ -159,6 +167,28 @@ final class HistoryBench implements Callable<Integer> {
             }
         }
         return met;
+    }
+
+    /**
+     * Blame while the folder is {@link #behind} records behind on the long row (their records are
+     * above its watermark, so each read folds them itself): what a read costs when the server's
+     * folder has not caught up, e.g. right after a burst of writes to one row.
+     */
+    private void blameBehind(PrintWriter out, History history) {
+        String[] ids = {Integer.toString(SMALL_ID), Integer.toString(BIG_ID)};
+        Latencies[] samples = {new Latencies(iterations / 10), new Latencies(iterations / 10)};
+        for (int i = -iterations / 50; i < iterations / 10; i++) {
+            for (int r = 0; r < 2; r++) {
+                long t0 = System.nanoTime();
+                history.blame(HistoryBenchData.TABLE, ids[r]);
+                if (i >= 0) {
+                    samples[r].add(System.nanoTime() - t0);
+                }
+            }
+        }
+        out.printf("%nblame, the folder %,d records behind on the long row: %s p50 %.3f ms p99 %.3f ms;"
+                + " %s p50 %.3f ms p99 %.3f ms%n", behind, small, samples[0].percentileMillis(50),
+                samples[0].percentileMillis(99), big, samples[1].percentileMillis(50), samples[1].percentileMillis(99));
     }
 
     /**

@@ -70,6 +70,18 @@ final class HistoryBenchData {
         }
     }
 
+    /**
+     * Continues row {@code rowId}'s chain with records {@code first} to {@code last} (as the engine's
+     * writes would add them while the blame folder rests).
+     */
+    void append(int rowId, int first, int last) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CHAIN)) {
+            for (int from = first; from <= last; from += 200) {
+                chain(ps, rowId, from, Math.min(last, from + 199));
+            }
+        }
+    }
+
     private static void chain(PreparedStatement ps, int rowId, int first, int last) throws SQLException {
         if (first > last) {
             return;

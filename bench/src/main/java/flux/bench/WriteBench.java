@@ -2,9 +2,9 @@ package flux.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import flux.app.wiring.FluxSchema;
 import flux.dev.LocalPostgres;
 import flux.dev.Ports;
-import flux.query.FluxSchema;
 import flux.query.QueryEngine;
 import flux.observe.ObserveSettings;
 import flux.observe.QueryObservers;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import flux.query.QueryEngine;
 import flux.tenancy.TenantPolicies;
 import flux.tenancy.TenantScope;

@@ -4,11 +4,11 @@ import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
-import flux.capture.pg.SchemaChangeListener;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
+import flux.pg.SchemaChangeListener;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -119,7 +119,7 @@ public final class CapturePipeline implements AutoCloseable {
                         pause(Duration.ofSeconds(1));
                         continue;
                     }
-                    log.info("capture {}: holds the streamer lock {}", config.slotName(), Long.toHexString(lock.key()));
+                    log.info("capture {}: holds the streamer lock {}", config.slotName(), lock.key());
                     streamWhileLeader(lock);
                 } catch (InterruptedException e) {
                     break;
@@ -207,7 +207,10 @@ public final class CapturePipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        SchemaChangeListener schemaChanges = new SchemaChangeListener(config, this::syncPublication);
+        // New tables join the publication when a migration announces them (docs/contracts.md).
+        SchemaChangeListener schemaChanges = new SchemaChangeListener("syncing publication " + config.publicationName(),
+                "flux-capture-schema-" + config.slotName(), () -> PgConnections.open(config, "listen"),
+                this::syncPublication);
         try {
             schemaChanges.start();
             runner.execute(engine);

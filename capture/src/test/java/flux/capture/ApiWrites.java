@@ -1,12 +1,17 @@
 package flux.capture;
 
 import flux.dev.testing.TestPostgres;
+import flux.log.Mutation;
+import flux.log.Operation;
+import flux.log.RolledBackAttempts;
+import flux.log.TxId;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * Writes the way the Data Engine does (docs/contracts.md), through plain JDBC: in one
@@ -128,17 +133,9 @@ final class ApiWrites implements AutoCloseable {
             error = e.getSQLState() + ": " + e.getMessage();
             c.rollback();
         }
-        try (PreparedStatement st = c.prepareStatement("INSERT INTO flux.state_mutations (request_id, txid,"
-                + " table_schema, table_name, row_id, operation, old, new, status, error)"
-                + " VALUES (?, ?::text::xid8, 'public', ?, ?, 'INSERT', NULL, ?::jsonb, 'rolled_back', ?)")) {
-            st.setString(1, requestId);
-            st.setString(2, Long.toString(txid));
-            st.setString(3, table);
-            st.setString(4, Long.toString(existingId));
-            st.setString(5, "{\"id\": " + existingId + ", \"owner\": \"dup\", \"balance\": 0}");
-            st.setString(6, error);
-            st.executeUpdate();
-        }
+        RolledBackAttempts.record(c, requestId, null, List.of(new Mutation("public", table, Long.toString(existingId),
+                Operation.INSERT, null, "{\"id\": " + existingId + ", \"owner\": \"dup\", \"balance\": 0}", null,
+                new TxId(txid))), error);
         c.commit();
         return txid;
     }

@@ -1,7 +1,9 @@
 package flux.capture;
 
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.log.LogSchema;
+import flux.pg.SchemaInstaller;
+import flux.tenancy.TenancySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 
 /** Pipeline setup shared by the capture ITs: a slot and publication per test, dropped afterwards. */
@@ -28,7 +31,15 @@ final class CaptureFixtures {
     }
 
     static void installFluxSchema(TestPostgres db) throws SQLException {
-        FluxSchema.install(db.dataSource());
+        installFluxSchema(db.dataSource());
+    }
+
+    /**
+     * The mutation log and, after it, tenancy's tables, as the server installs them: capture's
+     * records of raw SQL writes read {@code flux.tenants}.
+     */
+    static void installFluxSchema(DataSource dataSource) throws SQLException {
+        SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
     }
 
     static CapturePipeline startStreaming(CaptureConfig config) {

@@ -8,7 +8,6 @@ import flux.dev.LocalPostgres;
 import flux.dev.Ports;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
-import flux.query.FluxSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -40,7 +39,7 @@ class PostgresRestartIT {
         try {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(pg.jdbcUrl());
-            FluxSchema.install(ds);
+            CaptureFixtures.installFluxSchema(ds);
             ApiWrites.createTable(connector, table);
             CaptureConfig config = CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", slot, slot,
                     kafka.bootstrapServers());

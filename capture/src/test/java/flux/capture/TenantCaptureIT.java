@@ -9,7 +9,6 @@ import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import flux.query.QueryEngine;
-import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantPolicies;
 import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
@@ -73,8 +72,13 @@ class TenantCaptureIT {
         String tenant = "Cap-Initech";
         String slot = unique("schema_tenant");
         String table = unique("items");
-        new TenantDirectory(db.dataSource(), Duration.ZERO).provision(tenant, TenantScope.Isolation.SCHEMA, null);
         String schema = TenantSchemas.schemaOf(tenant);
+        // A schema tenant as `flux tenants create --mode schema` leaves it: capture reads its owner.
+        try (Connection c = db.connect()) {
+            TenantSchemas.provision(c, tenant);
+        }
+        CaptureFixtures.execute(db, "INSERT INTO flux.tenants (id, isolation, schema_name) VALUES ('" + tenant
+                + "', 'schema', '" + schema + "')");
         CaptureFixtures.execute(db, "CREATE TABLE " + schema + "." + table + " (id int PRIMARY KEY, name text)");
         CapturePipeline pipeline = CaptureFixtures.startStreaming(config(db, kafka.bootstrapServers(), slot));
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux." + schema + "." + table)) {

@@ -1,5 +1,8 @@
 package flux.console;
 
+import flux.pg.Identifiers;
+import flux.pg.LockKeys;
+import flux.pg.Transactions;
 import flux.tenancy.TenantPolicies;
 import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
@@ -52,9 +55,6 @@ import org.postgresql.PGConnection;
 public final class ConsoleLogins {
     public static final String GROUP_ROLE = "flux_console";
     static final String POLICY = "flux_console_isolation";
-    /** Advisory lock keys: setting up roles and grants, and a password's set-and-use ("flux" + 0x0C02/3). */
-    private static final long SETUP_LOCK = 0x666c7578_0C02L;
-    private static final long PASSWORD_LOCK = 0x666c7578_0C03L;
 
     private static final String GROUP = """
             DO $$
@@ -139,11 +139,9 @@ public final class ConsoleLogins {
 
     /** Creates the role when missing and brings its grants (and row tenants' policies) up to date. */
     private void prepare(ConsoleCaller caller, String role) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
+        Transactions.run(pool, c -> {
+            LockKeys.CONSOLE_SETUP.lockForTransaction(c);
             try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(" + SETUP_LOCK + ")");
                 if (!groupReady) {
                     st.execute(GROUP);
                 }
@@ -153,15 +151,9 @@ public final class ConsoleLogins {
                 } else {
                     grantRows(c, st, role, caller.writes());
                 }
-                c.commit();
-                groupReady = true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
-        }
+        });
+        groupReady = true;
     }
 
     private static void ensureRole(Connection c, Statement st, ConsoleCaller caller, String role) throws SQLException {
@@ -172,7 +164,7 @@ public final class ConsoleLogins {
                 exists = rs.next();
             }
         }
-        String quoted = quote(role);
+        String quoted = Identifiers.quote(role);
         if (!exists) {
             // No password yet: it is set just before each login (login()).
             st.execute("CREATE ROLE " + quoted + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
@@ -198,13 +190,13 @@ public final class ConsoleLogins {
 
     private static void grantSchema(Connection c, Statement st, String role, String schema, boolean writes)
             throws SQLException {
-        String quoted = quote(role);
+        String quoted = Identifiers.quote(role);
         try (PreparedStatement ps = c.prepareStatement(SCHEMA_USAGE)) {
             ps.setString(1, role);
-            ps.setString(2, quote(schema));
+            ps.setString(2, Identifiers.quote(schema));
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && !rs.getBoolean(1)) {
-                    st.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quoted);
+                    st.execute("GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + quoted);
                 }
             }
         }
@@ -230,7 +222,7 @@ public final class ConsoleLogins {
     }
 
     private static void grantRows(Connection c, Statement st, String role, boolean writes) throws SQLException {
-        String quoted = quote(role);
+        String quoted = Identifiers.quote(role);
         List<String[]> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(ROW_TABLES)) {
             ps.setString(1, role);
@@ -244,7 +236,7 @@ public final class ConsoleLogins {
                 }
             }
         }
-        String matches = quote(TenantPolicies.TENANT_COLUMN) + " = (SELECT flux.console_tenant())";
+        String matches = Identifiers.quote(TenantPolicies.TENANT_COLUMN) + " = (SELECT flux.console_tenant())";
         for (String[] t : tables) {
             // The policy before the grant: a table is never readable by a console role without it.
             if (!Boolean.parseBoolean(t[2])) {
@@ -272,13 +264,13 @@ public final class ConsoleLogins {
         props.setProperty("password", new String(password));
         props.setProperty("ApplicationName", "flux-console");
         Connection session;
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + PASSWORD_LOCK + ")");
+        try (Connection c = pool.getConnection()) {
+            LockKeys.CONSOLE_PASSWORD.lockForSession(c);
             try {
                 c.unwrap(PGConnection.class).alterUserPassword(role, password, "scram-sha-256");
                 session = DriverManager.getConnection(LoginUrl.withoutCredentials(url), props);
             } finally {
-                st.execute("SELECT pg_advisory_unlock(" + PASSWORD_LOCK + ")");
+                LockKeys.CONSOLE_PASSWORD.unlockSession(c);
             }
         }
         try (Statement st = session.createStatement(); ResultSet rs = st.executeQuery("SELECT session_user")) {
@@ -296,9 +288,5 @@ public final class ConsoleLogins {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

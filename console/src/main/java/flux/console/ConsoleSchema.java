@@ -1,21 +1,21 @@
 package flux.console;
 
-import flux.query.FluxSchema;
-import java.sql.SQLException;
-import javax.sql.DataSource;
+import flux.pg.SchemaInstaller;
+import flux.pg.SchemaScript;
 
 /**
- * Creates the console's tables in the {@code flux} schema (its audit log and its login roles'
- * register) when missing. Idempotent, run after {@link FluxSchema#install} on every start.
+ * The console's tables in the {@code flux} schema ({@code flux/console/console-schema.sql}): its
+ * statement audit and its login roles' register. Idempotent; installed through pg's
+ * {@link SchemaInstaller} after the mutation log's script (which creates the schema and the
+ * console's transaction marks), by the app's one installer of the flux schema.
  */
 public final class ConsoleSchema {
-    /** Advisory lock key for creating the console's tables ("flux" + 0x0C01). */
-    private static final long LOCK_KEY = 0x666c7578_0C01L;
+    private static final String RESOURCE = "flux/console/console-schema.sql";
 
     private ConsoleSchema() {
     }
 
-    public static void install(DataSource dataSource) throws SQLException {
-        FluxSchema.apply(dataSource, LOCK_KEY, "flux/console/console-schema.sql");
+    public static SchemaScript script() {
+        return SchemaScript.resource(ConsoleSchema.class, RESOURCE);
     }
 }

@@ -1,5 +1,7 @@
 package flux.console;
 
+import flux.log.ConsoleTransactions;
+import flux.log.TxId;
 import flux.migrate.SqlSplitter;
 import flux.migrate.SqlStatement;
 import flux.query.model.RequestId;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * with its duration, rows, error and the transaction's outcome; refused ones are entered as
  * refused. Entries are written on the server's pool, apart from the statements' session.
  *
- * <p>History. A run that wrote is marked in {@code flux.console_transactions} (its xid8 and
- * request id) before it commits, so capture records its changes with {@code source = 'console'}
+ * <p>History. A run that wrote is marked through the log's {@link ConsoleTransactions} (its
+ * xid8 and request id) before it commits, so capture records its changes with {@code source = 'console'}
  * and this run's request id. Errors: {@link ConsoleRefused}, {@link ConsoleUnavailable}; a
  * statement PostgreSQL rejects is reported in the {@link ConsoleRun}. Thread-safe.
  */
@@ -50,8 +52,6 @@ public final class SqlConsole {
                    set_config('statement_timeout', ?, true)""";
     private static final String SEARCH_PATH = "SELECT set_config('search_path', quote_ident(?), true)";
     private static final String TXID = "SELECT pg_current_xact_id_if_assigned()::text";
-    private static final String MARK = """
-            INSERT INTO flux.console_transactions (txid, request_id, key_id, tenant_id) VALUES (?::xid8, ?, ?, ?)""";
 
     private final DataSource pool;
     private final ConsoleLogins logins;
@@ -212,13 +212,7 @@ public final class SqlConsole {
         if (txid == null) {
             return;
         }
-        try (PreparedStatement ps = auditing.prepareStatement(MARK)) {
-            ps.setString(1, txid);
-            ps.setString(2, requestId);
-            ps.setString(3, caller.keyId());
-            ps.setString(4, caller.tenantId());
-            ps.executeUpdate();
-        }
+        ConsoleTransactions.mark(auditing, TxId.parse(txid), requestId, caller.keyId(), caller.tenantId());
     }
 
     private static String currentUser(Connection session) throws SQLException {

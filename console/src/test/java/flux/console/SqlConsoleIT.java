@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;
 import java.sql.Connection;
@@ -35,13 +34,12 @@ class SqlConsoleIT {
     SqlConsoleIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("sql_console");
         DataSource ds = db.dataSource();
-        FluxSchema.install(ds);
-        ConsoleSchema.install(ds);
+        TestTenants.installSchema(ds);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
             st.execute("INSERT INTO notes VALUES (1, 'con-acme', 'acme note'), (2, 'con-globex', 'globex secret')");
         }
-        TenantDirectory tenants = new TenantDirectory(ds, Duration.ZERO);
+        TenantDirectory tenants = TestTenants.directory(ds);
         tenants.provision(ACME.tenantId(), TenantScope.Isolation.ROW, null);
         tenants.provision(GLOBEX.tenantId(), TenantScope.Isolation.ROW, null);
         tenants.provision(INITECH.tenantId(), TenantScope.Isolation.SCHEMA, null);

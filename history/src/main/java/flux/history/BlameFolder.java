@@ -1,5 +1,7 @@
 package flux.history;
 
+import flux.pg.LockKeys;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,18 +27,19 @@ import org.slf4j.LoggerFactory;
  * ids the folder sees may still fill: a <em>hole</em>. Each hole is remembered with a horizon,
  * the folder's own transaction id taken after the gap was seen. Every writer of the log holds a
  * transaction id before it takes a record id (the engine's statement writes the data row
- * first; the other writers ask for their id first, see MutationLog), so the hole's writer has
+ * first; the other writers ask for their id first, see flux.log), so the hole's writer has
  * an id below the horizon, and once the oldest running transaction is newer than the horizon,
  * the writer has ended: the hole is read once more (what committed is folded) and forgotten.
  * The watermark stays below the oldest open hole.
  *
- * <p>One folder works at a time (a transaction-level advisory lock); others skip their turn.
+ * <p>One folder works at a time ({@link LockKeys#BLAME_FOLDER}, transaction-level); others skip their turn.
+ * Its statement writes history's summary from the log, so it lives here, by the rule in
+ * {@code flux.log}'s package comment.
  * State is in memory; a restarted folder resumes at the watermark and folds a few records twice,
  * which folding tolerates.
  */
 public final class BlameFolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BlameFolder.class);
-    private static final long LOCK_KEY = 0x666c7578_0002L;
     static final int BATCH = 5000;
 
     /**
@@ -100,9 +103,9 @@ public final class BlameFolder implements AutoCloseable {
                 SELECT first, last FROM (
                     SELECT lag(id, 1, CAST(? AS bigint)) OVER (ORDER BY id) + 1 AS first, id - 1 AS last FROM batch) g
                 WHERE first <= last)
-            SELECT (SELECT count(*) FROM batch), (SELECT max(id) FROM batch),
-                   CASE WHEN gaps.first IS NOT NULL THEN pg_current_xact_id()::text END,
-                   (SELECT count(*) FROM folded), gaps.first, gaps.last
+            SELECT (SELECT count(*) FROM batch) AS read, (SELECT max(id) FROM batch) AS highest,
+                   CASE WHEN gaps.first IS NOT NULL THEN pg_current_xact_id()::text END AS horizon,
+                   (SELECT count(*) FROM folded) AS folded, gaps.first, gaps.last
             FROM (SELECT 1) AS one LEFT JOIN gaps ON true
             """;
 
@@ -134,19 +137,11 @@ public final class BlameFolder implements AutoCloseable {
      * @return the number of records read (0: nothing new, or another folder holds the lock)
      */
     public synchronized int foldOnce() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int read = fold(c);
-                c.commit();
-                return read;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                scanned = -1; // re-read the stored watermark next time
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return Transactions.call(dataSource, this::fold);
+        } catch (SQLException | RuntimeException e) {
+            scanned = -1; // re-read the stored watermark next time
+            throw e;
         }
     }
 
@@ -156,7 +151,7 @@ public final class BlameFolder implements AutoCloseable {
     }
 
     private int fold(Connection c) throws SQLException {
-        if (!single(c, "SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")").equals("t")) {
+        if (!LockKeys.BLAME_FOLDER.tryLockForTransaction(c)) {
             scanned = -1; // someone else folds: our holes may be stale when the turn comes back
             return 0;
         }
@@ -214,10 +209,11 @@ public final class BlameFolder implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 Batch batch = new Batch(new ArrayList<>());
                 while (rs.next()) {
-                    batch.read = rs.getInt(1);
-                    batch.highest = rs.getLong(2);
-                    if (rs.getObject(5) != null) {
-                        batch.gaps.add(new Hole(rs.getLong(5), rs.getLong(6), Long.parseLong(rs.getString(3))));
+                    batch.read = rs.getInt("read");
+                    batch.highest = rs.getLong("highest");
+                    if (rs.getObject("first") != null) {
+                        batch.gaps.add(new Hole(rs.getLong("first"), rs.getLong("last"),
+                                Long.parseLong(rs.getString("horizon"))));
                     }
                 }
                 return batch;

@@ -1,5 +1,7 @@
 package flux.history;
 
+import flux.log.RowFilter;
+import flux.pg.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,7 +17,8 @@ import javax.sql.DataSource;
  * <p>Tables are named {@code table} or {@code schema.table} and checked against pg_catalog
  * (a known table's shape is remembered for a few seconds, so most calls are one round trip);
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
- * Errors are {@link HistoryException}s; {@link SQLException}s are failures of the database.
+ * Every error is a {@link HistoryException}, unchecked: a failing database is its
+ * {@link HistoryException.DatabaseFailure} kind.
  *
  * <p>Each question takes the reader's tenant ({@code tenantId}, null for a reader of every
  * tenant, e.g. an operator): a tenant sees only the records written for it, so another tenant's
@@ -29,46 +32,59 @@ public final class History {
         this.dataSource = dataSource;
     }
 
-    public HistoryPage history(String table, String id, PageRequest page) throws SQLException {
+    public HistoryPage history(String table, String id, PageRequest page) {
         return history(table, id, page, null);
     }
 
-    public HistoryPage history(String table, String id, PageRequest page, String tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    public HistoryPage history(String table, String id, PageRequest page, String tenantId) {
+        return read("the history of " + table + " row " + id, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowHistory.page(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), page);
-        }
+            return RowHistory.page(c, shape, row(shape, id, tenantId), page);
+        });
     }
 
-    public Blame blame(String table, String id) throws SQLException {
+    public Blame blame(String table, String id) {
         return blame(table, id, null);
     }
 
-    public Blame blame(String table, String id, String tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    public Blame blame(String table, String id, String tenantId) {
+        return read("the blame of " + table + " row " + id, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
             return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
-        }
+        });
     }
 
-    public RowSnapshot at(String table, String id, Instant time) throws SQLException {
+    public RowSnapshot at(String table, String id, Instant time) {
         return at(table, id, time, null);
     }
 
-    public RowSnapshot at(String table, String id, Instant time, String tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    public RowSnapshot at(String table, String id, Instant time, String tenantId) {
+        return read(table + " row " + id + " at " + time, c -> {
             TableShape shape = catalog.shape(c, TableRef.parse(table));
-            return RowAsOf.at(c, shape, new RowFilter(shape.table(), RowKey.rowId(shape, id), tenantId), time);
-        }
+            return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
+        });
     }
 
-    public RequestPage request(String requestId, int limit, String cursor) throws SQLException {
+    public RequestPage request(String requestId, int limit, String cursor) {
         return request(requestId, limit, cursor, null);
     }
 
-    public RequestPage request(String requestId, int limit, String cursor, String tenantId) throws SQLException {
+    public RequestPage request(String requestId, int limit, String cursor, String tenantId) {
+        return read("the mutations of request " + requestId,
+                c -> RequestMutations.page(c, requestId, tenantId, limit, cursor));
+    }
+
+    /** Runs one question on a connection of its own; a failing database becomes a {@link HistoryException}. */
+    private <T> T read(String reading, SqlWork<T> question) {
         try (Connection c = dataSource.getConnection()) {
-            return RequestMutations.page(c, requestId, tenantId, limit, cursor);
+            return question.apply(c);
+        } catch (SQLException e) {
+            throw new HistoryException.DatabaseFailure(reading, e);
         }
+    }
+
+    /** The row's records for the reader: a tenant's reader sees its own only. */
+    private static RowFilter row(TableShape shape, String id, String tenantId) {
+        return new RowFilter(shape.table().schema(), shape.table().name(), RowKey.rowId(shape, id), tenantId);
     }
 }

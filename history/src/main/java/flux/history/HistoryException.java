@@ -1,15 +1,22 @@
 package flux.history;
 
+import java.sql.SQLException;
+
 /**
- * Why a history question cannot be answered. The app maps each kind to one HTTP status
- * and problem type; messages name the thing and the value.
+ * Why a history question cannot be answered: the one error of history's front door
+ * ({@link History}), unchecked. The app maps each kind to one HTTP status and problem type;
+ * messages name the thing and the value.
  */
 public abstract sealed class HistoryException extends RuntimeException
         permits HistoryException.UnknownTable, HistoryException.UnknownRow, HistoryException.UnknownRequest,
-        HistoryException.InvalidArgument {
+        HistoryException.InvalidArgument, HistoryException.DatabaseFailure {
 
     HistoryException(String message) {
         super(message);
+    }
+
+    HistoryException(String message, Throwable cause) {
+        super(message, cause);
     }
 
     /** The table is not in pg_catalog (or the name is not a table name). */
@@ -37,6 +44,21 @@ public abstract sealed class HistoryException extends RuntimeException
     public static final class InvalidArgument extends HistoryException {
         InvalidArgument(String message) {
             super(message);
+        }
+    }
+
+    /** The database failed the read (unreachable, or an error of its own); not the caller's doing. */
+    public static final class DatabaseFailure extends HistoryException {
+        private final String sqlState;
+
+        DatabaseFailure(String reading, SQLException cause) {
+            super("database failure reading " + reading + ": " + cause.getMessage(), cause);
+            this.sqlState = cause.getSQLState();
+        }
+
+        /** The SQLSTATE PostgreSQL (or the driver) gave, or null: class 08 means it was not reached. */
+        public String sqlState() {
+            return sqlState;
         }
     }
 }

@@ -61,12 +61,12 @@ final class TableCatalog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found = true;
-                    String column = rs.getString(1);
+                    String column = rs.getString("attname");
                     if (column == null) {
                         continue;
                     }
                     columns.add(column);
-                    int position = rs.getInt(2);
+                    int position = rs.getInt("key_position");
                     if (!rs.wasNull()) {
                         keys.put(position, column);
                     }

@@ -1,20 +1,10 @@
 -- History's read support over flux.state_mutations. Idempotent; applied on every server start,
--- after flux-schema.sql. Of this, only the time index is paid for inside a logged write:
---   * state_mutations_row_time_idx: as-of reads and history time ranges seek by time;
+-- after the log's own script (flux/log/mutation-log.sql, which also has the log's time index for
+-- as-of reads). Nothing here is paid for inside a logged write:
 --   * flux.row_blame: who last wrote each column, per row, so blame reads O(columns) records
 --     instead of scanning a row's whole history. It is folded from the log in the background
 --     (flux.history.BlameFolder), never by the write itself; blame reads the summary plus the
 --     row's records that are not folded yet (ids above flux.row_blame_progress.folded_through).
-
--- Created only when missing: CREATE INDEX IF NOT EXISTS locks the log before it looks (see flux-schema.sql).
-DO $$
-BEGIN
-    IF to_regclass('flux.state_mutations_row_time_idx') IS NULL THEN
-        CREATE INDEX state_mutations_row_time_idx
-            ON flux.state_mutations (table_schema, table_name, row_id, created_at);
-    END IF;
-END
-$$;
 
 -- Earlier versions kept the summary with a trigger inside every write, which halved the log's
 -- insert rate (BENCHMARKS.md). Its summaries stay valid input for the folder below.

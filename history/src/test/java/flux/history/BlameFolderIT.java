@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.history.testing.MutationLogFixture.Row;
+import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,9 +100,9 @@ class BlameFolderIT {
         BlameFolder first = new BlameFolder(db.dataSource);
         BlameFolder second = new BlameFolder(db.dataSource);
         db.writes.insert("w1", Row.of("accounts", "{\"id\": 4}"), "{\"id\": 4, \"owner\": \"di\", \"balance\": 2}");
-        try (Connection holder = db.dataSource.getConnection(); Statement st = holder.createStatement()) {
+        try (Connection holder = db.dataSource.getConnection()) {
             holder.setAutoCommit(false);
-            st.execute("SELECT pg_advisory_xact_lock(" + 0x666c7578_0002L + ")");
+            LockKeys.BLAME_FOLDER.lockForTransaction(holder);
             assertThat(second.foldOnce()).as("the lock is taken").isZero();
             holder.rollback();
         }

@@ -1,5 +1,7 @@
 package flux.migrate;
 
+import flux.pg.SchemaInstaller;
+import flux.pg.SchemaScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,28 +127,12 @@ final class Ledger {
     }
 
     /**
-     * Creates the tables when missing, in a transaction of its own. Another process creating
-     * them at the same moment (a server starting: {@code FluxSchema}) can make CREATE ... IF
-     * NOT EXISTS fail with a duplicate; one retry then sees them.
+     * Creates the tables when missing, in a transaction of its own, through the installer of
+     * Flux's schema: serialized with every other creator of the {@code flux} schema (a server
+     * starting), so CREATE ... IF NOT EXISTS never races another one into a duplicate.
      */
     static void create(Connection c) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute(CREATE);
-                c.commit();
-                return;
-            } catch (SQLException e) {
-                c.rollback();
-                boolean duplicate = "23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())
-                        || "42P07".equals(e.getSQLState());
-                if (!duplicate || attempt == 2) {
-                    throw e;
-                }
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        SchemaInstaller.install(c, new SchemaScript("the migration ledger", CREATE));
     }
 
     boolean exists(Connection c) throws SQLException {

@@ -1,5 +1,7 @@
 package flux.migrate;
 
+import flux.pg.LockKey;
+import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,18 +17,16 @@ import org.slf4j.LoggerFactory;
  * {@code pg_advisory_lock}: a waiter then never holds a transaction (or a snapshot) open,
  * and {@code CREATE INDEX CONCURRENTLY} in the holder, which waits for every older
  * transaction to end, cannot deadlock with it. The lock belongs to the connection: keep
- * using that connection until {@link #close()}.
+ * using that connection until {@link #close()}. The key is {@link LockKeys#MIGRATION}.
  */
 final class MigrationLock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MigrationLock.class);
-    /** "flux" + 2; FluxSchema uses "flux" + 1. Advisory locks are per database. */
-    static final long KEY = 0x666c7578_0002L;
-    private static final String TRY = "SELECT pg_try_advisory_lock(?)";
-    private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
+    private static final LockKey KEY = LockKeys.MIGRATION;
+    /** The session holding {@link #KEY}: pg_locks shows a two-int key as classid, objid with objsubid 2. */
     private static final String HOLDER = """
             SELECT a.pid, coalesce(nullif(a.application_name, ''), '?') AS app, a.client_addr, a.state
               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
                AND l.classid::bigint = ? AND l.objid::bigint = ?
                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
             """;
@@ -43,7 +43,7 @@ final class MigrationLock implements AutoCloseable {
         long started = System.nanoTime();
         long lastLog = started;
         long sleepMs = 20;
-        while (!tryLock(c)) {
+        while (!KEY.tryLockForSession(c)) {
             long waited = System.nanoTime() - started;
             if (waited > maxWait.toNanos()) {
                 throw new MigrationLockTimeout("waited " + maxWait.toSeconds() + " s for the migration lock, held by "
@@ -61,27 +61,14 @@ final class MigrationLock implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(UNLOCK)) {
-            ps.setLong(1, KEY);
-            ps.execute();
-        }
-    }
-
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TRY)) {
-            ps.setLong(1, KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        KEY.unlockSession(connection);
     }
 
     /** "pid 4242 (flux, 10.0.0.7, idle)", for messages; "another session" when it cannot be seen. */
     private static String holder(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(HOLDER)) {
-            ps.setLong(1, KEY >>> 32);
-            ps.setLong(2, KEY & 0xffff_ffffL);
+            ps.setLong(1, KEY.classOid());
+            ps.setLong(2, KEY.objectOid());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return "another session";

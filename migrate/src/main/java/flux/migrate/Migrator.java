@@ -3,6 +3,8 @@ package flux.migrate;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -90,17 +92,14 @@ public final class Migrator {
     public MigrationReport dryRun(List<MigrationFile> files, boolean force) {
         return locked((c, runner) -> {
             MigrationPlan plan = Planner.forward(files, ledger.migrations(c), ledger.scripts(c), force);
-            List<Outcome> outcomes = new ArrayList<>();
-            c.setAutoCommit(false);
-            try {
+            List<Outcome> outcomes = Transactions.rollBackAfter(c, x -> {
+                List<Outcome> ran = new ArrayList<>();
                 for (Step step : plan.steps()) {
-                    outcomes.add(step.transactional() ? runner.runUncommitted(step)
+                    ran.add(step.transactional() ? runner.runUncommitted(step)
                             : new Outcome(step, Result.SKIPPED, 0, List.of()));
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+                return ran;
+            });
             return new MigrationReport(outcomes, true);
         });
     }
@@ -168,7 +167,8 @@ public final class Migrator {
                 }
                 if (schema != null) {
                     try (PreparedStatement ps = c.prepareStatement(SEARCH_PATH)) {
-                        ps.setString(1, quoted(schema));
+                        // a search_path entry is an identifier, quoted; the whole is the setting's value, bound
+                        ps.setString(1, Identifiers.quote(schema));
                         ps.execute();
                     }
                 }
@@ -191,11 +191,6 @@ public final class Migrator {
         } catch (SQLException e) {
             throw MigrationFailed.database(doing, e);
         }
-    }
-
-    /** A search_path entry: the schema name as an identifier (it is a value of the setting, bound). */
-    private static String quoted(String schema) {
-        return "\"" + schema.replace("\"", "\"\"") + "\"";
     }
 
     /** Returns the connection to its pool as it was: settings, temp tables and locks gone. */

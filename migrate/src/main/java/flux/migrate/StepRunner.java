@@ -4,8 +4,9 @@ import flux.migrate.MigrationPlan.Action;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.SchemaChanges;
+import flux.pg.Transactions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -20,9 +21,6 @@ import java.util.Set;
  * statement succeeded and no index it built was left INVALID.
  */
 final class StepRunner {
-    static final String CHANNEL = "flux_schema_changed";
-    private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
-
     private final Connection c;
     private final Ledger ledger;
 
@@ -48,18 +46,10 @@ final class StepRunner {
 
     private Outcome inTransaction(Step step) {
         try {
-            c.setAutoCommit(false);
-            try {
+            return Transactions.call(c, x -> {
                 long started = System.nanoTime();
-                Outcome outcome = body(step, started, ReplicaIdentity.keyedTables(c), true, Result.DONE);
-                c.commit();
-                return outcome;
-            } catch (RuntimeException | SQLException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return body(step, started, ReplicaIdentity.keyedTables(x), true, Result.DONE);
+            });
         } catch (SQLException e) {
             throw ledgerFailure(step, e);
         }
@@ -90,17 +80,7 @@ final class StepRunner {
                 throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but "
                         + invalidAdvice(invalid) + "; the file is not recorded: run migrate again after that", null);
             }
-            c.setAutoCommit(false);
-            try {
-                Outcome outcome = body(step, started, keyedBefore, false, Result.DONE);
-                c.commit();
-                return outcome;
-            } catch (RuntimeException | SQLException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Transactions.call(c, x -> body(step, started, keyedBefore, false, Result.DONE));
         } catch (SQLException e) {
             throw new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                     + " failed: " + SqlErrors.describe(e) + "; its statements ran outside a transaction and stay"
@@ -124,10 +104,7 @@ final class StepRunner {
         long ms = (System.nanoTime() - started) / 1_000_000;
         List<String> tracked = ReplicaIdentity.applyToNew(c, keyedBefore);
         record(step, ms);
-        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
-            ps.setString(1, step.action().name().toLowerCase() + " " + step.fileName());
-            ps.execute();
-        }
+        SchemaChanges.notify(c, step.action().name().toLowerCase() + " " + step.fileName());
         return new Outcome(step, result, ms, tracked);
     }
 
@@ -180,13 +157,5 @@ final class StepRunner {
     private static MigrationFailed ledgerFailure(Step step, SQLException e) {
         return new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                 + " failed: " + SqlErrors.describe(e) + "; the migration was rolled back and not recorded", e);
-    }
-
-    private void rollbackQuietly() {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the server rolled the transaction back with it
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.pg.LockKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -67,8 +68,9 @@ class MigrationConcurrencyIT {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<MigrationReport> first = pool.submit(fx::migrate);
         await().atMost(Duration.ofSeconds(10)).until(() -> !fx.column(
-                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                + " AND (classid::bigint << 32 | objid::bigint) = " + MigrationLock.KEY).isEmpty());
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2"
+                + " AND classid::bigint = " + LockKeys.MIGRATION.classOid()
+                + " AND objid::bigint = " + LockKeys.MIGRATION.objectOid()).isEmpty());
         Future<MigrationReport> second = pool.submit(fx::migrate);
         await().atMost(Duration.ofSeconds(5)).until(() -> fx.column(
                 "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()")
@@ -86,7 +88,7 @@ class MigrationConcurrencyIT {
         fx.write("001_a.sql", "CREATE TABLE a (id int);");
         try (Connection holder = fx.db.connect(); Statement st = holder.createStatement()) {
             st.execute("SET application_name = 'deploy-42'");
-            st.execute("SELECT pg_advisory_lock(" + MigrationLock.KEY + ")");
+            assertThat(LockKeys.MIGRATION.tryLockForSession(holder)).isTrue();
             Migrator impatient = new Migrator(fx.dataSource, MigrationSettings.DEFAULTS.withLockWait(Duration.ofMillis(300)));
 
             assertThatThrownBy(() -> impatient.migrate(fx.files(), false))
@@ -96,5 +98,18 @@ class MigrationConcurrencyIT {
         }
         assertThat(fx.tableExists("a")).isFalse();
         assertThat(fx.migrate().outcomes()).hasSize(1);
+    }
+
+    @Test
+    void aMigratorDoesNotWaitForTheBlameFolder() throws Exception {
+        fx.write("001_a.sql", "CREATE TABLE a (id int);");
+        try (Connection folder = fx.db.connect()) {
+            folder.setAutoCommit(false);
+            assertThat(LockKeys.BLAME_FOLDER.tryLockForTransaction(folder)).isTrue();
+            Migrator impatient = new Migrator(fx.dataSource, MigrationSettings.DEFAULTS.withLockWait(Duration.ofMillis(300)));
+
+            assertThat(impatient.migrate(fx.files(), false).outcomes()).hasSize(1);
+            folder.rollback();
+        }
     }
 }

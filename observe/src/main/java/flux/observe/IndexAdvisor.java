@@ -1,5 +1,6 @@
 package flux.observe;
 
+import flux.pg.Identifiers;
 import flux.query.QueryTrace;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
@@ -191,12 +192,8 @@ public final class IndexAdvisor {
         while (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
             name = name.substring(0, name.length() - 1);
         }
-        return "CREATE INDEX CONCURRENTLY " + quote(name) + " ON " + quote(schema) + "." + quote(table)
-                + " (" + quote(column) + ")";
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return "CREATE INDEX CONCURRENTLY " + Identifiers.quote(name) + " ON " + Identifiers.qualified(schema, table)
+                + " (" + Identifiers.quote(column) + ")";
     }
 
     public int minFilters() {

@@ -2,6 +2,7 @@ package flux.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,31 +59,28 @@ public final class PlanExplainer {
 
     private String explain(String sql, List<Object> parameters, String options, boolean oneValue) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            boolean prepared = false;
-            c.setAutoCommit(false);
+            AtomicBoolean prepared = new AtomicBoolean();
             try {
-                begin(c);
-                try {
-                    prepared = prepare(c, sql);
-                    return generic(c, options, oneValue);
-                } catch (SQLException e) {
-                    // e.g. a placeholder whose type the text does not fix: explain with the values instead.
-                    log.debug("no generic plan ({}), explaining with the values", e.getMessage());
-                    c.rollback();
-                    begin(c);
-                }
-                return withValues(c, sql, parameters, options, oneValue);
+                return Transactions.rollBackAfter(c, x -> {
+                    begin(x);
+                    try {
+                        prepared.set(prepare(x, sql));
+                        return generic(x, options, oneValue);
+                    } catch (SQLException e) {
+                        // e.g. a placeholder whose type the text does not fix: explain with the values instead.
+                        log.debug("no generic plan ({}), explaining with the values", e.getMessage());
+                        x.rollback();
+                        begin(x);
+                    }
+                    return withValues(x, sql, parameters, options, oneValue);
+                });
             } finally {
-                c.rollback();
-                if (prepared) {
+                if (prepared.get()) {
                     // Prepared statements outlive transactions: leave none on a pooled connection.
                     try (Statement st = c.createStatement()) {
                         st.execute("DEALLOCATE " + PREPARED);
                     }
-                    c.rollback();
                 }
-                c.setAutoCommit(autoCommit);
             }
         }
     }

@@ -1,12 +1,12 @@
 package flux.query;
 
+import flux.log.Mutation;
+import flux.log.RolledBackAttempts;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
-import flux.query.mutation.MutationLog;
-import flux.query.mutation.MutationRecord;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -172,6 +172,12 @@ public final class QueryEngine {
      * {@code implicit}: leave the connection in autocommit, so the tagged statement runs in
      * PostgreSQL's implicit transaction of one pipeline (committed at its Sync), saving the
      * COMMIT round trip. Only for a body of exactly one query.
+     *
+     * <p>The engine's own transaction handling, not pg's {@code Transactions} template, on purpose:
+     * the template always opens an explicit transaction and commits it, and here a single-query
+     * request must cost one round trip (a measured target, checked by RoundTripsIT); and a failed
+     * transaction must be rolled back and then have its attempts recorded on the same connection
+     * before it goes back to the pool ({@link #recordAttempts}).
      */
     private <T> T run(RequestId requestId, String clientId, RequestScope scope, boolean implicit,
                       TransactionFunction<T> body) {
@@ -221,14 +227,14 @@ public final class QueryEngine {
                 connection.rollback();
                 connection.setAutoCommit(true);
             }
-            List<MutationRecord> attempts = new ArrayList<>(tx.written());
+            List<Mutation> attempts = new ArrayList<>(tx.written());
             if (tx.failedWrite() != null) {
                 attempts.addAll(AttemptedMutations.of(connection, compiler(), tx.failedWrite(), tx.failedTable(),
                         tx.txid(), tx.scope()));
             }
             // As the login role, which owns the log: the records name the tenant themselves, and
             // a tenant's role would add nothing here but one more grant the insert depends on.
-            MutationLog.recordRolledBack(connection, tx.requestId().value(),
+            RolledBackAttempts.record(connection, tx.requestId().value(),
                     tx.scope() == null ? null : tx.scope().tenantId(), attempts, error);
             if (!attempts.isEmpty()) {
                 log.info("request {} rolled back; recorded {} attempted mutations ({})", tx.requestId(),

@@ -1,9 +1,12 @@
 package flux.query;
 
+import flux.log.CommittedRecords;
+import flux.log.Mutation;
+import flux.log.TxId;
 import flux.query.catalog.Table;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
-import flux.query.mutation.MutationRecord;
+import flux.query.mutation.LoggedOperation;
 import flux.query.sql.SqlCompiler;
 import flux.query.sql.SqlErrors;
 import flux.query.sql.SqlStatement;
@@ -42,10 +45,10 @@ public final class Transaction {
     private final Connection connection;
     private final RequestId requestId;
     private final QueryEngine engine;
-    private final List<MutationRecord> written = new ArrayList<>();
+    private final List<Mutation> written = new ArrayList<>();
     private boolean tagged;
     private String planMode;
-    private String txid;
+    private TxId txid;
     private Query failedWrite;
     private Table failedTable;
     private QueryException failure;
@@ -126,12 +129,15 @@ public final class Transaction {
             }
             boolean write = records && query.operation().isWrite();
             try (ResultSet rs = ps.getResultSet()) {
+                // The row is every statement's first column; the records come by name (SqlCompiler).
+                CommittedRecords.Reader mutations = write ? new CommittedRecords.Reader(rs) : null;
+                flux.log.Operation operation = write ? LoggedOperation.of(query.operation()) : null;
                 while (rs.next()) {
                     rows.add(rs.getString(1));
                     if (write) {
-                        txid = rs.getString(6);
-                        written.add(new MutationRecord(table.schema(), table.name(), rs.getString(4),
-                                query.operation().name(), rs.getString(2), rs.getString(3), rs.getString(5), txid));
+                        Mutation m = mutations.read(table.schema(), table.name(), operation);
+                        txid = m.txid();
+                        written.add(m);
                     }
                 }
             }
@@ -163,12 +169,12 @@ public final class Transaction {
     }
 
     /** The mutations written so far (committed records if the transaction commits). */
-    List<MutationRecord> written() {
+    List<Mutation> written() {
         return written;
     }
 
     /** The txid of this transaction when a write has returned it, else null. */
-    String txid() {
+    TxId txid() {
         return txid;
     }
 

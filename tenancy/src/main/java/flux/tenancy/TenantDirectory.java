@@ -1,10 +1,7 @@
 package flux.tenancy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tenants of {@code flux.tenants}: provisioning (isolation mode and quota in one step),
- * the scope a request of a tenant runs in, and quota measurement.
+ * The tenants: provisioning (isolation mode and quota in one step), the scope a request of a
+ * tenant runs in, and quota measurement. Their rows are kept by {@link TenantRecords}; what a
+ * mode needs inside PostgreSQL (schemas, roles, policies) and the measurements run as plain SQL
+ * on {@code dataSource}, which must hand out ordinary connections (not bound to a framework's
+ * transaction).
  *
  * <p>Which mode a key's requests run in is the tenant's setting: {@code schema} when the tenant
  * was provisioned so, otherwise {@code row} (a tenant needs no row here to use row-level
@@ -28,80 +28,79 @@ public final class TenantDirectory {
     private static final Logger log = LoggerFactory.getLogger(TenantDirectory.class);
     private static final int CACHE_LIMIT = 10_000;
 
-    // schema_name: cast to name, so it is stored as PostgreSQL stores the schema (cut at 63 bytes);
-    // a tenant turning row-level keeps its schema (null does not overwrite it).
-    private static final String UPSERT = """
-            INSERT INTO flux.tenants (id, isolation, quota_bytes, schema_name) VALUES (?, ?, ?, ?::name)
-            ON CONFLICT (id) DO UPDATE SET isolation = excluded.isolation, quota_bytes = excluded.quota_bytes,
-                schema_name = coalesce(excluded.schema_name, flux.tenants.schema_name)""";
-    private static final String SCHEMA_OWNER = """
-            SELECT id FROM flux.tenants WHERE schema_name = ?::name::text AND id <> ?""";
-    private static final String SELECT_ALL = """
-            SELECT id, isolation, quota_bytes, used_bytes, measured_at FROM flux.tenants ORDER BY id""";
-    private static final String SELECT_ONE = """
-            SELECT id, isolation, quota_bytes, used_bytes, measured_at FROM flux.tenants WHERE id = ?""";
-    private static final String RECORD_USAGE = """
-            UPDATE flux.tenants SET used_bytes = ?, measured_at = now() WHERE id = ?""";
-
     private final DataSource dataSource;
+    private final TenantRecords records;
     private final Duration cacheTtl;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public TenantDirectory(DataSource dataSource, Duration cacheTtl) {
+    public TenantDirectory(DataSource dataSource, TenantRecords records, Duration cacheTtl) {
         this.dataSource = dataSource;
+        this.records = records;
         this.cacheTtl = cacheTtl;
     }
 
     /**
-     * Creates or changes a tenant in one step: its row, and what its mode needs in PostgreSQL
-     * (schema: the {@code t_<id>_api} schema and role; row: the runtime role and the policies on
-     * every table with a {@code tenant_id} column). Idempotent. Switching an existing tenant's
-     * mode moves no data. A schema tenant's row records its schema ({@code schema_name}); a schema
-     * another tenant owns is refused ({@link IllegalArgumentException}).
+     * Creates or changes a tenant in one step: what its mode needs in PostgreSQL, then its row
+     * ({@link #prepare}, then {@link #record}). Idempotent. Switching an existing tenant's mode
+     * moves no data.
      *
      * @param quotaBytes null for no quota
      */
     public Tenant provision(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) throws SQLException {
+        return record(prepare(tenantId, isolation, quotaBytes));
+    }
+
+    /**
+     * The first step of provisioning: makes PostgreSQL ready for the tenant's mode (schema: the
+     * {@code t_<id>_api} schema and role; row: the runtime role and the policies on every table
+     * with a {@code tenant_id} column), committed on a connection of its own. Idempotent. An id
+     * that cannot be this mode's, a schema another tenant owns, or a negative quota is refused
+     * ({@link IllegalArgumentException}) before anything changes.
+     *
+     * @param quotaBytes null for no quota
+     */
+    public Prepared prepare(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) throws SQLException {
         ApiKeyStore.requireTenant(tenantId);
         if (quotaBytes != null && quotaBytes < 0) {
             throw new IllegalArgumentException("a quota cannot be negative: " + quotaBytes);
         }
-        String schema = isolation == TenantScope.Isolation.SCHEMA ? TenantSchemas.schemaOf(tenantId) : null;
+        String schema = null;
+        if (isolation == TenantScope.Isolation.SCHEMA) {
+            TenantSchemas.requireSchemaTenantId(tenantId);
+            schema = TenantSchemas.schemaOf(tenantId);
+            requireFreeSchema(tenantId, schema);
+        }
         try (Connection c = dataSource.getConnection()) {
             if (schema != null) {
-                requireFreeSchema(c, tenantId, schema);
                 TenantSchemas.provision(c, tenantId);
             } else {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
             }
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                ps.setString(1, tenantId);
-                ps.setString(2, isolation.label());
-                ps.setObject(3, quotaBytes);
-                ps.setString(4, schema);
-                ps.executeUpdate();
-            }
-            cache.remove(tenantId);
-            return find(c, tenantId).orElseThrow();
         }
+        return new Prepared(tenantId, isolation, quotaBytes, schema);
+    }
+
+    /**
+     * The second step: stores the tenant's row (mode, quota, and the schema a schema tenant owns,
+     * which it keeps when turning row-level) through the records, in the caller's transaction
+     * when there is one; this server's requests see it at once.
+     */
+    public Tenant record(Prepared tenant) {
+        records.save(tenant.tenantId, tenant.isolation, tenant.quotaBytes, tenant.schema);
+        cache.remove(tenant.tenantId);
+        return records.find(tenant.tenantId).orElseThrow();
     }
 
     /**
      * Refuses a schema another tenant owns: ids that differ only in case or in '-' against '_'
      * name the same schema and role, and sharing them would share the data.
      */
-    private static void requireFreeSchema(Connection c, String tenantId, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SCHEMA_OWNER)) {
-            ps.setString(1, schema);
-            ps.setString(2, tenantId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new IllegalArgumentException("schema " + schema + " already belongs to tenant "
-                            + rs.getString(1) + "; tenant " + tenantId + " needs an id that names another schema");
-                }
-            }
-        }
+    private void requireFreeSchema(String tenantId, String schema) {
+        records.ownerOfSchema(schema, tenantId).ifPresent(owner -> {
+            throw new IllegalArgumentException("schema " + schema + " already belongs to tenant " + owner
+                    + "; tenant " + tenantId + " needs an id that names another schema");
+        });
     }
 
     /**
@@ -110,40 +109,30 @@ public final class TenantDirectory {
      * has its policy. Idempotent; called when a key is issued and at server start.
      */
     public void ensureIsolation(String tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<Tenant> tenant = find(c, tenantId);
-            if (tenant.isEmpty() || tenant.get().isolation() == TenantScope.Isolation.ROW) {
+        Optional<Tenant> tenant = records.find(tenantId);
+        if (tenant.isEmpty() || tenant.get().isolation() == TenantScope.Isolation.ROW) {
+            try (Connection c = dataSource.getConnection()) {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
             }
         }
     }
 
-    public List<Tenant> list() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return list(c);
-        }
+    /** The tenant's row as stored now (not cached); empty for a tenant never provisioned. */
+    public Optional<Tenant> find(String tenantId) {
+        return records.find(tenantId);
     }
 
-    private static List<Tenant> list(Connection c) throws SQLException {
-        List<Tenant> tenants = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SELECT_ALL); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                tenants.add(read(rs));
-            }
-        }
-        return tenants;
+    public List<Tenant> list() {
+        return records.all();
     }
 
     /** The scope a request of {@code tenantId} runs in: its mode, and whether it is over quota. */
-    public TenantScope scopeOf(String tenantId) throws SQLException {
+    public TenantScope scopeOf(String tenantId) {
         Cached entry = cache.get(tenantId);
         if (entry == null || System.nanoTime() - entry.expiresAtNanos > 0) {
-            Optional<Tenant> tenant;
-            try (Connection c = dataSource.getConnection()) {
-                tenant = find(c, tenantId);
-            }
-            TenantScope scope = tenant.map(t -> new TenantScope(t.id(), t.isolation(), t.overQuota()))
+            TenantScope scope = records.find(tenantId)
+                    .map(t -> new TenantScope(t.id(), t.isolation(), t.overQuota()))
                     .orElseGet(() -> new TenantScope(tenantId, TenantScope.Isolation.ROW, false));
             entry = new Cached(scope, System.nanoTime() + cacheTtl.toNanos());
             if (cache.size() >= CACHE_LIMIT) {
@@ -159,48 +148,50 @@ public final class TenantDirectory {
      * of this server sees them at once. Returns the tenants as measured. One tenant's failure
      * (e.g. a table dropped while measuring) is logged and does not stop the others.
      */
-    public List<Tenant> measureAll() throws SQLException {
+    public List<Tenant> measureAll() {
         List<Tenant> measured = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            for (Tenant t : list(c)) {
-                try {
-                    long used = TenantStorage.measure(c, t.id(), t.isolation());
-                    try (PreparedStatement ps = c.prepareStatement(RECORD_USAGE)) {
-                        ps.setLong(1, used);
-                        ps.setString(2, t.id());
-                        ps.executeUpdate();
-                    }
-                    Tenant now = find(c, t.id()).orElse(t);
-                    if (now.overQuota() && !t.overQuota()) {
-                        log.warn("tenant {} is over its storage quota ({} of {} bytes): inserts and updates refused",
-                                t.id(), used, t.quotaBytes());
-                    } else if (!now.overQuota() && t.overQuota()) {
-                        log.info("tenant {} is back under its storage quota ({} of {} bytes)", t.id(), used,
-                                t.quotaBytes());
-                    }
-                    measured.add(now);
-                } catch (SQLException e) {
-                    log.warn("cannot measure the storage of tenant {}: {}", t.id(), e.getMessage());
+        for (Tenant t : records.all()) {
+            try {
+                long used;
+                // Closed before the records are written: with a pool of one, they need its connection.
+                try (Connection c = dataSource.getConnection()) {
+                    used = TenantStorage.measure(c, t.id(), t.isolation());
                 }
+                records.recordUsage(t.id(), used);
+                Tenant now = records.find(t.id()).orElse(t);
+                if (now.overQuota() && !t.overQuota()) {
+                    log.warn("tenant {} is over its storage quota ({} of {} bytes): inserts and updates refused",
+                            t.id(), used, t.quotaBytes());
+                } else if (!now.overQuota() && t.overQuota()) {
+                    log.info("tenant {} is back under its storage quota ({} of {} bytes)", t.id(), used,
+                            t.quotaBytes());
+                }
+                measured.add(now);
+            } catch (SQLException | RuntimeException e) {
+                log.warn("cannot measure the storage of tenant {}: {}", t.id(), e.getMessage());
             }
         }
         cache.clear();
         return measured;
     }
 
-    private static Optional<Tenant> find(Connection c, String tenantId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT_ONE)) {
-            ps.setString(1, tenantId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        }
-    }
+    /** A tenant whose database side is ready ({@link #prepare}); {@link #record} stores its row. */
+    public static final class Prepared {
+        private final String tenantId;
+        private final TenantScope.Isolation isolation;
+        private final Long quotaBytes;
+        private final String schema;
 
-    private static Tenant read(ResultSet rs) throws SQLException {
-        Timestamp measured = rs.getTimestamp(5);
-        return new Tenant(rs.getString(1), TenantScope.Isolation.parse(rs.getString(2)),
-                (Long) rs.getObject(3), (Long) rs.getObject(4), measured == null ? null : measured.toInstant());
+        private Prepared(String tenantId, TenantScope.Isolation isolation, Long quotaBytes, String schema) {
+            this.tenantId = tenantId;
+            this.isolation = isolation;
+            this.quotaBytes = quotaBytes;
+            this.schema = schema;
+        }
+
+        public String tenantId() {
+            return tenantId;
+        }
     }
 
     private record Cached(TenantScope scope, long expiresAtNanos) {

@@ -1,5 +1,6 @@
 package flux.tenancy;
 
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,19 +91,15 @@ public final class TenantPolicies {
      * come from the catalog (see {@link #isolateAll}) and are quoted here.
      */
     public static void isolate(Connection c, String schema, String table) throws SQLException {
-        String name = quote(schema) + "." + quote(table);
-        String matches = quote(TENANT_COLUMN) + " = current_setting('flux.tenant_id', true)";
+        String name = Identifiers.qualified(schema, table);
+        String matches = Identifiers.quote(TENANT_COLUMN) + " = current_setting('flux.tenant_id', true)";
         try (Statement st = c.createStatement()) {
             st.execute("ALTER TABLE " + name + " ENABLE ROW LEVEL SECURITY");
             st.execute("ALTER TABLE " + name + " FORCE ROW LEVEL SECURITY");
             st.execute("DROP POLICY IF EXISTS " + POLICY + " ON " + name);
             st.execute("CREATE POLICY " + POLICY + " ON " + name + " USING (" + matches + ") WITH CHECK (" + matches + ")");
-            st.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + RUNTIME_ROLE);
+            st.execute("GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + RUNTIME_ROLE);
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + name + " TO " + RUNTIME_ROLE);
         }
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

@@ -1,5 +1,7 @@
 package flux.tenancy;
 
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,32 +53,26 @@ public final class TenantSchemas {
      */
     public static void provision(Connection c, String tenantId) throws SQLException {
         requireSchemaTenantId(tenantId);
-        String schema = TenantPolicies.quote(schemaOf(tenantId));
-        String role = TenantPolicies.quote(roleOf(tenantId));
+        String schema = Identifiers.quote(schemaOf(tenantId));
+        String role = Identifiers.quote(roleOf(tenantId));
         String roleName = roleOf(tenantId).replace("'", "''");
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + roleName + "') THEN"
-                    + " CREATE ROLE " + role + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; END $$");
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            st.execute("REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC");
-            st.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
-            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + schema + " TO " + role);
-            st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role);
-            st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema
-                    + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + role);
-            st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT USAGE, SELECT ON SEQUENCES TO " + role);
-            // The engine appends the tenant's mutation records under this role.
-            st.execute("GRANT USAGE ON SCHEMA flux TO " + role);
-            st.execute("GRANT INSERT ON flux.state_mutations TO " + role);
-            st.execute("GRANT " + role + " TO CURRENT_USER");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        Transactions.run(c, x -> {
+            try (Statement st = x.createStatement()) {
+                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + roleName + "') THEN"
+                        + " CREATE ROLE " + role + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; END $$");
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                st.execute("REVOKE ALL ON SCHEMA " + schema + " FROM PUBLIC");
+                st.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
+                st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + schema + " TO " + role);
+                st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + role);
+                st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema
+                        + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + role);
+                st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT USAGE, SELECT ON SEQUENCES TO " + role);
+                // The engine appends the tenant's mutation records under this role.
+                st.execute("GRANT USAGE ON SCHEMA flux TO " + role);
+                st.execute("GRANT INSERT ON flux.state_mutations TO " + role);
+                st.execute("GRANT " + role + " TO CURRENT_USER");
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package flux.tenancy;
 
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,27 +35,22 @@ final class TenantStorage {
             }
         }
         List<String[]> tables = TenantPolicies.tablesWithTenantColumn(c);
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = c.prepareStatement(SET_TENANT)) {
+        return Transactions.rollBackAfter(c, x -> {
+            try (PreparedStatement ps = x.prepareStatement(SET_TENANT)) {
                 ps.setString(1, tenantId);
                 ps.execute();
             }
             long total = 0;
             for (String[] t : tables) {
-                String name = TenantPolicies.quote(t[0]) + "." + TenantPolicies.quote(t[1]);
-                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM "
-                        + name + " t WHERE " + TenantPolicies.quote(TenantPolicies.TENANT_COLUMN) + " = ?")) {
+                String name = Identifiers.qualified(t[0], t[1]);
+                try (PreparedStatement ps = x.prepareStatement("SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM "
+                        + name + " t WHERE " + Identifiers.quote(TenantPolicies.TENANT_COLUMN) + " = ?")) {
                     ps.setString(1, tenantId);
                     total += single(ps);
                 }
             }
             return total;
-        } finally {
-            c.rollback();
-            c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private static long single(PreparedStatement ps) throws SQLException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import flux.query.ConstraintViolation;
-import flux.query.FluxSchema;
 import flux.query.QueryEngine;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
@@ -54,7 +53,7 @@ class OwnerLoginIT {
         owner.setPassword("owner");
         // One connection: what the recording leaves on it is what the next request gets.
         owner.setMaximumPoolSize(1);
-        FluxSchema.install(owner);
+        TenancyDatabase.install(owner);
         asOwner("""
                 CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, qty int NOT NULL CHECK (qty >= 0));
                 CREATE TABLE lines (id int PRIMARY KEY, tenant_id text NOT NULL, note_id int REFERENCES notes)""");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +27,7 @@ class TenantPoliciesIT {
     TenantPoliciesIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_policies");
         DataSource ds = db.dataSource();
-        FluxSchema.install(ds);
+        TenancyDatabase.install(ds);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
             st.execute("CREATE TABLE plain (id int PRIMARY KEY)");

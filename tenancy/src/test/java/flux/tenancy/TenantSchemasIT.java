@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +21,7 @@ class TenantSchemasIT {
     TenantSchemasIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_schemas");
         DataSource ds = db.dataSource();
-        FluxSchema.install(ds);
+        TenancyDatabase.install(ds);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             TenantSchemas.provision(c, "acme");
             TenantSchemas.provision(c, "globex");

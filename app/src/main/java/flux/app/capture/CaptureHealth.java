@@ -3,8 +3,6 @@ package flux.app.capture;
 import flux.capture.CaptureState;
 import flux.capture.CaptureStatus;
 import jakarta.inject.Singleton;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,20 +19,18 @@ public final class CaptureHealth {
         this.runner = runner;
     }
 
-    /** The component, or empty when /health should not list capture. */
-    public Optional<Map<String, Object>> component() {
-        return runner.pipeline().map(p -> component(p.status()));
+    /** What /health shows of capture: its state, and once it FAILED why and since when (else nulls). */
+    public record Reading(boolean failed, String state, String error, String since) {
     }
 
-    static Map<String, Object> component(CaptureStatus.Snapshot s) {
-        Map<String, Object> c = new LinkedHashMap<>(); // status first, as the other components
+    /** The reading, or empty when /health should not list capture. */
+    public Optional<Reading> read() {
+        return runner.pipeline().map(p -> read(p.status()));
+    }
+
+    static Reading read(CaptureStatus.Snapshot s) {
         boolean failed = s.state() == CaptureState.FAILED && s.failure() != null;
-        c.put("status", failed ? "DOWN" : "UP");
-        c.put("state", s.state().name());
-        if (failed) {
-            c.put("error", s.failure().reason());
-            c.put("since", s.failure().at().toString());
-        }
-        return c;
+        return new Reading(failed, s.state().name(), failed ? s.failure().reason() : null,
+                failed ? s.failure().at().toString() : null);
     }
 }

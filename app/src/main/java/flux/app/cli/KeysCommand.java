@@ -3,17 +3,15 @@ package flux.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import flux.query.FluxSchema;
+import flux.app.records.AuditLog;
+import flux.app.records.KeyAdministration;
 import flux.tenancy.ApiKey;
-import flux.tenancy.ApiKeyStore;
 import flux.tenancy.IssuedKey;
 import flux.tenancy.Role;
-import flux.tenancy.TenantDirectory;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Manage API keys (each maps to a tenant and a role). Works on the database directly.",
+        description = "Manage API keys (each maps to a tenant and a role). Works on the database directly;"
+                + " each change is recorded in flux.audit_log.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 public final class KeysCommand implements Runnable {
     @Spec
@@ -31,16 +30,6 @@ public final class KeysCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    static ApiKeyStore store(DatabaseOptions database) {
-        DataSource ds = database.dataSource();
-        try {
-            FluxSchema.install(ds); // keys may be created before the first `flux serve`
-        } catch (SQLException e) {
-            throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);
-        }
-        return new ApiKeyStore(ds);
     }
 
     static ObjectMapper json() {
@@ -74,13 +63,11 @@ public final class KeysCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             IssuedKey issued;
-            try {
-                issued = store(database).create(tenant, parsed, name);
+            try (AdminContext admin = AdminContext.open(database).installSchema()) {
+                issued = admin.get(KeyAdministration.class).create(AuditLog.CLI, tenant, parsed, name);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            // A key is usable at once: a row-level tenant's runtime role and policies exist.
-            new TenantDirectory(database.dataSource(), java.time.Duration.ZERO).ensureIsolation(tenant);
             PrintWriter out = spec.commandLine().getOut();
             out.println(issued.token());
             spec.commandLine().getErr().printf("key %s for tenant %s (%s); this is the only time it is shown%n",
@@ -101,7 +88,10 @@ public final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<ApiKey> keys = store(database).list();
+            List<ApiKey> keys;
+            try (AdminContext admin = AdminContext.open(database).installSchema()) {
+                keys = admin.get(KeyAdministration.class).list();
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(json().writeValueAsString(keys));
@@ -129,9 +119,12 @@ public final class KeysCommand implements Runnable {
         String id;
 
         @Override
-        public Integer call() throws SQLException {
-            ApiKey key = store(database).revoke(id)
-                    .orElseThrow(() -> new CliFailure("no API key with id " + id));
+        public Integer call() {
+            ApiKey key;
+            try (AdminContext admin = AdminContext.open(database).installSchema()) {
+                key = admin.get(KeyAdministration.class).revoke(AuditLog.CLI, id)
+                        .orElseThrow(() -> new CliFailure("no API key with id " + id));
+            }
             spec.commandLine().getOut().printf("revoked key %s (tenant %s)%n", key.id(), key.tenantId());
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package flux.app.cli;
 
+import flux.app.records.RecordsFailures;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantSchemas;
@@ -7,8 +8,7 @@ import flux.tenancy.TenantScope;
 import flux.migrate.MigrationFile;
 import flux.migrate.MigrationReport;
 import flux.migrate.Migrator;
-import java.sql.SQLException;
-import java.time.Duration;
+import io.micronaut.data.exceptions.DataAccessException;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -20,8 +20,6 @@ import picocli.CommandLine.ParameterException;
  * the migrator every migration command runs: the database's own, or a schema tenant's.
  */
 final class MigrationRun {
-    private static final String UNDEFINED_TABLE = "42P01";
-
     private MigrationRun() {
     }
 
@@ -41,7 +39,7 @@ final class MigrationRun {
         if (tenant == null) {
             return new Target(migrator, display);
         }
-        String schema = tenantSchema(dataSource, tenant);
+        String schema = tenantSchema(database, tenant);
         return new Target(migrator.forTenant(tenant, schema),
                 display + " (tenant " + tenant + ", schema " + schema + ")");
     }
@@ -74,13 +72,12 @@ final class MigrationRun {
     }
 
     /** The schema of a provisioned schema-mode tenant; a CLI failure saying what is wrong otherwise. */
-    private static String tenantSchema(DataSource dataSource, String tenant) {
+    private static String tenantSchema(DatabaseOptions database, String tenant) {
         Optional<Tenant> found;
-        try {
-            found = new TenantDirectory(dataSource, Duration.ZERO).list().stream()
-                    .filter(t -> t.id().equals(tenant)).findFirst();
-        } catch (SQLException e) {
-            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+        try (AdminContext admin = AdminContext.open(database)) {
+            found = admin.get(TenantDirectory.class).find(tenant);
+        } catch (DataAccessException e) {
+            if (!RecordsFailures.UNDEFINED_TABLE.equals(RecordsFailures.sqlState(e))) {
                 throw new CliFailure("cannot read the tenants: " + e.getMessage(), e);
             }
             found = Optional.empty(); // flux.tenants comes with the first server start: no tenant yet

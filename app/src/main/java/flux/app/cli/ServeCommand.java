@@ -3,6 +3,7 @@ package flux.app.cli;
 import flux.app.http.auth.AuthMode;
 import flux.app.server.FluxServer;
 import flux.app.server.ServeSettings;
+import flux.app.server.StartupFailure;
 import flux.dev.DevServiceException;
 import flux.dev.Ports;
 import java.io.PrintWriter;
@@ -57,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             Ports.requireFree(port, "HTTP");
         } catch (DevServiceException e) {
-            throw new CliFailure(e.getMessage() + " (choose another with --port or FLUX_PORT)");
+            throw StartupFailure.portInUse(port);
         }
         AuthMode authMode = authMode();
         FluxServer server = FluxServer.start(settings, host, authMode);

@@ -1,16 +1,14 @@
 package flux.app.cli;
 
-import flux.query.FluxSchema;
+import flux.app.records.AuditLog;
+import flux.app.records.TenantAdministration;
 import flux.tenancy.Tenant;
-import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;
 import java.io.PrintWriter;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "Provision tenants (isolation mode, storage quota), measure their storage, back them up and restore them."
-                + " Works on the database directly.",
+                + " Works on the database directly; each create or update is recorded in flux.audit_log.",
         subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class,
                 flux.app.console.TenantBackupCommands.Backup.class, flux.app.console.TenantBackupCommands.Restore.class})
 public final class TenantsCommand implements Runnable {
@@ -31,16 +29,6 @@ public final class TenantsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    static TenantDirectory directory(DatabaseOptions database) {
-        DataSource ds = database.dataSource();
-        try {
-            FluxSchema.install(ds);
-        } catch (SQLException e) {
-            throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);
-        }
-        return new TenantDirectory(ds, Duration.ZERO);
     }
 
     /** {@code 5000}, {@code 512KB}, {@code 10MB}, {@code 2GB} (powers of 1024), or {@code none}. */
@@ -110,7 +98,10 @@ public final class TenantsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            Tenant t = directory(database).provision(tenant, isolation, quotaBytes);
+            Tenant t;
+            try (AdminContext admin = AdminContext.open(database).installSchema()) {
+                t = admin.get(TenantAdministration.class).provision(AuditLog.CLI, tenant, isolation, quotaBytes);
+            }
             spec.commandLine().getOut().printf("tenant %s: %s%s%s%n", t.id(), isolation.label(),
                     isolation == TenantScope.Isolation.SCHEMA ? " (schema "
                             + flux.tenancy.TenantSchemas.schemaOf(tenant) + ", role "
@@ -134,8 +125,10 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         public Integer call() throws SQLException {
-            TenantDirectory tenants = directory(database);
-            print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
+            try (AdminContext admin = AdminContext.open(database).installSchema()) {
+                TenantAdministration tenants = admin.get(TenantAdministration.class);
+                print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
+            }
             return ExitCodes.OK;
         }
     }

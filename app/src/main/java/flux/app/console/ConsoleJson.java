@@ -2,6 +2,7 @@ package flux.app.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.http.Problem;
 import flux.console.AuditEntry;
 import flux.console.ConsoleRun;
 import flux.console.StatementResult;
@@ -48,6 +49,24 @@ final class ConsoleJson {
             all.add(s);
         }
         return all;
+    }
+
+    /**
+     * A failed run as problem+json: the problem's members (as the API's other problems have them,
+     * absent ones left out) and the statements as they ran.
+     */
+    static Map<String, Object> problem(Problem problem, List<StatementResult> results) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("request_id", problem.requestId());
+        if (problem.sqlstate() != null) {
+            body.put("sqlstate", problem.sqlstate());
+        }
+        body.put("statements", statements(results));
+        return body;
     }
 
     static Map<String, Object> audit(List<AuditEntry> entries, Long nextBefore) {

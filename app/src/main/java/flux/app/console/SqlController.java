@@ -22,7 +22,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /v1/sql} runs a text of statements in the SQL console as the caller
@@ -45,9 +44,10 @@ final class SqlController {
     HttpResponse<?> run(HttpRequest<?> request, @Nullable @Body String body) {
         ConsoleRun run = console.run(ConsoleCallers.of(request, tenants), sqlOf(body));
         if (run.failed()) {
-            return Problem.of(HttpStatus.BAD_REQUEST, "sql-error", "The statement failed", run.failure().error())
-                    .with(Map.of("request_id", run.requestId(), "statements", ConsoleJson.statements(run.statements())))
-                    .toResponse();
+            Problem problem = Problem.of(HttpStatus.BAD_REQUEST, "sql-error", "The statement failed",
+                    run.failure().error()).about(run.requestId(), sqlstateOf(run.failure().error()));
+            return HttpResponse.status(HttpStatus.BAD_REQUEST).contentType(Problem.MEDIA_TYPE)
+                    .body(ConsoleJson.write(ConsoleJson.problem(problem, run.statements())));
         }
         return HttpResponse.ok(ConsoleJson.write(ConsoleJson.run(run))).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
@@ -75,6 +75,12 @@ final class SqlController {
             throw new ConsoleRefused("the body must be JSON {\"sql\": \"...\"} with the statements as text");
         }
         return json.get("sql").textValue();
+    }
+
+    /** The SQLSTATE a statement's error text starts with ({@code SQLSTATE: message}); null if none. */
+    private static String sqlstateOf(String error) {
+        int colon = error == null ? -1 : error.indexOf(':');
+        return colon == 5 ? error.substring(0, 5) : null;
     }
 
     private static int number(String text, int fallback, String name) {

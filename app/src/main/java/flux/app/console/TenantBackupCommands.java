@@ -7,7 +7,7 @@ import flux.console.BackupFailed;
 import flux.console.backup.BackupHeader;
 import flux.console.backup.TenantBackup;
 import flux.console.backup.TenantRestore;
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

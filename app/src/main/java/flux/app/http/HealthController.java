@@ -8,9 +8,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.sql.Connection;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -35,56 +32,34 @@ final class HealthController {
     }
 
     @Get
-    HttpResponse<Map<String, Object>> health() {
-        CompletableFuture<Map<String, Object>> database = CompletableFuture.supplyAsync(this::database);
-        Map<String, Object> broker = kafka();
-        Map<String, Object> db = database.join();
-        Optional<Map<String, Object>> captured = capture.component();
-        boolean up = "UP".equals(db.get("status")) && "UP".equals(broker.get("status"))
-                && captured.map(c -> "UP".equals(c.get("status"))).orElse(true);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
-        Map<String, Object> components = new LinkedHashMap<>();
-        components.put("database", db);
-        components.put("kafka", broker);
-        captured.ifPresent(c -> components.put("capture", c));
-        body.put("components", components);
-        return HttpResponse.<Map<String, Object>>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+    HttpResponse<Health> health() {
+        CompletableFuture<Health.Component> database = CompletableFuture.supplyAsync(this::database);
+        Health.Component broker = kafka();
+        Health health = Health.of(database.join(), broker, capture.read().map(Health.Component::capture).orElse(null));
+        return HttpResponse.<Health>status(health.isUp() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);
     }
 
-    private Map<String, Object> database() {
+    private Health.Component database() {
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(2)) {
-                return component("UP", "version", c.getMetaData().getDatabaseProductVersion());
+                return Health.Component.database(c.getMetaData().getDatabaseProductVersion());
             }
-            return down("connection is not valid");
+            return Health.Component.down("connection is not valid");
         } catch (Exception e) {
-            return down(e.getMessage());
+            return Health.Component.down(e.getMessage());
         }
     }
 
-    private Map<String, Object> kafka() {
+    private Health.Component kafka() {
         try {
-            String clusterId = kafka.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
-            return component("UP", "cluster_id", clusterId);
+            return Health.Component.kafka(kafka.describeCluster().clusterId().get(3, TimeUnit.SECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
-            return down("no answer within 3 s");
+            return Health.Component.down("no answer within 3 s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return down("interrupted");
+            return Health.Component.down("interrupted");
         } catch (Exception e) {
-            return down(e.getCause() != null ? e.getCause().getMessage() : e.getClass().getSimpleName());
+            return Health.Component.down(e.getCause() != null ? e.getCause().getMessage() : e.getClass().getSimpleName());
         }
-    }
-
-    private static Map<String, Object> down(String error) {
-        return component("DOWN", "error", error == null ? "unknown" : error);
-    }
-
-    private static Map<String, Object> component(String status, String key, Object value) {
-        Map<String, Object> c = new LinkedHashMap<>(); // status first, for people reading it
-        c.put("status", status);
-        c.put(key, value);
-        return c;
     }
 }

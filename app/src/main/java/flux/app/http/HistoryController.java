@@ -17,7 +17,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.sql.SQLException;
 import java.time.ZoneOffset;
 
 /**
@@ -42,28 +41,27 @@ final class HistoryController {
     @Get("/state/{table}/{id}/history")
     HistoryPage history(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String order,
                         @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor,
-                        @Nullable @QueryValue String from, @Nullable @QueryValue String to) throws SQLException {
+                        @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
         TenantScope scope = scope(request);
         return history.history(table(table, scope), id,
                 PageRequest.parse(order, limit, cursor, from, to, ZoneOffset.UTC), tenant(scope));
     }
 
     @Get("/state/{table}/{id}/blame")
-    Blame blame(HttpRequest<?> request, String table, String id) throws SQLException {
+    Blame blame(HttpRequest<?> request, String table, String id) {
         TenantScope scope = scope(request);
         return history.blame(table(table, scope), id, tenant(scope));
     }
 
     @Get("/state/{table}/{id}/at")
-    RowSnapshot at(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String time)
-            throws SQLException {
+    RowSnapshot at(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String time) {
         TenantScope scope = scope(request);
         return history.at(table(table, scope), id, Moments.parse(time, ZoneOffset.UTC), tenant(scope));
     }
 
     @Get("/requests/{requestId}")
     RequestPage request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String limit,
-                        @Nullable @QueryValue String cursor) throws SQLException {
+                        @Nullable @QueryValue String cursor) {
         return history.request(requestId, PageRequest.limit(limit), cursor, tenant(scope(request)));
     }
 

@@ -7,14 +7,24 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** History's errors as problems: unknown table, row or request 404; a malformed parameter 400. */
+/**
+ * History's errors as problems, the one place they are mapped: unknown table, row or request
+ * 404; a malformed parameter 400; a database that cannot be reached 503, one that fails the
+ * read 500 (its message stays in the server log).
+ */
 @Produces
 @Singleton
 final class HistoryProblemHandler implements ExceptionHandler<HistoryException, HttpResponse<Problem>> {
+    private static final Logger log = LoggerFactory.getLogger(HistoryProblemHandler.class);
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, HistoryException e) {
+        if (e instanceof HistoryException.DatabaseFailure) {
+            log.error("{} {} failed: {}", request.getMethod(), request.getPath(), e.getMessage(), e);
+        }
         return problem(e).toResponse();
     }
 
@@ -28,6 +38,18 @@ final class HistoryProblemHandler implements ExceptionHandler<HistoryException, 
         if (e instanceof HistoryException.UnknownRequest) {
             return Problem.of(HttpStatus.NOT_FOUND, "unknown-request", "No mutations for this request", e.getMessage());
         }
-        return Problem.of(HttpStatus.BAD_REQUEST, "invalid-history-query", "Invalid history query", e.getMessage());
+        if (e instanceof HistoryException.InvalidArgument) {
+            return Problem.of(HttpStatus.BAD_REQUEST, "invalid-history-query", "Invalid history query", e.getMessage());
+        }
+        if (e instanceof HistoryException.DatabaseFailure failure) {
+            String sqlState = failure.sqlState();
+            String detail = "reading history failed" + (sqlState == null ? "" : " (SQLSTATE " + sqlState + ")")
+                    + "; see the server log";
+            boolean unreachable = sqlState == null || sqlState.startsWith("08");
+            return unreachable
+                    ? Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable", detail)
+                    : Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "database-error", "Database error", detail);
+        }
+        throw new IllegalStateException("unmapped history error " + e.getClass().getName());
     }
 }

@@ -49,16 +49,16 @@ final class QueryController {
     }
 
     @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> query(HttpRequest<?> request, @Nullable @Body String body) {
+    HttpResponse<QueryAnswer> query(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         Query query = QueryJson.read(JsonCodec.parse(body == null ? "" : body));
         Principal caller = Callers.require(request, needed(query));
         QueryResult result = engine.query(id, clientId(request, caller), Callers.scope(caller, tenants), query);
-        return answer(id, "{\"request_id\":" + JsonCodec.write(id.value()) + ",\"rows\":" + rows(result) + "}");
+        return answer(id, new QueryAnswer(id.value(), result.rowsJson()));
     }
 
     @Post(uri = "/transaction", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> transaction(HttpRequest<?> request, @Nullable @Body String body) {
+    HttpResponse<TransactionAnswer> transaction(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         JsonNode json = JsonCodec.parse(body == null ? "" : body);
         List<Query> queries = QueryJson.readTransaction(json, MAX_TRANSACTION_QUERIES);
@@ -67,19 +67,14 @@ final class QueryController {
             Callers.require(request, needed(q));
         }
         TenantScope scope = Callers.scope(caller, tenants);
-        List<QueryResult> results = engine.transactionResult(id, clientId(request, caller), scope, tx -> {
-            List<QueryResult> each = new ArrayList<>();
+        List<TransactionAnswer.Result> results = engine.transactionResult(id, clientId(request, caller), scope, tx -> {
+            List<TransactionAnswer.Result> each = new ArrayList<>();
             for (Query q : queries) {
-                each.add(tx.query(q));
+                each.add(new TransactionAnswer.Result(tx.query(q).rowsJson()));
             }
             return each;
         });
-        StringBuilder out = new StringBuilder("{\"request_id\":").append(JsonCodec.write(id.value()))
-                .append(",\"results\":[");
-        for (int i = 0; i < results.size(); i++) {
-            out.append(i == 0 ? "" : ",").append("{\"rows\":").append(rows(results.get(i))).append('}');
-        }
-        return answer(id, out.append("]}").toString());
+        return answer(id, new TransactionAnswer(id.value(), results));
     }
 
     private static Role needed(Query query) {
@@ -99,12 +94,7 @@ final class QueryController {
         return id;
     }
 
-    /** The rows exactly as PostgreSQL rendered them: no parse and re-render on the way out. */
-    private static String rows(QueryResult result) {
-        return "[" + String.join(",", result.rowsJson()) + "]";
-    }
-
-    private static HttpResponse<String> answer(RequestId id, String json) {
+    private static <T> HttpResponse<T> answer(RequestId id, T json) {
         return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value())
                 .header(HttpHeaders.DATE, HttpDate.now());
     }

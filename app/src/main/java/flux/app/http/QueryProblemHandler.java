@@ -16,9 +16,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +33,13 @@ final class QueryProblemHandler implements ExceptionHandler<QueryException, Http
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, QueryException e) {
-        Problem problem = problem(e);
-        Map<String, Object> extensions = new LinkedHashMap<>();
-        Object requestId = request.getAttribute(QueryController.REQUEST_ID_ATTRIBUTE).orElse(null);
+        String requestId = request.getAttribute(QueryController.REQUEST_ID_ATTRIBUTE, String.class).orElse(null);
+        boolean fromDatabase = !(e instanceof InvalidQuery) && !(e instanceof UnknownName)
+                && !(e instanceof AccessRefused);
+        Problem problem = problem(e).about(requestId, fromDatabase ? e.sqlState() : null);
+        MutableHttpResponse<Problem> response = problem.toResponse();
         if (requestId != null) {
-            extensions.put("request_id", requestId);
-        }
-        if (e.sqlState() != null && !(e instanceof InvalidQuery) && !(e instanceof UnknownName)
-                && !(e instanceof AccessRefused)) {
-            extensions.put("sqlstate", e.sqlState());
-        }
-        MutableHttpResponse<Problem> response = (extensions.isEmpty() ? problem : problem.with(extensions)).toResponse();
-        if (requestId != null) {
-            response.header(QueryController.REQUEST_ID_HEADER, requestId.toString());
+            response.header(QueryController.REQUEST_ID_HEADER, requestId);
         }
         if (problem.status() >= 500) {
             log.error("request {} failed: {}", requestId, e.getMessage(), e);

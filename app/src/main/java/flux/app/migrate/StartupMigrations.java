@@ -1,6 +1,8 @@
 package flux.app.migrate;
 
-import flux.query.FluxSchema;
+import flux.app.wiring.FluxSchema;
+import flux.app.server.StartupFailure;
+import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantPolicies;
@@ -15,6 +17,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Applies the migrations directory ({@code flux.migrations.dir}, default {@code schema}) when
  * the server starts, before it serves requests; a missing directory means nothing to do.
  * Several servers starting together are serialized by the migrator's advisory lock. A
- * failure stops the start with {@link StartupMigrationFailed}, whose message is the
+ * failure stops the start with {@link StartupFailure}, whose message is the
  * migrator's one line.
  *
  * <p>Tenants: the files of {@code flux.migrations.tenant-dir} (default {@code schema/tenants})
@@ -44,22 +49,22 @@ import org.slf4j.LoggerFactory;
 final class StartupMigrations implements ApplicationEventListener<StartupEvent> {
     private static final Logger log = LoggerFactory.getLogger(StartupMigrations.class);
 
-    private static final String KEYS_OF_ROW_TENANTS = """
-            SELECT EXISTS (SELECT 1 FROM flux.api_keys k WHERE revoked_at IS NULL AND NOT EXISTS (
-                SELECT 1 FROM flux.tenants t WHERE t.id = k.tenant_id AND t.isolation = 'schema'))""";
-
     private final DataSource dataSource;
+    private final TenantDirectory tenants;
+    private final ApiKeyStore keys;
     private final Path dir;
     private final Path tenantDir;
     private final MigrationSettings settings;
 
-    StartupMigrations(DataSource dataSource,
+    StartupMigrations(DataSource dataSource, TenantDirectory tenants, ApiKeyStore keys,
                       @Value("${flux.migrations.dir:schema}") String dir,
                       @Value("${flux.migrations.tenant-dir:schema/tenants}") String tenantDir,
                       @Value("${flux.migrations.lock-timeout:10s}") Duration lockTimeout,
                       @Value("${flux.migrations.statement-timeout:15m}") Duration statementTimeout,
                       @Value("${flux.migrations.lock-wait:10m}") Duration lockWait) {
         this.dataSource = dataSource;
+        this.tenants = tenants;
+        this.keys = keys;
         this.dir = Path.of(dir);
         this.tenantDir = Path.of(tenantDir);
         this.settings = new MigrationSettings(lockTimeout, statementTimeout, lockWait);
@@ -73,10 +78,10 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
     @Override
     public void onApplicationEvent(StartupEvent event) {
         try {
-            // The ledger lives in the flux schema; installing it is idempotent.
+            // The ledger lives in the flux schema, with Flux's own records; installing them is idempotent.
             FluxSchema.install(dataSource);
         } catch (SQLException e) {
-            throw new StartupMigrationFailed("cannot create the flux schema: " + e.getMessage(), e);
+            throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(dir)) {
             log.info("no migrations directory {}; nothing to migrate", dir.toAbsolutePath().normalize());
@@ -86,31 +91,31 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                 MigrationReport report = migrator.migrate(MigrationFiles.directory(dir, null), false, this::logStep);
                 log.info("migrations: {} applied from {}", report.outcomes().size(), dir);
             } catch (MigrationException e) {
-                throw new StartupMigrationFailed("migrating " + dir + " failed: " + e.getMessage(), e);
+                throw new StartupFailure("migrating " + dir + " failed: " + e.getMessage(), e);
             }
         }
         migrateTenants();
     }
 
     private void migrateTenants() {
-        List<Tenant> tenants;
+        List<Tenant> all;
         try {
-            tenants = new TenantDirectory(dataSource, Duration.ZERO).list();
-            if (rowTenancyInUse(tenants)) {
+            all = tenants.list();
+            if (rowTenancyInUse(all)) {
                 try (Connection c = dataSource.getConnection()) {
                     TenantPolicies.installRuntimeRole(c);
                     List<String> isolated = TenantPolicies.isolateAll(c);
                     log.info("tenancy: row-level policies on {} table(s)", isolated.size());
                 }
             }
-        } catch (SQLException e) {
-            throw new StartupMigrationFailed("cannot prepare tenant isolation: " + e.getMessage(), e);
+        } catch (SQLException | DataAccessException e) {
+            throw new StartupFailure("cannot prepare tenant isolation: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(tenantDir)) {
             return;
         }
         Migrator migrator = new Migrator(dataSource, settings);
-        for (Tenant t : tenants) {
+        for (Tenant t : all) {
             if (t.isolation() != TenantScope.Isolation.SCHEMA) {
                 continue;
             }
@@ -119,21 +124,20 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
                         .migrate(MigrationFiles.directory(tenantDir, null), false, this::logStep);
                 log.info("migrations: {} applied from {} for tenant {}", report.outcomes().size(), tenantDir, t.id());
             } catch (MigrationException e) {
-                throw new StartupMigrationFailed("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
+                throw new StartupFailure("migrating " + tenantDir + " for tenant " + t.id() + " failed: "
                         + e.getMessage(), e);
             }
         }
     }
 
-    /** Row-level tenants exist, or keys whose tenants are not schema tenants (row-level by default). */
-    private boolean rowTenancyInUse(List<Tenant> tenants) throws SQLException {
-        if (tenants.stream().anyMatch(t -> t.isolation() == TenantScope.Isolation.ROW)) {
+    /** Row-level tenants exist, or valid keys whose tenants are not schema tenants (row-level by default). */
+    private boolean rowTenancyInUse(List<Tenant> all) {
+        if (all.stream().anyMatch(t -> t.isolation() == TenantScope.Isolation.ROW)) {
             return true;
         }
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement();
-             var rs = st.executeQuery(KEYS_OF_ROW_TENANTS)) {
-            return rs.next() && rs.getBoolean(1);
-        }
+        Set<String> schemaTenants = all.stream().filter(t -> t.isolation() == TenantScope.Isolation.SCHEMA)
+                .map(Tenant::id).collect(Collectors.toSet());
+        return keys.list().stream().anyMatch(k -> !k.revoked() && !schemaTenants.contains(k.tenantId()));
     }
 
     private void logStep(MigrationReport.Outcome o) {

@@ -2,6 +2,8 @@ package flux.app.observe;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * statistics (live tuples, kept current by every writer; the planner's estimate before the
  * statistics have it), refreshed every 15 s off the scrape: an exact {@code count(*)} would read
  * the whole log ({@code flux.observe.mutation-log-refresh} sets the period). -1 until the first
- * refresh succeeds.
+ * refresh succeeds. A server's gauge: not in the CLI's context, which has no registry to scrape.
  */
 @Singleton
+@Requires(notEnv = Environment.CLI)
 final class MutationLogGauge {
     private static final Logger log = LoggerFactory.getLogger(MutationLogGauge.class);
     private static final String ROWS = """

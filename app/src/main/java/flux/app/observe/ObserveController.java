@@ -1,21 +1,17 @@
 package flux.app.observe;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import flux.app.http.Problem;
 import flux.observe.IndexAdvisor;
 import flux.observe.QueryObservers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -43,29 +39,21 @@ final class ObserveController {
         if (n == null) {
             return badLimit(limit, max);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("window", Map.of("capacity", max, "recorded", observers.traces().recorded()));
-        body.put("spans", ObserveJson.all(observers.traces().recent(blankToNull(requestId), n), ObserveJson::span));
-        return json(body);
+        return HttpResponse.ok(new ObserveJson.Traces(new ObserveJson.Window(max, observers.traces().recorded()),
+                ObserveJson.all(observers.traces().recent(blankToNull(requestId), n), ObserveJson.Span::of)));
     }
 
     @Get("/slow")
-    HttpResponse<String> slow() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("threshold_ms", observers.settings().slowThreshold().toMillis());
-        body.put("total", observers.slowQueries().total());
-        body.put("queries", ObserveJson.all(observers.slowQueries().list(), ObserveJson::slow));
-        return json(body);
+    ObserveJson.Slow slow() {
+        return new ObserveJson.Slow(observers.settings().slowThreshold().toMillis(), observers.slowQueries().total(),
+                ObserveJson.all(observers.slowQueries().list(), ObserveJson.SlowShape::of));
     }
 
     @Get("/nplus1")
-    HttpResponse<String> nPlusOne() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("threshold", observers.settings().nPlusOneThreshold());
-        body.put("min_total_ms", observers.settings().nPlusOneMinTotal().toMillis());
-        body.put("burst_window_ms", observers.settings().burstWindow().toMillis());
-        body.put("findings", ObserveJson.all(observers.nPlusOne().findings(), ObserveJson::nPlusOne));
-        return json(body);
+    ObserveJson.NPlusOne nPlusOne() {
+        return new ObserveJson.NPlusOne(observers.settings().nPlusOneThreshold(),
+                observers.settings().nPlusOneMinTotal().toMillis(), observers.settings().burstWindow().toMillis(),
+                ObserveJson.all(observers.nPlusOne().findings(), ObserveJson.Finding::of));
     }
 
     @Get("/indexes")
@@ -78,24 +66,9 @@ final class ObserveController {
             return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable",
                     "cannot check indexes: " + e.getMessage()).toResponse();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("min_filters", advisor.minFilters());
-        body.put("min_rows", advisor.minRows());
-        body.put("suggestions", ObserveJson.all(advice.suggestions(), ObserveJson::index));
-        body.put("skipped", ObserveJson.all(advice.skipped(), ObserveJson::skipped));
-        return json(body);
-    }
-
-    /**
-     * Serialized here, not by the server's mapper: its inclusion settings (Micronaut leaves out
-     * empty lists and nulls) must not change these shapes; every field is always present.
-     */
-    private static HttpResponse<String> json(Map<String, Object> body) {
-        try {
-            return HttpResponse.ok(ObserveJson.MAPPER.writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the observe answer", e);
-        }
+        return HttpResponse.ok(new ObserveJson.Indexes(advisor.minFilters(), advisor.minRows(),
+                ObserveJson.all(advice.suggestions(), ObserveJson.Suggestion::of),
+                ObserveJson.all(advice.skipped(), ObserveJson.Skipped::of)));
     }
 
     /** The limit, or null when it is not a whole number from 1 to {@code max}. */

@@ -1,95 +1,102 @@
 package flux.app.observe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import flux.observe.IndexAdvisor;
 import flux.observe.IndexSuggestion;
 import flux.observe.NPlusOneFinding;
 import flux.observe.SlowQuery;
 import flux.observe.TraceSpan;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The JSON shapes of {@code /v1/observe/*} (snake_case, stable: the CLI's {@code --json} prints
- * them as they are). Built as ordered maps so the field order reads well.
+ * The answers of {@code /v1/observe/*}, as records the server's Jackson writes: snake_case, in
+ * declaration order, every member always present (null and empty lists too: the CLI's
+ * {@code --json} prints them as they are, and readers rely on the keys being there).
  */
 final class ObserveJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private ObserveJson() {
     }
 
-    static Map<String, Object> span(TraceSpan s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("trace_id", s.traceId());
-        m.put("span_id", s.spanId());
-        m.put("parent_span_id", s.parentSpanId());
-        m.put("name", s.name());
-        m.put("kind", "CLIENT");
-        m.put("start", s.start().toString());
-        m.put("duration_ms", s.durationNanos() / 1_000_000.0);
-        m.put("status", s.error() ? "ERROR" : "OK");
-        m.put("attributes", s.attributes());
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Traces(Window window, List<Span> spans) {
     }
 
-    static Map<String, Object> slow(SlowQuery q) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("shape_id", q.shapeId());
-        m.put("operation", q.operation());
-        m.put("table", q.table());
-        m.put("sql", q.sql());
-        m.put("count", q.count());
-        m.put("max_ms", q.maxMs());
-        m.put("mean_ms", q.meanMs());
-        m.put("last_ms", q.lastMs());
-        m.put("last_seen", q.lastSeen().toString());
-        m.put("last_request_id", q.lastRequestId());
-        m.put("plan", q.plan());
-        m.put("plan_error", q.planError());
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Window(int capacity, long recorded) {
     }
 
-    static Map<String, Object> nPlusOne(NPlusOneFinding f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", f.kind());
-        m.put("shape_id", f.shapeId());
-        m.put("table", f.table());
-        m.put("sql", f.sql());
-        m.put("filter_columns", f.filterColumns());
-        m.put("repetitions", f.repetitions());
-        m.put("total_ms", f.totalMs());
-        m.put("detections", f.detections());
-        m.put("request_id", f.requestId());
-        m.put("client", f.client());
-        m.put("last_seen", f.lastSeen().toString());
-        m.put("suggestion", f.suggestion());
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Span(String traceId, String spanId, String parentSpanId, String name, String kind, String start,
+                double durationMs, String status,
+                @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> attributes) {
+        static Span of(TraceSpan s) {
+            return new Span(s.traceId(), s.spanId(), s.parentSpanId(), s.name(), "CLIENT", s.start().toString(),
+                    s.durationNanos() / 1_000_000.0, s.error() ? "ERROR" : "OK", s.attributes());
+        }
     }
 
-    static Map<String, Object> index(IndexSuggestion s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("table", s.table());
-        m.put("column", s.column());
-        m.put("filters", s.filters());
-        m.put("rows_estimate", s.rows());
-        m.put("plan", s.plan());
-        m.put("scan_cost", s.scanCost());
-        m.put("statement", s.statement());
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Slow(long thresholdMs, long total, List<SlowShape> queries) {
     }
 
-    static Map<String, Object> skipped(IndexAdvisor.Skipped s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("table", s.table());
-        m.put("column", s.column());
-        m.put("filters", s.filters());
-        m.put("reason", s.reason());
-        return m;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SlowShape(String shapeId, String operation, String table, String sql, long count, double maxMs,
+                     double meanMs, double lastMs, String lastSeen, String lastRequestId, String plan,
+                     String planError) {
+        static SlowShape of(SlowQuery q) {
+            return new SlowShape(q.shapeId(), q.operation(), q.table(), q.sql(), q.count(), q.maxMs(), q.meanMs(),
+                    q.lastMs(), q.lastSeen().toString(), q.lastRequestId(), q.plan(), q.planError());
+        }
     }
 
-    static <T> List<Map<String, Object>> all(List<T> items, java.util.function.Function<T, Map<String, Object>> shape) {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record NPlusOne(int threshold, long minTotalMs, long burstWindowMs, List<Finding> findings) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Finding(String kind, String shapeId, String table, String sql, List<String> filterColumns, int repetitions,
+                   double totalMs, long detections, String requestId, String client, String lastSeen,
+                   String suggestion) {
+        static Finding of(NPlusOneFinding f) {
+            return new Finding(f.kind(), f.shapeId(), f.table(), f.sql(), f.filterColumns(), f.repetitions(),
+                    f.totalMs(), f.detections(), f.requestId(), f.client(), f.lastSeen().toString(), f.suggestion());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Indexes(int minFilters, long minRows, List<Suggestion> suggestions, List<Skipped> skipped) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Suggestion(String table, String column, long filters, long rowsEstimate, String plan, double scanCost,
+                      String statement) {
+        static Suggestion of(IndexSuggestion s) {
+            return new Suggestion(s.table(), s.column(), s.filters(), s.rows(), s.plan(), s.scanCost(), s.statement());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Skipped(String table, String column, long filters, String reason) {
+        static Skipped of(IndexAdvisor.Skipped s) {
+            return new Skipped(s.table(), s.column(), s.filters(), s.reason());
+        }
+    }
+
+    static <T, R> List<R> all(List<T> items, Function<T, R> shape) {
         return items.stream().map(shape).toList();
     }
 }

@@ -1,6 +1,5 @@
 package flux.app.server;
 
-import flux.app.cli.CliFailure;
 import flux.app.config.DatabaseUrl;
 import flux.dev.FluxHome;
 import flux.dev.LocalKafka;
@@ -39,7 +38,7 @@ public final class Backends implements AutoCloseable {
             try {
                 external = DatabaseUrl.parse(settings.databaseUrl());
             } catch (IllegalArgumentException e) {
-                throw new CliFailure(e.getMessage());
+                throw new StartupFailure(e.getMessage());
             }
             requireReachable(external);
         }
@@ -131,7 +130,7 @@ public final class Backends implements AutoCloseable {
             // reachable
         } catch (SQLException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            throw new CliFailure("cannot connect to DATABASE_URL " + url.display() + ": " + reason);
+            throw new StartupFailure("cannot connect to DATABASE_URL " + url.display() + ": " + reason);
         }
     }
 }

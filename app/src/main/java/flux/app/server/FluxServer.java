@@ -1,15 +1,11 @@
 package flux.app.server;
 
-import flux.app.cli.CliFailure;
 import flux.app.http.auth.AuthMode;
-import flux.query.FluxSchema;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.BindException;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +38,6 @@ public final class FluxServer implements AutoCloseable {
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
-            installSchema(context.getBean(DataSource.class));
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();
             return new FluxServer(backends, context, server);
@@ -52,8 +47,7 @@ public final class FluxServer implements AutoCloseable {
             }
             backends.close();
             if (causedBy(e, BindException.class)) {
-                throw new CliFailure("HTTP port " + settings.httpPort() + " is already in use"
-                        + " (choose another with --port or FLUX_PORT)");
+                throw StartupFailure.portInUse(settings.httpPort());
             }
             throw e;
         }
@@ -101,14 +95,6 @@ public final class FluxServer implements AutoCloseable {
         }
         p.put("flux.kafka.bootstrap-servers", backends.kafkaBootstrap());
         return p;
-    }
-
-    private static void installSchema(DataSource dataSource) {
-        try {
-            FluxSchema.install(dataSource);
-        } catch (SQLException e) {
-            throw new CliFailure("cannot create the flux schema: " + e.getMessage(), e);
-        }
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

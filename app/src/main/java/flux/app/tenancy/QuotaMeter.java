@@ -6,7 +6,6 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,7 +48,7 @@ final class QuotaMeter implements ApplicationEventListener<ServerStartupEvent> {
     private void measure() {
         try {
             tenants.measureAll();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // The next round tries again; until then the last figures stand.
             log.warn("cannot measure tenant storage: {}", e.getMessage());
         }

@@ -7,8 +7,11 @@ import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Principal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
@@ -16,7 +19,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -57,8 +59,10 @@ final class UiAuthFilter {
         try {
             caller = UiSession.key(request).isEmpty() ? Optional.empty()
                     : keys.authenticate(UiSession.key(request).get());
-        } catch (SQLException e) {
-            return HttpResponse.serverError("cannot check the API key: " + e.getMessage());
+        } catch (DataAccessException | CannotGetJdbcConnectionException e) {
+            // As the API's key check answers; shown as a page by finish().
+            return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable",
+                    "cannot check the API key: " + e.getMessage()).toResponse();
         }
         if (caller.isEmpty()) {
             return request.getHeaders().contains("HX-Request")

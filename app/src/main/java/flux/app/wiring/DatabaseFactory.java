@@ -2,10 +2,13 @@ package flux.app.wiring;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import flux.app.records.RecordsContext;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
@@ -13,12 +16,15 @@ import javax.sql.DataSource;
  * The connection pool. Built here rather than by micronaut-jdbc-hikari because the address
  * is known only after {@code serve} has started (or found) the database; and this plain
  * DataSource is not transaction-aware, so the engine's explicit transactions own commit
- * and rollback.
+ * and rollback. Only with an address: the CLI's admin context ({@code flux keys}, {@code flux tenants})
+ * brings its own connections.
  */
 @Factory
 final class DatabaseFactory {
 
     @Singleton
+    @Named(RecordsContext.DATA_SOURCE) // Micronaut Data finds its data source by name
+    @Requires(property = "flux.database.jdbc-url")
     @Bean(preDestroy = "close")
     HikariDataSource dataSource(@Value("${flux.database.jdbc-url}") String jdbcUrl,
                                 @Nullable @Value("${flux.database.username:}") String username,

@@ -1,6 +1,6 @@
 package flux.app.wiring;
 
-import flux.app.cli.CliFailure;
+import flux.app.server.StartupFailure;
 import flux.history.BlameFolder;
 import flux.history.History;
 import flux.history.HistorySchema;
@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 /**
  * Row history: the {@link History} reader, the installation of its schema support (blame
- * summary, time index) when the HTTP server starts, after FluxServer has installed the flux
+ * summary, time index) when the HTTP server starts, after StartupMigrations has installed the flux
  * schema, and then the background {@link BlameFolder} that keeps the blame summary.
  */
 @Factory
@@ -50,7 +50,7 @@ final class HistoryFactory {
             try {
                 HistorySchema.install(dataSource);
             } catch (SQLException e) {
-                throw new CliFailure("cannot install the history schema: " + e.getMessage(), e);
+                throw new StartupFailure("cannot install the history schema: " + e.getMessage(), e);
             }
             // How long the folder rests when caught up; 0 leaves folding to another server (reads stay exact).
             if (foldIdleMillis > 0) {

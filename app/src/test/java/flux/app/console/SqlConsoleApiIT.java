@@ -7,15 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.CapturingServer;
 import flux.app.Cli;
+import flux.app.TestKeys;
 import flux.app.TestServer;
+import flux.app.records.RecordsContext;
+import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
-import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Role;
-import flux.tenancy.TenantDirectory;
-import flux.tenancy.TenantScope;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -48,12 +47,10 @@ class SqlConsoleApiIT {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
         }
-        TenantDirectory tenants = new TenantDirectory(ds, Duration.ZERO);
-        tenants.provision("sql-acme", TenantScope.Isolation.ROW, null);
-        tenants.provision("sql-globex", TenantScope.Isolation.ROW, null);
-        ApiKeyStore keys = new ApiKeyStore(ds);
-        writer = keys.create("sql-acme", Role.READ_WRITE, "console-writer").token();
-        reader = keys.create("sql-globex", Role.READ_ONLY, "console-reader").token();
+        try (RecordsContext records = RecordsContext.start(ds)) {
+            writer = TestKeys.rowTenantKey(records, "sql-acme", Role.READ_WRITE, "console-writer");
+            reader = TestKeys.rowTenantKey(records, "sql-globex", Role.READ_ONLY, "console-reader");
+        }
         capturing = CapturingServer.start(db, kafka, "console_api_it", "notes", writer, Map.of());
         server = capturing.server();
     }

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import flux.app.CapturingServer;
+import flux.app.TestKeys;
 import flux.app.TestServer;
+import flux.app.records.RecordsContext;
+import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
-import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Role;
-import flux.tenancy.TenantDirectory;
-import flux.tenancy.TenantScope;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,12 +54,10 @@ class UiBrowserIT {
             st.execute("CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, plan text NOT NULL"
                     + " CHECK (plan IN ('free', 'pro', 'team')), tenant_id text NOT NULL)");
         }
-        TenantDirectory tenants = new TenantDirectory(ds, Duration.ZERO);
-        tenants.provision("ui-acme", TenantScope.Isolation.ROW, null);
-        tenants.provision("ui-globex", TenantScope.Isolation.ROW, null);
-        ApiKeyStore keys = new ApiKeyStore(ds);
-        acme = keys.create("ui-acme", Role.ADMIN, "ui").token();
-        globex = keys.create("ui-globex", Role.READ_WRITE, "ui").token();
+        try (RecordsContext records = RecordsContext.start(ds)) {
+            acme = TestKeys.rowTenantKey(records, "ui-acme", Role.ADMIN, "ui");
+            globex = TestKeys.rowTenantKey(records, "ui-globex", Role.READ_WRITE, "ui");
+        }
         capturing = CapturingServer.start(db, kafka, "ui_browser_it", "users", acme,
                 Map.of("flux.observe.slow-threshold-ms", 0));
         server = capturing.server();

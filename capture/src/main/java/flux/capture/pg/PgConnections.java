@@ -37,9 +37,4 @@ public final class PgConnections {
             }
         }
     }
-
-    /** A quoted SQL identifier; names come from pg_catalog or the WAL's relation messages. */
-    public static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

@@ -1,5 +1,8 @@
 package flux.capture.pg;
 
+import flux.pg.SchemaInstaller;
+import flux.pg.SchemaScript;
+import flux.pg.Transactions;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,6 +50,7 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
                 updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                 PRIMARY KEY (slot_name, key)
             )""";
+    private static final SchemaScript TABLE = new SchemaScript("capture offsets", "CREATE SCHEMA IF NOT EXISTS flux;\n" + CREATE);
     static final String LOAD = "SELECT key, value FROM flux.capture_offsets WHERE slot_name = ?";
     static final String UPSERT = """
             INSERT INTO flux.capture_offsets (slot_name, key, value) VALUES (?, ?, ?)
@@ -78,10 +82,7 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
     public synchronized void start() {
         try {
             Connection c = connection();
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE SCHEMA IF NOT EXISTS flux");
-                st.execute(CREATE);
-            }
+            SchemaInstaller.install(c, TABLE);
             try (PreparedStatement st = c.prepareStatement(LOAD)) {
                 st.setString(1, slot);
                 try (ResultSet rs = st.executeQuery()) {
@@ -114,21 +115,17 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
     @Override
     public synchronized Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
         try {
-            Connection c = connection();
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement(UPSERT)) {
-                for (Map.Entry<ByteBuffer, ByteBuffer> e : values.entrySet()) {
-                    st.setString(1, slot);
-                    st.setBytes(2, bytes(e.getKey()));
-                    st.setBytes(3, e.getValue() == null ? null : bytes(e.getValue()));
-                    st.addBatch();
+            Transactions.run(connection(), c -> {
+                try (PreparedStatement st = c.prepareStatement(UPSERT)) {
+                    for (Map.Entry<ByteBuffer, ByteBuffer> e : values.entrySet()) {
+                        st.setString(1, slot);
+                        st.setBytes(2, bytes(e.getKey()));
+                        st.setBytes(3, e.getValue() == null ? null : bytes(e.getValue()));
+                        st.addBatch();
+                    }
+                    st.executeBatch();
                 }
-                st.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+            });
             offsets.putAll(values);
             if (callback != null) {
                 callback.onCompletion(null, null);

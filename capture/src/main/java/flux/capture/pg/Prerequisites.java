@@ -1,5 +1,6 @@
 package flux.capture.pg;
 
+import flux.pg.Identifiers;
 import flux.capture.CaptureException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,8 +68,8 @@ public final class Prerequisites {
                     + " (publication column lists)");
         }
         if (!r.mayReplicate()) {
-            return Optional.of("role " + PgConnections.quote(r.role()) + " lacks the REPLICATION attribute that"
-                    + " streaming the WAL needs (ALTER ROLE " + PgConnections.quote(r.role()) + " REPLICATION)");
+            return Optional.of("role " + Identifiers.quote(r.role()) + " lacks the REPLICATION attribute that"
+                    + " streaming the WAL needs (ALTER ROLE " + Identifiers.quote(r.role()) + " REPLICATION)");
         }
         return Optional.empty();
     }

@@ -1,5 +1,8 @@
 package flux.capture.pg;
 
+import flux.log.LogSchema;
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,12 +41,11 @@ public final class Publication {
             """;
     static final String MEMBERS = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
     static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
-    static final String LOG_TABLE = "\"flux\".\"state_mutations\"";
-    /** The mutation log's published columns (fixed by the contract of {@code flux.state_mutations}). */
-    static final List<String> LOG_COLUMNS = List.of("id", "request_id", "txid", "table_schema", "table_name",
-            "row_id", "operation", "status", "tenant_id", "source");
+    static final String LOG_TABLE = Identifiers.qualified(LogSchema.SCHEMA, LogSchema.TABLE);
+    /** The mutation log's published columns: those that pair a record with its change. */
+    static final List<String> LOG_COLUMNS = LogSchema.PAIRING_COLUMNS;
     static final String LOG_COLUMNS_PUBLISHED =
-            "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = 'flux' AND tablename = 'state_mutations'";
+            "SELECT attnames::text[] FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?";
     private static final String LOG_TABLE_WITH_COLUMNS = LOG_TABLE + " (" + String.join(", ", LOG_COLUMNS) + ")";
 
     private final String name;
@@ -57,13 +59,15 @@ public final class Publication {
      * where missing. Idempotent; one transaction. Returns the tables added.
      */
     public List<String> sync(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        return Transactions.call(c, this::syncInTransaction);
+    }
+
+    private List<String> syncInTransaction(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             List<String> tracked = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(TRACKED_TABLES)) {
                 while (rs.next()) {
-                    String table = PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2));
+                    String table = Identifiers.qualified(rs.getString(1), rs.getString(2));
                     tracked.add(table);
                     if (!"f".equals(rs.getString(3))) {
                         log.info("setting REPLICA IDENTITY FULL on {}", table);
@@ -77,7 +81,7 @@ public final class Publication {
             if (!exists(c)) {
                 List<String> all = new ArrayList<>(tracked);
                 all.add(LOG_TABLE_WITH_COLUMNS);
-                st.execute("CREATE PUBLICATION " + PgConnections.quote(name) + " FOR TABLE " + String.join(", ", all)
+                st.execute("CREATE PUBLICATION " + Identifiers.quote(name) + " FOR TABLE " + String.join(", ", all)
                         + " WITH (publish_via_partition_root = true)");
                 log.info("created publication {} over {} tables and the mutation log", name, tracked.size());
                 added.addAll(tracked);
@@ -90,27 +94,21 @@ public final class Publication {
                     }
                 }
                 if (!added.isEmpty()) {
-                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + String.join(", ", added));
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + String.join(", ", added));
                     log.info("publication {}: added {}", name, added);
                 }
                 if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
                     // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
                     if (members.contains(LOG_TABLE)) {
-                        st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " DROP TABLE " + LOG_TABLE);
+                        st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " DROP TABLE " + LOG_TABLE);
                     } else {
                         added.add(LOG_TABLE);
                     }
-                    st.execute("ALTER PUBLICATION " + PgConnections.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + LOG_TABLE_WITH_COLUMNS);
                     log.info("publication {}: mutation log published with columns {}", name, LOG_COLUMNS);
                 }
             }
-            c.commit();
             return added;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
     }
 
@@ -130,7 +128,7 @@ public final class Publication {
             st.setString(1, name);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    members.add(PgConnections.quote(rs.getString(1)) + "." + PgConnections.quote(rs.getString(2)));
+                    members.add(Identifiers.qualified(rs.getString(1), rs.getString(2)));
                 }
             }
         }
@@ -141,6 +139,8 @@ public final class Publication {
     private Set<String> publishedLogColumns(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(LOG_COLUMNS_PUBLISHED)) {
             st.setString(1, name);
+            st.setString(2, LogSchema.SCHEMA);
+            st.setString(3, LogSchema.TABLE);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Set.of((String[]) rs.getArray(1).getArray()) : null;
             }

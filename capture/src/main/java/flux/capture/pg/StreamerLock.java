@@ -1,32 +1,30 @@
 package flux.capture.pg;
 
 import flux.capture.CaptureConfig;
-import java.nio.charset.StandardCharsets;
+import flux.pg.LockKey;
+import flux.pg.LockKeys;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.zip.CRC32;
 
 /**
  * Elects one streamer per slot: a session-level advisory lock held on a connection of its
  * own, for as long as that connection lives. When the holder dies (process or connection),
- * PostgreSQL releases the lock and a standby's next {@link #tryAcquire()} wins.
+ * PostgreSQL releases the lock and a standby's next {@link #tryAcquire()} wins. The key is
+ * {@link LockKeys#streamer}. (Before the registry it was the bigint {@code "flux" << 32 | crc}: an
+ * instance of an older version holds that one, not this; during a rolling upgrade the slot itself,
+ * which serves one walsender at a time, keeps a second streamer out.)
  */
 public final class StreamerLock implements AutoCloseable {
-    /** High half "flux"; low half a CRC of the slot name (stable across JVMs, unlike hashCode guarantees). */
-    private final long key;
+    private final LockKey key;
     private final CaptureConfig config;
     private Connection connection;
 
     public StreamerLock(CaptureConfig config) {
         this.config = config;
-        CRC32 crc = new CRC32();
-        crc.update(("flux.capture." + config.slotName()).getBytes(StandardCharsets.UTF_8));
-        this.key = (0x666c7578L << 32) | crc.getValue();
+        this.key = LockKeys.streamer(config.slotName());
     }
 
-    public long key() {
+    public LockKey key() {
         return key;
     }
 
@@ -35,13 +33,7 @@ public final class StreamerLock implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = PgConnections.open(config, "lock");
         }
-        try (PreparedStatement st = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            st.setLong(1, key);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return key.tryLockForSession(connection);
     }
 
     /** Whether the lock's connection still answers (a dead session has lost the lock). */

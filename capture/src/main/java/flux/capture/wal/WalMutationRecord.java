@@ -1,6 +1,8 @@
 package flux.capture.wal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import flux.log.Source;
+import flux.log.Status;
 
 /**
  * A row inserted into {@code flux.state_mutations}, as it arrived through the WAL. Columns
@@ -15,10 +17,10 @@ public record WalMutationRecord(long id, String requestId, Long txid, String tab
                                 String rowId, Operation operation, JsonNode oldImage, JsonNode newImage, String status, String error, String tenantId,
                                 String source, long lsn) {
 
-    public static final String STATUS_ROLLED_BACK = "rolled_back";
-    public static final String SOURCE_WAL = "wal";
+    public static final String STATUS_ROLLED_BACK = Status.ROLLED_BACK.stored();
+    public static final String SOURCE_WAL = Source.WAL.stored();
     /** Capture's record of a write made through the SQL console (a transaction the console marked). */
-    public static final String SOURCE_CONSOLE = "console";
+    public static final String SOURCE_CONSOLE = Source.CONSOLE.stored();
 
     /** This record with its images and error as stored in the table. */
     public WalMutationRecord withImages(JsonNode oldImage, JsonNode newImage, String error) {

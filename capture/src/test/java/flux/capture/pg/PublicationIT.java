@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.log.LogSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +20,7 @@ class PublicationIT {
 
     PublicationIT(TestPostgres pg) throws SQLException {
         this.db = pg.newDatabase("capture_publication");
-        FluxSchema.install(db.dataSource());
+        LogSchema.install(db.dataSource());
     }
 
     @Test
@@ -53,6 +53,8 @@ class PublicationIT {
     private static Set<String> publishedLogColumns(Connection c, String publication) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(Publication.LOG_COLUMNS_PUBLISHED)) {
             st.setString(1, publication);
+            st.setString(2, LogSchema.SCHEMA);
+            st.setString(3, LogSchema.TABLE);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return Set.of((String[]) rs.getArray(1).getArray());

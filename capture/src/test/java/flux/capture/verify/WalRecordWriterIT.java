@@ -8,13 +8,13 @@ import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
-import flux.tenancy.TenantDirectory;
-import flux.tenancy.TenantScope;
+import flux.log.LogSchema;
+import flux.pg.SchemaInstaller;
+import flux.tenancy.TenancySchema;
+import flux.tenancy.TenantSchemas;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,9 +28,12 @@ class WalRecordWriterIT {
 
     WalRecordWriterIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("wal_record_writer");
-        FluxSchema.install(db.dataSource());
-        new TenantDirectory(db.dataSource(), Duration.ZERO).provision("Rec-Owner", TenantScope.Isolation.SCHEMA, null);
+        SchemaInstaller.install(db.dataSource(), LogSchema.script(), TenancySchema.script());
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            // A schema tenant as `flux tenants create Rec-Owner --mode schema` leaves it: capture reads its owner.
+            TenantSchemas.provision(c, "Rec-Owner");
+            st.execute("INSERT INTO flux.tenants (id, isolation, schema_name) VALUES ('Rec-Owner', 'schema', '"
+                    + TenantSchemas.schemaOf("Rec-Owner") + "')");
             st.execute("CREATE TABLE t_rec_owner_api.items (id int PRIMARY KEY, tenant_id text, name text)");
             st.execute("CREATE TABLE public.notes (id int PRIMARY KEY, tenant_id text, name text)");
             st.execute("CREATE TABLE public.plain (id int PRIMARY KEY, name text)");

@@ -3,6 +3,7 @@ package flux.console.backup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +62,7 @@ final class SchemaDump {
     static List<ObjectNode> read(Connection c, String schema) throws SQLException {
         List<ObjectNode> lines = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(ENUMS)) {
-            ps.setString(1, quoteIdent(schema));
+            ps.setString(1, Identifiers.quote(schema));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ObjectNode e = BackupLines.line("enum").put("name", rs.getString(1));
@@ -75,7 +76,7 @@ final class SchemaDump {
         }
         try (PreparedStatement ps = c.prepareStatement(SEQUENCES)) {
             ps.setString(1, schema);
-            ps.setString(2, quoteIdent(schema));
+            ps.setString(2, Identifiers.quote(schema));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ObjectNode s = BackupLines.line("sequence").put("name", rs.getString(1)).put("as", rs.getString(2))
@@ -91,7 +92,7 @@ final class SchemaDump {
         List<Long> oids = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(TABLES)) {
-            ps.setString(1, quoteIdent(schema));
+            ps.setString(1, Identifiers.quote(schema));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     oids.add(rs.getLong(1));
@@ -144,11 +145,11 @@ final class SchemaDump {
     static String createEnum(JsonNode e) {
         List<String> labels = new ArrayList<>();
         e.path("labels").forEach(l -> labels.add(literal(l.asText())));
-        return "CREATE TYPE " + quoteIdent(e.path("name").asText()) + " AS ENUM (" + String.join(", ", labels) + ")";
+        return "CREATE TYPE " + Identifiers.quote(e.path("name").asText()) + " AS ENUM (" + String.join(", ", labels) + ")";
     }
 
     static String createSequence(JsonNode s) {
-        return "CREATE SEQUENCE " + quoteIdent(s.path("name").asText()) + " AS " + s.path("as").asText()
+        return "CREATE SEQUENCE " + Identifiers.quote(s.path("name").asText()) + " AS " + s.path("as").asText()
                 + " INCREMENT " + s.path("increment").asLong() + " MINVALUE " + s.path("min").asLong()
                 + " MAXVALUE " + s.path("max").asLong() + " START " + s.path("start").asLong()
                 + (s.path("cycle").asBoolean() ? " CYCLE" : " NO CYCLE");
@@ -158,7 +159,7 @@ final class SchemaDump {
     static String createTable(JsonNode t) {
         List<String> parts = new ArrayList<>();
         for (JsonNode col : t.path("columns")) {
-            StringBuilder d = new StringBuilder(quoteIdent(col.path("name").asText())).append(' ')
+            StringBuilder d = new StringBuilder(Identifiers.quote(col.path("name").asText())).append(' ')
                     .append(col.path("type").asText());
             String generated = col.path("generated").asText("");
             String identity = col.path("identity").asText("");
@@ -176,21 +177,21 @@ final class SchemaDump {
         }
         for (JsonNode k : t.path("constraints")) {
             if (!k.path("kind").asText().equals("f")) {
-                parts.add("CONSTRAINT " + quoteIdent(k.path("name").asText()) + " " + k.path("definition").asText());
+                parts.add("CONSTRAINT " + Identifiers.quote(k.path("name").asText()) + " " + k.path("definition").asText());
             }
         }
-        return "CREATE TABLE " + quoteIdent(t.path("name").asText()) + " (" + String.join(", ", parts) + ")";
+        return "CREATE TABLE " + Identifiers.quote(t.path("name").asText()) + " (" + String.join(", ", parts) + ")";
     }
 
     /** What comes after the data: foreign keys, indexes, replica identity for capture. */
     static List<String> finishTable(JsonNode t) {
-        String table = quoteIdent(t.path("name").asText());
+        String table = Identifiers.quote(t.path("name").asText());
         List<String> statements = new ArrayList<>();
         boolean keyed = false;
         for (JsonNode k : t.path("constraints")) {
             keyed |= k.path("kind").asText().equals("p");
             if (k.path("kind").asText().equals("f")) {
-                statements.add("ALTER TABLE " + table + " ADD CONSTRAINT " + quoteIdent(k.path("name").asText()) + " "
+                statements.add("ALTER TABLE " + table + " ADD CONSTRAINT " + Identifiers.quote(k.path("name").asText()) + " "
                         + k.path("definition").asText());
             }
         }
@@ -211,10 +212,6 @@ final class SchemaDump {
             }
         }
         return columns;
-    }
-
-    static String quoteIdent(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     static String literal(String text) {

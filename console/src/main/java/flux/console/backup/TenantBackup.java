@@ -3,6 +3,9 @@ package flux.console.backup;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.console.BackupFailed;
+import flux.log.TenantHistory;
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -26,9 +29,6 @@ import javax.sql.DataSource;
 public final class TenantBackup {
     static final int BATCH = 500;
     private static final String TENANT = "SELECT isolation, schema_name FROM flux.tenants WHERE id = ?";
-    private static final String HISTORY = """
-            SELECT to_jsonb(m) - 'id' FROM flux.state_mutations m WHERE tenant_id = ? ORDER BY id""";
-    private static final String HISTORY_COUNT = "SELECT count(*) FROM flux.state_mutations WHERE tenant_id = ?";
     private static final String LEDGER_EXISTS = "SELECT to_regclass('flux.tenant_migrations') IS NOT NULL"
             + " AND to_regclass('flux.tenant_repeatable_scripts') IS NOT NULL";
 
@@ -44,20 +44,20 @@ public final class TenantBackup {
 
     public Summary write(String tenantId, OutputStream out, Progress progress) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            // One snapshot for the whole file; it only reads, so it ends in a rollback.
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
-            try {
-                Summary summary = write(c, tenantId, out, progress);
-                c.commit();
-                return summary;
-            } finally {
-                c.rollback();
-            }
+            return Transactions.rollBackAfter(c, x -> {
+                try {
+                    return write(x, tenantId, out, progress);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new BackupFailed("cannot write the backup of tenant " + tenantId, e.getCause());
         } catch (SQLException e) {
             throw new BackupFailed("cannot back up tenant " + tenantId, e);
-        } catch (IOException e) {
-            throw new BackupFailed("cannot write the backup of tenant " + tenantId, e);
         }
     }
 
@@ -69,13 +69,13 @@ public final class TenantBackup {
         List<ObjectNode> definitions = schema == null ? List.of() : SchemaDump.read(c, schema);
         List<String> tables = schema == null ? TenantTables.inDependencyOrder(c)
                 : definitions.stream().filter(d -> d.path("type").asText().equals("table"))
-                        .map(d -> SchemaDump.quoteIdent(d.path("name").asText())).toList();
+                        .map(d -> Identifiers.quote(d.path("name").asText())).toList();
         long rows = 0;
         for (String table : tables) {
             rows += count(c, "SELECT count(*) FROM " + table + (schema == null ? " WHERE tenant_id = ?" : ""),
                     schema == null ? tenantId : null);
         }
-        long history = count(c, HISTORY_COUNT, tenantId);
+        long history = TenantHistory.count(c, tenantId);
         List<ObjectNode> ledger = schema == null ? List.of() : ledger(c, tenantId);
         BackupHeader header = new BackupHeader(tenantId, tenant[0], schema, Instant.now(), serverVersion(c),
                 tables.size(), rows, ledger.stream().mapToLong(l -> l.path("rows").size()).sum(), history);
@@ -93,7 +93,9 @@ public final class TenantBackup {
                         + (schema == null ? " WHERE tenant_id = ?" : ""), schema == null ? tenantId : null, progress);
             }
             ledger.forEach(lines::write);
-            stream(c, lines, "history", null, HISTORY, tenantId, progress);
+            Batches records = new Batches(lines, "history", null, progress);
+            TenantHistory.export(c, tenantId, BATCH, records::add);
+            records.flush();
             lines.write(BackupLines.line("end").put("rows", rows).put("history", history));
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -125,20 +127,43 @@ public final class TenantBackup {
             if (tenantId != null) {
                 ps.setString(1, tenantId);
             }
+            Batches batches = new Batches(lines, type, table, progress);
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> batch = new ArrayList<>(BATCH);
                 while (rs.next()) {
-                    batch.add(rs.getString(1));
-                    if (batch.size() == BATCH) {
-                        lines.write(batchLine(type, table, batch));
-                        progress.advance(batch.size());
-                        batch.clear();
-                    }
+                    batches.add(rs.getString(1));
                 }
-                if (!batch.isEmpty()) {
-                    lines.write(batchLine(type, table, batch));
-                    progress.advance(batch.size());
-                }
+            }
+            batches.flush();
+        }
+    }
+
+    /** JSON texts written {@link #BATCH} to a line of {@code type}. */
+    private static final class Batches {
+        private final BackupLines.Out lines;
+        private final String type;
+        private final String table;
+        private final Progress progress;
+        private final List<String> batch = new ArrayList<>(BATCH);
+
+        Batches(BackupLines.Out lines, String type, String table, Progress progress) {
+            this.lines = lines;
+            this.type = type;
+            this.table = table;
+            this.progress = progress;
+        }
+
+        void add(String json) {
+            batch.add(json);
+            if (batch.size() == BATCH) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!batch.isEmpty()) {
+                lines.write(batchLine(type, table, batch));
+                progress.advance(batch.size());
+                batch.clear();
             }
         }
     }

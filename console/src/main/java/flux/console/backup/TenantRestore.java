@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.console.BackupFailed;
+import flux.log.TenantHistory;
+import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -45,16 +48,6 @@ public final class TenantRestore {
             SELECT format('%I', a.attname), pg_get_serial_sequence(?, a.attname) FROM pg_attribute a
              WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                AND pg_get_serial_sequence(?, a.attname) IS NOT NULL""";
-    private static final String HISTORY = """
-            INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation, old, new,
-                                              changed_columns, status, error, tenant_id, source, created_at)
-            SELECT r.request_id, r.txid, CASE WHEN r.table_schema = ? THEN ? ELSE r.table_schema END, r.table_name,
-                   r.row_id, r.operation, r.old, r.new, r.changed_columns, r.status, r.error, ?, r.source, r.created_at
-              FROM jsonb_populate_recordset(NULL::flux.state_mutations, ?::jsonb) r
-             WHERE NOT EXISTS (SELECT 1 FROM flux.state_mutations m
-                                WHERE m.request_id = r.request_id AND m.table_name = r.table_name
-                                  AND m.row_id = r.row_id AND m.operation = r.operation
-                                  AND m.created_at = r.created_at AND m.tenant_id = ?)""";
 
     private final DataSource dataSource;
 
@@ -86,15 +79,7 @@ public final class TenantRestore {
                         ? " (create it first: flux tenants create " + tenantId + " --mode schema)" : ""));
             }
             progress.total(header.rows() + header.history());
-            c.setAutoCommit(false);
-            try {
-                Summary summary = new Run(c, header, tenantId, target[1], progress).apply(lines, fileName);
-                c.commit();
-                return summary;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            return Transactions.call(c, x -> new Run(x, header, tenantId, target[1], progress).apply(lines, fileName));
         } catch (SQLException e) {
             throw new BackupFailed("cannot restore tenant " + tenantId + " from " + fileName, e);
         } catch (IOException e) {
@@ -143,7 +128,7 @@ public final class TenantRestore {
                     case "table" -> {
                         execute(SchemaDump.createTable(line));
                         tables.add(line);
-                        known.add(SchemaDump.quoteIdent(line.path("name").asText()));
+                        known.add(Identifiers.quote(line.path("name").asText()));
                     }
                     case "rows" -> insertRows(line.path("table").asText(), (ArrayNode) line.path("rows"));
                     case "ledger" -> replaceLedger(line.path("table").asText(), (ArrayNode) line.path("rows"));
@@ -208,7 +193,7 @@ public final class TenantRestore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (batch.isEmpty() || batch.get(0).has(rs.getString(1))) {
-                            columns.add(SchemaDump.quoteIdent(rs.getString(1)));
+                            columns.add(Identifiers.quote(rs.getString(1)));
                         }
                     }
                 }
@@ -257,14 +242,8 @@ public final class TenantRestore {
         }
 
         private void insertHistory(ArrayNode records) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
-                ps.setString(1, header.schema());
-                ps.setString(2, schema == null ? header.schema() : schema);
-                ps.setString(3, tenantId);
-                ps.setString(4, records.toString());
-                ps.setString(5, tenantId);
-                historyAdded += ps.executeUpdate();
-            }
+            historyAdded += TenantHistory.restore(c, tenantId, header.schema(),
+                    schema == null ? header.schema() : schema, records.toString());
             progress.advance(records.size());
         }
 
@@ -276,7 +255,7 @@ public final class TenantRestore {
                 }
             }
             for (JsonNode s : sequences) {
-                String name = SchemaDump.quoteIdent(s.path("name").asText());
+                String name = Identifiers.quote(s.path("name").asText());
                 if (!s.path("last_value").isNull()) {
                     execute("SELECT setval(" + SchemaDump.literal(name) + ", " + s.path("last_value").asLong() + ")");
                 }

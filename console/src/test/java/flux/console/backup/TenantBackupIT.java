@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.console.BackupFailed;
+import flux.console.TestTenants;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.migrate.MigrationFiles;
 import flux.migrate.MigrationSettings;
 import flux.migrate.Migrator;
-import flux.query.FluxSchema;
 import flux.query.QueryEngine;
 import flux.query.model.JsonCodec;
 import flux.query.model.QueryJson;
@@ -50,8 +50,8 @@ class TenantBackupIT {
     TenantBackupIT(TestPostgres pg) throws Exception {
         db = pg.newDatabase("tenant_backup");
         ds = db.dataSource();
-        FluxSchema.install(ds);
-        tenants = new TenantDirectory(ds, Duration.ZERO);
+        TestTenants.installSchema(ds);
+        tenants = TestTenants.directory(ds);
         engine = new QueryEngine(ds);
         Path dir = Files.createTempDirectory("flux-backup-migrations");
         Files.writeString(dir.resolve("V1__items.sql"), """

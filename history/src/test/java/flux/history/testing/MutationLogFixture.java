@@ -3,6 +3,7 @@ package flux.history.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.pg.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,7 +67,7 @@ public final class MutationLogFixture {
         }
 
         String quotedTable() {
-            return quote(schema) + "." + quote(table);
+            return Identifiers.qualified(schema, table);
         }
     }
 
@@ -78,7 +79,7 @@ public final class MutationLogFixture {
         ObjectNode v = object(values);
         String sql = "INSERT INTO " + row.quotedTable() + " (" + columns(v) + ") SELECT " + columns(v)
                 + " FROM jsonb_populate_record(NULL::" + row.quotedTable() + ", ?::jsonb) RETURNING to_jsonb("
-                + quote(row.table) + ".*)";
+                + Identifiers.quote(row.table) + ".*)";
         return write(requestId, row, "INSERT", sql, values);
     }
 
@@ -222,7 +223,7 @@ public final class MutationLogFixture {
     private static String columns(ObjectNode values) {
         List<String> names = new ArrayList<>();
         for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = values.fields(); it.hasNext(); ) {
-            names.add(quote(it.next().getKey()));
+            names.add(Identifiers.quote(it.next().getKey()));
         }
         return String.join(", ", names);
     }
@@ -233,9 +234,5 @@ public final class MutationLogFixture {
         } catch (Exception e) {
             throw new IllegalArgumentException("not a JSON object: " + json, e);
         }
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

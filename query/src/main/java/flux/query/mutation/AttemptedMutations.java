@@ -2,6 +2,10 @@ package flux.query.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.log.Mutation;
+import flux.log.Operation;
+import flux.log.TxId;
+import flux.pg.Transactions;
 import flux.query.QueryException;
 import flux.query.RequestScope;
 import flux.query.catalog.Column;
@@ -52,13 +56,13 @@ public final class AttemptedMutations {
      * outside any transaction, and left so. {@code scope}: the tenant the request acted for, or
      * null (the rows are then read as the login role).
      */
-    public static List<MutationRecord> of(Connection connection, SqlCompiler compiler, Query query, Table table,
-                                          String txid, RequestScope scope) {
-        String op = query.operation().name();
-        List<MutationRecord> attempts = new ArrayList<>();
+    public static List<Mutation> of(Connection connection, SqlCompiler compiler, Query query, Table table,
+                                    TxId txid, RequestScope scope) {
+        Operation op = LoggedOperation.of(query.operation());
+        List<Mutation> attempts = new ArrayList<>();
         if (query.operation() == flux.query.model.Operation.INSERT) {
             for (ObjectNode row : query.rows()) {
-                attempts.add(new MutationRecord(table.schema(), table.name(), keyFrom(table, row), op, null,
+                attempts.add(new Mutation(table.schema(), table.name(), keyFrom(table, row), op, null,
                         JsonCodec.write(row), null, txid));
             }
             return attempts;
@@ -74,35 +78,32 @@ public final class AttemptedMutations {
         } catch (SQLException | QueryException e) {
             log.debug("cannot read the rows a failed {} targeted: {}", op, e.getMessage());
             String data = query.rows().isEmpty() ? null : JsonCodec.write(query.rows().get(0));
-            return List.of(new MutationRecord(table.schema(), table.name(), keyFromFilters(table, query), op, null,
+            return List.of(new Mutation(table.schema(), table.name(), keyFromFilters(table, query), op, null,
                     query.operation() == flux.query.model.Operation.UPDATE ? data : null, null, txid));
         }
     }
 
     private static void readAsTenant(Connection connection, RequestScope scope, SqlStatement images, Table table,
-                                     String op, String txid, List<MutationRecord> attempts) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(TENANT_READ)) {
+                                     Operation op, TxId txid, List<Mutation> attempts) throws SQLException {
+        Transactions.rollBackAfter(connection, c -> {
+            try (PreparedStatement ps = c.prepareStatement(TENANT_READ)) {
                 ps.setString(1, scope.tenantId());
                 ps.setString(2, scope.role());
                 ps.execute();
             }
-            read(connection, images, table, op, txid, attempts);
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(true);
-        }
+            read(c, images, table, op, txid, attempts);
+            return null;
+        });
     }
 
-    private static void read(Connection connection, SqlStatement images, Table table, String op, String txid,
-                             List<MutationRecord> attempts) throws SQLException {
+    private static void read(Connection connection, SqlStatement images, Table table, Operation op, TxId txid,
+                             List<Mutation> attempts) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(images.text())) {
             Statements.bind(connection, ps, 1, images.params());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    attempts.add(new MutationRecord(table.schema(), table.name(), rs.getString(3), op,
-                            rs.getString(1), rs.getString(2), rs.getString(4), txid));
+                    attempts.add(new Mutation(table.schema(), table.name(), rs.getString("k"), op,
+                            rs.getString("o"), rs.getString("n"), rs.getString("c"), txid));
                 }
             }
         }

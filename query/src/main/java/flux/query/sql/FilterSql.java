@@ -1,6 +1,7 @@
 package flux.query.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import flux.pg.Identifiers;
 import flux.query.InvalidQuery;
 import flux.query.catalog.Column;
 import flux.query.catalog.ColumnKind;

@@ -2,6 +2,8 @@ package flux.query.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.log.CommittedRecords;
+import flux.pg.Identifiers;
 import flux.query.InvalidQuery;
 import flux.query.catalog.Column;
 import flux.query.catalog.ColumnEquality;
@@ -11,6 +13,7 @@ import flux.query.model.Op;
 import flux.query.model.Operation;
 import flux.query.model.Order;
 import flux.query.model.Query;
+import flux.query.mutation.LoggedOperation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,10 +27,10 @@ import java.util.StringJoiner;
  *
  * <p>A write compiles to a single statement with data-modifying CTEs: the DML with
  * {@code RETURNING} the before and after images, the insert of one {@code flux.state_mutations}
- * record per affected row (request id from the transaction's {@code flux.request_id}), and a
- * final SELECT that hands the rows and the records back. So the row and its record are written
- * in one round trip and cannot be separated. Result columns of a write, in order: row JSON,
- * old image, new image, row_id, changed columns (JSON array text), txid; of a select: row JSON.
+ * record per affected row (the log's part, {@link CommittedRecords}), and a final SELECT that
+ * hands the rows and the records back. So the row and its record are written in one round trip
+ * and cannot be separated. The first result column of every statement is the row as JSON; a
+ * write that hands its records back adds the log's {@link CommittedRecords#RETURNED}, by name.
  *
  * <p>On PostgreSQL 18 and later, UPDATE takes its before image from {@code RETURNING OLD};
  * before 18, from a {@code FOR UPDATE} self-join on the primary key, which locks the rows first
@@ -113,8 +116,8 @@ public final class SqlCompiler {
 
     /**
      * The current images of the rows an update or delete targets, with the after image an update
-     * would give: {@code old, new, row_id, changed columns}. Used to record an attempt whose
-     * statement failed, in a later transaction.
+     * would give, named {@code o, n, k} (row_id), {@code c} (changed columns, JSON array text).
+     * Used to record an attempt whose statement failed, in a later transaction.
      */
     public SqlStatement attemptedImages(Query query, Table table) {
         List<Object> params = new ArrayList<>();
@@ -131,8 +134,8 @@ public final class SqlCompiler {
         }
         String where = FilterSql.where(query, table, "t", params);
         params.add((long) MAX_RECORDED_ATTEMPTS);
-        String sql = "SELECT to_jsonb(t.*)::text, " + newImage + ", " + key(table, "t") + ", " + changed
-                + " FROM " + target(table) + " AS t" + where + " LIMIT ?";
+        String sql = "SELECT to_jsonb(t.*)::text AS o, " + newImage + " AS n, " + key(table, "t") + " AS k, " + changed
+                + " AS c FROM " + target(table) + " AS t" + where + " LIMIT ?";
         return new SqlStatement(sql, params);
     }
 
@@ -198,7 +201,7 @@ public final class SqlCompiler {
         dml.append(" RETURNING ").append(rowJson(query, table, "t"))
                 .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
                 .append(" AS k, NULL::text[] AS c");
-        return write(dml.toString(), params, table, "INSERT", records, false);
+        return write(dml.toString(), params, table, query.operation(), records, false);
     }
 
     private SqlStatement update(Query query, Table table, boolean records) {
@@ -236,7 +239,7 @@ public final class SqlCompiler {
                     .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c");
             params.add(table.columnNames());
         }
-        return write(dml.toString(), params, table, "UPDATE", records, !prefersGenericPlan(query, table));
+        return write(dml.toString(), params, table, query.operation(), records, !prefersGenericPlan(query, table));
     }
 
     private SqlStatement delete(Query query, Table table, boolean records) {
@@ -249,30 +252,24 @@ public final class SqlCompiler {
         String dml = "DELETE FROM " + target(table) + " AS t" + WriteGate.lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k, NULL::text[] AS c";
-        return write(dml, params, table, "DELETE", records, !prefersGenericPlan(query, table));
+        return write(dml, params, table, query.operation(), records, !prefersGenericPlan(query, table));
     }
 
     /**
      * Wraps a DML with RETURNING (r, o, n, k, c) into the one statement that also writes the
-     * mutation records; {@code c} is the changed columns in table order, so the record and the
-     * answer agree on them. {@code locksTable}: preceded by the table lock of a write of many
-     * rows ({@link WriteGate}).
+     * mutation records: the DML is the CTE {@code flux_w} the log's record insert reads
+     * ({@link CommittedRecords}); {@code c} is the changed columns in table order, so the record
+     * and the answer agree on them. {@code locksTable}: preceded by the table lock of a write of
+     * many rows ({@link WriteGate}).
      */
-    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String operation,
+    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, Operation operation,
                                       boolean records, boolean locksTable) {
         List<Object> params = new ArrayList<>(dmlParams);
-        params.add(table.schema());
-        params.add(table.name());
+        params.addAll(CommittedRecords.params(table.schema(), table.name()));
         String sql = (locksTable ? WriteGate.tableLock(table) : "")
-                + "WITH flux_w AS (" + dml + "),\n"
-                + " flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id,"
-                + " operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
-                + " pg_current_xact_id(), ?, ?, w.k, '" + operation + "', w.o, w.n, w.c"
-                // '' once a connection saw a tenant transaction: the setting outlives its value
-                + ", NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_w w)\n"
-                + (records
-                        ? "SELECT w.r, w.o::text, w.n::text, w.k, array_to_json(w.c)::text, pg_current_xact_id()::text FROM flux_w w"
-                        : "SELECT w.r FROM flux_w w");
+                + "WITH flux_w AS (" + dml + "),\n "
+                + CommittedRecords.cte(LoggedOperation.of(operation)) + "\n"
+                + (records ? "SELECT w.r, " + CommittedRecords.RETURNED + " FROM flux_w w" : "SELECT w.r FROM flux_w w");
         return new SqlStatement(sql, params, locksTable ? 1 : 0);
     }
 

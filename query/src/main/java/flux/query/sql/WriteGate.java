@@ -37,7 +37,8 @@ final class WriteGate {
      * the ROW EXCLUSIVE lock that every writer of the table, through Flux or not, takes before
      * it modifies anything, so it waits for in-flight writers and holds off new ones until it
      * commits, and it conflicts with itself. Key-point writers pay no shared lock for this:
-     * PostgreSQL takes their ROW EXCLUSIVE lock anyway, on its fast path.
+     * PostgreSQL takes their ROW EXCLUSIVE lock anyway, on its fast path. (The row lock is listed,
+     * with every other advisory lock Flux takes, in {@code flux.pg.LockKeys}.)
      */
     static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
         String where = FilterSql.where(query, table, alias, params);

@@ -63,7 +63,8 @@ class SqlCompilerTest {
                 operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'), \
                 pg_current_xact_id(), ?, ?, w.k, 'INSERT', w.o, w.n, w.c, NULLIF(current_setting('flux.tenant_id', true), '') \
                 FROM flux_w w)
-                SELECT w.r, w.o::text, w.n::text, w.k, array_to_json(w.c)::text, pg_current_xact_id()::text FROM flux_w w""");
+                SELECT w.r, w.o::text AS o, w.n::text AS n, w.k, array_to_json(w.c)::text AS c, pg_current_xact_id()::text AS txid \
+                FROM flux_w w""");
         assertThat(s.params()).containsExactly("7", "public", "t");
     }
 

@@ -3,7 +3,7 @@ package flux.query.testing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import flux.dev.testing.TestPostgres;
-import flux.query.FluxSchema;
+import flux.log.LogSchema;
 import flux.query.QueryEngine;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A test database with the flux schema, a pool, and an engine over it. */
+/** A test database with the mutation log, a pool, and an engine over it. */
 public final class EngineFixture implements AutoCloseable {
     public final TestPostgres db;
     public final HikariDataSource dataSource;
@@ -27,7 +27,7 @@ public final class EngineFixture implements AutoCloseable {
         config.setMaximumPoolSize(8);
         this.dataSource = new HikariDataSource(config);
         try {
-            FluxSchema.install(dataSource);
+            LogSchema.install(dataSource);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -1,13 +1,15 @@
 package flux.app.http.auth;
 
+import flux.app.records.RecordsFailures;
 import flux.query.DatabaseFailure;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpRequest;
-import java.sql.SQLException;
 
 /**
  * The caller of a request, as {@link KeyAuthFilter} or {@link OpenAuthFilter} found it, and the
@@ -58,9 +60,10 @@ public final class Callers {
         }
         try {
             return tenants.scopeOf(caller.tenantId());
-        } catch (SQLException e) {
+        } catch (DataAccessException | CannotGetJdbcConnectionException e) {
+            // The engine's error for a failing database: 503 when it is unreachable, as for a query.
             throw new DatabaseFailure("cannot read tenant " + caller.tenantId() + ": " + e.getMessage(),
-                    e.getSQLState(), e);
+                    RecordsFailures.sqlState(e), e);
         }
     }
 }

@@ -4,8 +4,6 @@ import flux.tenancy.Principal;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code GET /v1/whoami}: the tenant and role the server sees for this request's key. */
 @Controller("/v1/whoami")
@@ -17,13 +15,8 @@ final class WhoAmIController {
     }
 
     @Get
-    Map<String, Object> whoami(HttpRequest<?> request) {
+    WhoAmI whoami(HttpRequest<?> request) {
         Principal caller = Callers.of(request);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("auth", mode.label());
-        body.put("key_id", caller.keyId());
-        body.put("tenant_id", caller.tenantId());
-        body.put("role", caller.role().label());
-        return body;
+        return new WhoAmI(mode.label(), caller.keyId(), caller.tenantId(), caller.role().label());
     }
 }

@@ -1,0 +1,18 @@
+package flux.app.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.List;
+
+/**
+ * The answer of {@code POST /v1/transaction}: {@code {"request_id": ..., "results": [{"rows": [...]}, ...]}},
+ * one result per query in the order sent, rows as PostgreSQL rendered them ({@link RawJson}).
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+record TransactionAnswer(@JsonProperty("request_id") String requestId, List<Result> results) {
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Result(@JsonSerialize(contentUsing = RawJson.class) List<String> rows) {
+    }
+}

@@ -1,0 +1,43 @@
+package flux.app.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import flux.app.http.ServerJson;
+import flux.capture.CaptureState;
+import flux.capture.CaptureStatus;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bytes of {@code GET /v1/capture/status} (docs/capture.md): what appears before the first event and after. */
+class CaptureStatusShapeTest {
+
+    private static CaptureStatus.Snapshot snapshot(String lastLsn, Long lag, Instant lastEventAt, String lastError,
+                                                   Map<String, Long> byTenant) {
+        return new CaptureStatus.Snapshot(CaptureState.STREAMING, "flux_slot", "flux_pub", lastLsn, lag, 7, 1, 3,
+                new CaptureStatus.CrossCheckCounts(5, 1, 0, 2), 4, 0, lastEventAt, lastError, null, byTenant);
+    }
+
+    @Test
+    void beforeTheFirstEventTheUnknownFiguresAreLeftOut() {
+        String json = ServerJson.write(CaptureStatusAnswer.of(snapshot(null, null, null, null, Map.of()), null));
+        assertThat(json).isEqualTo("{\"state\":\"STREAMING\",\"slot\":\"flux_slot\",\"publication\":\"flux_pub\",\"events_published\":7,\"rolled_back_published"
+                + "\":1,\"transactions\":3,\"cross_check\":{\"matched\":5,\"untracked\":1,\"missing\":0,\"mismatched\":2},\"kafka_retries\":4,\"restarts\":0}");
+    }
+
+    @Test
+    void afterEventsEveryFigureIsShownInItsPlace() {
+        String json = ServerJson.write(CaptureStatusAnswer.of(snapshot("0/16B3748", 120L,
+                Instant.parse("2026-03-10T14:22:01.123Z"), "kafka: timeout", Map.of("acme", 6L)), null));
+        assertThat(json).isEqualTo("{\"state\":\"STREAMING\",\"slot\":\"flux_slot\",\"publication\":\"flux_pub\",\"last_lsn\":\"0/16B3748\",\"slot_lag_bytes\":120,\"events_published\":7,\"rolled_back_published\":1,\"transactions\":3,\"cross_c"
+                + "heck\":{\"matched\":5,\"untracked\":1,\"missing\":0,\"mismatched\":2},\"kafka_retries\":4,\"restarts\":0,\"last_event_at\":\"2026-03-10T14:22:01.123Z\",\"last_error\":\"kafka: timeout\",\"events_by_tenant\":{\"acme\":6}}");
+    }
+
+    @Test
+    void aCallerWithATenantSeesOnlyItsOwnCount() {
+        String json = ServerJson.write(CaptureStatusAnswer.of(snapshot("0/1", 0L, null, null,
+                Map.of("acme", 6L, "globex", 2L)), "globex"));
+        assertThat(json).isEqualTo("{\"state\":\"STREAMING\",\"slot\":\"flux_slot\",\"publication\":\"flux_pub\",\"last_lsn\":\"0/1\",\"slot_lag_bytes\":0,\"events_published\":7,\"rolled_back_publish"
+                + "ed\":1,\"transactions\":3,\"cross_check\":{\"matched\":5,\"untracked\":1,\"missing\":0,\"mismatched\":2},\"kafka_retries\":4,\"restarts\":0,\"events_by_tenant\":{\"globex\":2}}");
+    }
+}

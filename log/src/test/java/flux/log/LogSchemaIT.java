@@ -1,0 +1,74 @@
+package flux.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(FluxTestInfra.class)
+class LogSchemaIT {
+    private static final String INSERT = "INSERT INTO flux.state_mutations (request_id, table_schema, table_name,"
+            + " row_id, operation, source) VALUES ('r', 'public', 't', '1', 'INSERT', ";
+    private final TestPostgres pg;
+
+    LogSchemaIT(TestPostgres pg) {
+        this.pg = pg;
+    }
+
+    @Test
+    void theLogTakesEverySourceItNamesAndNoOther() throws SQLException {
+        TestPostgres db = pg.newDatabase("log_schema_sources");
+        LogSchema.install(db.dataSource());
+        LogSchema.install(db.dataSource());
+        for (Source source : Source.values()) {
+            execute(db, INSERT + "'" + source.stored() + "')");
+        }
+        assertThatThrownBy(() -> execute(db, INSERT + "'cron')")).hasMessageContaining("state_mutations_source_check");
+        assertThat(one(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'state_mutations'")).isEqualTo("6");
+    }
+
+    @Test
+    void aLogFromBeforeConsoleAndSnapshotIsWidenedOnceWithoutRescanningIt() throws SQLException {
+        TestPostgres db = pg.newDatabase("log_schema_widened");
+        execute(db, "CREATE SCHEMA flux; CREATE TABLE flux.state_mutations ("
+                + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, request_id text NOT NULL, txid xid8,"
+                + " table_schema text NOT NULL, table_name text NOT NULL, row_id text NOT NULL,"
+                + " operation text NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE')), old jsonb, new jsonb,"
+                + " changed_columns text[], status text NOT NULL DEFAULT 'committed'"
+                + " CHECK (status IN ('committed', 'rolled_back')), error text, tenant_id text,"
+                + " source text NOT NULL DEFAULT 'api' CHECK (source IN ('api', 'wal')),"
+                + " created_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+        execute(db, INSERT + "'wal')");
+
+        LogSchema.install(db.dataSource());
+        execute(db, INSERT + "'snapshot')");
+        String widened = one(db, "SELECT xmin::text FROM pg_constraint WHERE conname = 'state_mutations_source_check'");
+        LogSchema.install(db.dataSource());
+
+        assertThat(one(db, "SELECT xmin::text FROM pg_constraint WHERE conname = 'state_mutations_source_check'"))
+                .as("a second install leaves the constraint alone").isEqualTo(widened);
+        assertThat(one(db, "SELECT convalidated FROM pg_constraint WHERE conname = 'state_mutations_source_check'"))
+                .isEqualTo("f");
+        assertThat(one(db, "SELECT count(*) FROM flux.state_mutations")).isEqualTo("2");
+    }
+
+    private static void execute(TestPostgres db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String one(TestPostgres db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
