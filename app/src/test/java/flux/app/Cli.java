@@ -11,9 +11,14 @@ import java.util.Arrays;
 /** Runs the {@code flux} CLI in the test JVM, with an empty environment, and keeps what it printed. */
 public record Cli(int exitCode, String out, String err) {
     public static Cli run(String... args) {
+        return run(java.util.Map.of(), args);
+    }
+
+    /** Runs with the given environment (what {@code DATABASE_URL} and {@code FLUX_HOME} default options read). */
+    public static Cli run(java.util.Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Flux.run(java.util.Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int code = Flux.run(environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Cli(code, out.toString(), err.toString());
     }
 

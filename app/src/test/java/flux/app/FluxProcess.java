@@ -57,19 +57,31 @@ final class FluxProcess implements AutoCloseable {
         return p;
     }
 
-    /** Waits until the server printed its summary (it is then serving), or fails with its stderr. */
+    /**
+     * Waits until the server printed its summary (it is then serving), or fails with its stderr.
+     * On failure the process is stopped first: a caller's try-with-resources never received it.
+     */
     FluxProcess awaitUp(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (stdout().contains("flux is up")) {
-                return this;
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (stdout().contains("flux is up")) {
+                    return this;
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("flux exited with " + process.exitValue() + ": " + stderr());
+                }
+                Thread.sleep(100);
             }
-            if (!process.isAlive()) {
-                throw new AssertionError("flux exited with " + process.exitValue() + ": " + stderr());
+            throw new AssertionError("flux did not come up in " + timeout + "; stderr: " + stderr());
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (Exception | Error stopFailed) {
+                e.addSuppressed(stopFailed);
             }
-            Thread.sleep(100);
+            throw e;
         }
-        throw new AssertionError("flux did not come up in " + timeout + "; stderr: " + stderr());
     }
 
     HttpResponse<String> get(int port, String path) throws Exception {
@@ -99,10 +111,12 @@ final class FluxProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** kill -9: nothing of ours runs, the children are left behind. */
+    /** kill -9: nothing of ours runs, the children are left behind. Fails unless the process died. */
     void kill9() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("flux (pid " + process.pid() + ") still runs 30 s after kill -9");
+        }
     }
 
     String stdout() throws IOException {
@@ -113,6 +127,7 @@ final class FluxProcess implements AutoCloseable {
         return Files.readString(stderr);
     }
 
+    /** Stops the process if it still runs: SIGTERM, then kill -9 when that fails. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

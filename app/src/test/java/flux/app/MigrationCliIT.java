@@ -73,8 +73,7 @@ class MigrationCliIT {
         Run plan = flux("db", "migrate", "--dir", schema.toString(), "--plan");
 
         assertThat(plan.exit()).isZero();
-        assertThat(plan.out().lines().toList()).hasSize(3);
-        assertThat(plan.out().lines().skip(1).toList()).satisfiesExactly(
+        assertThat(plan.out().lines().skip(1).limit(2).toList()).satisfiesExactly(
                 l -> assertThat(l).contains("1  001_t.sql").contains("apply").endsWith("in a transaction"),
                 l -> assertThat(l).contains("2  002_idx.sql")
                         .endsWith("outside a transaction (CREATE INDEX CONCURRENTLY at line 1)"));

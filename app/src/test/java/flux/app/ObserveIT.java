@@ -123,7 +123,7 @@ class ObserveIT {
             assertThat(metrics)
                     .contains("flux_query_seconds_count{application=\"flux\",operation=\"select\",outcome=\"ok\",table=\"public.metered\"} 3\n")
                     .contains("flux_query_seconds_count{application=\"flux\",operation=\"insert\",outcome=\"error\",table=\"public.metered\"} 1\n")
-                    .contains("flux_query_seconds_bucket{application=\"flux\",operation=\"select\",outcome=\"ok\",table=\"public.metered\",le=\"0.1\"} 3")
+                    .contains("flux_query_seconds_bucket{application=\"flux\",operation=\"select\",outcome=\"ok\",table=\"public.metered\",le=\"+Inf\"} 3")
                     .contains("hikaricp_connections_max{application=\"flux\",pool=\"flux\"} 16.0")
                     .contains("hikaricp_connections_active{application=\"flux\",pool=\"flux\"}")
                     .contains("flux_mutation_log_rows{application=\"flux\"} 3.0")

@@ -19,13 +19,16 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flux serve} as a user runs it: the packaged jar in its own process. */
 @ExtendWith(FluxTestInfra.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // its own waits add up to more than the default 5 minutes
 class ServeIT {
     private static final Duration START = Duration.ofSeconds(90);
 
@@ -64,7 +67,9 @@ class ServeIT {
 
             long postgresPid = pid(work.resolve(".flux/pg/postmaster.pid"));
             long kafkaPid = pid(work.resolve(".flux/kafka/kafka.pid"));
-            ProcessHandle.of(kafkaPid).orElseThrow().destroyForcibly();
+            ProcessHandle kafkaChild = ProcessHandle.of(kafkaPid).orElseThrow();
+            kafkaChild.destroyForcibly();
+            assertThat(kafkaChild.onExit()).succeedsWithin(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 HttpResponse<String> down = flux.get(http, "/health");
                 assertThat(down.statusCode()).isEqualTo(503);

@@ -4,6 +4,7 @@ import flux.app.wiring.FluxSchema;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +31,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(TestPostgres db, TestKafka kafka, Map<String, Object> extra) throws Exception {
+        return start(db, kafka, extra, null);
+    }
+
+    /**
+     * Like {@link #start(TestPostgres, TestKafka, Map)}, with {@code observeClock} (nanoseconds)
+     * as the clock query observability judges its windows by (ObserveFactory's
+     * {@code flux.observe.clock}): the test moves time instead of waiting for it.
+     */
+    public static TestServer start(TestPostgres db, TestKafka kafka, Map<String, Object> extra,
+                                   LongSupplier observeClock) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put("micronaut.server.port", -1);
         p.put("micronaut.server.host", "127.0.0.1");
@@ -39,11 +51,20 @@ public final class TestServer implements AutoCloseable {
         p.put("flux.auth.mode", "open");
         p.put("flux.capture.enabled", false); // per-cluster slot names: capture tests choose their own
         p.putAll(extra);
-        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).start();
-        FluxSchema.install(context.getBean(DataSource.class));
-        EmbeddedServer server = context.getBean(EmbeddedServer.class);
-        server.start();
-        return new TestServer(context, server);
+        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).properties(p).build();
+        try {
+            if (observeClock != null) {
+                context.registerSingleton(LongSupplier.class, observeClock, Qualifiers.byName("flux.observe.clock"));
+            }
+            context.start();
+            FluxSchema.install(context.getBean(DataSource.class));
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            return new TestServer(context, server);
+        } catch (Exception | Error e) {
+            context.close(); // a server that failed to start leaves nothing running
+            throw e;
+        }
     }
 
     public String url() {

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What the machine and this JVM spent, read before and after a measurement. */
-final class MachineMeters {
+public final class MachineMeters {
     private MachineMeters() {
     }
 
@@ -15,7 +15,7 @@ final class MachineMeters {
      * All CPUs' busy and total ticks from /proc/stat (Linux; null elsewhere). The machine may be
      * shared: how busy it was tells a slow run from a slow capture.
      */
-    static long[] machineTicks() {
+    public static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -29,12 +29,22 @@ final class MachineMeters {
         }
     }
 
-    static String busySince(long[] before) {
+    public static String busySince(long[] before) {
         long[] now = machineTicks();
         if (before == null || now == null || now[1] == before[1]) {
             return "(unknown)";
         }
         return String.format("%.0f%%", 100.0 * (now[0] - before[0]) / (now[1] - before[1]));
+    }
+
+    /** The 1, 5 and 15 minute load averages as {@code uptime} prints them (Linux; "(unknown)" elsewhere). */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "(unknown)";
+        }
     }
 
     static long gcMillis() {

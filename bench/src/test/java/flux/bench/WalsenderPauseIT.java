@@ -12,17 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
 import org.postgresql.replication.PGReplicationStream;
 
 /** The capture bench's pause: the slot's walsender stops, then streams again, on a real server. */
@@ -35,7 +32,7 @@ class WalsenderPauseIT {
         BenchDatabase db = new BenchDatabase(pg.jdbcUrl() + "?user=" + pg.user() + "&password=" + pg.password());
         db.execute("CREATE TABLE t (id int PRIMARY KEY)");
         db.execute("CREATE PUBLICATION pause_it FOR TABLE t");
-        try (Connection replication = DriverManager.getConnection(pg.jdbcUrl(), replicationProperties(pg))) {
+        try (Connection replication = pg.connectForReplication()) {
             PGConnection api = replication.unwrap(PGConnection.class);
             api.getReplicationAPI().createReplicationSlot().logical().withSlotName("pause_it")
                     .withOutputPlugin("pgoutput").make();
@@ -47,12 +44,15 @@ class WalsenderPauseIT {
             assumeThat(runsHere(pg, pid)).as("the test server runs on this machine").isTrue();
 
             try (WalsenderPause ignored = WalsenderPause.of(db, "pause_it")) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> state(pid) == 'T');
+                await().atMost(Duration.ofSeconds(30)).until(() -> state(pid) == 'T');
                 db.execute("INSERT INTO t VALUES (1)");
-                Thread.sleep(300);
-                assertThat(readChange(stream, Duration.ofMillis(300))).as("nothing streams while paused").isFalse();
+                long inserted = lsn(pg, "SELECT pg_current_wal_flush_lsn()");
+                // Stopped, the walsender cannot send: the insert is in the WAL, not in the stream.
+                assertThat(state(pid)).as("still stopped after the insert").isEqualTo('T');
+                assertThat(lsn(pg, "SELECT sent_lsn FROM pg_stat_replication WHERE pid = " + pid)).isLessThan(inserted);
+                assertThat(readChange(stream, Duration.ZERO)).as("nothing streams while paused").isFalse();
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> state(pid) != 'T');
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(pid) != 'T');
             assertThat(readChange(stream, Duration.ofSeconds(10))).as("the insert streams once resumed").isTrue();
             stream.close();
         } finally {
@@ -73,16 +73,6 @@ class WalsenderPauseIT {
         }
     }
 
-    private static Properties replicationProperties(TestPostgres pg) {
-        Properties p = new Properties();
-        PGProperty.USER.set(p, pg.user());
-        PGProperty.PASSWORD.set(p, pg.password());
-        PGProperty.REPLICATION.set(p, "database");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
-        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-        return p;
-    }
-
     private static long activePid(TestPostgres pg) throws SQLException {
         try (Connection c = pg.connect();
              PreparedStatement st = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'pause_it'");
@@ -92,18 +82,32 @@ class WalsenderPauseIT {
         }
     }
 
-    /** A pgoutput INSERT message ('I') within the time given; BEGIN, RELATION and COMMIT are skipped. */
+    /**
+     * A pgoutput INSERT message ('I') within the time given (zero: among the messages already
+     * received); BEGIN, RELATION and COMMIT are skipped.
+     */
     private static boolean readChange(PGReplicationStream stream, Duration within) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
+        while (true) {
             ByteBuffer message = stream.readPending();
             if (message == null) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
                 Thread.sleep(10);
             } else if (message.get(message.position()) == 'I') {
                 return true;
             }
         }
-        return false;
+    }
+
+    /** A WAL position as a number (bytes from 0/0). */
+    private static long lsn(TestPostgres pg, String query) throws SQLException {
+        try (Connection c = pg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff((" + query + "), '0/0')::bigint")) {
+            assertThat(rs.next()).as(query).isTrue();
+            return rs.getLong(1);
+        }
     }
 
     /** The walsender's parent is the postmaster named in the server's data directory, on this machine. */

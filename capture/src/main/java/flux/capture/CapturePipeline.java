@@ -4,6 +4,7 @@ import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
+import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.verify.CrossCheck;
@@ -167,12 +168,16 @@ public final class CapturePipeline implements AutoCloseable {
         moveTo(CaptureState.FAILED);
     }
 
-    /** Checks what capture needs, then creates or completes the publication. */
-    private void prepare() {
+    /**
+     * Checks what capture needs, then creates or completes the publication; returns the highest
+     * mutation record id streamed before where streaming resumes ({@link ResumePosition}).
+     */
+    private long prepare() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
             publication.sync(admin);
             refreshSlot(admin);
+            return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
         } catch (SQLException e) {
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
         }
@@ -180,14 +185,14 @@ public final class CapturePipeline implements AutoCloseable {
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
         moveTo(CaptureState.STARTING);
-        prepare();
+        long streamedUpTo = prepare();
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
-                publisher, () -> closing);
+                publisher, () -> closing, streamedUpTo);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
                 .using((success, message, error) -> ended.complete(

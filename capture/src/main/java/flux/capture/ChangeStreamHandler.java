@@ -39,11 +39,21 @@ import org.slf4j.LoggerFactory;
  * them). One engine thread calls it; a new handler per engine run. Kafka and the mutation log
  * are behind {@link ChangePublisher} and {@link MutationLog}, so the ordering above can be tested
  * without either.
+ *
+ * <p>Raw SQL changes are placed in commit order by the highest mutation record id streamed before
+ * them ({@link TransactionAssembler}). Streaming resumes at the stored offset, so that id must be
+ * known there: the last record of each acknowledged send is marked with its offset plus
+ * {@value #STREAMED_UP_TO}, the highest record id streamed up to the end of the last whole
+ * transaction in it. Debezium stores the offset of the last record marked when it flushes (at
+ * {@code markBatchFinished}, after every send's records are marked), so the stored offset always
+ * carries the id that belongs to it; {@code ResumePosition} reads it back at the next start.
  */
 final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
     /** Sends allowed to await acknowledgement while the next batches are decoded. */
     private static final int MAX_IN_FLIGHT = 4;
+    /** The key Flux adds to Debezium's offset: the highest record id streamed up to that offset. */
+    static final String STREAMED_UP_TO = "flux_streamed_up_to";
 
     private final CaptureStatus status;
     private final TransactionAssembler assembler;
@@ -59,11 +69,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * @param topicPrefix the connector's {@code topic.prefix} (the slot name)
      * @param fullBatch   Debezium's {@code max.batch.size}: a batch this large means more is queued
      * @param stopping    true once capture is closing (a wait for Kafka then gives up)
+     * @param streamedUpTo the highest record id streamed before where streaming resumes
      */
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
-                        MutationLog mutationLog, ImageCheck imageCheck, int fullBatch, BooleanSupplier stopping) {
+                        MutationLog mutationLog, ImageCheck imageCheck, int fullBatch, BooleanSupplier stopping,
+                        long streamedUpTo) {
         this.status = status;
-        this.assembler = new TransactionAssembler(topicPrefix);
+        this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
         this.publisher = publisher;
         this.mutationLog = mutationLog;
@@ -72,13 +84,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         this.stopping = stopping;
     }
 
-    /** The handler of one engine run, on the pipeline's database (a connection each for records and images). */
+    /**
+     * The handler of one engine run, on the pipeline's database (a connection each for records and
+     * images), resuming where the stored offset says ({@code streamedUpTo}).
+     */
     static ChangeStreamHandler of(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
-                                  ChangePublisher publisher, BooleanSupplier stopping) {
+                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo) {
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                EngineProperties.MAX_BATCH_SIZE, stopping);
+                EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
     }
 
     @Override
@@ -99,7 +114,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 pending.clear();
             }
         }
-        inFlight.add(publish(transactions, complete));
+        inFlight.add(publish(transactions, complete, assembler.streamedUpTo()));
         // Debezium returns a batch before it is full only when its queue ran dry: nothing may follow
         // until the next change or heartbeat, so the sends must not be left unmarked. (With "below
         // 512 records" here, a burst's last, larger batches stayed in flight until the heartbeat
@@ -131,8 +146,16 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
 
     private void complete(InFlight f, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        for (RecordChangeEvent<SourceRecord> event : f.toMark()) {
-            committer.markProcessed(event);
+        List<RecordChangeEvent<SourceRecord>> toMark = f.toMark();
+        for (int i = 0; i < toMark.size() - 1; i++) {
+            committer.markProcessed(toMark.get(i));
+        }
+        if (!toMark.isEmpty()) {
+            RecordChangeEvent<SourceRecord> last = toMark.get(toMark.size() - 1);
+            DebeziumEngine.Offsets offsets = committer.buildOffsets();
+            last.record().sourceOffset().forEach(offsets::set);
+            offsets.set(STREAMED_UP_TO, f.streamedUpTo());
+            committer.markProcessed(last, offsets);
         }
         status.transactions.addAndGet(f.transactions());
         status.eventsPublished.addAndGet(f.events());
@@ -144,10 +167,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
     }
 
-    /** Records sent in one batch and what to do once Kafka acknowledged them. */
+    /**
+     * Records sent in one batch and what to do once Kafka acknowledged them; {@code streamedUpTo}
+     * belongs to the offset of the last of {@code toMark}.
+     */
     private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long lastLsn,
-                            Map<String, Long> byTenant) {
+                            Map<String, Long> byTenant, long streamedUpTo) {
     }
 
     /**
@@ -156,8 +182,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * neither Kafka nor the offsets wait for it). Rolled-back attempts are published with their
      * images: read before sending.
      */
-    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark)
-            throws InterruptedException {
+    private InFlight publish(List<WalTransaction> transactions, List<RecordChangeEvent<SourceRecord>> toMark,
+                             long streamedUpTo) throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<CrossCheck.Outgoing> paired = new ArrayList<>();
         long events = 0;
@@ -167,7 +193,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         for (WalTransaction tx : transactions) {
             CrossCheck.Result result = crossCheck.check(tx);
             report(result.matched(), result.untracked().size(), result.discrepancies());
-            WalRecordWriter.Recorded recorded = result.untracked().isEmpty() ? null : recordUntracked(result);
+            WalRecordWriter.Recorded recorded = result.untracked().isEmpty() ? null : recordUntracked(result, tx);
             Map<WalChange, String> untrackedTenants = recorded == null ? Map.of() : tenants(result, recorded);
             for (CrossCheck.Outgoing published : result.published()) {
                 // An untracked change carries the tenant, request and source its record in the log was given.
@@ -193,7 +219,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             rolledBack += result.rolledBack().size();
         }
         InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack, lastLsn,
-                byTenant);
+                byTenant, streamedUpTo);
         imageCheck.submit(paired);
         return sent;
     }
@@ -228,10 +254,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * The mutation log learns about raw SQL writes before Kafka does (replays are not written
      * again).
      */
-    private WalRecordWriter.Recorded recordUntracked(CrossCheck.Result result) {
+    private WalRecordWriter.Recorded recordUntracked(CrossCheck.Result result, WalTransaction tx) {
         try {
-            WalRecordWriter.Recorded recorded =
-                    mutationLog.recordUntracked(result.txid8(), result.walRequestId(), result.untracked());
+            WalRecordWriter.Recorded recorded = mutationLog.recordUntracked(result.txid8(), result.walRequestId(),
+                    tx.committedAt(), result.untracked());
             if (recorded.written() > 0) {
                 log.info("transaction {} bypassed the API: recorded {} change(s) with source '{}'",
                         Long.toUnsignedString(result.txid8()), recorded.written(), recorded.source());

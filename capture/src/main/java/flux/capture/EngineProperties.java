@@ -34,6 +34,8 @@ public final class EngineProperties {
         // BEGIN/END markers tell where a transaction ends, so it is paired and published whole.
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("tombstones.on.delete", "false");
+        // Debezium skips TRUNCATE by default; Flux records it (a table-level entry) and publishes it.
+        p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "string");
         // The column type on each field tells numeric from text (numbers in JSON, like to_jsonb).
         p.setProperty("column.propagate.source.type", ".*");

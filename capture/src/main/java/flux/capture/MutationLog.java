@@ -4,6 +4,7 @@ import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -17,11 +18,12 @@ interface MutationLog extends AutoCloseable {
     List<WalMutationRecord> withImages(List<WalMutationRecord> records) throws SQLException, InterruptedException;
 
     /**
-     * Writes a {@code source = 'wal'} record per untracked change of one transaction, unless that
-     * transaction's were written before (a replay); either way returns their tenants.
+     * Writes a {@code source = 'wal'} record per untracked change of one transaction, which committed
+     * at {@code committedAt}, unless that transaction's were written before (a replay); either way
+     * returns their tenants.
      */
-    WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, List<WalChange> untracked)
-            throws SQLException;
+    WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, Instant committedAt,
+                                             List<WalChange> untracked) throws SQLException;
 
     /** From another thread: ends a call that hangs (the next call starts afresh). */
     void abort();

@@ -7,6 +7,7 @@ import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +43,10 @@ final class PgMutationLog implements MutationLog {
     }
 
     @Override
-    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, List<WalChange> untracked)
-            throws SQLException {
+    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, Instant committedAt,
+                                                    List<WalChange> untracked) throws SQLException {
         try {
-            return walRecords.write(connection(), txid8, requestId, untracked);
+            return walRecords.write(connection(), txid8, requestId, committedAt, untracked);
         } catch (SQLException e) {
             close();
             throw e;

@@ -57,9 +57,8 @@ class CaptureFailureIT {
     void aDroppedSlotWithStoredOffsetsFailsAndTheAdviceInTheReasonStartsAfresh() throws Exception {
         String slot = unique("dropped");
         String table = unique("accounts");
-        ApiWrites.createTable(db, table);
         CaptureConfig config = config(db, kafka.bootstrapServers(), slot);
-        try (CapturePipeline first = CaptureFixtures.startStreaming(config); ApiWrites w = new ApiWrites(db)) {
+        try (EngineWrites w = EngineWrites.on(db); CapturePipeline first = startWithTable(w, table, config)) {
             w.insert("req-1", table, 1, "ada", "1");
             await().atMost(WAIT).until(() -> first.status().eventsPublished() == 1);
             await().atMost(WAIT).until(() -> offsetsStored(slot));
@@ -107,9 +106,8 @@ class CaptureFailureIT {
     void aKilledWalsenderAndLostSessionsAreRetriedAndCaptureStreamsAgain() throws Exception {
         String slot = unique("retry");
         String table = unique("accounts");
-        ApiWrites.createTable(db, table);
-        CapturePipeline pipeline = CaptureFixtures.startStreaming(config(db, kafka.bootstrapServers(), slot));
-        try (ApiWrites w = new ApiWrites(db)) {
+        try (EngineWrites w = EngineWrites.on(db);
+             CapturePipeline pipeline = startWithTable(w, table, config(db, kafka.bootstrapServers(), slot))) {
             // The walsender alone: Debezium reconnects by itself, the pipeline need not notice.
             int walsender = activePid(slot);
             CaptureFixtures.execute(db, "SELECT pg_terminate_backend(" + walsender + ")");
@@ -127,9 +125,15 @@ class CaptureFailureIT {
             assertThat(pipeline.status().failure()).isNull();
             assertThat(pipeline.status().lastError()).isNotNull();
         } finally {
-            pipeline.close();
             CaptureFixtures.dropSlot(db, slot);
         }
+    }
+
+    /** Creates the table through the engine, then starts streaming (so the table is published). */
+    private static CapturePipeline startWithTable(EngineWrites writes, String table, CaptureConfig config)
+            throws SQLException {
+        writes.createTable(table);
+        return CaptureFixtures.startStreaming(config);
     }
 
     /** Starts the pipeline and waits for its supervisor to end; asserts FAILED without a restart. */

@@ -1,9 +1,7 @@
 package flux.capture;
 
+import flux.capture.testing.RunningCapture;
 import flux.dev.testing.TestPostgres;
-import flux.log.LogSchema;
-import flux.pg.SchemaInstaller;
-import flux.tenancy.TenancySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,28 +37,15 @@ final class CaptureFixtures {
      * records of raw SQL writes read {@code flux.tenants}.
      */
     static void installFluxSchema(DataSource dataSource) throws SQLException {
-        SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
+        RunningCapture.installCaptureSchema(dataSource);
     }
 
     static CapturePipeline startStreaming(CaptureConfig config) {
-        CapturePipeline pipeline = new CapturePipeline(config);
-        pipeline.start();
-        Awaitility.await("capture " + config.slotName() + " streaming").atMost(Duration.ofSeconds(60))
-                .until(() -> pipeline.state() == CaptureState.STREAMING);
-        return pipeline;
+        return RunningCapture.startStreaming(config);
     }
 
-    /** Drops the slot once its walsender is gone (a replication slot outlives its pipeline). */
     static void dropSlot(TestPostgres db, String slot) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            try (Connection c = db.connect();
-                 PreparedStatement st = c.prepareStatement(
-                         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                st.setString(1, slot);
-                st.execute();
-                return true;
-            }
-        });
+        RunningCapture.dropSlot(db, slot);
     }
 
     static void execute(TestPostgres db, String sql) throws SQLException {

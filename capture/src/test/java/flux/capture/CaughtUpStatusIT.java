@@ -35,13 +35,13 @@ class CaughtUpStatusIT {
     void afterDrainingABacklogEveryEventIsCountedWithoutAHeartbeat() throws Exception {
         String slot = unique("caught_up");
         String table = unique("backlog");
-        ApiWrites.createTable(db, table);
         // No heartbeat within the test's patience: only the handler can bring the figures up to date.
         CaptureConfig config = new CaptureConfig(db.host(), db.port(), db.database(), db.user(), db.password(),
                 slot, slot, kafka.bootstrapServers(), Duration.ofMinutes(10)).withPollInterval(Duration.ofSeconds(2));
-        CaptureFixtures.startStreaming(config).close(); // slot and publication exist; the backlog is kept
-        try {
-            try (LoadWriter writer = new LoadWriter(db, table, ROWS, 100).start()) {
+        try (EngineWrites writes = EngineWrites.on(db)) {
+            writes.createTable(table);
+            CaptureFixtures.startStreaming(config).close(); // slot and publication exist; the backlog is kept
+            try (LoadWriter writer = new LoadWriter(writes, table, ROWS, 100).start()) {
                 writer.await();
             }
             try (CapturePipeline pipeline = CaptureFixtures.startStreaming(config)) {

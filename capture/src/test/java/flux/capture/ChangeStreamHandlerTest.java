@@ -3,12 +3,14 @@ package flux.capture;
 import static flux.capture.wal.DebeziumRecords.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.capture.kafka.ChangePublisher;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.DebeziumRecords;
 import flux.capture.wal.TransactionIds;
+import flux.capture.wal.WalChange;
 import io.debezium.engine.RecordChangeEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +44,13 @@ class ChangeStreamHandlerTest {
     private boolean stopping;
 
     private ChangeStreamHandler handler(ChangePublisher publisher, MutationLog mutationLog) {
+        return handler(publisher, mutationLog, 0);
+    }
+
+    private ChangeStreamHandler handler(ChangePublisher publisher, MutationLog mutationLog, long streamedUpTo) {
         ChangeStreamHandler h = new ChangeStreamHandler("flux", status, new CrossCheck(new TransactionIds()),
-                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), FULL, () -> stopping);
+                publisher, mutationLog, new ImageCheck("flux", status, new FakeMutationLog()), FULL, () -> stopping,
+                streamedUpTo);
         handlers.add(h);
         return h;
     }
@@ -230,6 +237,30 @@ class ChangeStreamHandlerTest {
         // passed (at-least-once, docs/capture.md "Delivery guarantees").
         assertThat(rowsStored(inKafka)).containsExactlyEntriesOf(new TreeMap<>(Map.of("1", 1, "2", 1,
                 "3", 1, "4", 1, "5", 2, "6", 2)));
+    }
+
+    @Test
+    void rawChangesArePlacedAfterTheHighestRecordStreamedAndTheStoredOffsetCarriesItAcrossARestart() throws Exception {
+        FakeMutationLog log = new FakeMutationLog();
+        ChangeStreamHandler running = handler(new FakePublisher().acknowledgingAtOnce(), log);
+        // record 42 commits first, then a raw insert; record 40 (taken earlier, committed later), a raw insert
+        feed(running, committer, concat(wal.apiInsert(701, 1, "req-1", 42), wal.rawInsert(702, 2)));
+        assertThat(committer.storedOffset()).containsEntry(ChangeStreamHandler.STREAMED_UP_TO, 42L);
+        // a transaction still open at the end of a batch: its record is not yet behind the stored offset
+        List<SourceRecord> next = concat(wal.apiInsert(703, 3, "req-3", 40), wal.rawInsert(704, 4),
+                wal.apiInsert(705, 5, "req-5", 99));
+        feed(running, committer, next.subList(0, next.size() - 1));
+        assertThat(committer.storedOffset()).containsEntry(ChangeStreamHandler.STREAMED_UP_TO, 42L);
+
+        // A new handler started where the offset says places the same change where the first one did.
+        FakeMutationLog restartedLog = new FakeMutationLog();
+        long resumed = (Long) committer.storedOffset().get(ChangeStreamHandler.STREAMED_UP_TO);
+        ChangeStreamHandler restarted = handler(new FakePublisher().acknowledgingAtOnce(), restartedLog, resumed);
+        feed(restarted, new RecordingCommitter(), wal.rawInsert(704, 4));
+
+        assertThat(log.recordedChanges()).extracting(WalChange::rowId, WalChange::placedAfter)
+                .containsExactly(tuple("2", 42L), tuple("4", 42L));
+        assertThat(restartedLog.recordedChanges()).extracting(WalChange::placedAfter).containsExactly(42L);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class FakeMutationLog implements MutationLog {
     private final List<Long> recordedTransactions = new ArrayList<>();
+    private final List<WalChange> recordedChanges = new ArrayList<>();
     private SQLException refusal;
 
     FakeMutationLog refuse(SQLException e) {
@@ -30,14 +31,20 @@ final class FakeMutationLog implements MutationLog {
     }
 
     @Override
-    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, List<WalChange> untracked)
-            throws SQLException {
+    public WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, java.time.Instant committedAt,
+                                                    List<WalChange> untracked) throws SQLException {
         if (refusal != null) {
             throw refusal;
         }
         recordedTransactions.add(txid8);
+        recordedChanges.addAll(untracked);
         return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null), requestId,
                 "wal");
+    }
+
+    /** The untracked changes recorded, in order. */
+    List<WalChange> recordedChanges() {
+        return recordedChanges;
     }
 
     /** The transactions whose untracked changes were recorded, in order. */

@@ -14,10 +14,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -43,27 +45,62 @@ class OffsetBehindSlotIT {
         CaptureFixtures.installFluxSchema(db);
     }
 
+    /**
+     * The slot keeps the WAL from its restart_lsn on. That follows the slot's confirmed position
+     * at running-transactions records (every 15 s, and at checkpoints), but never past the start
+     * of a transaction still open: one held open from before the older offset keeps that offset
+     * within the slot's reach, whenever such a record comes (a busy run once hit one here).
+     */
     @Test
     void changesAfterTheSlotsPositionArriveWhenTheStoredOffsetIsBehindIt() throws Exception {
+        resumeFromAnOffsetBehindTheSlot(false);
+    }
+
+    /**
+     * The same after restart_lsn moved past the older offset, as it can before a PostgreSQL crash
+     * loses the last offset commits. Today Debezium refuses to start ("the connector is trying to
+     * read change stream starting at ... but this is no longer available on the server") and capture
+     * retries that forever.
+     */
+    @Disabled("capture cannot resume when the slot's restart_lsn passed the stored offset: Debezium refuses the offset")
+    @Test
+    void changesAfterTheSlotsPositionArriveWhenTheSlotKeepsNoWalOfTheStoredOffset() throws Exception {
+        resumeFromAnOffsetBehindTheSlot(true);
+    }
+
+    private void resumeFromAnOffsetBehindTheSlot(boolean pastRestartLsn) throws Exception {
         String slot = unique("behind");
         String table = unique("accounts");
-        ApiWrites.createTable(db, table);
         CaptureConfig config = config(db, kafka.bootstrapServers(), slot);
+        EngineWrites w = EngineWrites.on(db);
+        w.createTable(table);
+        CaptureFixtures.execute(db, "CREATE TABLE IF NOT EXISTS pins (v int)"); // no key: not tracked
         CapturePipeline pipeline = CaptureFixtures.startStreaming(config);
-        try (ApiWrites w = new ApiWrites(db); TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table)) {
+        try (w; Connection pin = db.connect(); Statement pinning = pin.createStatement();
+             TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table)) {
+            if (!pastRestartLsn) {
+                pin.setAutoCommit(false);
+                pinning.execute("INSERT INTO pins VALUES (1)"); // open, with a change: restart_lsn stays before it
+            }
             insert(w, table, 1, 20);
             await().atMost(WAIT).until(() -> reader.poll().size() >= 20 && storedOffset(slot) != null);
             byte[] older = storedOffset(slot);
             long olderLsn = lsn(older);
 
+            if (pastRestartLsn) {
+                pinning.execute("SELECT pg_log_standby_snapshot()"); // a running-transactions record after it
+            }
             insert(w, table, 21, 40);
             // the offset and then the slot move past the older offset (flushed once a second)
             await().atMost(WAIT).until(() -> reader.poll().size() >= 40 && lsn(storedOffset(slot)) > olderLsn
-                    && confirmedFlushLsn(slot) > olderLsn);
+                    && slotPosition(slot, "confirmed_flush_lsn") > olderLsn
+                    && (!pastRestartLsn || slotPosition(slot, "restart_lsn") > olderLsn));
             pipeline.close();
 
             writeOffset(slot, older); // as if the newer offset commits had been lost
-            assertThat(confirmedFlushLsn(slot)).isGreaterThan(lsn(storedOffset(slot)));
+            assertThat(slotPosition(slot, "confirmed_flush_lsn")).isGreaterThan(lsn(storedOffset(slot)));
+            assertThat(slotPosition(slot, "restart_lsn") > olderLsn).as("the slot's WAL starts after the offset")
+                    .isEqualTo(pastRestartLsn);
             insert(w, table, 41, 60); // while capture is stopped
 
             pipeline = CaptureFixtures.startStreaming(config);
@@ -81,7 +118,7 @@ class OffsetBehindSlotIT {
         }
     }
 
-    private static void insert(ApiWrites w, String table, long from, long to) throws SQLException {
+    private static void insert(EngineWrites w, String table, long from, long to) {
         for (long id = from; id <= to; id++) {
             w.insert("req-" + id, table, id, "owner" + id, "1.00");
         }
@@ -106,9 +143,10 @@ class OffsetBehindSlotIT {
         }
     }
 
-    private long confirmedFlushLsn(String slot) throws SQLException {
+    /** A position of the slot ({@code confirmed_flush_lsn}, {@code restart_lsn}) as a number. */
+    private long slotPosition(String slot, String column) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(
-                "SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT (" + column + " - '0/0'::pg_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
             st.setString(1, slot);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

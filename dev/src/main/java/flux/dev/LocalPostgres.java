@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,14 +123,29 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server: a fast shutdown ({@code pg_ctl stop -m fast}, which zonky gives 5 s). A fast
+     * shutdown waits for each walsender to see its client confirm the WAL up to the shutdown
+     * checkpoint, so a replication client that is slow to answer (capture, on a loaded machine) can
+     * hold it past those 5 s; the postmaster then goes on shutting down on its own and would still
+     * own the directory and the port when a restart comes. So when the fast stop does not finish,
+     * the shutdown is made immediate (SIGQUIT: the postmaster ends its children and exits; the next
+     * start recovers from the WAL, as after a crash) and waited for.
+     */
     @Override
     public void close() {
+        Optional<ProcessHandle> postmaster = Processes.readPid(dataDir.resolve("postmaster.pid")).flatMap(Processes::alive);
         try {
-            postgres.close();
-            log.info("embedded PostgreSQL stopped");
-        } catch (IOException e) {
-            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            postgres.close(); // zonky logs a failed pg_ctl stop itself and returns
+        } catch (IOException | RuntimeException e) {
+            log.warn("embedded PostgreSQL: {}", e.getMessage());
         }
+        // pg_ctl returns once the pid file is gone, a moment before the postmaster has exited
+        if (postmaster.isPresent() && !Processes.awaitExit(postmaster.get(), Duration.ofSeconds(2))) {
+            log.warn("embedded PostgreSQL did not stop within its fast shutdown's 5 s; stopping it immediately");
+            Processes.stopIn(postmaster.get(), "postgres", Duration.ofSeconds(30), "QUIT");
+        }
+        log.info("embedded PostgreSQL stopped");
     }
 
     /**
@@ -142,7 +158,10 @@ public final class LocalPostgres implements AutoCloseable {
         Processes.readPid(dataDir.resolve("postmaster.pid"))
                 .flatMap(Processes::alive)
                 .filter(p -> Processes.commandLine(p).contains(names))
-                .ifPresent(orphan -> Processes.stop(orphan, "INT", Duration.ofSeconds(30), "postgres"));
+                .ifPresent(orphan -> {
+                    log.warn("stopping orphaned postgres (pid {}) left by an earlier run", orphan.pid());
+                    Processes.stopIn(orphan, "postgres", Duration.ofSeconds(15), "INT", "QUIT");
+                });
     }
 
     private static String rootMessage(Throwable e) {

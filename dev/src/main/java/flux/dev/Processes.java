@@ -54,22 +54,35 @@ final class Processes {
      */
     static void stop(ProcessHandle process, String signal, Duration grace, String what) {
         log.warn("stopping orphaned {} (pid {}) left by an earlier run", what, process.pid());
+        stopIn(process, what, grace, signal);
+    }
+
+    /**
+     * Sends each signal in turn, each given {@code grace} to end the process, then kills it
+     * outright (SIGKILL). For postgres: INT (fast shutdown), then QUIT (immediate shutdown: the
+     * postmaster stops its children itself, so none outlives it holding the shared memory a new
+     * postmaster would refuse to start beside), and SIGKILL only when even that fails.
+     */
+    static void stopIn(ProcessHandle process, String what, Duration grace, String... signals) {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-                    .redirectErrorStream(true).start().waitFor();
-            if (awaitExit(process, grace)) {
-                return;
+            for (String signal : signals) {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                        .redirectErrorStream(true).start().waitFor();
+                if (awaitExit(process, grace)) {
+                    return;
+                }
+                log.warn("{} (pid {}) did not stop within {} s of SIG{}", what, process.pid(), grace.toSeconds(), signal);
             }
             process.destroyForcibly();
             if (!awaitExit(process, Duration.ofSeconds(10))) {
-                throw new DevServiceException("cannot stop orphaned " + what + " (pid " + process.pid() + ")");
+                throw new DevServiceException("cannot stop " + what + " (pid " + process.pid() + ")");
             }
         } catch (IOException e) {
-            throw new DevServiceException("cannot signal orphaned " + what + " (pid " + process.pid() + "): "
+            throw new DevServiceException("cannot signal " + what + " (pid " + process.pid() + "): "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DevServiceException("interrupted while stopping orphaned " + what, e);
+            throw new DevServiceException("interrupted while stopping " + what, e);
         }
     }
 

@@ -109,14 +109,18 @@ class LocalServicesIT {
     void kafkaRoundTripsAMessageFormatsOnceAndReplacesAnOrphanedBroker() throws Exception {
         Path kafkaDir = dir.resolve("kafka");
         LocalKafka orphan = LocalKafka.start(kafkaDir, Ports.findFree(), Ports.findFree());
-        String clusterId = clusterId(kafkaDir);
-        roundTrip(orphan.bootstrapServers());
-        try (LocalKafka next = LocalKafka.start(kafkaDir, Ports.findFree(), Ports.findFree())) {
-            assertThat(orphan.isAlive()).isFalse();
-            assertThat(clusterId(kafkaDir)).isEqualTo(clusterId);
-            roundTrip(next.bootstrapServers());
+        try {
+            String clusterId = clusterId(kafkaDir);
+            roundTrip(orphan.bootstrapServers());
+            try (LocalKafka next = LocalKafka.start(kafkaDir, Ports.findFree(), Ports.findFree())) {
+                assertThat(orphan.isAlive()).isFalse();
+                assertThat(clusterId(kafkaDir)).isEqualTo(clusterId);
+                roundTrip(next.bootstrapServers());
+            }
+            assertThat(Files.exists(kafkaDir.resolve("kafka.pid"))).isFalse();
+        } finally {
+            orphan.close(); // had the test failed before the next start replaced it
         }
-        assertThat(Files.exists(kafkaDir.resolve("kafka.pid"))).isFalse();
     }
 
     @Test

@@ -7,15 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * Who last wrote each column of a row. {@code deletedBy} is set while the row is deleted
- * (its columns then show the last values it had).
+ * Who last wrote each column of a row. {@code deletedBy} is set while the row is deleted (its
+ * columns then show the last values it had): by a DELETE, a TRUNCATE of its table, or an UPDATE
+ * that changed its key ({@code movedTo} then names the new key). {@code movedFrom} names the key
+ * the row had before a key change made it this one, when columns keep their blame from there.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"table", "row_id", "deleted", "deleted_by", "columns"})
+@JsonPropertyOrder({"table", "row_id", "deleted", "deleted_by", "moved_to", "moved_from", "columns"})
 public record Blame(String table,
                     @JsonProperty("row_id") String rowId,
                     boolean deleted,
                     @JsonProperty("deleted_by") Stamp deletedBy,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("moved_to") String movedTo,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("moved_from") String movedFrom,
                     List<Line> columns) {
 
     /** A request and when its record was written. */

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Folds the mutation log into the blame summary {@code flux.row_blame}, in the background and in
  * batches, so that no logged write pays for blame (a trigger doing this inside every write halved
- * the log's insert rate). Blame reads stay exact while the folder is behind or stopped: they fold
+ * the log's insert rate). The summary keeps, per column, the latest record in the row's commit
+ * order (history-schema.sql), so a raw SQL write that capture recorded late still yields to the
+ * API writes that committed after it. Blame reads stay exact while the folder is behind or stopped: they fold
  * the row's records above the watermark themselves ({@link ColumnBlame}).
  *
  * <p>The watermark, {@code flux.row_blame_progress.folded_through}, promises that every record
@@ -41,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class BlameFolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BlameFolder.class);
     static final int BATCH = 5000;
+    /** Whether the batch's latest committed record of a row comes after the stored one, in commit order. */
+    private static final String LATER = "EXCLUDED.latest_id IS NOT NULL AND (b.latest_id IS NULL"
+            + " OR (EXCLUDED.latest_key, EXCLUDED.latest_id) > (coalesce(b.latest_key, b.latest_id), b.latest_id))";
 
     /**
      * Folds the records with ids in {@code (?, ?]} (at most {@code ?} of them, lowest first) into
@@ -57,45 +62,51 @@ public final class BlameFolder implements AutoCloseable {
      */
     private static final String FOLD = """
             WITH batch AS MATERIALIZED (
-                SELECT m.id, m.table_schema, m.table_name, m.row_id, m.operation, m.status, k.known,
-                       CASE WHEN k.known
+                SELECT m.id, coalesce(m.placed_after, m.id) AS k, m.table_schema, m.table_name, m.row_id, m.operation,
+                       m.status, kn.known,
+                       CASE WHEN kn.known
                             THEN flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new) END AS cols
                 FROM flux.state_mutations m
                 CROSS JOIN LATERAL (SELECT EXISTS (
                     SELECT 1 FROM flux.row_blame b WHERE b.table_schema = m.table_schema
-                        AND b.table_name = m.table_name AND b.row_id = m.row_id) AS known) k
+                        AND b.table_name = m.table_name AND b.row_id = m.row_id) AS known) kn
                 WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?),
             new_rows AS (
                 SELECT DISTINCT table_schema, table_name, row_id FROM batch
-                WHERE NOT known AND NOT (operation = 'INSERT' AND status = 'committed')),
+                WHERE NOT known AND NOT (operation = 'INSERT' AND status = 'committed') AND operation <> 'TRUNCATE'),
             r AS MATERIALIZED (
-                SELECT id, table_schema, table_name, row_id, status = 'committed' AS committed, cols
-                FROM batch WHERE known
+                SELECT id, k, table_schema, table_name, row_id, status = 'committed' AS committed, cols
+                FROM batch WHERE known AND operation <> 'TRUNCATE'
                 UNION ALL
-                SELECT m.id, m.table_schema, m.table_name, m.row_id, m.status = 'committed',
-                       flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new)
+                SELECT m.id, coalesce(m.placed_after, m.id), m.table_schema, m.table_name, m.row_id,
+                       m.status = 'committed', flux.blame_columns(m.operation, m.status, m.changed_columns, m.old, m.new)
                 FROM new_rows n JOIN flux.state_mutations m ON m.table_schema = n.table_schema
                     AND m.table_name = n.table_name AND m.row_id = n.row_id
                 WHERE m.id <= (SELECT max(id) FROM batch)),
             per_row AS (
-                SELECT table_schema, table_name, row_id, max(id) FILTER (WHERE committed) AS latest
+                SELECT table_schema, table_name, row_id, max(ARRAY[k, id]) FILTER (WHERE committed) AS latest
                 FROM r GROUP BY 1, 2, 3),
             per_column AS (
                 SELECT table_schema, table_name, row_id, col,
-                       max(id) FILTER (WHERE committed) AS set_by, max(id) FILTER (WHERE NOT committed) AS tried_by
+                       max(ARRAY[k, id]) FILTER (WHERE committed) AS set_by,
+                       max(ARRAY[k, id]) FILTER (WHERE NOT committed) AS tried_by
                 FROM r, unnest(r.cols) AS col GROUP BY 1, 2, 3, 4),
             maps AS (
                 SELECT table_schema, table_name, row_id,
-                       COALESCE(jsonb_object_agg(col, set_by) FILTER (WHERE set_by IS NOT NULL), '{}') AS committed,
-                       COALESCE(jsonb_object_agg(col, tried_by) FILTER (WHERE tried_by IS NOT NULL), '{}') AS attempted
+                       COALESCE(jsonb_object_agg(col, flux.blame_ref(set_by)) FILTER (WHERE set_by IS NOT NULL), '{}')
+                           AS committed,
+                       COALESCE(jsonb_object_agg(col, flux.blame_ref(tried_by)) FILTER (WHERE tried_by IS NOT NULL), '{}')
+                           AS attempted
                 FROM per_column GROUP BY 1, 2, 3),
             folded AS (
-                INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, committed, attempted)
-                SELECT p.table_schema, p.table_name, p.row_id, p.latest,
+                INSERT INTO flux.row_blame AS b (table_schema, table_name, row_id, latest_id, latest_key, committed,
+                                                 attempted)
+                SELECT p.table_schema, p.table_name, p.row_id, p.latest[2], p.latest[1],
                        COALESCE(m.committed, '{}'), COALESCE(m.attempted, '{}')
                 FROM per_row p LEFT JOIN maps m USING (table_schema, table_name, row_id)
                 ON CONFLICT (table_schema, table_name, row_id) DO UPDATE SET
-                    latest_id = GREATEST(b.latest_id, EXCLUDED.latest_id),
+                    latest_id = CASE WHEN :later THEN EXCLUDED.latest_id ELSE b.latest_id END,
+                    latest_key = CASE WHEN :later THEN EXCLUDED.latest_key ELSE b.latest_key END,
                     committed = flux.blame_merge(b.committed, EXCLUDED.committed),
                     attempted = flux.blame_merge(b.attempted, EXCLUDED.attempted)
                 RETURNING 1),
@@ -107,7 +118,7 @@ public final class BlameFolder implements AutoCloseable {
                    CASE WHEN gaps.first IS NOT NULL THEN pg_current_xact_id()::text END AS horizon,
                    (SELECT count(*) FROM folded) AS folded, gaps.first, gaps.last
             FROM (SELECT 1) AS one LEFT JOIN gaps ON true
-            """;
+            """.replace(":later", LATER);
 
     private final DataSource dataSource;
     /** Open holes by first id: ids not seen yet that may still commit. */

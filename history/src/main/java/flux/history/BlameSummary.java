@@ -3,87 +3,81 @@ package flux.history;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.log.OrderKey;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * One row's blame summary, as stored in {@code flux.row_blame}: the id of its latest committed
- * record, and per column the highest id of a committed record that set it and of a rolled-back
- * attempt on it. Folding keeps maxima, so it is order-independent and idempotent: the
- * background folder and a blame read can both fold the same records, in any order. Which
- * columns a record touches is decided in one place, {@code flux.blame_columns} (SQL).
+ * One row's blame summary, as stored in {@code flux.row_blame}: its latest committed record, and
+ * per column the latest committed record that set it and the latest rolled-back attempt on it,
+ * each by its place in the row's commit order ({@link OrderKey}; history-schema.sql stores a
+ * place as the record's id, or {@code [placed_after, id]}). Folding keeps the latest place, so it
+ * is order-independent and idempotent: the background folder and a blame read can both fold the
+ * same records, in any order. Which columns a record touches is decided in one place,
+ * {@code flux.blame_columns} (SQL).
  */
 final class BlameSummary {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Long latestId;
-    private final Map<String, Long> committed = new HashMap<>();
-    private final Map<String, Long> attempted = new HashMap<>();
+    private OrderKey latest;
+    private final Map<String, OrderKey> committed = new HashMap<>();
+    private final Map<String, OrderKey> attempted = new HashMap<>();
 
     private BlameSummary() {
     }
 
-    /** A summary as stored: maps as jsonb text ({@code {"plan": 17}}); ids as numbers or strings. */
-    static BlameSummary stored(Long latestId, String committedJson, String attemptedJson) {
+    /**
+     * A summary as stored: {@code latestKey} null means {@code latestId} is its own place; maps as
+     * jsonb text ({@code {"plan": 17, "n": [12, 19]}}); ids as numbers or strings.
+     */
+    static BlameSummary stored(Long latestId, Long latestKey, String committedJson, String attemptedJson) {
         BlameSummary s = new BlameSummary();
-        s.latestId = latestId;
+        s.latest = latestId == null ? null : new OrderKey(latestKey == null ? latestId : latestKey, latestId);
         read(committedJson, s.committed);
         read(attemptedJson, s.attempted);
         return s;
     }
 
-    /** Folds one record: a committed one moves the latest id, either kind stamps its columns. */
-    void fold(long id, boolean isCommitted, Collection<String> columns) {
-        if (isCommitted && (latestId == null || id > latestId)) {
-            latestId = id;
+    /** Folds one record: a committed one may become the latest, either kind stamps its columns. */
+    void fold(OrderKey place, boolean isCommitted, Collection<String> columns) {
+        if (isCommitted && (latest == null || place.isAfter(latest))) {
+            latest = place;
         }
-        Map<String, Long> target = isCommitted ? committed : attempted;
+        Map<String, OrderKey> target = isCommitted ? committed : attempted;
         for (String column : columns) {
-            target.merge(column, id, Math::max);
+            target.merge(column, place, (a, b) -> a.isAfter(b) ? a : b);
         }
     }
 
-    Long latestId() {
-        return latestId;
+    /** The latest committed record's place, or null (attempts only). */
+    OrderKey latest() {
+        return latest;
     }
 
-    Map<String, Long> committed() {
+    Map<String, OrderKey> committed() {
         return committed;
     }
 
-    Map<String, Long> attempted() {
+    Map<String, OrderKey> attempted() {
         return attempted;
     }
 
-    String committedJson() {
-        return write(committed);
-    }
-
-    String attemptedJson() {
-        return write(attempted);
-    }
-
-    private static void read(String json, Map<String, Long> into) {
+    private static void read(String json, Map<String, OrderKey> into) {
         if (json == null) {
             return;
         }
         try {
             for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(json).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                into.put(e.getKey(), e.getValue().asLong());
+                JsonNode ref = e.getValue();
+                into.put(e.getKey(), ref.isArray() ? new OrderKey(ref.get(0).asLong(), ref.get(1).asLong())
+                        : new OrderKey(ref.asLong(), ref.asLong()));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("flux.row_blame holds an unreadable map: " + json, e);
         }
-    }
-
-    private static String write(Map<String, Long> ids) {
-        ObjectNode node = JSON.createObjectNode();
-        ids.forEach(node::put);
-        return node.toString();
     }
 
     /** An empty summary, for a row the folder has not seen yet. */

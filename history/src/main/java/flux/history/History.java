@@ -5,6 +5,8 @@ import flux.pg.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -19,6 +21,7 @@ import javax.sql.DataSource;
  * row ids follow docs/contracts.md ({@code 42}; composite {@code a,b} or {@code ["a","b"]}).
  * Every error is a {@link HistoryException}, unchecked: a failing database is its
  * {@link HistoryException.DatabaseFailure} kind.
+ * Text PostgreSQL cannot hold (a NUL) is malformed input, refused before any SQL.
  *
  * <p>Each question takes the reader's tenant ({@code tenantId}, null for a reader of every
  * tenant, e.g. an operator): a tenant sees only the records written for it, so another tenant's
@@ -37,8 +40,10 @@ public final class History {
     }
 
     public HistoryPage history(String table, String id, PageRequest page, String tenantId) {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         return read("the history of " + table + " row " + id, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowHistory.page(c, shape, row(shape, id, tenantId), page);
         });
     }
@@ -48,8 +53,10 @@ public final class History {
     }
 
     public Blame blame(String table, String id, String tenantId) {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         return read("the blame of " + table + " row " + id, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return ColumnBlame.blame(c, shape, RowKey.rowId(shape, id), tenantId);
         });
     }
@@ -59,8 +66,10 @@ public final class History {
     }
 
     public RowSnapshot at(String table, String id, Instant time, String tenantId) {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
         return read(table + " row " + id + " at " + time, c -> {
-            TableShape shape = catalog.shape(c, TableRef.parse(table));
+            TableShape shape = catalog.shape(c, ref);
             return RowAsOf.at(c, shape, row(shape, id, tenantId), time);
         });
     }
@@ -69,9 +78,23 @@ public final class History {
         return request(requestId, limit, cursor, null);
     }
 
+    /** {@code requestId} may be a unique prefix of the id (a short form); an ambiguous one is an error naming the candidates. */
     public RequestPage request(String requestId, int limit, String cursor, String tenantId) {
+        PgText.storable("request id", requestId);
         return read("the mutations of request " + requestId,
                 c -> RequestMutations.page(c, requestId, tenantId, limit, cursor));
+    }
+
+    /**
+     * The short form of each request id, as the CLI prints it: the shortest prefix (at least 8
+     * characters) that no other request id in the log starts with, so {@link #request} takes it back.
+     */
+    public Map<String, String> abbreviations(Collection<String> requestIds) {
+        if (requestIds.size() > PageRequest.MAX_LIMIT) {
+            throw new HistoryException.InvalidArgument("at most " + PageRequest.MAX_LIMIT + " request ids at once");
+        }
+        return read("short forms of " + requestIds.size() + " request ids",
+                c -> RequestMutations.abbreviations(c, requestIds));
     }
 
     /** Runs one question on a connection of its own; a failing database becomes a {@link HistoryException}. */

@@ -14,7 +14,8 @@ final class HistoryEntries {
      */
     static HistoryEntry of(MutationRecord record, List<String> columns, boolean withRow) {
         String table = withRow ? new TableRef(record.tableSchema(), record.tableName()).display() : null;
-        return new HistoryEntry(table, withRow ? record.rowId() : null, record.id(), record.createdAt().toString(),
+        String rowId = withRow || record.changedKey() ? record.rowId() : null;
+        return new HistoryEntry(table, rowId, record.oldRowId(), record.id(), record.createdAt().toString(),
                 record.operation().name(), record.requestId(), record.status().stored(), record.source().stored(),
                 Images.parse(record.oldImage(), columns), Images.parse(record.newImage(), columns),
                 record.changedColumns(), record.error(), record.tenantId());

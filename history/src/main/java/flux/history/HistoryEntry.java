@@ -9,16 +9,20 @@ import java.util.List;
 /**
  * One mutation record as history shows it (the JSON shape of docs/history.md). {@code table}
  * and {@code rowId} are set only where entries of several rows are listed together (a
- * request's mutations); {@code old}, {@code new}, {@code changedColumns}, {@code error} are
- * null where the record has none; {@code tenantId} is left out when the record has no tenant.
- * Images list columns in the table's order.
+ * request's mutations), and {@code rowId} also on an UPDATE that changed the row's primary key,
+ * with {@code oldRowId}, the key before (the entry ends the old key's history and starts the new
+ * key's); {@code old}, {@code new}, {@code changedColumns}, {@code error} are null where the
+ * record has none; {@code tenantId} is left out when the record has no tenant. Images list
+ * columns in the table's order. A TRUNCATE entry (operation {@code TRUNCATE}, no images) is its
+ * table's, shown in the history of every row it emptied.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"table", "row_id", "id", "at", "operation", "request_id", "status", "source", "old", "new",
-        "changed_columns", "error", "tenant_id"})
+@JsonPropertyOrder({"table", "row_id", "old_row_id", "id", "at", "operation", "request_id", "status", "source", "old",
+        "new", "changed_columns", "error", "tenant_id"})
 public record HistoryEntry(
         @JsonInclude(JsonInclude.Include.NON_NULL) String table,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("row_id") String rowId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("old_row_id") String oldRowId,
         long id,
         String at,
         String operation,

@@ -1,6 +1,7 @@
 package flux.history;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Why a history question cannot be answered: the one error of history's front door
@@ -9,7 +10,7 @@ import java.sql.SQLException;
  */
 public abstract sealed class HistoryException extends RuntimeException
         permits HistoryException.UnknownTable, HistoryException.UnknownRow, HistoryException.UnknownRequest,
-        HistoryException.InvalidArgument, HistoryException.DatabaseFailure {
+        HistoryException.AmbiguousRequest, HistoryException.InvalidArgument, HistoryException.DatabaseFailure {
 
     HistoryException(String message) {
         super(message);
@@ -37,6 +38,24 @@ public abstract sealed class HistoryException extends RuntimeException
     public static final class UnknownRequest extends HistoryException {
         UnknownRequest(String requestId) {
             super("no mutations recorded for request " + requestId);
+        }
+    }
+
+    /** A short request id (a prefix) that more than one request's id starts with. */
+    public static final class AmbiguousRequest extends HistoryException {
+        private final List<String> candidates;
+
+        AmbiguousRequest(String prefix, List<String> candidates) {
+            super("request id " + prefix + " is ambiguous: it starts " + candidates.size()
+                    + (candidates.size() > RequestMutations.CANDIDATES ? " or more" : "") + " request ids ("
+                    + String.join(", ", candidates.subList(0, Math.min(candidates.size(), RequestMutations.CANDIDATES)))
+                    + "); give more of it");
+            this.candidates = List.copyOf(candidates.subList(0, Math.min(candidates.size(), RequestMutations.CANDIDATES)));
+        }
+
+        /** Request ids that start with the prefix (the first few, in byte order). */
+        public List<String> candidates() {
+            return candidates;
         }
     }
 

@@ -1,5 +1,6 @@
 package flux.history;
 
+import flux.log.OrderKey;
 import java.time.Instant;
 import java.time.ZoneId;
 
@@ -62,10 +63,22 @@ public record PageRequest(boolean newestFirst, int limit, String cursor, Instant
         return new PageRequest(newestFirst, limit, nextCursor, from, to);
     }
 
-    /** The cursor is the id of the last entry shown; opaque to clients. */
+    /** The cursor is the place (commit order) of the last entry shown; opaque to clients. */
+    OrderKey cursorKey() {
+        if (cursor == null) {
+            return newestFirst ? OrderKey.LAST : OrderKey.FIRST;
+        }
+        try {
+            return OrderKey.parse(cursor);
+        } catch (IllegalArgumentException e) {
+            throw new HistoryException.InvalidArgument("invalid cursor \"" + cursor + "\"");
+        }
+    }
+
+    /** A cursor of pages ordered by record id alone (a request's records): the id of the last entry shown. */
     long cursorId() {
         if (cursor == null) {
-            return newestFirst ? Long.MAX_VALUE : 0L;
+            return 0L;
         }
         try {
             long id = Long.parseLong(cursor);

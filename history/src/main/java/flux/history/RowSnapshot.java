@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A row as it was at {@code time}: the after image of the last committed record at or
  * before that time ({@code mutation}). {@code exists} is false (and {@code row} null) before
- * the row was inserted and while it was deleted.
+ * the row was inserted and while it was deleted (a DELETE, a TRUNCATE of its table, or an UPDATE
+ * that moved it to another key: then {@code mutation.row_id} names that key).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"table", "row_id", "time", "exists", "row", "mutation"})
@@ -19,9 +20,10 @@ public record RowSnapshot(String table,
                           ObjectNode row,
                           Mutation mutation) {
 
-    /** The record the snapshot comes from. */
+    /** The record the snapshot comes from; {@code rowId} only when it changed the row's key (the key after). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"id", "operation", "request_id", "at"})
-    public record Mutation(long id, String operation, @JsonProperty("request_id") String requestId, String at) {
+    @JsonPropertyOrder({"id", "operation", "request_id", "at", "row_id"})
+    public record Mutation(long id, String operation, @JsonProperty("request_id") String requestId, String at,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("row_id") String rowId) {
     }
 }

@@ -11,7 +11,7 @@ public record TableRef(String schema, String name) {
         if (text == null || text.isBlank()) {
             throw new HistoryException.InvalidArgument("a table name is required");
         }
-        String t = text.strip();
+        String t = PgText.storable("table name", text).strip();
         int dot = t.indexOf('.');
         if (dot < 0) {
             return new TableRef(DEFAULT_SCHEMA, t);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.history.HistoryDatabase.Row;
 import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,8 +28,7 @@ class BlameFolderIT {
     private final HistoryDatabase db;
 
     BlameFolderIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "blame_folder");
-        db.execute("CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance int)");
+        db = new HistoryDatabase(pg, "blame_folder", "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance int)");
     }
 
     @AfterAll
@@ -38,55 +37,69 @@ class BlameFolderIT {
     }
 
     @Test
-    void theWatermarkWaitsForAnOpenTransactionsRecordAndFoldsItOnceItCommits() throws SQLException {
-        db.writes.insert("open-0", Row.of("accounts", "{\"id\": 1}"), "{\"id\": 1, \"owner\": \"ann\", \"balance\": 0}");
+    void theWatermarkWaitsForAnOpenTransactionsRecordAndFoldsItOnceItCommits() throws Exception {
+        Row slowRow = Row.of("accounts", "{\"id\": 1}");
+        Row fastRow = Row.of("accounts", "{\"id\": 2}");
+        db.insert("open-0", slowRow, "{\"id\": 1, \"owner\": \"ann\", \"balance\": 0}");
+        db.insert("open-1", fastRow, "{\"id\": 2, \"owner\": \"abe\", \"balance\": 0}");
         BlameFolder folder = new BlameFolder(db.dataSource);
         foldAll(folder);
-        try (Connection slow = db.dataSource.getConnection()) {
-            slow.setAutoCommit(false);
-            long slowId = record(slow, "slow-update", "1", "{\"balance\": 5}");
-            db.writes.update("fast-update", Row.of("accounts", "{\"id\": 1}"), "{\"owner\": \"bob\"}");
+        long heldAt;
+        try (OpenRequest slow = OpenRequest.start(db.engine, "slow-update", db.updateQuery(slowRow, "{\"balance\": 5}"))) {
+            db.update("fast-update", fastRow, "{\"owner\": \"bob\"}");
             foldAll(folder);
-            assertThat(folder.watermark()).as("held below the open record").isEqualTo(slowId - 1);
-            assertThat(storedWatermark()).isEqualTo(slowId - 1);
-
+            heldAt = folder.watermark();
+            assertThat(storedWatermark()).isEqualTo(heldAt);
             slow.commit();
-            foldAll(folder);
-            assertThat(folder.watermark()).isGreaterThan(slowId);
-            assertThat(summary("1")).contains("\"balance\": " + slowId).contains("\"owner\": " + (slowId + 1));
         }
+        long slowId = recordId("slow-update");
+        long fastId = recordId("fast-update");
+        assertThat(slowId).as("the open request took its record id first").isLessThan(fastId);
+        assertThat(heldAt).as("held below the open record").isEqualTo(slowId - 1);
+
+        foldAll(folder);
+        assertThat(folder.watermark()).isGreaterThanOrEqualTo(fastId);
+        assertThat(summary("1")).contains("\"balance\": " + slowId);
+        assertThat(summary("2")).contains("\"owner\": " + fastId);
     }
 
     @Test
-    void aRolledBackRecordLeavesAGapTheWatermarkPassesOnceItsWriterEnded() throws SQLException {
+    void aRolledBackRecordLeavesAGapTheWatermarkPassesOnceItsWriterEnded() throws Exception {
         BlameFolder folder = new BlameFolder(db.dataSource);
         foldAll(folder);
-        long abortedId;
-        try (Connection doomed = db.dataSource.getConnection()) {
-            doomed.setAutoCommit(false);
-            abortedId = record(doomed, "doomed", "2", "{\"balance\": 9}");
-            db.writes.insert("after", Row.of("accounts", "{\"id\": 3}"), "{\"id\": 3, \"owner\": \"cy\", \"balance\": 1}");
+        long heldAt;
+        try (OpenRequest doomed = OpenRequest.start(db.engine, "doomed",
+                db.insertQuery(Row.of("accounts", "{\"id\": 12}"), "{\"id\": 12, \"owner\": \"dee\", \"balance\": 9}"))) {
+            db.insert("after", Row.of("accounts", "{\"id\": 3}"), "{\"id\": 3, \"owner\": \"cy\", \"balance\": 1}");
             foldAll(folder);
-            assertThat(folder.watermark()).isLessThan(abortedId);
-            doomed.rollback();
+            heldAt = folder.watermark();
+            doomed.abort();
         }
+        long abortedId = recordId("after") - 1; // taken by the doomed insert, gone with its rollback
+        assertThat(records("id = " + abortedId)).isZero();
+        assertThat(heldAt).as("held below the open record").isLessThan(abortedId);
+        assertThat(records("request_id = 'doomed' AND status = 'rolled_back' AND id > " + recordId("after")))
+                .as("the engine recorded the attempt afterwards").isOne();
+
         foldAll(folder);
         assertThat(folder.watermark()).isGreaterThan(abortedId);
-        assertThat(summary("2")).as("nothing folded for the rolled-back record").isNull();
+        assertThat(summary("12")).as("nothing committed for the rolled-back row").isEqualTo("{}");
         assertThat(summary("3")).as("a row only inserted gets no summary").isNull();
         assertThat(db.history.blame("accounts", "3").columns()).extracting(Blame.Line::requestId)
                 .containsOnly("after");
+        assertThat(db.history.blame("accounts", "12").columns()).extracting(l -> l.lastAttempt().requestId())
+                .containsOnly("doomed");
     }
 
     @Test
     void aRowFirstUpdatedLongAfterItsInsertGetsASummaryThatStillNamesTheInsert() throws SQLException {
         BlameFolder folder = new BlameFolder(db.dataSource);
         Row row = Row.of("accounts", "{\"id\": 5}");
-        db.writes.insert("born", row, "{\"id\": 5, \"owner\": \"eve\", \"balance\": 7}");
-        db.writes.insert("other", Row.of("accounts", "{\"id\": 6}"), "{\"id\": 6, \"owner\": \"fay\", \"balance\": 1}");
+        db.insert("born", row, "{\"id\": 5, \"owner\": \"eve\", \"balance\": 7}");
+        db.insert("other", Row.of("accounts", "{\"id\": 6}"), "{\"id\": 6, \"owner\": \"fay\", \"balance\": 1}");
         foldAll(folder);
         assertThat(summary("5")).isNull();
-        db.writes.update("renamed", row, "{\"owner\": \"eva\"}");
+        db.update("renamed", row, "{\"owner\": \"eva\"}");
         foldAll(folder);
         assertThat(summary("5")).isNotNull();
         Blame blame = db.history.blame("accounts", "5");
@@ -99,7 +112,7 @@ class BlameFolderIT {
     void aSecondFolderWaitsItsTurnAndPicksUpTheStoredWatermark() throws SQLException {
         BlameFolder first = new BlameFolder(db.dataSource);
         BlameFolder second = new BlameFolder(db.dataSource);
-        db.writes.insert("w1", Row.of("accounts", "{\"id\": 4}"), "{\"id\": 4, \"owner\": \"di\", \"balance\": 2}");
+        db.insert("w1", Row.of("accounts", "{\"id\": 4}"), "{\"id\": 4, \"owner\": \"di\", \"balance\": 2}");
         try (Connection holder = db.dataSource.getConnection()) {
             holder.setAutoCommit(false);
             LockKeys.BLAME_FOLDER.lockForTransaction(holder);
@@ -107,7 +120,7 @@ class BlameFolderIT {
             holder.rollback();
         }
         foldAll(first);
-        db.writes.update("w2", Row.of("accounts", "{\"id\": 4}"), "{\"balance\": 3}");
+        db.update("w2", Row.of("accounts", "{\"id\": 4}"), "{\"balance\": 3}");
         foldAll(second);
         assertThat(second.watermark()).isEqualTo(storedWatermark()).isEqualTo(first.watermark() + 1);
         assertThat(summary("4")).contains("\"balance\": " + storedWatermark());
@@ -142,24 +155,22 @@ class BlameFolderIT {
         }
     }
 
-    /** Inserts a committed UPDATE record the way the engine's writers do: transaction id first. */
-    private static long record(Connection c, String requestId, String rowId, String changes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS txid)
-                INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation,
-                                                  old, new, changed_columns)
-                SELECT ?, x.txid, 'public', 'accounts', ?, 'UPDATE', '{}', CAST(? AS jsonb),
-                       ARRAY(SELECT jsonb_object_keys(CAST(? AS jsonb))) FROM x
-                RETURNING id
-                """)) {
+    private long recordId(String requestId) throws SQLException {
+        try (Connection c = db.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM flux.state_mutations WHERE request_id = ?")) {
             ps.setString(1, requestId);
-            ps.setString(2, rowId);
-            ps.setString(3, changes);
-            ps.setString(4, changes);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private long records(String condition) throws SQLException {
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM flux.state_mutations WHERE " + condition)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

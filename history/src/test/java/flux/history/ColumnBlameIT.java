@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.history.HistoryDatabase.Row;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,8 +21,8 @@ class ColumnBlameIT {
     private final HistoryDatabase db;
 
     ColumnBlameIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "column_blame");
-        db.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL, n int)");
+        db = new HistoryDatabase(pg, "column_blame",
+                "CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL, n int)");
     }
 
     @AfterAll
@@ -41,19 +41,8 @@ class ColumnBlameIT {
         return rows;
     }
 
-    /**
-     * Blame read twice: first as it stands (records above the folder's watermark folded by the
-     * read itself), then after the folder has caught up (from the summary); both must agree.
-     */
     private Blame blame(String table, String id) throws SQLException {
-        Blame unfolded = db.history.blame(table, id);
-        BlameFolder folder = new BlameFolder(db.dataSource);
-        while (folder.foldOnce() > 0) {
-            // until the log is folded
-        }
-        Blame folded = db.history.blame(table, id);
-        assertThat(folded).as("blame from the folded summary").isEqualTo(unfolded);
-        return folded;
+        return FoldedBlame.read(db.history, db.dataSource, table, id);
     }
 
     private static Blame.Line line(Blame blame, String column) {
@@ -63,9 +52,9 @@ class ColumnBlameIT {
     @Test
     void eachColumnNamesTheRequestThatLastCommittedItAndARolledBackLastAttempt() throws SQLException {
         Row row = Row.of("users", "{\"id\": 42}");
-        db.writes.insert("1a2b3c4d-insert", row, "{\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}");
-        db.writes.update("4f9a3b2c-upgrade", row, "{\"plan\": \"pro\"}");
-        db.writes.update("550e8400-clear", row, "{\"plan\": null}");
+        db.insert("1a2b3c4d-insert", row, "{\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}");
+        db.update("4f9a3b2c-upgrade", row, "{\"plan\": \"pro\"}");
+        db.update("550e8400-clear", row, "{\"plan\": null}");
 
         Blame blame = blame("users", "42");
         assertThat(blame.deleted()).isFalse();
@@ -82,7 +71,7 @@ class ColumnBlameIT {
         assertThat(email.requestId()).isEqualTo("1a2b3c4d-insert");
         assertThat(email.lastAttempt()).isNull();
 
-        db.writes.update("later-commit", row, "{\"plan\": \"team\"}");
+        db.update("later-commit", row, "{\"plan\": \"team\"}");
         Blame after = blame("users", "42");
         assertThat(line(after, "plan").requestId()).isEqualTo("later-commit");
         assertThat(line(after, "plan").lastAttempt()).as("a commit after the attempt supersedes it").isNull();
@@ -91,9 +80,9 @@ class ColumnBlameIT {
     @Test
     void columnsSetOnlyAtInsertKeepTheirInsertAfterManyUpdatesOfOthers() throws SQLException {
         Row row = Row.of("users", "{\"id\": 7}");
-        db.writes.insert("born", row, "{\"id\": 7, \"email\": \"e@x.io\", \"plan\": \"free\", \"n\": 0}");
+        db.insert("born", row, "{\"id\": 7, \"email\": \"e@x.io\", \"plan\": \"free\", \"n\": 0}");
         for (int i = 1; i <= 50; i++) {
-            db.writes.update("bump-" + i, row, "{\"n\": " + i + "}");
+            db.update("bump-" + i, row, "{\"n\": " + i + "}");
         }
         Blame blame = blame("users", "7");
         assertThat(line(blame, "email").requestId()).isEqualTo("born");
@@ -104,9 +93,9 @@ class ColumnBlameIT {
     @Test
     void aDeletedRowKeepsItsLastValuesAndSaysWhoDeletedIt() throws SQLException {
         Row row = Row.of("users", "{\"id\": 9}");
-        db.writes.insert("mk", row, "{\"id\": 9, \"email\": \"d@x.io\", \"plan\": \"free\"}");
-        db.writes.update("up", row, "{\"plan\": \"pro\"}");
-        db.writes.delete("rm", row);
+        db.insert("mk", row, "{\"id\": 9, \"email\": \"d@x.io\", \"plan\": \"free\"}");
+        db.update("up", row, "{\"plan\": \"pro\"}");
+        db.delete("rm", row);
         Blame blame = blame("users", "9");
         assertThat(blame.deleted()).isTrue();
         assertThat(blame.deletedBy().requestId()).isEqualTo("rm");
@@ -115,7 +104,7 @@ class ColumnBlameIT {
         assertThat(db.history.history("users", "9", PageRequest.newestFirst(10)).entries())
                 .extracting(HistoryEntry::operation).containsExactly("DELETE", "UPDATE", "INSERT");
 
-        db.writes.insert("again", row, "{\"id\": 9, \"email\": \"d2@x.io\", \"plan\": \"free\"}");
+        db.insert("again", row, "{\"id\": 9, \"email\": \"d2@x.io\", \"plan\": \"free\"}");
         Blame reborn = blame("users", "9");
         assertThat(reborn.deleted()).isFalse();
         assertThat(reborn.deletedBy()).isNull();
@@ -125,7 +114,7 @@ class ColumnBlameIT {
     @Test
     void aRowWithOnlyAFailedInsertShowsTheAttempt() throws SQLException {
         Row row = Row.of("users", "{\"id\": 11}");
-        assertThat(db.writes.insert("bad-insert", row, "{\"id\": 11, \"email\": \"x@x.io\"}").committed()).isFalse();
+        assertThat(db.insert("bad-insert", row, "{\"id\": 11, \"email\": \"x@x.io\"}")).isFalse();
         Blame blame = blame("users", "11");
         assertThat(line(blame, "email").requestId()).isNull();
         assertThat(line(blame, "email").lastAttempt().requestId()).isEqualTo("bad-insert");
@@ -143,12 +132,12 @@ class ColumnBlameIT {
     @Test
     void refoldingTheWholeLogRebuildsTheSameSummary() throws SQLException {
         Row row = Row.of("users", "{\"id\": 13}");
-        db.writes.insert("old-insert", row, "{\"id\": 13, \"email\": \"b@x.io\", \"plan\": \"free\"}");
-        db.writes.update("old-update", row, "{\"plan\": \"pro\"}");
-        db.writes.update("old-attempt", row, "{\"email\": null}");
+        db.insert("old-insert", row, "{\"id\": 13, \"email\": \"b@x.io\", \"plan\": \"free\"}");
+        db.update("old-update", row, "{\"plan\": \"pro\"}");
+        db.update("old-attempt", row, "{\"email\": null}");
         Row gone = Row.of("users", "{\"id\": 14}");
-        db.writes.insert("old-insert-2", gone, "{\"id\": 14, \"email\": \"g@x.io\", \"plan\": \"free\"}");
-        db.writes.delete("old-delete", gone);
+        db.insert("old-insert-2", gone, "{\"id\": 14, \"email\": \"g@x.io\", \"plan\": \"free\"}");
+        db.delete("old-delete", gone);
         Blame before = blame("users", "13");
         List<String> summaries = summaries();
         assertThat(summaries).isNotEmpty();

@@ -1,14 +1,17 @@
 package flux.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.history.HistoryDatabase.Row;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,7 +24,7 @@ class HistorySchemaIT {
     private final HistoryDatabase db;
 
     HistorySchemaIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "history_schema");
+        db = new HistoryDatabase(pg, "history_schema", "CREATE TABLE users (id int PRIMARY KEY)");
     }
 
     @AfterAll
@@ -31,10 +34,8 @@ class HistorySchemaIT {
 
     @Test
     void installingAgainDoesNotWaitForAnOpenWriteOfTheLog() throws Exception {
-        try (Connection writer = db.dataSource.getConnection(); Statement st = writer.createStatement()) {
-            writer.setAutoCommit(false);
-            st.execute("INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation)"
-                    + " VALUES ('open', 'public', 'users', '1', 'INSERT')");
+        try (OpenRequest open = OpenRequest.start(db.engine, "open",
+                db.insertQuery(Row.of("users", "{\"id\": 1}"), "{\"id\": 1}"))) {
             // A lock on the log (CREATE INDEX IF NOT EXISTS takes one even when the index exists)
             // would wait for this transaction, and hold off every new writer meanwhile.
             CompletableFuture<Void> install = CompletableFuture.runAsync(() -> {
@@ -44,13 +45,20 @@ class HistorySchemaIT {
                     throw new IllegalStateException(e);
                 }
             });
-            try {
-                install.get(10, TimeUnit.SECONDS);
-            } finally {
-                writer.rollback();
-                install.join();
-            }
-            assertThat(install).isCompleted();
+            await("the install finishes or waits for a lock").atMost(Duration.ofMinutes(2))
+                    .until(() -> install.isDone() || sessionsWaitingForALock() > 0);
+            assertThat(sessionsWaitingForALock()).as("sessions waiting for a lock").isZero();
+            assertThat(install).as("installed while the write is open").succeedsWithin(Duration.ZERO);
+            open.commit();
+        }
+    }
+
+    private long sessionsWaitingForALock() throws SQLException {
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                     + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.history.HistoryDatabase.Row;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +21,8 @@ class RowAsOfIT {
     private final HistoryDatabase db;
 
     RowAsOfIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "row_as_of");
-        db.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
+        db = new HistoryDatabase(pg, "row_as_of",
+                "CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
     }
 
     @AfterAll
@@ -33,11 +33,11 @@ class RowAsOfIT {
     @Test
     void theRowAtEachMomentIsTheLastCommittedImageUpToThen() throws SQLException {
         Row row = Row.of("users", "{\"id\": 1}");
-        db.writes.insert("i", row, "{\"id\": 1, \"email\": \"a@b.com\", \"plan\": \"free\"}");
-        db.writes.update("u1", row, "{\"plan\": \"pro\"}");
-        db.writes.update("u2", row, "{\"plan\": null}");
-        db.writes.update("u3", row, "{\"plan\": \"team\"}");
-        db.writes.delete("d", row);
+        db.insert("i", row, "{\"id\": 1, \"email\": \"a@b.com\", \"plan\": \"free\"}");
+        db.update("u1", row, "{\"plan\": \"pro\"}");
+        db.update("u2", row, "{\"plan\": null}");
+        db.update("u3", row, "{\"plan\": \"team\"}");
+        db.delete("d", row);
         List<HistoryEntry> log = db.history.history("users", "1", new PageRequest(false, 10, null, null, null)).entries();
         Instant inserted = Instant.parse(log.get(0).at());
         Instant upgraded = Instant.parse(log.get(1).at());

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.history.HistoryDatabase.Row;
+import flux.query.model.RequestId;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ class RowHistoryIT {
     private final HistoryDatabase db;
 
     RowHistoryIT(TestPostgres pg) throws SQLException {
-        db = new HistoryDatabase(pg, "row_history");
-        db.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL, n int)");
-        db.execute("CREATE SCHEMA billing; CREATE TABLE billing.seats (org text, n int, holder text, PRIMARY KEY (org, n))");
+        db = new HistoryDatabase(pg, "row_history", """
+                CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL, n int);
+                CREATE SCHEMA billing; CREATE TABLE billing.seats (org text, n int, holder text, PRIMARY KEY (org, n))""");
     }
 
     @AfterAll
@@ -35,9 +36,9 @@ class RowHistoryIT {
     @Test
     void pagesThroughAThousandEntriesWithoutGapsOrRepeatsInBothOrders() throws SQLException {
         Row row = Row.of("users", "{\"id\": 1}");
-        db.writes.insert("req-0", row, "{\"id\": 1, \"email\": \"p@x.io\", \"plan\": \"free\", \"n\": 0}");
+        db.insert("req-0", row, "{\"id\": 1, \"email\": \"p@x.io\", \"plan\": \"free\", \"n\": 0}");
         for (int i = 1; i < 1000; i++) {
-            db.writes.update("req-" + i, row, "{\"n\": " + i + "}");
+            db.update("req-" + i, row, "{\"n\": " + i + "}");
         }
         for (boolean newestFirst : new boolean[] {true, false}) {
             List<Long> ids = new ArrayList<>();
@@ -66,9 +67,9 @@ class RowHistoryIT {
     @Test
     void aTimeRangeKeepsOnlyTheEntriesWrittenInIt() throws SQLException {
         Row row = Row.of("users", "{\"id\": 2}");
-        db.writes.insert("t-0", row, "{\"id\": 2, \"email\": \"t@x.io\", \"plan\": \"free\", \"n\": 0}");
+        db.insert("t-0", row, "{\"id\": 2, \"email\": \"t@x.io\", \"plan\": \"free\", \"n\": 0}");
         for (int i = 1; i < 10; i++) {
-            db.writes.update("t-" + i, row, "{\"n\": " + i + "}");
+            db.update("t-" + i, row, "{\"n\": " + i + "}");
         }
         List<HistoryEntry> all = db.history.history("users", "2", new PageRequest(false, 100, null, null, null)).entries();
         Instant from = Instant.parse(all.get(3).at());
@@ -85,8 +86,8 @@ class RowHistoryIT {
     @Test
     void rolledBackAttemptsShowWithTheirError() throws SQLException {
         Row row = Row.of("users", "{\"id\": 3}");
-        db.writes.insert("r-1", row, "{\"id\": 3, \"email\": \"r@x.io\", \"plan\": \"free\"}");
-        assertThat(db.writes.update("r-2", row, "{\"plan\": null}").committed()).isFalse();
+        db.insert("r-1", row, "{\"id\": 3, \"email\": \"r@x.io\", \"plan\": \"free\"}");
+        assertThat(db.update("r-2", row, "{\"plan\": null}")).isFalse();
         HistoryEntry attempt = db.history.history("users", "3", PageRequest.newestFirst(10)).entries().get(0);
         assertThat(attempt.status()).isEqualTo("rolled_back");
         assertThat(attempt.error()).startsWith("23502: ");
@@ -97,8 +98,8 @@ class RowHistoryIT {
     @Test
     void compositeKeysAreAcceptedCommaSeparatedOrAsAJsonArray() throws SQLException {
         Row seat = Row.of("billing.seats", "{\"org\": \"acme\", \"n\": 7}");
-        db.writes.insert("c-1", seat, "{\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}");
-        db.writes.update("c-2", seat, "{\"holder\": \"bob\"}");
+        db.insert("c-1", seat, "{\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}");
+        db.update("c-2", seat, "{\"holder\": \"bob\"}");
         HistoryPage byCommas = db.history.history("billing.seats", "acme,7", PageRequest.newestFirst(10));
         HistoryPage byJson = db.history.history("billing.seats", "[\"acme\", 7]", PageRequest.newestFirst(10));
         assertThat(byCommas.rowId()).isEqualTo("[\"acme\",\"7\"]");
@@ -113,23 +114,13 @@ class RowHistoryIT {
     @Test
     void imagesListColumnsInTableOrder() throws SQLException {
         Row row = Row.of("users", "{\"id\": 4}");
-        db.writes.insert("o-1", row, "{\"id\": 4, \"email\": \"o@x.io\", \"plan\": \"free\", \"n\": 1}");
+        db.insert("o-1", row, "{\"id\": 4, \"email\": \"o@x.io\", \"plan\": \"free\", \"n\": 1}");
         HistoryEntry insert = db.history.history("users", "4", PageRequest.newestFirst(1)).entries().get(0);
         List<String> keys = new ArrayList<>();
         insert.after().fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("id", "email", "plan", "n");
         assertThat(insert.old()).isNull();
         assertThat(insert.changedColumns()).isNull();
-    }
-
-    @Test
-    void writesThatBypassedTheApiShowAsWal() throws SQLException {
-        Row row = Row.of("users", "{\"id\": 5}");
-        db.writes.insert("w-1", row, "{\"id\": 5, \"email\": \"w@x.io\", \"plan\": \"free\"}");
-        db.writes.walUpdate(row, "{\"plan\": \"team\"}");
-        HistoryEntry wal = db.history.history("users", "5", PageRequest.newestFirst(1)).entries().get(0);
-        assertThat(wal.source()).isEqualTo("wal");
-        assertThat(wal.requestId()).startsWith("wal:");
     }
 
     @Test
@@ -150,8 +141,10 @@ class RowHistoryIT {
 
     @Test
     void aRequestListsEveryMutationItMadeAcrossTables() throws SQLException {
-        db.writes.insert("multi", Row.of("users", "{\"id\": 6}"), "{\"id\": 6, \"email\": \"m@x.io\", \"plan\": \"free\"}");
-        db.writes.insert("multi", Row.of("billing.seats", "{\"org\": \"m\", \"n\": 1}"), "{\"org\": \"m\", \"n\": 1}");
+        db.engine.transaction(RequestId.of("multi"), tx -> {
+            tx.query(db.insertQuery(Row.of("users", "{\"id\": 6}"), "{\"id\": 6, \"email\": \"m@x.io\", \"plan\": \"free\"}"));
+            tx.query(db.insertQuery(Row.of("billing.seats", "{\"org\": \"m\", \"n\": 1}"), "{\"org\": \"m\", \"n\": 1}"));
+        });
         RequestPage page = db.history.request("multi", 1, null);
         RequestPage rest = db.history.request("multi", 1, page.nextCursor());
         assertThat(page.entries()).extracting(HistoryEntry::table).containsExactly("users");

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@link #cte} beside it, which inserts one committed record per returned row in the same
  * statement, so a row and its record are written in one round trip and cannot be separated.
  * The two meet on {@code flux_w}'s columns: {@code k} the row_id text, {@code o} and {@code n}
- * the before and after images (jsonb), {@code c} the changed columns (text[], in table order).
+ * the before and after images (jsonb), {@code c} the changed columns (text[], in table order);
+ * an update that assigns a key column also {@code ko}, the key before ({@link #keyChangingUpdateCte}).
  * The request id and the tenant come from the transaction's settings
  * ({@code flux.request_id}, {@code flux.tenant_id}); the txid from {@code pg_current_xact_id()},
  * which the DML assigned before the first record id is taken (the blame folder relies on it).
@@ -27,15 +28,25 @@ public final class CommittedRecords {
             "w.o::text AS o, w.n::text AS n, w.k, array_to_json(w.c)::text AS c, pg_current_xact_id()::text AS txid";
 
     private static final Map<Operation, String> CTES = new EnumMap<>(Operation.class);
+    /** An UPDATE that may change the primary key: its DML also returns {@code ko}, the key before. */
+    private static final String KEY_CHANGING_UPDATE;
 
     static {
         for (Operation operation : Operation.values()) {
-            CTES.put(operation, "flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name,"
-                    + " row_id, operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'),"
-                    + " pg_current_xact_id(), ?, ?, w.k, '" + operation.name() + "', w.o, w.n, w.c"
-                    // '' once a connection saw a tenant transaction: the setting outlives its value
-                    + ", NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_w w)");
+            CTES.put(operation, cte(operation.name(), "", ""));
         }
+        // old_row_id only when the key did change: NULLIF leaves it null for an update that set the
+        // key to its own value (or left it alone), as for every other write.
+        KEY_CHANGING_UPDATE = cte(Operation.UPDATE.name(), ", old_row_id", ", NULLIF(w.ko, w.k)");
+    }
+
+    private static String cte(String operation, String extraColumn, String extraValue) {
+        return "flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name,"
+                + " row_id, operation, old, new, changed_columns, tenant_id" + extraColumn + ")"
+                + " SELECT current_setting('flux.request_id'), pg_current_xact_id(), ?, ?, w.k, '" + operation
+                + "', w.o, w.n, w.c"
+                // '' once a connection saw a tenant transaction: the setting outlives its value
+                + ", NULLIF(current_setting('flux.tenant_id', true), '')" + extraValue + " FROM flux_w w)";
     }
 
     private CommittedRecords() {
@@ -44,6 +55,16 @@ public final class CommittedRecords {
     /** The CTE {@code flux_m} that records the rows of {@code flux_w}; its parameters are {@link #params}. */
     public static String cte(Operation operation) {
         return CTES.get(operation);
+    }
+
+    /**
+     * {@link #cte} of an UPDATE that assigns a primary key column: {@code flux_w} also returns
+     * {@code ko}, the row_id text of the key before the update, and a record whose key changed
+     * keeps it as {@code old_row_id}. The key is not compared for updates that assign no key
+     * column: they cannot change it, and the write path stays as it was.
+     */
+    public static String keyChangingUpdateCte() {
+        return KEY_CHANGING_UPDATE;
     }
 
     /** The values the CTE binds, in order, after the DML's own. */

@@ -12,10 +12,24 @@ import java.util.List;
  * an image's columns as the table does) or not at all. Null where the record has none:
  * {@code oldImage} for an INSERT, {@code newImage} for a DELETE; {@code changedColumns} except
  * for an UPDATE; {@code error} except for a rolled-back attempt; {@code txid} for an attempt
- * whose transaction failed before it had one; {@code tenantId} without a tenant.
+ * whose transaction failed before it had one; {@code tenantId} without a tenant; {@code placedAfter}
+ * for the engine's records (only capture places records, {@link OrderKey}); {@code oldRowId} except
+ * for an UPDATE that changed the row's primary key (it names the key before, {@code rowId} the key
+ * after). {@code createdAt} is the commit time of a record capture added, else when the engine
+ * wrote it. A TRUNCATE record is table-level: its {@code rowId} is empty.
  */
 public record MutationRecord(long id, String requestId, TxId txid, String tableSchema, String tableName,
                              String rowId, Operation operation, String oldImage, String newImage,
                              List<String> changedColumns, Status status, String error, String tenantId,
-                             Source source, Instant createdAt) {
+                             Source source, Instant createdAt, Long placedAfter, String oldRowId) {
+
+    /** The record's place in its row's history. */
+    public OrderKey orderKey() {
+        return OrderKey.of(placedAfter, id);
+    }
+
+    /** Whether this is an UPDATE that moved the row from key {@link #oldRowId} to {@link #rowId}. */
+    public boolean changedKey() {
+        return oldRowId != null;
+    }
 }

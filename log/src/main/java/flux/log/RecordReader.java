@@ -15,7 +15,7 @@ import java.util.List;
 final class RecordReader {
     /** Every column of the log, as the readers select them. */
     static final String COLUMNS = "id, request_id, txid, table_schema, table_name, row_id, operation, old, new,"
-            + " changed_columns, status, error, tenant_id, source, created_at";
+            + " changed_columns, status, error, tenant_id, source, created_at, placed_after, old_row_id";
 
     private final ResultSet rs;
     private final int id;
@@ -33,6 +33,8 @@ final class RecordReader {
     private final int tenantId;
     private final int source;
     private final int createdAt;
+    private final int placedAfter;
+    private final int oldRowId;
 
     RecordReader(ResultSet rs) throws SQLException {
         this.rs = rs;
@@ -51,6 +53,8 @@ final class RecordReader {
         this.tenantId = rs.findColumn("tenant_id");
         this.source = rs.findColumn("source");
         this.createdAt = rs.findColumn("created_at");
+        this.placedAfter = rs.findColumn("placed_after");
+        this.oldRowId = rs.findColumn("old_row_id");
     }
 
     /** The record at the result set's cursor. */
@@ -61,6 +65,7 @@ final class RecordReader {
                 rs.getString(tableSchema), rs.getString(tableName), rs.getString(rowId),
                 Operation.of(rs.getString(operation)), rs.getString(oldImage), rs.getString(newImage), columns,
                 Status.of(rs.getString(status)), rs.getString(error), rs.getString(tenantId),
-                Source.of(rs.getString(source)), rs.getObject(createdAt, OffsetDateTime.class).toInstant());
+                Source.of(rs.getString(source)), rs.getObject(createdAt, OffsetDateTime.class).toInstant(),
+                (Long) rs.getObject(placedAfter), rs.getString(oldRowId));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * What one request wrote or tried to write, oldest first, over
- * {@code state_mutations_request_idx}. That index is on {@code request_id} alone, so a page
+ * {@code state_mutations_request_prefix_idx}. That index is on {@code request_id} alone, so a page
  * sorts the request's records: cheap for ordinary requests, proportional to the request's size
  * for a bulk write of thousands of rows.
  */

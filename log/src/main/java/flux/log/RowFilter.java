@@ -12,33 +12,35 @@ import java.sql.SQLException;
  * @param tenantId null for a reader of every tenant's records
  */
 public record RowFilter(String tableSchema, String tableName, String rowId, String tenantId) {
-    static final String ROW = "table_schema = ? AND table_name = ? AND row_id = ?";
-    static final String ROW_OF_TENANT = ROW + " AND tenant_id = ?";
 
-    /** Binds the condition from parameter {@code first}; returns the next parameter's index. */
+    /** Binds a row condition ({@code schema, table, row id[, tenant]}) from {@code first}; returns the next index. */
     int bind(PreparedStatement ps, int first) throws SQLException {
         ps.setString(first, tableSchema);
         ps.setString(first + 1, tableName);
         ps.setString(first + 2, rowId);
-        if (tenantId == null) {
-            return first + 3;
-        }
-        ps.setString(first + 3, tenantId);
-        return first + 4;
+        return bindTenant(ps, first + 3);
     }
 
-    /**
-     * A statement over one row's records in its two fixed texts, for every tenant's reader and
-     * for one tenant's: each text keeps one cached plan.
-     */
-    record Statement(String ofAll, String ofTenant) {
-        /** {@code before}, the row condition, {@code after}. */
-        static Statement of(String before, String after) {
-            return new Statement(before + ROW + after, before + ROW_OF_TENANT + after);
-        }
+    /** Binds a table condition ({@code schema, table[, tenant]}) from {@code first}; returns the next index. */
+    int bindTable(PreparedStatement ps, int first) throws SQLException {
+        ps.setString(first, tableSchema);
+        ps.setString(first + 1, tableName);
+        return bindTenant(ps, first + 2);
+    }
 
-        String text(RowFilter row) {
-            return row.tenantId() == null ? ofAll : ofTenant;
+    /** Binds {@link RowTimeline}'s existence check of the row before a TRUNCATE; returns the next index. */
+    int bindExisted(PreparedStatement ps, int first) throws SQLException {
+        ps.setString(first, rowId);
+        int next = bindTenant(ps, first + 1);
+        ps.setString(next, rowId);
+        return next + 1;
+    }
+
+    private int bindTenant(PreparedStatement ps, int at) throws SQLException {
+        if (tenantId == null) {
+            return at;
         }
+        ps.setString(at, tenantId);
+        return at + 1;
     }
 }

@@ -9,27 +9,35 @@ import java.util.function.Consumer;
 /**
  * A tenant's whole history, out of the log and back in: what a per-tenant backup holds and a
  * restore puts back ({@code flux.console.backup}, docs/tenant-backup.md). Records travel as JSON
- * objects with every column of the log but {@code id} (a restored record gets a new one).
+ * objects with every column of the log but {@code id} and {@code placed_after} (a restored record
+ * gets a new id, and the ids a place names are the old log's), in commit order.
  */
 public final class TenantHistory {
     private static final String COUNT = "SELECT count(*) AS records FROM flux.state_mutations WHERE tenant_id = ?";
+    /** In commit order (mutation-log.sql), so that the restore's new ids, taken in the file's order, keep it. */
     private static final String EXPORT = """
-            SELECT to_jsonb(m) - 'id' AS record FROM flux.state_mutations m WHERE tenant_id = ? ORDER BY id""";
+            SELECT to_jsonb(m) - 'id' - 'placed_after' AS record FROM flux.state_mutations m
+             WHERE tenant_id = ? ORDER BY coalesce(placed_after, id), id""";
     /*
      * A record is there already when one of the tenant's has the same request, row, operation
      * and time: restoring a file twice, or over history the log still has, adds nothing twice.
-     * Records of the backed-up tenant's schema move to the schema restored into.
+     * Records of the backed-up tenant's schema move to the schema restored into. Restored records
+     * are placed by their new ids (placed_after null), taken in the file's order (ORDER BY
+     * ordinality: the identity default is evaluated after it), which is commit order: after every
+     * record the log already has.
      */
     private static final String RESTORE = """
             INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation, old, new,
-                                              changed_columns, status, error, tenant_id, source, created_at)
+                                              changed_columns, status, error, tenant_id, source, created_at, old_row_id)
             SELECT r.request_id, r.txid, CASE WHEN r.table_schema = ? THEN ? ELSE r.table_schema END, r.table_name,
-                   r.row_id, r.operation, r.old, r.new, r.changed_columns, r.status, r.error, ?, r.source, r.created_at
-              FROM jsonb_populate_recordset(NULL::flux.state_mutations, ?::jsonb) r
+                   r.row_id, r.operation, r.old, r.new, r.changed_columns, r.status, r.error, ?, r.source, r.created_at,
+                   r.old_row_id
+              FROM jsonb_populate_recordset(NULL::flux.state_mutations, ?::jsonb) WITH ORDINALITY r
              WHERE NOT EXISTS (SELECT 1 FROM flux.state_mutations m
                                 WHERE m.request_id = r.request_id AND m.table_name = r.table_name
                                   AND m.row_id = r.row_id AND m.operation = r.operation
-                                  AND m.created_at = r.created_at AND m.tenant_id = ?)""";
+                                  AND m.created_at = r.created_at AND m.tenant_id = ?)
+             ORDER BY r.ordinality""";
 
     private TenantHistory() {
     }

@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completes the log for writes that bypassed the API: one {@code source = 'wal'} record per
- * untracked change, all of one source transaction in one transaction here. A transaction the SQL
- * console marked ({@link ConsoleTransactions}) gets {@code source = 'console'} and the console's
- * request id instead. Replays are harmless: a transaction that already has {@code wal} or
- * {@code console} records is not written again (looked up through the partial indexes
- * {@code state_mutations_wal_txid_idx} and {@code state_mutations_console_txid_idx}). Images are re-rendered by PostgreSQL
+ * untracked change (a TRUNCATE: one table-level record), all of one source transaction in one
+ * transaction here, each placed in commit order by capture ({@link UntrackedChange#placedAfter})
+ * and dated by the transaction's commit time. A transaction the SQL console marked
+ * ({@link ConsoleTransactions}) gets {@code source = 'console'} and the console's request id
+ * instead, placed and dated the same way. Replays are harmless: a transaction that already has
+ * its records is not written again (a {@code wal} transaction's are found through the partial
+ * index {@code state_mutations_wal_txid_idx}; a console transaction's through the request index,
+ * by the console's request id, which is new for each run: the console's records need no index of
+ * their own, which every API write would pay for). Images are re-rendered by PostgreSQL
  * itself ({@code to_jsonb} of {@code jsonb_populate_record} through the table's row type) so they
  * have exactly the engine's form; if the table is gone or altered by then, the WAL's rendering is
  * stored as it is.
@@ -30,15 +37,17 @@ import org.slf4j.LoggerFactory;
 public final class WalRecords {
     private static final Logger log = LoggerFactory.getLogger(WalRecords.class);
 
-    /** The records written for a transaction before, in the order of its changes. Two arms, so each uses its partial index. */
-    private static final String RECORDED = """
-            SELECT tenant_id, request_id, source FROM (
-                SELECT id, tenant_id, request_id, source FROM flux.state_mutations
-                 WHERE txid = ?::text::xid8 AND source = 'wal'
-                UNION ALL
-                SELECT id, tenant_id, request_id, source FROM flux.state_mutations
-                 WHERE txid = ?::text::xid8 AND source = 'console') r
-             ORDER BY id""";
+    /** The records written before for a transaction, in the order of its changes: by the partial index on txid. */
+    private static final String RECORDED_WAL = """
+            SELECT tenant_id, request_id FROM flux.state_mutations
+             WHERE txid = ?::text::xid8 AND source = 'wal' ORDER BY id""";
+    /**
+     * The same for a transaction the console marked: by the run's request id (the request index's
+     * equality range; the console gives each run a new one), and its transaction.
+     */
+    private static final String RECORDED_CONSOLE = """
+            SELECT tenant_id, request_id FROM flux.state_mutations
+             WHERE request_id = ? AND txid = ?::text::xid8 AND source = 'console' ORDER BY id""";
     /** The request tag; and pg_current_xact_id(): a transaction id before any record id (see mutation-log.sql). */
     private static final String TAG = "SELECT set_config('flux.request_id', ?, true), pg_current_xact_id()";
     /*
@@ -47,37 +56,62 @@ public final class WalRecords {
      * schema_name makes it one probe, and a tenant provisioned a moment ago, on any server, is
      * seen without invalidation. The schema owner goes first: in a tenant's schema a tenant_id
      * column is that tenant's data, as it is for the engine (a schema tenant's API writes take the
-     * transaction's tenant, whatever the row holds). In the first, NULL::ROW_TYPE stands for the
-     * table's row type (insertRendered).
+     * transaction's tenant, whatever the row holds). Each inserts one table's consecutive changes in
+     * one statement (a raw UPDATE of 10,000 rows is one insert of 10,000 records); ids are taken in
+     * the given order (PostgreSQL evaluates the volatile identity default after the ORDER BY), which
+     * breaks ties of placed_after in WAL order. In the first, NULL::ROW_TYPE stands for the table's
+     * row type (insertRendered).
      */
     private static final String INSERT_RENDERED = """
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, changed_columns, source,
-                 tenant_id)
-            SELECT ?, ?::text::xid8, ?, ?, ?, ?, i.o, i.n,
-                   CASE WHEN ? = 'UPDATE' THEN ARRAY(
+                 tenant_id, created_at, placed_after, old_row_id)
+            SELECT ?, ?::text::xid8, ?, ?, u.k, u.op, i.o, i.n,
+                   CASE WHEN u.op = 'UPDATE' THEN ARRAY(
                        SELECT a.attname::text FROM pg_attribute a
                         WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                           AND (i.o -> a.attname::text) IS DISTINCT FROM (i.n -> a.attname::text)
                         ORDER BY a.attnum) END,
-                   ?, coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id')
-              FROM (SELECT CASE WHEN ?::jsonb IS NULL THEN NULL
-                                ELSE to_jsonb(jsonb_populate_record(NULL::ROW_TYPE, ?::jsonb)) END AS o,
-                           CASE WHEN ?::jsonb IS NULL THEN NULL
-                                ELSE to_jsonb(jsonb_populate_record(NULL::ROW_TYPE, ?::jsonb)) END AS n) i
+                   ?, coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id'), ?::timestamptz, u.p, u.ko
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                   WITH ORDINALITY AS u(k, op, o, n, p, ko, ord)
+              CROSS JOIN LATERAL (
+                   SELECT CASE WHEN u.o IS NULL THEN NULL
+                               ELSE to_jsonb(jsonb_populate_record(NULL::ROW_TYPE, u.o::jsonb)) END AS o,
+                          CASE WHEN u.n IS NULL THEN NULL
+                               ELSE to_jsonb(jsonb_populate_record(NULL::ROW_TYPE, u.n::jsonb)) END AS n) i
               LEFT JOIN flux.tenants owner ON owner.schema_name = ?
+             ORDER BY u.ord
             RETURNING tenant_id
             """;
     private static final String INSERT_AS_DECODED = """
             INSERT INTO flux.state_mutations
-                (request_id, txid, table_schema, table_name, row_id, operation, old, new, source, tenant_id)
-            SELECT ?, ?::text::xid8, ?, ?, ?, ?, i.o, i.n, ?, coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id')
-              FROM (SELECT ?::jsonb AS o, ?::jsonb AS n) i
+                (request_id, txid, table_schema, table_name, row_id, operation, old, new, source, tenant_id, created_at,
+                 placed_after, old_row_id)
+            SELECT ?, ?::text::xid8, ?, ?, u.k, u.op, u.o::jsonb, u.n::jsonb, ?,
+                   coalesce(owner.id, coalesce(u.n::jsonb, u.o::jsonb) ->> 'tenant_id'), ?::timestamptz, u.p, u.ko
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                   WITH ORDINALITY AS u(k, op, o, n, p, ko, ord)
               LEFT JOIN flux.tenants owner ON owner.schema_name = ?
+             ORDER BY u.ord
             RETURNING tenant_id
             """;
 
+    /** The highest record id in the log; 0 for an empty log. */
+    private static final String HIGHEST = "SELECT coalesce(max(id), 0) AS highest FROM flux.state_mutations";
+
     private WalRecords() {
+    }
+
+    /**
+     * The highest record id the log holds now (visible to {@code c}): where capture places raw
+     * changes when it does not know how far it streamed the log (a slot that never streamed).
+     */
+    public static long highestRecordId(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(HIGHEST); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong("highest");
+        }
     }
 
     /**
@@ -90,32 +124,41 @@ public final class WalRecords {
     }
 
     /**
-     * Records the untracked changes of transaction {@code txid} under {@code requestId} (or the
-     * console's, for a transaction it marked), unless that transaction's were recorded before;
-     * either way returns their tenants, request id and source. One transaction
-     * on {@code c}, which is left in the autocommit mode it had.
+     * Records the untracked changes of transaction {@code txid}, which committed at
+     * {@code committedAt} (the records' {@code created_at}), under {@code requestId} with source
+     * {@code wal}, or under the console's request id with source {@code console} for a transaction
+     * the console marked, unless that transaction's were recorded before; either way returns their
+     * tenants, request id and source. One transaction on {@code c}, which is left in the autocommit
+     * mode it had.
      */
-    public static Recorded write(Connection c, TxId txid, String requestId, List<UntrackedChange> untracked)
-            throws SQLException {
+    public static Recorded write(Connection c, TxId txid, String requestId, Instant committedAt,
+                                 List<UntrackedChange> untracked) throws SQLException {
         if (untracked.isEmpty()) {
             return new Recorded(0, List.of(), requestId, Source.WAL);
         }
         return Transactions.call(c, x -> {
-            List<Earlier> recorded = recorded(x, txid);
-            if (!recorded.isEmpty()) {
-                Earlier first = recorded.get(0);
-                return new Recorded(0, aligned(recorded, untracked.size(), txid), first.requestId(), first.source());
-            }
             String consoleRequest = ConsoleTransactions.requestOf(x, txid);
             String origin = consoleRequest == null ? requestId : consoleRequest;
             Source source = consoleRequest == null ? Source.WAL : Source.CONSOLE;
+            List<Earlier> recorded = recorded(x, txid, consoleRequest);
+            if (!recorded.isEmpty()) {
+                return new Recorded(0, aligned(recorded, untracked.size(), txid, source), recorded.get(0).requestId(),
+                        source);
+            }
             try (PreparedStatement tag = x.prepareStatement(TAG)) {
                 tag.setString(1, origin);
                 tag.execute();
             }
+            OffsetDateTime committed = committedAt.atOffset(ZoneOffset.UTC);
             List<String> tenants = new ArrayList<>(untracked.size());
-            for (UntrackedChange change : untracked) {
-                tenants.add(insert(x, txid, origin, source, change));
+            int from = 0;
+            while (from < untracked.size()) {
+                int to = from + 1;
+                while (to < untracked.size() && sameTable(untracked.get(from), untracked.get(to))) {
+                    to++;
+                }
+                tenants.addAll(insert(x, txid, origin, source, committed, untracked.subList(from, to)));
+                from = to;
             }
             return new Recorded(untracked.size(), tenants, origin, source);
         });
@@ -129,19 +172,22 @@ public final class WalRecords {
         return INSERT_RENDERED.replace("NULL::ROW_TYPE", "NULL::" + Identifiers.qualified(tableSchema, tableName));
     }
 
-    /** A record written for a transaction before: its tenant, request id and source. */
-    private record Earlier(String tenantId, String requestId, Source source) {
+    /** A record written for a transaction before: its tenant and request id. */
+    private record Earlier(String tenantId, String requestId) {
     }
 
-    private static List<Earlier> recorded(Connection c, TxId txid) throws SQLException {
+    /** The records written before for {@code txid}; {@code consoleRequest}: the console's run, null for none. */
+    private static List<Earlier> recorded(Connection c, TxId txid, String consoleRequest) throws SQLException {
         List<Earlier> records = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(RECORDED)) {
-            st.setString(1, txid.toString());
-            st.setString(2, txid.toString());
+        try (PreparedStatement st = c.prepareStatement(consoleRequest == null ? RECORDED_WAL : RECORDED_CONSOLE)) {
+            int i = 0;
+            if (consoleRequest != null) {
+                st.setString(++i, consoleRequest);
+            }
+            st.setString(++i, txid.toString());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    records.add(new Earlier(rs.getString("tenant_id"), rs.getString("request_id"),
-                            Source.of(rs.getString("source"))));
+                    records.add(new Earlier(rs.getString("tenant_id"), rs.getString("request_id")));
                 }
             }
         }
@@ -153,32 +199,34 @@ public final class WalRecords {
      * the same order; should the counts differ, its messages go without a tenant rather than a
      * wrong one.
      */
-    private static List<String> aligned(List<Earlier> recorded, int changes, TxId txid) {
+    private static List<String> aligned(List<Earlier> recorded, int changes, TxId txid, Source source) {
         if (recorded.size() == changes) {
             return recorded.stream().map(Earlier::tenantId).toList();
         }
-        log.warn("transaction {} has {} record(s) with source 'wal' or 'console' for {} untracked change(s); publishing them"
-                + " without a tenant", txid, recorded.size(), changes);
+        log.warn("transaction {} has {} record(s) with source '{}' for {} untracked change(s); publishing them"
+                + " without a tenant", txid, recorded.size(), source.stored(), changes);
         return Collections.nCopies(changes, null);
     }
 
-    /** Inserts one change's record; returns the tenant it was given. */
-    private static String insert(Connection c, TxId txid, String requestId, Source source, UntrackedChange change)
-            throws SQLException {
-        String table = Identifiers.qualified(change.tableSchema(), change.tableName());
+    private static boolean sameTable(UntrackedChange a, UntrackedChange b) {
+        return a.tableSchema().equals(b.tableSchema()) && a.tableName().equals(b.tableName());
+    }
+
+    /** Inserts the records of consecutive changes of one table; returns the tenants they were given, in order. */
+    private static List<String> insert(Connection c, TxId txid, String requestId, Source source,
+                                       OffsetDateTime committedAt, List<UntrackedChange> changes) throws SQLException {
+        UntrackedChange first = changes.get(0);
+        String table = Identifiers.qualified(first.tableSchema(), first.tableName());
         try {
             return Transactions.inSavepoint(c, x -> {
-                try (PreparedStatement st = x.prepareStatement(insertRendered(change.tableSchema(), change.tableName()))) {
-                    int i = bindTarget(st, txid, requestId, change);
-                    st.setString(++i, change.operation().name());
+                try (PreparedStatement st = x.prepareStatement(insertRendered(first.tableSchema(), first.tableName()))) {
+                    int i = bindTarget(st, txid, requestId, first);
                     st.setString(++i, table);
                     st.setString(++i, source.stored());
-                    st.setString(++i, change.oldImage());
-                    st.setString(++i, change.oldImage());
-                    st.setString(++i, change.newImage());
-                    st.setString(++i, change.newImage());
-                    st.setString(++i, change.tableSchema());
-                    return tenant(st);
+                    st.setObject(++i, committedAt);
+                    i = bindChanges(x, st, i, changes);
+                    st.setString(++i, first.tableSchema());
+                    return tenants(st);
                 }
             });
         } catch (SQLException e) {
@@ -186,31 +234,61 @@ public final class WalRecords {
             log.debug("re-rendering images of {} failed ({}); storing them as decoded", table, e.getMessage());
         }
         try (PreparedStatement st = c.prepareStatement(INSERT_AS_DECODED)) {
-            int i = bindTarget(st, txid, requestId, change);
+            int i = bindTarget(st, txid, requestId, first);
             st.setString(++i, source.stored());
-            st.setString(++i, change.oldImage());
-            st.setString(++i, change.newImage());
-            st.setString(++i, change.tableSchema());
-            return tenant(st);
+            st.setObject(++i, committedAt);
+            i = bindChanges(c, st, i, changes);
+            st.setString(++i, first.tableSchema());
+            return tenants(st);
         }
     }
 
-    /** Binds the first six parameters both inserts share; returns the last index bound. */
+    /** Binds the four parameters both inserts start with; returns the last index bound. */
     private static int bindTarget(PreparedStatement st, TxId txid, String requestId, UntrackedChange change)
             throws SQLException {
         st.setString(1, requestId);
         st.setString(2, txid.toString());
         st.setString(3, change.tableSchema());
         st.setString(4, change.tableName());
-        st.setString(5, change.rowId());
-        st.setString(6, change.operation().name());
-        return 6;
+        return 4;
     }
 
-    private static String tenant(PreparedStatement insert) throws SQLException {
-        try (ResultSet rs = insert.executeQuery()) {
-            rs.next();
-            return rs.getString("tenant_id");
+    /** Binds the six arrays of the changes after index {@code last}; returns the last index bound. */
+    private static int bindChanges(Connection c, PreparedStatement st, int last, List<UntrackedChange> changes)
+            throws SQLException {
+        int n = changes.size();
+        String[] keys = new String[n];
+        String[] operations = new String[n];
+        String[] olds = new String[n];
+        String[] news = new String[n];
+        Long[] places = new Long[n];
+        String[] oldKeys = new String[n];
+        for (int k = 0; k < n; k++) {
+            UntrackedChange change = changes.get(k);
+            keys[k] = change.rowId();
+            operations[k] = change.operation().name();
+            olds[k] = change.oldImage();
+            news[k] = change.newImage();
+            places[k] = change.placedAfter();
+            oldKeys[k] = change.oldRowId();
         }
+        int i = last;
+        st.setArray(++i, c.createArrayOf("text", keys));
+        st.setArray(++i, c.createArrayOf("text", operations));
+        st.setArray(++i, c.createArrayOf("text", olds));
+        st.setArray(++i, c.createArrayOf("text", news));
+        st.setArray(++i, c.createArrayOf("bigint", places));
+        st.setArray(++i, c.createArrayOf("text", oldKeys));
+        return i;
+    }
+
+    private static List<String> tenants(PreparedStatement insert) throws SQLException {
+        List<String> tenants = new ArrayList<>();
+        try (ResultSet rs = insert.executeQuery()) {
+            while (rs.next()) {
+                tenants.add(rs.getString("tenant_id"));
+            }
+        }
+        return tenants;
     }
 }

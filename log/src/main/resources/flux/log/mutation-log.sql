@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS flux.state_mutations (
     table_schema    text        NOT NULL,
     table_name      text        NOT NULL,
     row_id          text        NOT NULL,   -- pk as text; composite keys as a JSON array text
-    operation       text        NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE')),
+    operation       text        NOT NULL
+                    CONSTRAINT state_mutations_operation_check CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')),
     old             jsonb,                  -- before image (UPDATE, DELETE)
     new             jsonb,                  -- after image (INSERT, UPDATE)
     changed_columns text[],                 -- UPDATE only
@@ -24,20 +25,74 @@ CREATE TABLE IF NOT EXISTS flux.state_mutations (
     tenant_id       text,
     source          text        NOT NULL DEFAULT 'api'
                     CONSTRAINT state_mutations_source_check CHECK (source IN ('api', 'wal', 'console', 'snapshot')),
-    created_at      timestamptz NOT NULL DEFAULT clock_timestamp()
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    placed_after    bigint,     -- see "Commit order" below; null for the engine's records
+    old_row_id      text        -- an UPDATE that changed the primary key: the key before it
 );
+
+-- Commit order. A row's history lists its records in the order their changes committed:
+-- (coalesce(placed_after, id), id). The engine's records need no placed_after: the engine takes a
+-- record's id in the statement that changed the row, after the change and before the commit,
+-- while it holds the row's lock; writers of one row are serialized by that lock, so for one row
+-- id order is commit order. A record capture adds later (source 'wal', a TRUNCATE) gets its id
+-- long after its change committed, so capture places it: placed_after is the highest record id
+-- capture had streamed before that change (pgoutput sends transactions in commit order, records
+-- included, each with its id). Every record of an earlier writer of the row has an id at or below
+-- it (it committed, so it was streamed before); every later writer of the row took its id after
+-- this change committed, above every id streamed before it. Ties (several changes placed after
+-- the same id) keep capture's own id order, which is the WAL's. created_at is the commit time
+-- for those records (the WAL's), clock_timestamp() for the engine's.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'flux.state_mutations'::regclass
+                                                AND attname = 'placed_after' AND NOT attisdropped) THEN
+        ALTER TABLE flux.state_mutations ADD COLUMN placed_after bigint, ADD COLUMN old_row_id text;
+    END IF;
+END
+$$;
 
 -- Indexes are created only when missing: CREATE INDEX IF NOT EXISTS takes its SHARE lock on the
 -- log before it looks, even when the index exists, so every start would queue behind any open
 -- write transaction and hold off all new writes while it waits (checked on PostgreSQL 18).
 DO $$
 BEGIN
-    -- Row history and blame read keyset pages by (table, row, id): cost independent of history length.
-    IF to_regclass('flux.state_mutations_row_idx') IS NULL THEN
-        CREATE INDEX state_mutations_row_idx ON flux.state_mutations (table_schema, table_name, row_id, id);
+    -- Row history and blame read keyset pages in commit order (above): cost independent of history
+    -- length. It replaces the index by (table, row, id) that logs made before commit order had: the
+    -- write path keeps one row index, not two (on a large log, create it CONCURRENTLY first).
+    IF to_regclass('flux.state_mutations_row_order_idx') IS NULL THEN
+        CREATE INDEX state_mutations_row_order_idx
+            ON flux.state_mutations (table_schema, table_name, row_id, (coalesce(placed_after, id)), id);
     END IF;
-    IF to_regclass('flux.state_mutations_request_idx') IS NULL THEN
-        CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id);
+    IF to_regclass('flux.state_mutations_row_idx') IS NOT NULL THEN
+        DROP INDEX flux.state_mutations_row_idx;
+    END IF;
+    -- A row's records that capture placed, by id: blame reads a row's records above the blame
+    -- folder's watermark (an id), and a placed record's id says nothing of its place in the row
+    -- index. Partial: the engine's writes never pay for it.
+    IF to_regclass('flux.state_mutations_placed_idx') IS NULL THEN
+        CREATE INDEX state_mutations_placed_idx ON flux.state_mutations (table_schema, table_name, row_id, id)
+            WHERE placed_after IS NOT NULL;
+    END IF;
+    -- Key changes and TRUNCATEs show in more than their own row_id's history: the old key's, every
+    -- truncated row's. Partial and rare: other writes only test the predicate.
+    IF to_regclass('flux.state_mutations_key_change_idx') IS NULL THEN
+        CREATE INDEX state_mutations_key_change_idx
+            ON flux.state_mutations (table_schema, table_name, old_row_id, (coalesce(placed_after, id)), id)
+            WHERE old_row_id IS NOT NULL;
+    END IF;
+    IF to_regclass('flux.state_mutations_truncate_idx') IS NULL THEN
+        CREATE INDEX state_mutations_truncate_idx
+            ON flux.state_mutations (table_schema, table_name, (coalesce(placed_after, id)), id)
+            WHERE operation = 'TRUNCATE';
+    END IF;
+    -- A request's records, and request ids by prefix (the short forms users type): pattern ops
+    -- compare bytes, whatever the database's collation, so a prefix is one index range. It
+    -- replaces the plain index on request_id (equality is served the same).
+    IF to_regclass('flux.state_mutations_request_prefix_idx') IS NULL THEN
+        CREATE INDEX state_mutations_request_prefix_idx ON flux.state_mutations (request_id text_pattern_ops);
+    END IF;
+    IF to_regclass('flux.state_mutations_request_idx') IS NOT NULL THEN
+        DROP INDEX flux.state_mutations_request_idx;
     END IF;
     -- Capture looks up the records it added itself (source 'wal') by transaction, to stay
     -- idempotent on replay. Partial: API writes, the hot path, never pay for this index.
@@ -47,9 +102,12 @@ BEGIN
     IF to_regclass('flux.state_mutations_wal_txid_idx') IS NULL THEN
         CREATE INDEX state_mutations_wal_txid_idx ON flux.state_mutations (txid) WHERE source = 'wal';
     END IF;
-    -- The same lookup for the records capture adds for the SQL console's writes (source 'console').
-    IF to_regclass('flux.state_mutations_console_txid_idx') IS NULL THEN
-        CREATE INDEX state_mutations_console_txid_idx ON flux.state_mutations (txid) WHERE source = 'console';
+    -- The records capture adds for the SQL console's writes (source 'console') need no index of
+    -- their own: capture finds them by the run's request id (the request index above), which the
+    -- console's mark gives (flux.console_transactions). A partial index for them, made by earlier
+    -- builds of the console, would cost every write the test of its predicate: dropped.
+    IF to_regclass('flux.state_mutations_console_txid_idx') IS NOT NULL THEN
+        DROP INDEX flux.state_mutations_console_txid_idx;
     END IF;
     -- As-of reads and history time ranges seek a row's records by time. (Installed by history's
     -- schema script before the log had a module of its own; an index on the log is the log's.)
@@ -61,22 +119,29 @@ END
 $$;
 
 -- The sources a record may have: 'api' (the engine), 'wal' (capture, for a write that bypassed
--- the API), 'console' (the SQL console), 'snapshot' (a table's rows recorded when it joined).
--- Logs created before the last two existed allow 'api' and 'wal' only: widened in place, once
--- (checked first: ALTER TABLE locks the log exclusively even when there is nothing to change).
--- NOT VALID: every existing row passed the narrower check this one replaces, and validating would
--- scan the whole log while this transaction's exclusive lock holds off every write. New rows are
--- checked either way.
+-- the API), 'console' (the SQL console), 'snapshot' (a table's rows recorded when it joined); and
+-- the operations: TRUNCATE joined with commit order (a table-level record, row_id ''). Logs created
+-- before allow fewer: each check is widened in place, once (checked first: ALTER TABLE locks the
+-- log exclusively even when there is nothing to change). NOT VALID: every existing row passed the
+-- narrower check this one replaces, and validating would scan the whole log while this
+-- transaction's exclusive lock holds off every write. New rows are checked either way.
 DO $$
+DECLARE
+    c record;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_constraint
-                   WHERE conrelid = 'flux.state_mutations'::regclass AND conname = 'state_mutations_source_check'
-                     AND pg_get_constraintdef(oid) LIKE '%''snapshot''%') THEN
-        ALTER TABLE flux.state_mutations
-            DROP CONSTRAINT IF EXISTS state_mutations_source_check,
-            ADD CONSTRAINT state_mutations_source_check
-                CHECK (source IN ('api', 'wal', 'console', 'snapshot')) NOT VALID;
-    END IF;
+    FOR c IN SELECT * FROM (VALUES
+            ('state_mutations_source_check', '''snapshot''',
+             'CHECK (source IN (''api'', ''wal'', ''console'', ''snapshot''))'),
+            ('state_mutations_operation_check', '''TRUNCATE''',
+             'CHECK (operation IN (''INSERT'', ''UPDATE'', ''DELETE'', ''TRUNCATE''))')) AS v(name, marker, definition)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                       WHERE conrelid = 'flux.state_mutations'::regclass AND conname = c.name
+                         AND pg_get_constraintdef(oid) LIKE '%' || c.marker || '%') THEN
+            EXECUTE format('ALTER TABLE flux.state_mutations DROP CONSTRAINT IF EXISTS %I, ADD CONSTRAINT %I %s NOT VALID',
+                           c.name, c.name, c.definition);
+        END IF;
+    END LOOP;
 END
 $$;
 

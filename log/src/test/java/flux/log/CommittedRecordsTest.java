@@ -14,4 +14,11 @@ class CommittedRecordsTest {
                 + " NULLIF(current_setting('flux.tenant_id', true), '') FROM flux_w w)");
         assertThat(CommittedRecords.params("public", "users")).containsExactly("public", "users");
     }
+
+    @Test
+    void anUpdateThatAssignsTheKeyKeepsTheKeyBeforeOnlyWhenItChanged() {
+        assertThat(CommittedRecords.keyChangingUpdateCte())
+                .isEqualTo(CommittedRecords.cte(Operation.UPDATE).replace("tenant_id)", "tenant_id, old_row_id)")
+                        .replace("'') FROM", "''), NULLIF(w.ko, w.k) FROM"));
+    }
 }

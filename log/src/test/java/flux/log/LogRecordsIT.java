@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,39 +12,33 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The log's writers and readers against each other, on a real PostgreSQL. */
+/**
+ * The log's writers and readers against each other, on a real PostgreSQL: the engine's records,
+ * rolled-back attempts, capture's records placed in commit order, key changes, TRUNCATEs, and what
+ * a page costs.
+ */
 @ExtendWith(FluxTestInfra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LogRecordsIT {
-    /** A write the way the compiler builds it: the DML in flux_w, the log's CTE, the records handed back. */
-    private static final String ENGINE_INSERT = "SELECT set_config('flux.request_id', ?, true);\n"
-            + "WITH flux_w AS (INSERT INTO public.items AS t (id, name) VALUES (CAST(? AS integer), ?) RETURNING"
-            + " row_to_json(t.*)::text AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, CAST(t.id AS text) AS k,"
-            + " NULL::text[] AS c),\n " + CommittedRecords.cte(Operation.INSERT) + "\n"
-            + "SELECT w.r, " + CommittedRecords.RETURNED + " FROM flux_w w";
+    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?");
     private final TestPostgres db;
     private Connection c;
 
     LogRecordsIT(TestPostgres pg) throws SQLException {
-        this.db = pg.newDatabase("log_records");
-        LogSchema.install(db.dataSource());
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
-        }
+        this.db = LogWrites.database(pg, "log_records");
     }
 
     @BeforeEach
     void clean() throws SQLException {
-        c = db.connect();
-        try (Statement st = c.createStatement()) {
-            st.execute("TRUNCATE public.items, flux.state_mutations RESTART IDENTITY");
-        }
+        c = LogWrites.emptied(db);
     }
 
     @AfterEach
@@ -63,7 +56,7 @@ class LogRecordsIT {
         assertThat(written.newImage()).isEqualTo("{\"id\": 7, \"name\": \"seven\"}");
         assertThat(written.txid()).isNotNull();
 
-        MutationRecord stored = RowRecords.page(c, row("7", null), 0, Long.MAX_VALUE, null, null, true, 10).get(0);
+        MutationRecord stored = RowRecords.page(c, row("7", null), OrderKey.FIRST, OrderKey.LAST, null, null, true, 10).get(0);
         assertThat(stored.requestId()).isEqualTo("req-1");
         assertThat(stored.txid()).isEqualTo(written.txid());
         assertThat(stored.status()).isEqualTo(Status.COMMITTED);
@@ -80,7 +73,7 @@ class LogRecordsIT {
                 "{\"id\": 8, \"name\": null}", "[\"name\"]", written.txid());
         RolledBackAttempts.record(c, "req-3", "acme", List.of(update), "23502: null value");
 
-        List<MutationRecord> all = RowRecords.page(c, row("8", null), 0, Long.MAX_VALUE, null, null, false, 10);
+        List<MutationRecord> all = RowRecords.page(c, row("8", null), OrderKey.FIRST, OrderKey.LAST, null, null, false, 10);
         assertThat(all).extracting(MutationRecord::status).containsExactly(Status.COMMITTED, Status.ROLLED_BACK);
         MutationRecord attempt = all.get(1);
         assertThat(attempt.changedColumns()).containsExactly("name");
@@ -88,7 +81,7 @@ class LogRecordsIT {
         assertThat(attempt.tenantId()).isEqualTo("acme");
         assertThat(attempt.txid()).isEqualTo(written.txid());
 
-        assertThat(RowRecords.page(c, row("8", "acme"), 0, Long.MAX_VALUE, null, null, false, 10))
+        assertThat(RowRecords.page(c, row("8", "acme"), OrderKey.FIRST, OrderKey.LAST, null, null, false, 10))
                 .as("a tenant's reader sees its records only").extracting(MutationRecord::requestId).containsExactly("req-3");
         assertThat(RequestRecords.page(c, "req-3", null, 0, 10)).hasSize(1);
         assertThat(RequestRecords.page(c, "req-3", "globex", 0, 10)).isEmpty();
@@ -105,37 +98,121 @@ class LogRecordsIT {
         RolledBackAttempts.record(c, "req-b", null,
                 List.of(new Mutation("public", "items", "9", Operation.DELETE, "{}", null, null, null)), "40001: x");
         RowFilter nine = row("9", null);
-        long first = RowRecords.lastIdBefore(c, nine, between);
-        assertThat(RowRecords.firstIdFrom(c, nine, between)).isEqualTo(first + 1);
+        OrderKey first = RowRecords.lastBefore(c, nine, between);
+        assertThat(RowRecords.firstFrom(c, nine, between)).isEqualTo(new OrderKey(first.id() + 1, first.id() + 1));
         assertThat(RowRecords.lastCommittedAt(c, nine, Instant.now()).orElseThrow().id())
-                .as("rolled-back attempts never count").isEqualTo(first);
+                .as("rolled-back attempts never count").isEqualTo(first.id());
         assertThat(RowRecords.lastCommittedAt(c, nine, between.minusSeconds(60))).isEmpty();
         assertThat(RowRecords.exists(c, nine)).isTrue();
         assertThat(RowRecords.exists(c, row("10", null))).isFalse();
-        assertThat(RowRecords.page(c, nine, 0, Long.MAX_VALUE, between, null, true, 10))
+        assertThat(RowRecords.page(c, nine, OrderKey.FIRST, OrderKey.LAST, between, null, true, 10))
                 .extracting(MutationRecord::requestId).containsExactly("req-b");
     }
 
-    private Mutation engineInsert(String requestId, int id, String name) throws SQLException {
-        return Transactions.call(c, x -> {
-            try (PreparedStatement ps = x.prepareStatement(ENGINE_INSERT)) {
-                ps.setString(1, requestId);
-                ps.setString(2, Integer.toString(id));
-                ps.setString(3, name);
-                ps.setString(4, "public");
-                ps.setString(5, "items");
-                ps.execute();
-                ps.getMoreResults();
-                List<Mutation> written = new ArrayList<>();
-                try (ResultSet rs = ps.getResultSet()) {
-                    CommittedRecords.Reader reader = new CommittedRecords.Reader(rs);
-                    while (rs.next()) {
-                        written.add(reader.read("public", "items", Operation.INSERT));
-                    }
-                }
-                return written.get(0);
+    @Test
+    void aRecordCapturePlacedSortsRightAfterTheRecordItFollowsWhateverItsOwnId() throws SQLException {
+        LogWrites.insert(c, "api-1", 1, "a");
+        long inserted = LogWrites.lastId(c);
+        LogWrites.update(c, "api-2", 1, "c");
+        // a raw update committed between the two: capture records it later, so its id is the highest
+        LogWrites.raw(c, 900, Instant.now(), LogWrites.change(Operation.UPDATE, "1", "{\"id\": 1, \"name\": \"a\"}",
+                "{\"id\": 1, \"name\": \"b\"}", inserted));
+        LogWrites.raw(c, 901, Instant.now(), LogWrites.change(Operation.UPDATE, "1", "{\"id\": 1, \"name\": \"b\"}",
+                "{\"id\": 1, \"name\": \"b2\"}", inserted));
+
+        List<MutationRecord> oldest = RowRecords.page(c, row("1", null), OrderKey.FIRST, OrderKey.LAST, null, null, false, 10);
+        assertThat(oldest).extracting(MutationRecord::requestId).containsExactly("api-1", "wal:900", "wal:901", "api-2");
+        assertThat(oldest.get(1).orderKey()).isEqualTo(new OrderKey(inserted, oldest.get(1).id()));
+        assertThat(oldest.get(1).changedColumns()).containsExactly("name");
+
+        List<String> paged = new ArrayList<>();
+        OrderKey cursor = OrderKey.LAST;
+        for (int page = 0; page < 4; page++) {
+            List<MutationRecord> one = RowRecords.page(c, row("1", null), OrderKey.FIRST, cursor, null, null, true, 1);
+            paged.add(one.get(0).requestId());
+            cursor = OrderKey.parse(one.get(0).orderKey().toString());
+        }
+        assertThat(paged).as("newest first, one per page, through the cursors' text form")
+                .containsExactly("api-2", "wal:901", "wal:900", "api-1");
+    }
+
+    @Test
+    void aKeyChangeEndsTheOldKeysTimelineAndStartsTheNewKeys() throws SQLException {
+        LogWrites.insert(c, "api-1", 1, "a");
+        WalRecords.write(c, new TxId(902), "wal:902", Instant.now(), List.of(new UntrackedChange("public", "items", "2",
+                Operation.UPDATE, "{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"name\": \"a\"}", LogWrites.lastId(c),
+                "1")));
+
+        List<MutationRecord> old = RowRecords.page(c, row("1", null), OrderKey.FIRST, OrderKey.LAST, null, null, false, 10);
+        assertThat(old).extracting(MutationRecord::requestId).containsExactly("api-1", "wal:902");
+        assertThat(old.get(1).changedKey()).isTrue();
+        assertThat(old.get(1).changedColumns()).containsExactly("id");
+        assertThat(RowRecords.page(c, row("2", null), OrderKey.FIRST, OrderKey.LAST, null, null, false, 10))
+                .extracting(MutationRecord::oldRowId).containsExactly("1");
+        assertThat(RowRecords.lastCommittedAt(c, row("1", null), Instant.now()).orElseThrow().rowId())
+                .as("after the key change, the old key's last event is the change itself").isEqualTo("2");
+        assertThat(RowRecords.exists(c, row("2", null))).isTrue();
+    }
+
+    @Test
+    void aTruncateShowsInTheTimelineOfEveryRowItFoundAndNoOther() throws SQLException {
+        LogWrites.insert(c, "api-1", 1, "a");
+        LogWrites.insert(c, "api-2", 2, "b");
+        LogWrites.raw(c, 903, Instant.now(), LogWrites.change(Operation.DELETE, "2", "{\"id\": 2, \"name\": \"b\"}",
+                null, LogWrites.lastId(c)));
+        LogWrites.raw(c, 904, Instant.now(), LogWrites.change(Operation.TRUNCATE, "", null, null, LogWrites.lastId(c)));
+        try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM public.items");
+        }
+        LogWrites.insert(c, "api-3", 3, "c");
+        LogWrites.insert(c, "api-4", 1, "a again");
+        LogWrites.raw(c, 905, Instant.now(), LogWrites.change(Operation.TRUNCATE, "", null, null, LogWrites.lastId(c)));
+
+        assertThat(requests("1")).containsExactly("api-1", "wal:904", "api-4", "wal:905");
+        assertThat(requests("2")).as("deleted before the first TRUNCATE").containsExactly("api-2", "wal:903");
+        assertThat(requests("3")).as("inserted between the two").containsExactly("api-3", "wal:905");
+        assertThat(RowRecords.lastCommittedAt(c, row("3", null), Instant.now()).orElseThrow().operation())
+                .isEqualTo(Operation.TRUNCATE);
+    }
+
+    @Test
+    void aPageReadsAsManyBuffersOnAHistoryOf20000RecordsAsOnOneOf60() throws Exception {
+        try (Statement st = c.createStatement()) {
+            for (String row : new String[] {"short", "long"}) {
+                st.execute("INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation, new)"
+                        + " SELECT 'bulk', 'public', 'items', '" + row + "', 'UPDATE', '{}'"
+                        + " FROM generate_series(1, " + (row.equals("short") ? 60 : 20_000) + ")");
             }
-        });
+            st.execute("VACUUM ANALYZE flux.state_mutations");
+        }
+        int shortRow = pageBuffers("short");
+        int longRow = pageBuffers("long");
+        assertThat(longRow).as("buffers of a page of 50 on the long row (short row: %d)", shortRow)
+                .isLessThanOrEqualTo(shortRow + 2).isLessThanOrEqualTo(20);
+    }
+
+    /** Shared buffers the page's plan touched: the first {@code Buffers:} line of EXPLAIN is its top node's. */
+    private int pageBuffers(String rowId) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (PreparedStatement ps = RowRecords.preparePage(c, "EXPLAIN (ANALYZE, BUFFERS) ", row(rowId, null),
+                OrderKey.FIRST, OrderKey.LAST, null, null, true, 51);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        Matcher m = BUFFERS.matcher(plan);
+        assertThat(m.find()).as(plan.toString()).isTrue();
+        return Integer.parseInt(m.group(1)) + (m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+    }
+
+    private List<String> requests(String rowId) throws SQLException {
+        return RowRecords.page(c, row(rowId, null), OrderKey.FIRST, OrderKey.LAST, null, null, false, 20).stream()
+                .map(MutationRecord::requestId).toList();
+    }
+
+    private Mutation engineInsert(String requestId, int id, String name) throws SQLException {
+        return LogWrites.insert(c, requestId, id, name);
     }
 
     private static RowFilter row(String rowId, String tenantId) {

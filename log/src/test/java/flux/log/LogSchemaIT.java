@@ -31,7 +31,7 @@ class LogSchemaIT {
             execute(db, INSERT + "'" + source.stored() + "')");
         }
         assertThatThrownBy(() -> execute(db, INSERT + "'cron')")).hasMessageContaining("state_mutations_source_check");
-        assertThat(one(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'state_mutations'")).isEqualTo("6");
+        assertThat(one(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'state_mutations'")).isEqualTo("8");
     }
 
     @Test
@@ -57,6 +57,30 @@ class LogSchemaIT {
         assertThat(one(db, "SELECT convalidated FROM pg_constraint WHERE conname = 'state_mutations_source_check'"))
                 .isEqualTo("f");
         assertThat(one(db, "SELECT count(*) FROM flux.state_mutations")).isEqualTo("2");
+    }
+
+    @Test
+    void aLogFromBeforeCommitOrderGetsItsColumnsAndIndexesAndTakesTruncatesAndLosesTheConsolesIndex() throws SQLException {
+        TestPostgres db = pg.newDatabase("log_schema_commit_order");
+        execute(db, "CREATE SCHEMA flux; CREATE TABLE flux.state_mutations ("
+                + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, request_id text NOT NULL, txid xid8,"
+                + " table_schema text NOT NULL, table_name text NOT NULL, row_id text NOT NULL,"
+                + " operation text NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE')), old jsonb, new jsonb,"
+                + " changed_columns text[], status text NOT NULL DEFAULT 'committed', error text, tenant_id text,"
+                + " source text NOT NULL DEFAULT 'api', created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
+                + " CREATE INDEX state_mutations_row_idx ON flux.state_mutations (table_schema, table_name, row_id, id);"
+                + " CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id);"
+                + " CREATE INDEX state_mutations_console_txid_idx ON flux.state_mutations (txid) WHERE source = 'console'");
+
+        LogSchema.install(db.dataSource());
+        execute(db, "INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation,"
+                + " placed_after, old_row_id) VALUES ('r', 'public', 't', '', 'TRUNCATE', 7, NULL)");
+
+        assertThat(one(db, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
+                + " WHERE tablename = 'state_mutations'")).isEqualTo("state_mutations_key_change_idx,"
+                + "state_mutations_pkey,state_mutations_placed_idx,state_mutations_request_prefix_idx,"
+                + "state_mutations_row_order_idx,state_mutations_row_time_idx,state_mutations_truncate_idx,"
+                + "state_mutations_wal_txid_idx");
     }
 
     private static void execute(TestPostgres db, String sql) throws SQLException {

@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two ledger tables in the {@code flux} schema. Rows are written in the transaction of
- * the migration they describe, so a row exists exactly when its migration committed:
- * there is no "failed" or "dirty" row to repair. Methods use the caller's connection and
+ * The two ledger tables in the {@code flux} schema. A transactional migration's row is written
+ * in the transaction of the migration it describes, so it exists exactly when the migration
+ * committed. A file that runs outside Flux's transaction (its own BEGIN/COMMIT blocks, or
+ * CONCURRENTLY) gets its row after its last statement; if it fails part-way after something
+ * took effect, its row is written {@code success = false} with the failure in {@code note}:
+ * the version is dirty until {@code flux db repair}. Methods use the caller's connection and
  * its transaction; none commits.
  *
  * <p>{@link #GLOBAL} is the database's own ledger; {@link #forTenant} the ledger of one
@@ -41,7 +44,8 @@ final class Ledger {
                 applied_by      text        NOT NULL DEFAULT current_user,
                 execution_ms    bigint      NOT NULL,
                 transactional   boolean     NOT NULL,      -- false: ran statement by statement (CONCURRENTLY)
-                success         boolean     NOT NULL DEFAULT true  -- always true: failed runs leave no row
+                success         boolean     NOT NULL DEFAULT true, -- false: dirty, failed part-way outside a transaction
+                note            text                       -- why: the failure of a dirty row, baseline, import
             );
             CREATE TABLE IF NOT EXISTS flux.flux_repeatable_scripts (
                 name            text        PRIMARY KEY,   -- file name
@@ -62,6 +66,7 @@ final class Ledger {
                 execution_ms    bigint      NOT NULL,
                 transactional   boolean     NOT NULL,
                 success         boolean     NOT NULL DEFAULT true,
+                note            text,
                 PRIMARY KEY (tenant_id, version)
             );
             CREATE TABLE IF NOT EXISTS flux.tenant_repeatable_scripts (
@@ -74,13 +79,17 @@ final class Ledger {
                 run_count       integer     NOT NULL DEFAULT 1,
                 PRIMARY KEY (tenant_id, name)
             );
+            -- ledgers made before dirty rows existed
+            ALTER TABLE flux.flux_migrations ADD COLUMN IF NOT EXISTS note text;
+            ALTER TABLE flux.tenant_migrations ADD COLUMN IF NOT EXISTS note text;
             """;
     /**
      * The ledger's statements: over the global tables, or over the tenant tables with the
      * tenant id bound as the last parameter. Table names are these constants, never input.
      */
     private record Sql(String exists, String selectMigrations, String selectScripts, String insertMigration,
-                       String upsertScript, String deleteMigration, String updateChecksum) {
+                       String upsertScript, String deleteMigration, String updateChecksum, String markDirty,
+                       String markApplied) {
         static Sql of(boolean tenant) {
             String migrations = tenant ? "flux.tenant_migrations" : MIGRATIONS;
             String scripts = tenant ? "flux.tenant_repeatable_scripts" : SCRIPTS;
@@ -89,18 +98,25 @@ final class Ledger {
             String column = tenant ? ", tenant_id" : "";
             String value = tenant ? ", ?" : "";
             return new Sql(
-                    "SELECT to_regclass('" + migrations + "') IS NOT NULL AND to_regclass('" + scripts + "') IS NOT NULL",
-                    "SELECT installed_rank, version, name, checksum, applied_at, execution_ms, transactional FROM "
-                            + migrations + where + " ORDER BY installed_rank",
+                    // the note column too: a ledger made before it gets it from create()
+                    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('" + migrations + "')"
+                            + " AND attname = 'note' AND NOT attisdropped) AND to_regclass('" + scripts + "') IS NOT NULL",
+                    "SELECT installed_rank, version, name, checksum, applied_at, execution_ms, transactional, success,"
+                            + " note FROM " + migrations + where + " ORDER BY installed_rank",
                     "SELECT name, checksum, applied_at, execution_ms, run_count FROM " + scripts + where + " ORDER BY name",
-                    "INSERT INTO " + migrations + " (version, name, checksum, execution_ms, transactional" + column
-                            + ") VALUES (?, ?, ?, ?, ?" + value + ")",
+                    "INSERT INTO " + migrations + " (version, name, checksum, execution_ms, transactional, note" + column
+                            + ") VALUES (?, ?, ?, ?, ?, ?" + value + ")",
                     "INSERT INTO " + scripts + " AS s (name, checksum, execution_ms" + column + ") VALUES (?, ?, ?" + value
                             + ") ON CONFLICT (" + (tenant ? "tenant_id, " : "") + "name) DO UPDATE SET"
                             + " checksum = excluded.checksum, execution_ms = excluded.execution_ms, applied_at = now(),"
                             + " applied_by = current_user, run_count = s.run_count + 1",
                     "DELETE FROM " + migrations + " WHERE version = ?" + and,
-                    "UPDATE " + migrations + " SET checksum = ? WHERE version = ?" + and);
+                    "UPDATE " + migrations + " SET checksum = ? WHERE version = ?" + and,
+                    "INSERT INTO " + migrations + " AS m (version, name, checksum, execution_ms, transactional, note,"
+                            + " success" + column + ") VALUES (?, ?, ?, ?, false, ?, false" + value + ") ON CONFLICT ("
+                            + (tenant ? "tenant_id, " : "") + "version) DO UPDATE SET success = false, note = excluded.note,"
+                            + " applied_at = now(), applied_by = current_user",
+                    "UPDATE " + migrations + " SET success = true, checksum = ?, note = ? WHERE version = ?" + and);
         }
     }
 
@@ -152,7 +168,8 @@ final class Ledger {
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.add(new AppliedMigration(rs.getLong(1), new Version(rs.getString(2)), rs.getString(3),
-                        rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getLong(6), rs.getBoolean(7)));
+                        rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getLong(6), rs.getBoolean(7),
+                        rs.getBoolean(8), rs.getString(9)));
             }
         }
         return rows;
@@ -176,13 +193,47 @@ final class Ledger {
 
     void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional)
             throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql.insertMigration(), 5)) {
-            ps.setString(1, f.version().text());
-            ps.setString(2, f.name());
-            ps.setString(3, f.checksum());
-            ps.setLong(4, executionMs);
+        recordMigration(c, f, executionMs, transactional, null);
+    }
+
+    /** A row for {@code f} as applied; {@code note} says how when it did not run here (baseline, import), else null. */
+    void recordMigration(Connection c, MigrationFile f, long executionMs, boolean transactional, String note)
+            throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.insertMigration(), 6)) {
+            bindFile(ps, f, executionMs);
             ps.setBoolean(5, transactional);
+            ps.setString(6, note);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks {@code f}'s version dirty: it failed part-way outside a transaction, {@code failure}
+     * says where and why. Inserts the row, or turns an applied one dirty (a down file that failed).
+     */
+    void markDirty(Connection c, MigrationFile f, long executionMs, String failure) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.markDirty(), 5)) {
+            bindFile(ps, f, executionMs);
+            ps.setString(5, failure);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Parameters 1-4 of a migration row: version, name, checksum, execution_ms. */
+    private static void bindFile(PreparedStatement ps, MigrationFile f, long executionMs) throws SQLException {
+        ps.setString(1, f.version().text());
+        ps.setString(2, f.name());
+        ps.setString(3, f.checksum());
+        ps.setLong(4, executionMs);
+    }
+
+    /** Turns a dirty row applied, with the checksum of the file at hand; returns the rows changed. */
+    int markApplied(Connection c, Version version, String checksum, String note) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.markApplied(), 3)) {
+            ps.setString(1, checksum);
+            ps.setString(2, note);
+            ps.setString(3, version.text());
+            return ps.executeUpdate();
         }
     }
 

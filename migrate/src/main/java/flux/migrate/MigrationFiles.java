@@ -22,9 +22,12 @@ import java.util.stream.Stream;
  * repeatable. A file without a number ({@code todos.sql}) is versioned by its name and sorts
  * after the numbered ones. Without an explicit mode, a directory's files are versioned
  * ({@code R__} repeatable); a single file is repeatable when named {@code R__}, versioned
- * when it has a number, otherwise raw.
+ * when it has a number, otherwise raw. A directory's {@code schema.sql} is not a migration: it is
+ * the desired state that {@code flux db diff} compares with ({@link SchemaDiff}).
  */
 public final class MigrationFiles {
+    /** The desired-state file's name, never read as a migration. */
+    public static final String DESIRED_STATE = "schema.sql";
     private static final Pattern NUMBERED = Pattern.compile("^[Vv]?(\\d+)(?:_.*)?$");
     private static final Comparator<MigrationFile> ORDER = Comparator
             .comparing((MigrationFile f) -> f.mode() == MigrationMode.REPEATABLE)
@@ -49,7 +52,8 @@ public final class MigrationFiles {
         List<Path> sqlFiles;
         try (Stream<Path> list = Files.list(dir)) {
             sqlFiles = list.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".sql")
-                    && !p.getFileName().toString().startsWith(".")).sorted().toList();
+                    && !p.getFileName().toString().startsWith(".")
+                    && !p.getFileName().toString().equals(DESIRED_STATE)).sorted().toList();
         } catch (IOException e) {
             throw new InvalidMigration("cannot list " + dir + ": " + e.getMessage(), e);
         }

@@ -21,6 +21,8 @@ public record MigrationStatus(String name, MigrationMode mode, Version version, 
 
     public enum State {
         APPLIED, PENDING, EDITED_AFTER_APPLY, FILE_MISSING,
+        /** failed part-way outside a transaction; blocks every run until repaired */
+        DIRTY,
         /** repeatable, ran with this text */
         UP_TO_DATE,
         /** repeatable, changed since its last run */
@@ -44,7 +46,7 @@ public record MigrationStatus(String name, MigrationMode mode, Version version, 
                 case VERSIONED -> {
                     seen.add(f.version());
                     AppliedMigration a = byVersion.get(f.version());
-                    State state = a == null ? State.PENDING
+                    State state = a == null ? State.PENDING : a.dirty() ? State.DIRTY
                             : a.checksum().equals(f.checksum()) ? State.APPLIED : State.EDITED_AFTER_APPLY;
                     lines.add(new MigrationStatus(f.name(), f.mode(), f.version(), state, a == null ? null : a.appliedAt()));
                 }
@@ -59,8 +61,8 @@ public record MigrationStatus(String name, MigrationMode mode, Version version, 
         }
         for (AppliedMigration a : applied) {
             if (!seen.contains(a.version())) {
-                lines.add(new MigrationStatus(a.name(), MigrationMode.VERSIONED, a.version(), State.FILE_MISSING,
-                        a.appliedAt()));
+                lines.add(new MigrationStatus(a.name(), MigrationMode.VERSIONED, a.version(),
+                        a.dirty() ? State.DIRTY : State.FILE_MISSING, a.appliedAt()));
             }
         }
         return lines;

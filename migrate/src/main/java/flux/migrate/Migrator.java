@@ -144,6 +144,37 @@ public final class Migrator {
         return locked((c, runner) -> ledger.acceptChecksum(c, file.version(), file.checksum()) == 1);
     }
 
+    /**
+     * Clears dirty {@code version} after an operator fixed the database: marks it applied (with
+     * the checksum of its file in {@code files}, if there), or with {@code rerun} removes its row
+     * so that the next {@link #migrate} runs it again.
+     *
+     * @return the dirty row as it was
+     * @throws InvalidMigration when the version is not recorded, or not dirty
+     */
+    public AppliedMigration repair(List<MigrationFile> files, Version version, boolean rerun) {
+        return locked((c, runner) -> Repair.run(c, ledger, files, version, rerun));
+    }
+
+    /**
+     * Records every versioned file up to {@code version} as applied, without running it: for a
+     * database whose schema exists already (made by hand, or by an older tool). One transaction.
+     *
+     * @return the files recorded (those already in the ledger are left as they are)
+     */
+    public List<MigrationFile> baseline(List<MigrationFile> files, Version version) {
+        return locked((c, runner) -> Transactions.call(c, x -> Baseline.run(x, ledger, files, version,
+                "baseline: recorded as applied up to version " + version + ", not run")));
+    }
+
+    /**
+     * Records what another tool's ledger says was applied, without running anything; checksums
+     * from {@code files}. {@code table} null means the tool's default table. One transaction.
+     */
+    public ImportReport importFrom(List<MigrationFile> files, ForeignLedger source, String table) {
+        return locked((c, runner) -> Transactions.call(c, x -> LedgerImport.run(x, ledger, files, source, table)));
+    }
+
     private MigrationReport run(MigrationPlan plan, StepRunner runner, Consumer<Outcome> progress) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Step step : plan.steps()) {

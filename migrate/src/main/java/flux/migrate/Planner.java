@@ -20,9 +20,11 @@ final class Planner {
      *
      * @throws ChecksumConflict for the first applied versioned file whose text changed
      * @throws InvalidMigration for a file Flux cannot run
+     * @throws DirtyMigration   when a version is dirty
      */
     static MigrationPlan forward(List<MigrationFile> files, List<AppliedMigration> applied,
                                  Map<String, AppliedScript> scripts, boolean force) {
+        refuseDirty(applied);
         Map<Version, AppliedMigration> byVersion = new HashMap<>();
         applied.forEach(a -> byVersion.put(a.version(), a));
         Version newest = applied.stream().map(AppliedMigration::version).max(Comparator.naturalOrder()).orElse(null);
@@ -62,6 +64,7 @@ final class Planner {
      * {@code to} ("0" undoes all). Every one needs its file and down file.
      */
     static MigrationPlan rollback(List<MigrationFile> files, List<AppliedMigration> applied, Version to) {
+        refuseDirty(applied);
         List<AppliedMigration> undo = new ArrayList<>();
         if (to == null) {
             if (!applied.isEmpty()) {
@@ -99,6 +102,15 @@ final class Planner {
             steps.add(new Step(up, Action.UNDO, downName, script, null));
         }
         return new MigrationPlan(steps);
+    }
+
+    /** A dirty version stops every run, forward or back, until it is repaired. */
+    static void refuseDirty(List<AppliedMigration> applied) {
+        for (AppliedMigration a : applied) {
+            if (a.dirty()) {
+                throw new DirtyMigration(a);
+            }
+        }
     }
 
     private static String downName(MigrationFile up) {

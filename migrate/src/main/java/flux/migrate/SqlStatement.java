@@ -48,6 +48,13 @@ public record SqlStatement(String text, int line, List<String> keywords) {
         return true;
     }
 
+    /** The statement's first line, cut at 80 characters: to name it in a message. */
+    public String excerpt() {
+        String first = text.lines().findFirst().orElse("").strip();
+        boolean more = first.length() > 80 || text.contains("\n");
+        return (first.length() > 80 ? first.substring(0, 80) : first) + (more ? " ..." : "");
+    }
+
     /** The file line of a 1-based character position inside {@link #text()} (as Postgres reports it). */
     public int lineOf(int position) {
         int line = this.line;

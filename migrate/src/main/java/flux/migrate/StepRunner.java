@@ -12,15 +12,21 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * Runs one step on the migrating connection. A transactional step, its replica identity
  * changes, its ledger row and its {@code NOTIFY flux_schema_changed} commit together (the
- * notification is delivered only on commit). A step that cannot run in a transaction runs
- * statement by statement in autocommit; its ledger row is written only after the last
- * statement succeeded and no index it built was left INVALID.
+ * notification is delivered only on commit). A step that cannot run in a transaction (or that
+ * manages its own) runs statement by statement in autocommit; its ledger row is written only
+ * after the last statement succeeded and no index it built was left INVALID, and a failure
+ * after something took effect records its version dirty.
  */
 final class StepRunner {
+    /** Statements that change only the session, never stored data. */
+    private static final Set<String> SESSION_ONLY = Set.of("SET", "RESET", "SHOW");
+
     private final Connection c;
     private final Ledger ledger;
 
@@ -55,6 +61,13 @@ final class StepRunner {
         }
     }
 
+    /**
+     * Runs the statements one by one in autocommit, as psql and golang-migrate do: the file's own
+     * BEGIN/COMMIT/END/ROLLBACK are sent as written and honoured by the server. The ledger row
+     * follows the last statement. On a failure, a block the file left open (aborted by the
+     * error) is rolled back; if anything may have taken effect before, the version is recorded
+     * dirty so that the next run stops until an operator repairs it.
+     */
     private Outcome outsideTransaction(Step step) {
         try {
             c.setAutoCommit(true);
@@ -62,29 +75,81 @@ final class StepRunner {
             Set<Long> keyedBefore = ReplicaIdentity.keyedTables(c);
             long started = System.nanoTime();
             List<SqlStatement> statements = step.script().statements();
-            for (int i = 0; i < statements.size(); i++) {
-                SqlStatement s = statements.get(i);
+            boolean tookEffect = false;
+            for (SqlStatement s : statements) {
                 try {
                     execute(s);
                 } catch (SQLException e) {
+                    endOpenBlock();
                     List<String> invalid = InvalidIndexes.leftBy(c, invalidBefore, step.script());
-                    String ran = i == 0 ? "none of its statements took effect"
-                            : "the " + i + " statement" + (i == 1 ? "" : "s") + " above line " + s.line() + " stay applied";
-                    throw failure(step, s, e, "the file runs outside a transaction: " + ran + " and the file is not"
-                            + " recorded" + (invalid.isEmpty() ? "" : "; " + invalidAdvice(invalid))
-                            + "; make the file safe to re-run (IF NOT EXISTS), then run migrate again");
+                    // a failed concurrent build leaves an INVALID index behind: that is an effect too
+                    boolean dirty = tookEffect || SqlScript.cannotRunInTransaction(s) || !invalid.isEmpty();
+                    String where = "line " + errorLine(s, e) + " (" + s.excerpt() + "): " + SqlErrors.describe(e);
+                    throw failure(step, s, e, afterFailure(step, s, dirty, started, where)
+                            + (invalid.isEmpty() ? "" : "; " + invalidAdvice(invalid)));
                 }
+                // completed with no block open: its effect is committed (SET and SHOW change nothing stored)
+                tookEffect |= !inOpenBlock() && !SESSION_ONLY.contains(s.verb());
             }
             List<String> invalid = InvalidIndexes.leftBy(c, invalidBefore, step.script());
             if (!invalid.isEmpty()) {
-                throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but "
-                        + invalidAdvice(invalid) + "; the file is not recorded: run migrate again after that", null);
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                String advice = invalidAdvice(invalid);
+                boolean dirty = recordDirty(step, ms, "left an INVALID index: " + advice);
+                throw new MigrationFailed(step.fileName(), 0, "55000", step.fileName() + " ran, but " + advice
+                        + (dirty ? "; " + dirtyAdvice(step) : "; the file is not recorded: run migrate again after that"),
+                        null);
             }
             return Transactions.call(c, x -> body(step, started, keyedBefore, false, Result.DONE));
         } catch (SQLException e) {
             throw new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                     + " failed: " + SqlErrors.describe(e) + "; its statements ran outside a transaction and stay"
                     + " applied, but it is not recorded: run migrate again (the file must be safe to re-run)", e);
+        }
+    }
+
+    /** What the failure left: nothing, or statements that took effect (the version then recorded dirty). */
+    private String afterFailure(Step step, SqlStatement failed, boolean dirty, long started, String where)
+            throws SQLException {
+        String kind = step.script().managesOwnTransactions() ? "the file manages its own transactions"
+                : "the file runs outside a transaction";
+        if (!dirty) {
+            return kind + ": none of its statements took effect and it is not recorded; fix it and run migrate again";
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        boolean recorded = recordDirty(step, ms, (step.action() == Action.UNDO ? "failed undoing it with "
+                + step.fileName() + " at " : "failed at ") + where);
+        return kind + ": what it committed above line " + failed.line() + " stays applied"
+                + (recorded ? "; " + dirtyAdvice(step) : " and the file is not recorded; make it safe to re-run"
+                + " (IF NOT EXISTS), then run migrate again");
+    }
+
+    /** Records a versioned step dirty (in autocommit); false for files the ledger keeps no version of. */
+    private boolean recordDirty(Step step, long ms, String note) throws SQLException {
+        if (step.migration().mode() != MigrationMode.VERSIONED) {
+            return false;
+        }
+        ledger.markDirty(c, step.migration(), ms, note);
+        return true;
+    }
+
+    private static String dirtyAdvice(MigrationPlan.Step step) {
+        String v = step.migration().version().text();
+        return "version " + v + " is marked dirty: fix the database by hand, then `flux db repair " + v
+                + "` (mark it applied) or `flux db repair " + v + " --rerun` (run it again)";
+    }
+
+    /** Whether the file left a transaction block open (the server reports the state after each statement). */
+    private boolean inOpenBlock() throws SQLException {
+        return c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE;
+    }
+
+    /** Ends a block the file opened and an error aborted: PostgreSQL refuses everything until then. */
+    private void endOpenBlock() throws SQLException {
+        if (inOpenBlock()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ROLLBACK");
+            }
         }
     }
 
@@ -131,9 +196,14 @@ final class StepRunner {
         }
     }
 
-    private static MigrationFailed failure(Step step, SqlStatement s, SQLException e, String consequence) {
+    /** The line of the error's position when Postgres gave one, else of the statement. */
+    private static int errorLine(SqlStatement s, SQLException e) {
         int position = SqlErrors.position(e);
-        int line = position > 0 ? s.lineOf(position) : s.line();
+        return position > 0 ? s.lineOf(position) : s.line();
+    }
+
+    private static MigrationFailed failure(Step step, SqlStatement s, SQLException e, String consequence) {
+        int line = errorLine(s, e);
         return new MigrationFailed(step.fileName(), line, e.getSQLState(), step.fileName() + " line " + line + ": "
                 + SqlErrors.describe(e) + hint(e.getSQLState()) + "; " + consequence, e);
     }

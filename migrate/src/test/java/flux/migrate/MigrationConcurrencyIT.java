@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(FluxTestInfra.class)
 class MigrationConcurrencyIT {
+    /** An advisory lock key of the test's own (MigrationLock's is "flux" + 2). */
+    private static final long GATE = 4242;
     private final MigrationFixture fx;
 
     MigrationConcurrencyIT(TestPostgres pg, @TempDir Path dir) {
@@ -62,23 +64,29 @@ class MigrationConcurrencyIT {
     void createIndexConcurrentlyDoesNotDeadlockWithAWaitingMigrator() throws Exception {
         fx.write("001_t.sql", "CREATE TABLE t (x int);\nINSERT INTO t SELECT generate_series(1, 1000);");
         fx.migrate();
-        // Run by the first migrator, statement by statement: the pause lets the second one queue.
-        fx.write("002_idx.sql", "SELECT pg_sleep(1);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);");
+        // The first migrator stops at a gate the test holds (an advisory lock), so the second is
+        // surely waiting for the migration lock when the first builds its index.
+        fx.write("002_idx.sql", "SET lock_timeout = 0;\nSELECT pg_advisory_lock_shared(" + GATE + ");\n"
+                + "SELECT pg_advisory_unlock_shared(" + GATE + ");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);");
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<MigrationReport> first = pool.submit(fx::migrate);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !fx.column(
-                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2"
-                + " AND classid::bigint = " + LockKeys.MIGRATION.classOid()
-                + " AND objid::bigint = " + LockKeys.MIGRATION.objectOid()).isEmpty());
-        Future<MigrationReport> second = pool.submit(fx::migrate);
-        await().atMost(Duration.ofSeconds(5)).until(() -> fx.column(
-                "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()")
-                .size() > 0);
+        try (Connection gate = fx.db.connect(); Statement st = gate.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + GATE + ")");
+            Future<MigrationReport> first = pool.submit(fx::migrate);
+            await("the first migrator waits at the gate").atMost(Duration.ofSeconds(60)).until(() -> !fx.column(
+                    "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " + GATE).isEmpty());
+            Future<MigrationReport> second = pool.submit(fx::migrate);
+            await("the second migrator waits for the migration lock").atMost(Duration.ofSeconds(60)).until(() -> !fx.column(
+                    "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%' AND datname = current_database()"
+                            + " AND pid <> pg_backend_pid() AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory'"
+                            + " AND objid = " + GATE + ")").isEmpty());
+            st.execute("SELECT pg_advisory_unlock(" + GATE + ")");
 
-        assertThat(first.get(30, TimeUnit.SECONDS).outcomes()).hasSize(1);
-        assertThat(second.get(30, TimeUnit.SECONDS).outcomes()).isEmpty();
-        pool.shutdown();
+            assertThat(first.get(60, TimeUnit.SECONDS).outcomes()).hasSize(1);
+            assertThat(second.get(60, TimeUnit.SECONDS).outcomes()).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
         assertThat(fx.column("SELECT indisvalid FROM pg_index WHERE indexrelid = 't_x'::regclass"))
                 .containsExactly("t");
     }

@@ -72,7 +72,7 @@ class MigrationEffectsIT {
     }
 
     @Test
-    void anIndexLeftInvalidByAFailedConcurrentBuildIsReportedAndBlocksTheRetry() {
+    void anIndexLeftInvalidByAFailedConcurrentBuildMarksTheVersionDirtyAndBlocksTheRetry() {
         fx.write("001_t.sql", "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1), (1);");
         fx.migrate();
         fx.write("002_idx.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);");
@@ -80,19 +80,26 @@ class MigrationEffectsIT {
         assertThatThrownBy(fx::migrate)
                 .isInstanceOf(MigrationFailed.class)
                 .hasMessageStartingWith("002_idx.sql line 1: 23505")
+                .hasMessageContaining("version 2 is marked dirty")
                 .hasMessageContaining("index public.t_x is left INVALID")
                 .hasMessageContaining("DROP INDEX CONCURRENTLY public.t_x");
+        assertThatThrownBy(fx::migrate).isInstanceOf(DirtyMigration.class);
 
-        // IF NOT EXISTS now skips the broken index: Flux must not record the file as done.
+        // Retried without dropping it, IF NOT EXISTS skips the broken index: Flux must not record the file as done.
         fx.execute("DELETE FROM t WHERE ctid = (SELECT max(ctid) FROM t)");
+        fx.migrator().repair(fx.files(), Version.of("2"), true);
         assertThatThrownBy(fx::migrate)
                 .isInstanceOf(MigrationFailed.class)
                 .hasMessageStartingWith("002_idx.sql ran, but index public.t_x is left INVALID");
-        assertThat(fx.ledgerVersions()).containsExactly("1");
+        assertThat(fx.column("SELECT version || ':' || success FROM flux.flux_migrations ORDER BY installed_rank"))
+                .containsExactly("1:true", "2:false");
 
         fx.execute("DROP INDEX CONCURRENTLY t_x");
+        fx.migrator().repair(fx.files(), Version.of("2"), true);
         fx.migrate();
         assertThat(fx.ledgerVersions()).containsExactly("1", "2");
+        assertThat(fx.column("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_x'::regclass"))
+                .containsExactly("t");
     }
 
     @Test

@@ -45,10 +45,46 @@ class SqlScriptTest {
     }
 
     @Test
-    void transactionControlInsideAFileIsRefused() {
-        assertThatThrownBy(() -> SqlScript.parse("004.sql", "CREATE TABLE t (x int);\nCOMMIT;\nCREATE TABLE u (x int);"))
+    void blocksBetweenPlainStatementsMakeAFileThatManagesItsOwnTransactions() {
+        SqlScript script = SqlScript.parse("025.up.sql", "CREATE TABLE t (x int);\nBEGIN;\nINSERT INTO t VALUES (1);\n"
+                + "COMMIT;\nALTER TABLE t ADD y int;\nBEGIN;\nUPDATE t SET y = 1;\nEND;\n");
+        assertThat(script.transactional()).isFalse();
+        assertThat(script.managesOwnTransactions()).isTrue();
+        assertThat(script.nonTransactionalReason()).contains("its own BEGIN at line 2");
+        assertThat(script.statements()).extracting(SqlStatement::text).contains("BEGIN", "COMMIT", "END");
+    }
+
+    @Test
+    void aLoneCommitOrRollbackIsTheFilesOwnTransactionControlToo() {
+        assertThat(SqlScript.parse("a.sql", "CREATE TABLE t (x int);\nCOMMIT;").managesOwnTransactions()).isTrue();
+        assertThat(SqlScript.parse("b.sql", "BEGIN;\nDELETE FROM t;\nROLLBACK;").managesOwnTransactions()).isTrue();
+        assertThat(SqlScript.parse("c.sql", "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;").managesOwnTransactions()).isFalse();
+    }
+
+    @Test
+    void beginAndEndInsideBodiesAreNotTransactionControl() {
+        SqlScript script = SqlScript.parse("f.sql", """
+                CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $fn$ BEGIN RETURN 1; END; $fn$;
+                DO $$ BEGIN PERFORM 1; COMMIT; END $$;
+                CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x; END;
+                """);
+        assertThat(script.transactional()).isTrue();
+        assertThat(script.statements()).hasSize(3);
+    }
+
+    @Test
+    void aBlockTheFileNeverEndsIsRefusedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> SqlScript.parse("006.sql", "CREATE TABLE t (x int);\nBEGIN;\nINSERT INTO t VALUES (1);"))
                 .isInstanceOf(InvalidMigration.class)
-                .hasMessageStartingWith("004.sql line 2: COMMIT is not allowed");
+                .hasMessage("006.sql line 2: BEGIN opens a transaction that the file never ends; add COMMIT; after its"
+                        + " last statement");
+    }
+
+    @Test
+    void preparedTransactionsAreRefused() {
+        assertThatThrownBy(() -> SqlScript.parse("007.sql", "BEGIN;\nINSERT INTO t VALUES (1);\nPREPARE TRANSACTION 'x';"))
+                .isInstanceOf(InvalidMigration.class)
+                .hasMessageStartingWith("007.sql line 3: PREPARE TRANSACTION is not allowed in a migration");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
     private final IndexAdvisor indexes;
     private final PlanExplainer explainer;
     private final List<QueryObserver> also;
+    private final LongSupplier nanoClock;
     private final BlockingQueue<Object> inbox;
     private final ThreadPoolExecutor explainThread;
     private final Thread worker;
@@ -63,8 +65,10 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
     private record RequestEnd(String requestId) {
     }
 
-    private QueryObservers(ObserveSettings settings, DataSource dataSource, List<QueryObserver> also) {
+    private QueryObservers(ObserveSettings settings, DataSource dataSource, List<QueryObserver> also,
+                           LongSupplier nanoClock) {
         this.settings = settings;
+        this.nanoClock = nanoClock;
         this.traces = new TraceWindow(settings.traceWindow());
         this.slow = new SlowQueries(settings.slowThreshold().toNanos(), 1_000);
         this.nPlusOne = new NPlusOneDetector(settings.nPlusOneThreshold(), settings.nPlusOneMinTotal().toNanos(),
@@ -83,7 +87,16 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
      * request threads, to take plans). {@code also}: observers called inline with every statement.
      */
     public static QueryObservers start(ObserveSettings settings, DataSource dataSource, List<QueryObserver> also) {
-        QueryObservers observers = new QueryObservers(settings, dataSource, also);
+        return start(settings, dataSource, also, System::nanoTime);
+    }
+
+    /**
+     * Like {@link #start(ObserveSettings, DataSource, List)}, with the clock the analysis judges
+     * windows by ({@link System#nanoTime()} there): tests move it instead of waiting.
+     */
+    public static QueryObservers start(ObserveSettings settings, DataSource dataSource, List<QueryObserver> also,
+                                       LongSupplier nanoClock) {
+        QueryObservers observers = new QueryObservers(settings, dataSource, also, nanoClock);
         observers.worker.start();
         return observers;
     }
@@ -125,11 +138,11 @@ public final class QueryObservers implements QueryObserver, AutoCloseable {
     }
 
     private void drain() {
-        long lastSweep = System.nanoTime();
+        long lastSweep = nanoClock.getAsLong();
         while (running) {
             try {
                 Object event = inbox.poll();
-                long now = System.nanoTime();
+                long now = nanoClock.getAsLong();
                 if (event instanceof QueryTrace) {
                     analyze((QueryTrace) event, now);
                 } else if (event instanceof RequestEnd) {

@@ -4,6 +4,8 @@ import flux.query.testing.EngineFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.Seed;
+import flux.dev.testing.Seeds;
 import flux.dev.testing.TestPostgres;
 import flux.query.model.JsonCodec;
 import flux.query.model.QueryJson;
@@ -11,10 +13,10 @@ import flux.query.model.RequestId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -26,10 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its key race writes of many rows (which lock the table instead of each row): every row's
  * committed records chain, each old image the previous record's new image, in txid order.
  */
-@ExtendWith(FluxTestInfra.class)
+@ExtendWith({FluxTestInfra.class, Seeds.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WriteOrderIT {
     private static final int ROWS = 8;
+    private static final int WRITERS = 12;
+    /** A fixed amount of work, not a span of time: the same on a fast machine and a busy one. */
+    private static final int WRITES_EACH = 40;
     private final EngineFixture fx;
 
     WriteOrderIT(TestPostgres pg) {
@@ -42,20 +47,20 @@ class WriteOrderIT {
     }
 
     @Test
-    void keyWritesAndWritesOfManyRowsInterleaveInTxidOrder() throws Exception {
+    void keyWritesAndWritesOfManyRowsInterleaveInTxidOrder(Seed seed) throws Exception {
         fx.execute("INSERT INTO slots SELECT g, 0, 'start' FROM generate_series(1, " + ROWS + ") g");
         AtomicInteger values = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(12);
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         List<Future<?>> writers = new ArrayList<>();
-        long until = System.nanoTime() + 3_000_000_000L;
-        for (int w = 0; w < 12; w++) {
+        for (int w = 0; w < WRITERS; w++) {
             boolean bulk = w < 2;
+            Random random = seed.random(w);
             writers.add(pool.submit(() -> {
-                while (System.nanoTime() < until) {
+                for (int k = 0; k < WRITES_EACH; k++) {
                     int v = values.incrementAndGet();
                     String filter = bulk
-                            ? "{\"column\": \"id\", \"op\": \"gt\", \"value\": " + ThreadLocalRandom.current().nextInt(ROWS / 2) + "}"
-                            : "{\"column\": \"id\", \"op\": \"eq\", \"value\": " + (1 + ThreadLocalRandom.current().nextInt(ROWS)) + "}";
+                            ? "{\"column\": \"id\", \"op\": \"gt\", \"value\": " + random.nextInt(ROWS / 2) + "}"
+                            : "{\"column\": \"id\", \"op\": \"eq\", \"value\": " + (1 + random.nextInt(ROWS)) + "}";
                     fx.engine.query(RequestId.of("w" + v), QueryJson.read(JsonCodec.parse(
                             "{\"table\": \"slots\", \"operation\": \"update\", \"data\": {\"v\": " + v + ", \"by\": \""
                                     + (bulk ? "bulk" : "key") + "\"}, \"filters\": [" + filter + "]}")));
@@ -63,10 +68,13 @@ class WriteOrderIT {
                 return null;
             }));
         }
-        for (Future<?> f : writers) {
-            f.get();
+        try {
+            for (Future<?> f : writers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        pool.shutdown();
 
         List<List<String>> log = fx.rows("""
                 SELECT m.row_id, m.old::text, m.new::text, m.txid::text, m.new ->> 'by' FROM flux.state_mutations m

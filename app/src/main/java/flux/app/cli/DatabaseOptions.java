@@ -2,6 +2,7 @@ package flux.app.cli;
 
 import flux.app.config.DatabaseUrl;
 import flux.dev.FluxHome;
+import flux.migrate.DatabaseConnector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,12 @@ public final class DatabaseOptions {
                     : e.getMessage().lines().findFirst().orElse("");
             throw new CliFailure("cannot connect to " + url.display() + ": " + reason);
         }
+    }
+
+    /** Connections to other databases of the same server, as the same role: for scratch databases. */
+    DatabaseConnector connector() {
+        DatabaseUrl url = resolve();
+        return DatabaseConnector.sameServer(url.jdbcUrl(), url.user(), url.password());
     }
 
     private static DatabaseUrl parse(String raw, String source) {

@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
         description = {"Schema migrations: apply schema/*.sql, roll back, show the ledger.",
                 "Uses DATABASE_URL (or --database-url), else the database of a running `flux serve`."},
         subcommands = {DbMigrateCommand.class, DbRollbackCommand.class, DbCurrentCommand.class,
-                DbHistoryCommand.class})
+                DbHistoryCommand.class, DbRepairCommand.class, DbBaselineCommand.class,
+                DbImportCommand.class, DbDiffCommand.class, DbDriftCommand.class,
+                DbLintCommand.class})
 public final class DbCommand implements Runnable {
     @Spec
     CommandSpec spec;

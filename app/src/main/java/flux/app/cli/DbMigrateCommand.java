@@ -1,8 +1,11 @@
 package flux.app.cli;
 
+import flux.migrate.LintReport;
+import flux.migrate.MigrationException;
 import flux.migrate.MigrationFile;
 import flux.migrate.Migrator;
 import flux.migrate.Version;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +45,16 @@ final class DbMigrateCommand implements Callable<Integer> {
             description = "Apply the files in this schema-mode tenant's schema (t_<id>_api), with its own ledger rows.")
     String tenant;
 
+    @Mixin
+    LintOptions lint;
+
+    @Option(names = "--strict", description = "Lint the pending files first; when anything is flagged, run nothing"
+            + " (exit 1). With --plan: exit 1 when anything is flagged.")
+    boolean strict;
+
+    @Option(names = "--no-lint", description = "With --plan: leave out the lint of the pending files.")
+    boolean noLint;
+
     @Option(names = "--accept-checksum", paramLabel = "VERSION",
             description = "Record the current text of an applied, edited file as applied (after checking that"
                     + " the edit changes nothing in the database), then migrate.")
@@ -57,7 +70,32 @@ final class DbMigrateCommand implements Callable<Integer> {
         if (acceptChecksum != null) {
             accept(files, Version.of(acceptChecksum.strip()));
         }
-        return MigrationRun.forward(spec, database, limits, files, plan, dryRun, force, tenant);
+        if (strict && !plan && tenant == null && flagged(files)) {
+            spec.commandLine().getOut().println("nothing was run: lint flagged the pending files (--strict)");
+            spec.commandLine().getOut().flush();
+            return ExitCodes.FAILED;
+        }
+        int exit = MigrationRun.forward(spec, database, limits, files, plan, dryRun, force, tenant);
+        return plan && !noLint && tenant == null && flagged(files) && strict ? ExitCodes.FAILED : exit;
+    }
+
+    /**
+     * Lints the pending files and prints what it flags; a lint that cannot run (no CREATEDB, a file
+     * that fails on the migrations' schema) is said in a line and flags nothing.
+     */
+    private boolean flagged(List<MigrationFile> files) {
+        List<String> notes = new ArrayList<>();
+        LintReport report;
+        try {
+            report = lint.run(database, files, notes);
+        } catch (MigrationException e) {
+            spec.commandLine().getOut().println("lint skipped: " + e.getMessage());
+            return false;
+        }
+        if (!report.files().isEmpty()) {
+            new LintPrinter(spec.commandLine().getOut()).text(report, lint.largeRows);
+        }
+        return !report.findings().isEmpty();
     }
 
     private void accept(List<MigrationFile> files, Version version) {

@@ -71,8 +71,9 @@ final class MigrationPrinter {
         int width = width(java.util.stream.Stream.concat(applied.stream().map(AppliedMigration::name),
                 scripts.stream().map(AppliedScript::name)).toList());
         for (AppliedMigration a : applied) {
-            out.printf("%-8s  %-" + width + "s  %s  %6d ms%s%n", a.version(), a.name(), when(a.appliedAt()),
-                    a.executionMs(), a.transactional() ? "" : "  (outside a transaction)");
+            out.printf("%-8s  %-" + width + "s  %s  %6d ms%s%s%n", a.version(), a.name(), when(a.appliedAt()),
+                    a.executionMs(), a.transactional() ? "" : "  (outside a transaction)",
+                    a.dirty() ? "  DIRTY: " + a.note() : a.note() == null ? "" : "  (" + a.note() + ")");
         }
         for (AppliedScript s : scripts) {
             out.printf("%-8s  %-" + width + "s  %s  %6d ms  (repeatable, runs: %d)%n", "-", s.name(),
@@ -86,8 +87,8 @@ final class MigrationPrinter {
             return;
         }
         AppliedMigration last = applied.get(applied.size() - 1);
-        out.printf("%s (%s, applied %s; %d applied in all)%n", last.version(), last.name(), when(last.appliedAt()),
-                applied.size());
+        out.printf("%s (%s, %s %s; %d applied in all)%n", last.version(), last.name(),
+                last.dirty() ? "DIRTY since" : "applied", when(last.appliedAt()), applied.size());
     }
 
     void status(List<MigrationStatus> lines) {

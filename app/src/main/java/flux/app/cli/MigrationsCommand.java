@@ -8,10 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code flux migrations list}: the files against the ledger. */
+/** {@code flux migrations list}: the files against the ledger; {@code create}: the next file. */
 @Command(name = "migrations", mixinStandardHelpOptions = true,
-        description = "Inspect migration files against the ledger.",
-        subcommands = MigrationsCommand.ListCommand.class)
+        description = "Inspect migration files against the ledger, or write the next one.",
+        subcommands = {MigrationsCommand.ListCommand.class, MigrationsCreateCommand.class})
 public final class MigrationsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -2,6 +2,7 @@ package flux.app.http;
 
 import flux.app.http.auth.Callers;
 import flux.history.Blame;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import flux.history.History;
 import flux.history.HistoryPage;
 import flux.history.Moments;
@@ -13,15 +14,20 @@ import flux.tenancy.TenantScope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Row history over the mutation log (docs/history.md): {@code /v1/state/{table}/{id}/history},
- * {@code /blame}, {@code /at}, and {@code /v1/requests/{requestId}}. Thin: parses parameters,
+ * {@code /blame}, {@code /at}, {@code /v1/requests/{requestId}} (a whole id or a unique prefix),
+ * and {@code POST /v1/requests/abbreviations} (the short forms the CLI prints). Thin: parses parameters,
  * calls {@link History}; its errors become problems in {@link HistoryProblemHandler}.
  * Times without an offset are read as UTC. A caller with a tenant reads only its tenant's
  * records (another tenant's row or request is a 404, as if it never existed); a schema-mode
@@ -63,6 +69,19 @@ final class HistoryController {
     RequestPage request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String limit,
                         @Nullable @QueryValue String cursor) {
         return history.request(requestId, PageRequest.limit(limit), cursor, tenant(scope(request)));
+    }
+
+    /** The body of {@code POST /v1/requests/abbreviations}. */
+    record AbbreviationsQuery(@JsonProperty("request_ids") List<String> requestIds) {
+    }
+
+    /** Each request id's short form: the shortest prefix (8 characters at least) no other request id has. */
+    record Abbreviations(Map<String, String> abbreviations) {
+    }
+
+    @Post("/requests/abbreviations")
+    Abbreviations abbreviations(@Body AbbreviationsQuery query) {
+        return new Abbreviations(history.abbreviations(query.requestIds() == null ? List.of() : query.requestIds()));
     }
 
     private TenantScope scope(HttpRequest<?> request) {

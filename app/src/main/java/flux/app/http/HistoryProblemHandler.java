@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * History's errors as problems, the one place they are mapped: unknown table, row or request
- * 404; a malformed parameter 400; a database that cannot be reached 503, one that fails the
+ * 404; a malformed parameter 400, an ambiguous short request id too (with its candidates); a database that cannot be reached 503, one that fails the
  * read 500 (its message stays in the server log).
  */
 @Produces
@@ -37,6 +37,10 @@ final class HistoryProblemHandler implements ExceptionHandler<HistoryException, 
         }
         if (e instanceof HistoryException.UnknownRequest) {
             return Problem.of(HttpStatus.NOT_FOUND, "unknown-request", "No mutations for this request", e.getMessage());
+        }
+        if (e instanceof HistoryException.AmbiguousRequest ambiguous) {
+            return Problem.of(HttpStatus.BAD_REQUEST, "ambiguous-request-id", "Ambiguous request id", e.getMessage())
+                    .withCandidates(ambiguous.candidates());
         }
         if (e instanceof HistoryException.InvalidArgument) {
             return Problem.of(HttpStatus.BAD_REQUEST, "invalid-history-query", "Invalid history query", e.getMessage());

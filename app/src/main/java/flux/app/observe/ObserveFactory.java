@@ -11,10 +11,12 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 @Factory
 final class ObserveFactory {
+    /** The name of an optional {@link LongSupplier} bean: the observers' nanosecond clock. */
+    static final String CLOCK = "flux.observe.clock";
     private static final Logger log = LoggerFactory.getLogger(ObserveFactory.class);
 
     @Singleton
@@ -51,16 +55,21 @@ final class ObserveFactory {
         return OtlpQuerySpans.start(endpoint.strip());
     }
 
+    /**
+     * {@code clock}: a bean named {@value #CLOCK} replaces {@link System#nanoTime()} for the
+     * analysis' windows (tests move it instead of waiting for a window to pass).
+     */
     @Singleton
     @Bean(preDestroy = "close", typed = {QueryObservers.class, QueryObserver.class})
     QueryObservers queryObservers(ObserveSettings settings, DataSource dataSource, MeterRegistry registry,
-                                  @Nullable OtlpQuerySpans otlp) {
+                                  @Nullable OtlpQuerySpans otlp, @Nullable @Named(CLOCK) LongSupplier clock) {
         List<QueryObserver> also = new ArrayList<>();
         also.add(new QueryMetrics(registry));
         if (otlp != null) {
             also.add(otlp);
         }
-        QueryObservers observers = QueryObservers.start(settings, dataSource, also);
+        QueryObservers observers = QueryObservers.start(settings, dataSource, also,
+                clock == null ? System::nanoTime : clock);
         FunctionCounter.builder("flux.slow.queries", observers, o -> o.slowQueries().total())
                 .description("Statements at or over the slow threshold").register(registry);
         FunctionCounter.builder("flux.observe.dropped", observers, QueryObservers::dropped)

@@ -15,11 +15,12 @@ final class Diffs {
     private Diffs() {
     }
 
-    static List<Timeline.Change> of(List<HistoryEntry> entries) {
+    /** {@code table}: the table of a row's timeline, for entries that name none; null for a request's. */
+    static List<Timeline.Change> of(String table, List<HistoryEntry> entries) {
         List<Timeline.Change> changes = new ArrayList<>(entries.size());
         for (HistoryEntry e : entries) {
             changes.add(new Timeline.Change(e.id(), e.at(), e.operation(), e.requestId(), e.status(), e.source(),
-                    e.error(), e.table(), e.rowId(), diffs(e)));
+                    e.error(), e.table(), e.rowId(), e.oldRowId(), e.table() != null ? e.table() : table, diffs(e)));
         }
         return changes;
     }

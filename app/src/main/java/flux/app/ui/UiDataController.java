@@ -107,7 +107,7 @@ final class UiDataController {
                     a == null ? null : a.requestId(), a == null ? null : value(a.value()), a == null ? null : a.error()));
         }
         return pages.page("row", new Timeline(pages.frame(request, table + " " + id, "tables"), table, id,
-                Diffs.of(page.entries()), page.nextCursor(), blame.deleted(), lines));
+                Diffs.of(table, page.entries()), page.nextCursor(), blame.deleted(), lines));
     }
 
     @Get("/requests/{requestId}")
@@ -117,7 +117,7 @@ final class UiDataController {
         RequestPage page = history.request(requestId, REQUEST_ENTRIES, cursor,
                 scope == null ? null : scope.tenantId());
         return pages.page("request", new RequestTrail(pages.frame(request, "Request " + requestId, "tables"),
-                page.requestId(), Diffs.of(page.entries()), page.nextCursor()));
+                page.requestId(), Diffs.of(null, page.entries()), page.nextCursor()));
     }
 
     private TenantScope scope(HttpRequest<?> request) {

@@ -3,14 +3,16 @@ package flux.app.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import flux.capture.CaptureConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The capture settings of {@code flux serve}, as the server reads them (no database needed). */
 class CaptureRunnerTest {
     private static CaptureRunner runner(long pollIntervalMs) {
-        return new CaptureRunner(false, "jdbc:postgresql://127.0.0.1:5432/flux", "", "", "flux", "flux",
-                pollIntervalMs, "127.0.0.1:9092", new SimpleMeterRegistry());
+        return new CaptureRunner(false, "jdbc:postgresql://db.example:6543/app", "flux_app", "secret", "slot_a",
+                "pub_b", pollIntervalMs, "kafka.example:9092", new SimpleMeterRegistry());
     }
 
     @Test
@@ -21,7 +23,16 @@ class CaptureRunnerTest {
     }
 
     @Test
-    void aValidPollIntervalIsAccepted() {
-        assertThat(runner(50).config().pollInterval()).isEqualTo(java.time.Duration.ofMillis(50));
+    void eachServerSettingReachesCapturesConfiguration() {
+        CaptureConfig config = runner(50).config();
+        assertThat(config.host()).isEqualTo("db.example");
+        assertThat(config.port()).isEqualTo(6543);
+        assertThat(config.database()).isEqualTo("app");
+        assertThat(config.user()).isEqualTo("flux_app");
+        assertThat(config.password()).isEqualTo("secret");
+        assertThat(config.slotName()).isEqualTo("slot_a");
+        assertThat(config.publicationName()).isEqualTo("pub_b");
+        assertThat(config.kafkaBootstrap()).isEqualTo("kafka.example:9092");
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
     }
 }

@@ -27,8 +27,9 @@ class StartupMigrationsIT {
         this.dir = dir;
     }
 
+    /** A started context; one that fails to start is closed first (its beans would outlive the test). */
     private ApplicationContext start(Path migrations) {
-        return ApplicationContext.builder()
+        ApplicationContext context = ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .banner(false)
                 .properties(Map.of(
@@ -38,7 +39,13 @@ class StartupMigrationsIT {
                         "flux.kafka.bootstrap-servers", "127.0.0.1:9",
                         "flux.capture.enabled", false,
                         "flux.migrations.dir", migrations.toString()))
-                .start();
+                .build();
+        try {
+            return context.start();
+        } catch (RuntimeException | Error e) {
+            context.close();
+            throw e;
+        }
     }
 
     @Test

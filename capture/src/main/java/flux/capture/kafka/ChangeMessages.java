@@ -20,7 +20,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Kafka records of the contract. Table topics: key = primary key JSON ({@code {"id":42}}),
  * value = {@code {op, schema, table, row_id, before, after, request_id, txid, lsn, ts_ms, source}},
  * header {@code flux-request-id}; with a tenant, also {@code tenant_id} in the value and the header
- * {@code flux-tenant-id}. {@code flux.rolled_back}: key = {@code {schema, table, row_id}}
+ * {@code flux-tenant-id}. An UPDATE that changed the primary key is one message under the new key
+ * that also names the old one ({@code old_row_id}, {@code old_key}); a TRUNCATE is one message
+ * without a key ({@code op: TRUNCATE}, {@code row_id: ""}, no images). {@code flux.rolled_back}: key = {@code {schema, table, row_id}}
  * (per-row order), value = the same fields from the attempt's record plus {@code status},
  * {@code error} and {@code mutation_id}; {@code lsn} is the record's, {@code before/after} its old/new.
  */
@@ -45,10 +47,15 @@ public final class ChangeMessages {
             if (out.tenantId() != null) {
                 g.writeStringField("tenant_id", out.tenantId());
             }
+            if (c.oldKey() != null) {
+                g.writeStringField("old_row_id", c.oldRowId());
+                g.writeFieldName("old_key");
+                node(g, c.oldKey());
+            }
             g.writeEndObject();
         });
-        return record(TopicNames.forTable(c.schema(), c.table()), write(g -> node(g, c.key())), value, out.requestId(),
-                out.tenantId());
+        byte[] key = c.operation() == Operation.TRUNCATE ? null : write(g -> node(g, c.key()));
+        return record(TopicNames.forTable(c.schema(), c.table()), key, value, out.requestId(), out.tenantId());
     }
 
     public static ProducerRecord<byte[], byte[]> rolledBack(WalMutationRecord r, long tsMs) {

@@ -52,16 +52,13 @@ public final class CrossCheck {
     /**
      * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code tenantId}
      * is the paired record's tenant, or null; for an untracked change it is null here and set,
-     * with {@link #withTenant}, to the tenant its {@code wal} record was given
-     * ({@link WalRecordWriter} decides: the schema's owner or the row's {@code tenant_id}).
+     * with {@link #asRecorded}, to what its record in the log was given ({@link WalRecordWriter}
+     * decides: the tenant is the schema's owner or the row's {@code tenant_id}; the source and
+     * request id are {@code console} and the console's for a transaction the SQL console marked).
      * {@code record} is the mutation record it was paired with, null for an untracked change.
      */
     public record Outgoing(WalChange change, String requestId, String source, String tenantId,
                            WalMutationRecord record) {
-        public Outgoing withTenant(String tenant) {
-            return new Outgoing(change, requestId, source, tenant, record);
-        }
-
         /** An untracked change as its record in the log has it: tenant, request id and source. */
         public Outgoing asRecorded(String tenant, String recordedRequestId, String recordedSource) {
             return new Outgoing(change, recordedRequestId, recordedSource, tenant, record);

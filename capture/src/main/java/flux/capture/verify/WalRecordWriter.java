@@ -7,6 +7,7 @@ import flux.log.UntrackedChange;
 import flux.log.WalRecords;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,15 +33,20 @@ public final class WalRecordWriter {
     public record Recorded(int written, List<String> tenants, String requestId, String source) {
     }
 
-    /** Writes the records unless this transaction's were written before; either way returns their tenants. */
-    public Recorded write(Connection c, long txid8, String requestId, List<WalChange> untracked) throws SQLException {
+    /**
+     * Writes the records, dated {@code committedAt} and placed where each change's
+     * {@link WalChange#placedAfter} says, unless this transaction's were written before; either way
+     * returns their tenants.
+     */
+    public Recorded write(Connection c, long txid8, String requestId, Instant committedAt, List<WalChange> untracked)
+            throws SQLException {
         List<UntrackedChange> changes = new ArrayList<>(untracked.size());
         for (WalChange change : untracked) {
             changes.add(new UntrackedChange(change.schema(), change.table(), change.rowId(), logged(change),
                     change.before() == null ? null : change.before().toString(),
-                    change.after() == null ? null : change.after().toString()));
+                    change.after() == null ? null : change.after().toString(), change.placedAfter(), change.oldRowId()));
         }
-        WalRecords.Recorded recorded = WalRecords.write(c, new TxId(txid8), requestId, changes);
+        WalRecords.Recorded recorded = WalRecords.write(c, new TxId(txid8), requestId, committedAt, changes);
         return new Recorded(recorded.written(), recorded.tenants(), recorded.requestId(), recorded.source().stored());
     }
 
@@ -49,6 +55,7 @@ public final class WalRecordWriter {
             case INSERT -> Operation.INSERT;
             case UPDATE -> Operation.UPDATE;
             case DELETE -> Operation.DELETE;
+            case TRUNCATE -> Operation.TRUNCATE;
         };
     }
 }

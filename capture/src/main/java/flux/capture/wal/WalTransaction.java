@@ -1,5 +1,6 @@
 package flux.capture.wal;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,6 +9,9 @@ import java.util.List;
  *
  * @param xid   32-bit transaction id (Debezium's {@code txId})
  * @param tsMs  commit time, epoch milliseconds
+ * @param committedAt commit time to the microsecond (PostgreSQL's own resolution), when the WAL gave it;
+ *                    else {@code tsMs}
  */
-public record WalTransaction(long xid, long tsMs, List<WalChange> changes, List<WalMutationRecord> records) {
+public record WalTransaction(long xid, long tsMs, Instant committedAt, List<WalChange> changes,
+                             List<WalMutationRecord> records) {
 }

@@ -27,7 +27,7 @@ class ChangeMessagesTest {
         ObjectNode after = before.deepCopy().put("plan", "pro");
         ObjectNode key = NODES.objectNode().put("id", 42L);
         WalChange change = new WalChange("public", "users", Operation.UPDATE, key, "42", before, after, 28945416L, 763L,
-                1795316480005L);
+                1795316480005L, 0L, null);
 
         ProducerRecord<byte[], byte[]> r = ChangeMessages.change(new CrossCheck.Outgoing(change, "req-1", "api", null, null), 763L);
 
@@ -42,7 +42,7 @@ class ChangeMessagesTest {
     @Test
     void insertHasANullBefore() throws Exception {
         ObjectNode after = NODES.objectNode().put("id", 1L);
-        WalChange change = new WalChange("public", "users", Operation.INSERT, after, "1", null, after, 1L, 2L, 3L);
+        WalChange change = new WalChange("public", "users", Operation.INSERT, after, "1", null, after, 1L, 2L, 3L, 0L, null);
         JsonNode value = JSON.readTree(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:9", "wal", null, null), 9L).value());
         assertThat(value.get("before").isNull()).isTrue();
         assertThat(value.get("source").asText()).isEqualTo("wal");

@@ -117,13 +117,13 @@ class CrossCheckTest {
     }
 
     private static WalTransaction tx(List<WalChange> changes, List<WalMutationRecord> records) {
-        return new WalTransaction(700, 1_000, changes, records);
+        return new WalTransaction(700, 1_000, java.time.Instant.ofEpochMilli(1_000), changes, records);
     }
 
     private static WalChange change(Operation op, long id, String before, String after) {
         ObjectNode key = JSON.createObjectNode().put("id", id);
         return new WalChange("public", "users", op, key, Long.toString(id), (ObjectNode) json(before),
-                (ObjectNode) json(after), 100 + id, 700, 1_000);
+                (ObjectNode) json(after), 100 + id, 700, 1_000, 0, null);
     }
 
     private static WalMutationRecord record(String requestId, Operation op, String rowId, String old, String neu,

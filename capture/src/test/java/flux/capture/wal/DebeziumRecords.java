@@ -89,6 +89,31 @@ public final class DebeziumRecords {
         return change(xid, "d", row(id, owner), null);
     }
 
+    /**
+     * An UPDATE of the primary key, as Debezium sends it: a DELETE of the old key carrying the new key
+     * in header {@code __debezium.newkey}, then an INSERT of the new key carrying
+     * {@code __debezium.oldkey}.
+     */
+    public List<SourceRecord> keyChange(long xid, long oldId, long newId, String owner) {
+        SourceRecord delete = change(xid, "d", row(oldId, owner), null);
+        delete.headers().add("__debezium.newkey", new Struct(KEY).put("id", newId), KEY);
+        SourceRecord insert = change(xid, "c", null, row(newId, owner));
+        insert.headers().add("__debezium.oldkey", new Struct(KEY).put("id", oldId), KEY);
+        return List.of(delete, insert);
+    }
+
+    /** A TRUNCATE of the table in transaction {@code xid} ({@code op = t}: no images, no key). */
+    public SourceRecord truncate(long xid) {
+        long at = lsn++;
+        Schema envelope = SchemaBuilder.struct().name(prefix + ".public." + TABLE + ".Envelope")
+                .field("before", ROW).field("after", ROW).field("source", SOURCE)
+                .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+        Struct value = new Struct(envelope).put("source", source("public", TABLE, xid, at)).put("op", "t")
+                .put("ts_ms", COMMIT_TS_MS + 3);
+        return new SourceRecord(partition(), offset(at, xid), prefix + ".public." + TABLE, null, null, null, envelope,
+                value);
+    }
+
     /** A row inserted into flux.state_mutations in transaction {@code xid} (its txid column says the same). */
     public SourceRecord logRecord(long xid, long mutationId, String requestId, long rowId, String operation,
                                   String status, String source) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TransactionAssemblerTest {
     private final DebeziumRecords wal = new DebeziumRecords("flux");
-    private final TransactionAssembler assembler = new TransactionAssembler("flux");
+    private final TransactionAssembler assembler = new TransactionAssembler("flux", 0);
 
     /** Feeds the records; the transactions they completed, in order. */
     private List<WalTransaction> feed(List<SourceRecord> records) {
@@ -96,5 +96,45 @@ class TransactionAssemblerTest {
         assertThat(tx.xid()).isEqualTo(707);
         assertThat(tx.changes()).hasSize(1);
         assertThat(assembler.inTransaction()).isFalse();
+    }
+
+    @Test
+    void aKeyChangeSentAsDeleteAndInsertIsOneUpdateThatNamesTheOldKey() {
+        List<SourceRecord> records = new ArrayList<>(List.of(wal.begin(708)));
+        records.addAll(wal.keyChange(708, 8, 80, "fay"));
+        records.add(wal.logRecord(708, 44, "req-8", 80, "UPDATE", "committed", "api"));
+        records.add(wal.end(708));
+
+        WalChange change = feed(records).get(0).changes().get(0);
+
+        assertThat(change.operation()).isEqualTo(Operation.UPDATE);
+        assertThat(change.rowId()).isEqualTo("80");
+        assertThat(change.oldRowId()).isEqualTo("8");
+        assertThat(change.before().get("id").asLong()).isEqualTo(8);
+        assertThat(change.after().get("id").asLong()).isEqualTo(80);
+    }
+
+    @Test
+    void aTruncateIsATableLevelChangeWithoutKeyOrImages() {
+        WalChange change = feed(List.of(wal.begin(709), wal.truncate(709), wal.end(709))).get(0).changes().get(0);
+        assertThat(change.operation()).isEqualTo(Operation.TRUNCATE);
+        assertThat(change.rowId()).isEmpty();
+        assertThat(change.before()).isNull();
+        assertThat(change.after()).isNull();
+    }
+
+    @Test
+    void eachChangeIsPlacedAfterTheHighestRecordStreamedBeforeItEvenAcrossTransactions() {
+        TransactionAssembler resumed = new TransactionAssembler("flux", 30);
+        List<WalChange> changes = new ArrayList<>();
+        for (SourceRecord r : DebeziumRecords.concat(wal.rawInsert(710, 10), wal.apiInsert(711, 11, "req-11", 50),
+                wal.apiInsert(712, 12, "req-12", 45), wal.rawInsert(713, 13))) {
+            WalTransaction tx = resumed.accept(r);
+            if (tx != null) {
+                changes.addAll(tx.changes());
+            }
+        }
+        assertThat(changes).extracting(WalChange::placedAfter).containsExactly(30L, 30L, 50L, 50L);
+        assertThat(resumed.streamedUpTo()).isEqualTo(50L);
     }
 }

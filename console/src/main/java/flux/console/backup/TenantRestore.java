@@ -230,7 +230,7 @@ public final class TenantRestore {
             }
             entries.forEach(e -> ((ObjectNode) e).put("tenant_id", tenantId));
             String columns = table.equals("tenant_migrations")
-                    ? "tenant_id, version, name, checksum, applied_at, applied_by, execution_ms, transactional, success"
+                    ? "tenant_id, version, name, checksum, applied_at, applied_by, execution_ms, transactional, success, note"
                     : "tenant_id, name, checksum, applied_at, applied_by, execution_ms, run_count";
             // WITH ORDINALITY keeps the file's order, so installed_rank numbers them in it again.
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO flux." + table + " (" + columns + ") SELECT "

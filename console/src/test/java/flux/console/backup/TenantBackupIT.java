@@ -84,6 +84,13 @@ class TenantBackupIT {
         write("bk-acme", "{\"table\":\"notes\",\"operation\":\"insert\",\"data\":{\"body\":\"acme 2\"}}");
         write("bk-globex", "{\"table\":\"notes\",\"operation\":\"insert\",\"data\":{\"body\":\"globex 1\"}}");
         sql("INSERT INTO note_tags SELECT id, tenant_id, 'red' FROM notes");
+        // A record as capture adds them for raw SQL: a key change (2 -> 7), placed after the
+        // tenant's first record (so second in commit order, though its id is the highest).
+        sql("INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation, old, new,"
+                + " changed_columns, tenant_id, source, created_at, placed_after, old_row_id)"
+                + " SELECT 'wal:1', 't_bk_initech_api', 'items', '7', 'UPDATE', '{\"id\": 2}', '{\"id\": 7}',"
+                + " ARRAY['id'], 'bk-initech', 'wal', min(created_at) + interval '1 microsecond', min(id), '2'"
+                + " FROM flux.state_mutations WHERE tenant_id = 'bk-initech'");
     }
 
     @Test
@@ -111,6 +118,7 @@ class TenantBackupIT {
     @Test
     void anotherTenantsFileIsRefusedUnlessNamedAndThenLandsInTheTargetsSchemaAndHistory() throws Exception {
         byte[] file = backup("bk-initech");
+        List<String> initechHistory = column(history("bk-initech"));
         assertThatThrownBy(() -> restore("bk-hooli", file, null)).isInstanceOf(BackupFailed.class)
                 .hasMessageContaining("backup of tenant bk-initech").hasMessageContaining("--from-tenant bk-initech");
         assertThat(count("SELECT count(*) FROM t_bk_hooli_api.items")).isZero();
@@ -120,6 +128,14 @@ class TenantBackupIT {
         assertThat(summary.historyAdded()).isEqualTo(summary.header().history()).isPositive();
         assertThat(count("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'bk-hooli'"
                 + " AND table_schema = 't_bk_hooli_api'")).isEqualTo(summary.header().history());
+        assertThat(column(history("bk-hooli"))).as("in commit order, key changes kept").isEqualTo(initechHistory)
+                .element(1).asString().startsWith("UPDATE items 7 2 ");
+    }
+
+    /** A tenant's history in commit order: operation, table, row, old row, time. */
+    private static String history(String tenant) {
+        return "SELECT concat_ws(' ', operation, table_name, row_id, coalesce(old_row_id, '-'), created_at)"
+                + " FROM flux.state_mutations WHERE tenant_id = '" + tenant + "' ORDER BY coalesce(placed_after, id), id";
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.testcontainers.utility.DockerImageName;
  * tests talk to real servers. Services start lazily, on the first parameter that needs one,
  * and stop when the JVM's root extension store closes. Embedded ones live in this JVM's
  * {@link TestRun} directory; a run that was killed leaves nothing running for long (Kafka stops
- * with its parent JVM, the next run stops a leftover postgres by its pid).
+ * with its parent JVM, the next run stops a leftover postgres by its pid). The databases a test
+ * class makes ({@link TestPostgres#newDatabase}) are dropped when the class is done.
  *
  * <pre>{@code
  * @ExtendWith(FluxTestInfra.class)
@@ -48,7 +49,12 @@ public final class FluxTestInfra implements ParameterResolver {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         Class<?> type = parameter.getParameter().getType();
         if (type == TestPostgres.class) {
-            return store.getOrComputeIfAbsent("postgres", k -> startPostgres(store), Postgres.class).handle;
+            TestPostgres server = store.getOrComputeIfAbsent("postgres", k -> startPostgres(store), Postgres.class).handle;
+            // Databases made through this handle are dropped when the class (or method) asking for it is done.
+            TestDatabases scope = context.getStore(NAMESPACE).getOrComputeIfAbsent("databases",
+                    k -> new TestDatabases(server.host(), server.port(), server.user(), server.password(),
+                            server.database()), TestDatabases.class);
+            return server.in(scope);
         }
         if (type == TestKafka.class) {
             return store.getOrComputeIfAbsent("kafka", k -> startKafka(store), Kafka.class).handle;
@@ -84,13 +90,11 @@ public final class FluxTestInfra implements ParameterResolver {
             container.start();
             log.info("test PostgreSQL from Testcontainers at {}", container.getJdbcUrl());
             return new Postgres(new TestPostgres(container.getHost(), container.getFirstMappedPort(),
-                    container.getUsername(), container.getPassword(), container.getDatabaseName()), container::stop);
+                    container.getUsername(), container.getPassword(), container.getDatabaseName(), null), container::stop);
         }
         LocalPostgres pg = LocalPostgres.start(run(store).postgresDir(), Ports.findFree());
         log.info("test PostgreSQL embedded at {}", pg.jdbcUrl());
-        // The JDBC offset store refuses an empty password even under trust auth.
-        return new Postgres(new TestPostgres("127.0.0.1", pg.port(), LocalPostgres.USER, "postgres",
-                LocalPostgres.DATABASE), pg::close);
+        return new Postgres(TestPostgres.of(pg), pg::close);
     }
 
     private static Kafka startKafka(ExtensionContext.Store store) {
@@ -103,14 +107,16 @@ public final class FluxTestInfra implements ParameterResolver {
         return new Kafka(new TestKafka(kafka.bootstrapServers()), kafka::close);
     }
 
-    private record Postgres(TestPostgres handle, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+    private record Postgres(TestPostgres handle, Runnable stop)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stop.run();
         }
     }
 
-    private record Kafka(TestKafka handle, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+    private record Kafka(TestKafka handle, Runnable stop)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stop.run();

@@ -201,7 +201,8 @@ public final class SqlCompiler {
         dml.append(" RETURNING ").append(rowJson(query, table, "t"))
                 .append(" AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
                 .append(" AS k, NULL::text[] AS c");
-        return write(dml.toString(), params, table, query.operation(), records, false);
+        return write(dml.toString(), params, table, CommittedRecords.cte(LoggedOperation.of(query.operation())), records,
+                false);
     }
 
     private SqlStatement update(Query query, Table table, boolean records) {
@@ -216,13 +217,17 @@ public final class SqlCompiler {
             set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, data.get(c.name()), params));
         }
         StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
+        // Only an update that assigns a key column can move the row to another key: it alone returns
+        // the key before (ko), so the record can name both (docs/history.md, key changes).
+        boolean keyAssigned = table.primaryKey().stream().anyMatch(k -> names.contains(k.name()));
         if (serverVersion >= RETURNING_OLD_SINCE) {
             dml.append(WriteGate.lockedWhere(query, table, "t", params))
                     .append(" RETURNING WITH (OLD AS flux_old, NEW AS flux_new) ")
                     .append(rowJson(query, table, "flux_new"))
                     .append(" AS r, to_jsonb(flux_old.*) AS o, to_jsonb(flux_new.*) AS n, ")
                     .append(key(table, "flux_new")).append(" AS k, ")
-                    .append(changedColumns(table, params)).append(" AS c");
+                    .append(changedColumns(table, params)).append(" AS c")
+                    .append(keyAssigned ? ", " + key(table, "flux_old") + " AS ko" : "");
         } else {
             StringJoiner keyCols = new StringJoiner(", ");
             StringJoiner join = new StringJoiner(" AND ", " WHERE ", "");
@@ -236,10 +241,12 @@ public final class SqlCompiler {
                     .append(" RETURNING ").append(rowJson(query, table, "t"))
                     .append(" AS r, flux_o.flux_old AS o, to_jsonb(t.*) AS n, ").append(key(table, "t"))
                     .append(" AS k, ARRAY(SELECT u.c FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)")
-                    .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c");
+                    .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c")
+                    .append(keyAssigned ? ", " + key(table, "flux_o") + " AS ko" : "");
             params.add(table.columnNames());
         }
-        return write(dml.toString(), params, table, query.operation(), records, !prefersGenericPlan(query, table));
+        return write(dml.toString(), params, table, keyAssigned ? CommittedRecords.keyChangingUpdateCte()
+                : CommittedRecords.cte(LoggedOperation.of(query.operation())), records, !prefersGenericPlan(query, table));
     }
 
     private SqlStatement delete(Query query, Table table, boolean records) {
@@ -252,23 +259,25 @@ public final class SqlCompiler {
         String dml = "DELETE FROM " + target(table) + " AS t" + WriteGate.lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k, NULL::text[] AS c";
-        return write(dml, params, table, query.operation(), records, !prefersGenericPlan(query, table));
+        return write(dml, params, table, CommittedRecords.cte(LoggedOperation.of(query.operation())), records,
+                !prefersGenericPlan(query, table));
     }
 
     /**
      * Wraps a DML with RETURNING (r, o, n, k, c) into the one statement that also writes the
      * mutation records: the DML is the CTE {@code flux_w} the log's record insert reads
      * ({@link CommittedRecords}); {@code c} is the changed columns in table order, so the record
-     * and the answer agree on them. {@code locksTable}: preceded by the table lock of a write of
-     * many rows ({@link WriteGate}).
+     * and the answer agree on them. {@code recordCte}: the log's record insert for this write
+     * ({@link CommittedRecords}). {@code locksTable}: preceded by the table lock of a write of many
+     * rows ({@link WriteGate}).
      */
-    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, Operation operation,
+    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String recordCte,
                                       boolean records, boolean locksTable) {
         List<Object> params = new ArrayList<>(dmlParams);
         params.addAll(CommittedRecords.params(table.schema(), table.name()));
         String sql = (locksTable ? WriteGate.tableLock(table) : "")
                 + "WITH flux_w AS (" + dml + "),\n "
-                + CommittedRecords.cte(LoggedOperation.of(operation)) + "\n"
+                + recordCte + "\n"
                 + (records ? "SELECT w.r, " + CommittedRecords.RETURNED + " FROM flux_w w" : "SELECT w.r FROM flux_w w");
         return new SqlStatement(sql, params, locksTable ? 1 : 0);
     }

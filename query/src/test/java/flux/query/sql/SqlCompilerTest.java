@@ -3,6 +3,7 @@ package flux.query.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import flux.log.CommittedRecords;
 import flux.query.InvalidQuery;
 import flux.query.UnknownName;
 import flux.query.catalog.Column;
@@ -113,8 +114,22 @@ class SqlCompilerTest {
     }
 
     @Test
+    void onlyAnUpdateThatAssignsAKeyColumnReturnsTheKeyBeforeForItsRecord() {
+        SqlStatement moves = pg18.compile(Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
+        assertThat(moves.text()).contains(", CAST(flux_old.\"id\" AS text) AS ko),\n "
+                + CommittedRecords.keyChangingUpdateCte());
+        SqlStatement stays = pg18.compile(Query.update("users").set(Map.of("raw", "x")).where("id", Op.EQ, 7).build(),
+                USERS);
+        assertThat(stays.text()).doesNotContain(" AS ko").contains(CommittedRecords.cte(flux.log.Operation.UPDATE));
+        SqlStatement before18 = new SqlCompiler(100, 170000).compile(
+                Query.update("t").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), PLAIN);
+        assertThat(before18.text()).contains(", CAST(flux_o.\"id\" AS text) AS ko)");
+    }
+
+    @Test
     void changedColumnsCompareInTheirOwnTypeWhereThatAgreesWithTheImages() {
-        SqlStatement s = pg18.compile(Query.update("users").set(Map.of("id", 8)).where("id", Op.EQ, 7).build(), USERS);
+        SqlStatement s = pg18.compile(Query.update("users").set(Map.of("Name \"x\"", "m")).where("id", Op.EQ, 7).build(),
+                USERS);
         assertThat(s.text()).contains("array_remove(ARRAY[CASE WHEN flux_old.\"id\" IS DISTINCT FROM flux_new.\"id\" THEN CAST(? AS text) END, ")
                 .contains("CASE WHEN to_jsonb(flux_old.\"tags\") IS DISTINCT FROM to_jsonb(flux_new.\"tags\") THEN CAST(? AS text) END")
                 .contains(" AS c),\n flux_m AS");

@@ -7,24 +7,36 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The text forms of history JSON (the server's answers) for the terminal. One place for how
  * an entry reads: {@code 2026-03-10 14:22 UPDATE plan: free → pro   req:4f9a3b2c}.
- * Times print in the given zone, to the minute; request ids by their first 8 characters; the
- * tenant after the request when the entry has one.
+ * Times print in the given zone, to the minute; request ids by their short forms (the shortest
+ * prefix no other request id has, as the server computed them: generated ids are time-ordered, so
+ * their first 8 characters are shared by every request of a minute), else their first 8
+ * characters; the tenant after the request when the entry has one.
  */
 final class HistoryText {
     private static final int MAX_VALUE = 40;
+    private static final int SHORT = 8;
     private final ZoneId zone;
     private final Palette palette;
+    private final Map<String, String> shortForms;
     private final DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     HistoryText(ZoneId zone, Palette palette) {
+        this(zone, palette, Map.of());
+    }
+
+    /** @param shortForms request id to the short form to print ({@code POST /v1/requests/abbreviations}) */
+    HistoryText(ZoneId zone, Palette palette, Map<String, String> shortForms) {
         this.zone = zone;
         this.palette = palette;
+        this.shortForms = shortForms;
     }
 
     /** The lines of a history page (or a request's entries when {@code withRow}). */
@@ -63,7 +75,9 @@ final class HistoryText {
         StringBuilder s = new StringBuilder(operation);
         String change = switch (operation) {
             case "INSERT" -> assignments(e.path("new"), keyColumns);
-            case "UPDATE" -> changes(e);
+            case "UPDATE" -> changes(e) + (e.hasNonNull("old_row_id") ? " (key " + e.get("old_row_id").asText() + " → "
+                    + e.path("row_id").asText() + ")" : "");
+            case "TRUNCATE" -> "(the table was emptied)";
             default -> "";
         };
         if (!change.isEmpty()) {
@@ -72,8 +86,9 @@ final class HistoryText {
         if ("rolled_back".equals(e.path("status").asText())) {
             s.append(" (rolled back)");
         }
-        if ("wal".equals(e.path("source").asText())) {
-            s.append(" (wal)");
+        String source = e.path("source").asText();
+        if ("wal".equals(source) || "console".equals(source)) {
+            s.append(" (").append(source).append(')');
         }
         return s.toString();
     }
@@ -189,8 +204,36 @@ final class HistoryText {
         return minutes.format(Instant.parse(instant).atZone(zone));
     }
 
-    static String shortId(String requestId) {
-        return requestId.length() <= 8 ? requestId : requestId.substring(0, 8);
+    String shortId(String requestId) {
+        String known = shortForms.get(requestId);
+        return known != null ? known : requestId.length() <= SHORT ? requestId : requestId.substring(0, SHORT);
+    }
+
+    /** Every request id in these answers (fields named {@code request_id}, at any depth). */
+    static Set<String> requestIds(JsonNode... answers) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode answer : answers) {
+            collect(answer, ids);
+        }
+        return ids;
+    }
+
+    private static void collect(JsonNode node, Set<String> ids) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (field.getKey().equals("request_id") && field.getValue().isTextual()) {
+                    ids.add(field.getValue().asText());
+                } else {
+                    collect(field.getValue(), ids);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(child -> collect(child, ids));
+        }
     }
 
     /** A value for one line: strings bare, others as JSON, long ones cut. */

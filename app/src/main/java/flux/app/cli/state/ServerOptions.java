@@ -3,11 +3,15 @@ package flux.app.cli.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.app.cli.ServerClient;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,8 +41,24 @@ public final class ServerOptions {
         return new ServerClient(url, apiKey);
     }
 
-    HistoryText text() {
-        return new HistoryText(ZoneId.systemDefault(), Palette.detect());
+    /**
+     * How these answers read as text, their request ids by the short forms the server gives (one
+     * more request; a server that cannot answer it leaves them at their first 8 characters).
+     */
+    HistoryText text(JsonNode... answers) {
+        Map<String, String> shortForms = new HashMap<>();
+        Set<String> ids = HistoryText.requestIds(answers);
+        if (!ids.isEmpty()) {
+            try {
+                ObjectNode query = JSON.createObjectNode();
+                ids.forEach(query.putArray("request_ids")::add);
+                client().post("v1/requests/abbreviations", query).path("abbreviations").fields()
+                        .forEachRemaining(e -> shortForms.put(e.getKey(), e.getValue().asText()));
+            } catch (RuntimeException e) {
+                // an older server: the first 8 characters, as before
+            }
+        }
+        return new HistoryText(ZoneId.systemDefault(), Palette.detect(), shortForms);
     }
 
     public static void printJson(PrintWriter out, JsonNode body) {

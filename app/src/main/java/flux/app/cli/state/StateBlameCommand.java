@@ -29,7 +29,7 @@ final class StateBlameCommand implements Callable<Integer> {
         if (server.json) {
             ServerOptions.printJson(out, blame);
         } else {
-            server.text().blame(blame).forEach(out::println);
+            server.text(blame).blame(blame).forEach(out::println);
             out.flush();
         }
         return ExitCodes.OK;

@@ -65,7 +65,7 @@ final class StateHistoryCommand implements Callable<Integer> {
         if (!oldest) {
             Collections.reverse(entries);
         }
-        server.text().entries(entries, HistoryText.keyColumns(page), false).forEach(out::println);
+        server.text(page).entries(entries, HistoryText.keyColumns(page), false).forEach(out::println);
         out.flush();
         if (page.hasNonNull("next_cursor")) {
             PrintWriter err = spec.commandLine().getErr();

@@ -22,7 +22,8 @@ final class StateRequestCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "REQUEST_ID", description = "the full request id")
+    @Parameters(index = "0", paramLabel = "REQUEST_ID",
+            description = "the request id, or a prefix of it that no other request id has (as printed: req:0192aaaa-1f)")
     String requestId;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "entries per page (1-1000, default ${DEFAULT-VALUE})")
@@ -40,7 +41,7 @@ final class StateRequestCommand implements Callable<Integer> {
             ServerOptions.printJson(out, page);
             return ExitCodes.OK;
         }
-        server.text().entries(page.path("entries"), Set.of(), true).forEach(out::println);
+        server.text(page).entries(page.path("entries"), Set.of(), true).forEach(out::println);
         out.flush();
         if (page.hasNonNull("next_cursor")) {
             PrintWriter err = spec.commandLine().getErr();

@@ -42,13 +42,13 @@ final class StateShowCommand implements Callable<Integer> {
             ServerOptions.printJson(out, snapshot);
             return ExitCodes.OK;
         }
-        HistoryText text = server.text();
+        HistoryText text = server.text(snapshot);
         if (!snapshot.path("exists").asBoolean()) {
             JsonNode m = snapshot.path("mutation");
             throw new CliFailure(snapshot.path("table").asText() + " " + snapshot.path("row_id").asText()
                     + " did not exist at " + text.time(snapshot.path("time").asText())
                     + (m.isObject() ? " (deleted " + text.time(m.path("at").asText()) + " by req:"
-                    + HistoryText.shortId(m.path("request_id").asText()) + ")" : " (not yet inserted)"));
+                    + text.shortId(m.path("request_id").asText()) + ")" : " (not yet inserted)"));
         }
         text.snapshot(snapshot).forEach(out::println);
         out.flush();

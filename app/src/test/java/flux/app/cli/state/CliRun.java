@@ -1,29 +1,19 @@
 package flux.app.cli.state;
 
-import flux.app.Flux;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import flux.app.Cli;
 import java.util.Arrays;
 import java.util.List;
 
-/** One in-process run of the {@code flux} CLI with its output captured. */
+/**
+ * One in-process run of the {@code flux} CLI with its output captured. The CLI writes to writers
+ * of its own (never to {@code System.out}), so what other threads of the test JVM log meanwhile
+ * (the test server, a leftover of another class) cannot end up in it.
+ */
 record CliRun(int exitCode, String out, String err) {
 
-    static synchronized CliRun of(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Flux.run(args);
-            return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+    static CliRun of(String... args) {
+        Cli run = Cli.run(args);
+        return new CliRun(run.exitCode(), run.out(), run.err());
     }
 
     List<String> lines() {

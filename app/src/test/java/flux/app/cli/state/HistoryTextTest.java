@@ -52,6 +52,9 @@ class HistoryTextTest {
         assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'committed', 'source': 'wal',"
                 + " 'old': {'n': 1}, 'new': {'n': 2}, 'changed_columns': ['n']}"), Set.of()))
                 .isEqualTo("UPDATE n: 1 → 2 (wal)");
+        assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'committed', 'source': 'console',"
+                + " 'old': {'n': 1}, 'new': {'n': 3}, 'changed_columns': ['n']}"), Set.of()))
+                .isEqualTo("UPDATE n: 1 → 3 (console)");
         assertThat(text.describe(json("{'operation': 'DELETE', 'status': 'committed', 'source': 'api',"
                 + " 'old': {'n': 1}, 'new': null}"), Set.of())).isEqualTo("DELETE");
         assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'rolled_back', 'source': 'api',"
@@ -81,5 +84,22 @@ class HistoryTextTest {
         assertThat(lines.get(0)).isEqualTo("deleted 2026-03-11 09:00  req:rm000000  (last values below)");
         assertThat(lines.get(1)).isEqualTo("id    9     req:mk000000  2026-03-10 12:00");
         assertThat(lines.get(2)).isEqualTo("note  null  req:-         no committed write on record");
+    }
+
+    @Test
+    void requestIdsPrintAsTheServersShortFormsAndKeyChangesAndTruncatesSaySo() throws Exception {
+        HistoryText shortened = new HistoryText(ZoneOffset.UTC, Palette.PLAIN,
+                java.util.Map.of("0192aaaa-0001-7aaa", "0192aaaa-0001"));
+        JsonNode entries = json("""
+                [{'at': '2026-03-10T12:00:01Z', 'operation': 'UPDATE', 'request_id': '0192aaaa-0001-7aaa', 'status': 'committed',
+                  'source': 'api', 'row_id': '2', 'old_row_id': '1', 'old': {'id': 1}, 'new': {'id': 2}, 'changed_columns': ['id'],
+                  'error': null},
+                 {'at': '2026-03-10T12:00:02Z', 'operation': 'TRUNCATE', 'request_id': 'wal:77', 'status': 'committed',
+                  'source': 'wal', 'old': null, 'new': null, 'changed_columns': null, 'error': null}]
+                """);
+        assertThat(shortened.entries(entries, Set.of("id"), false)).containsExactly(
+                "2026-03-10 12:00 UPDATE id: 1 → 2 (key 1 → 2)            req:0192aaaa-0001",
+                "2026-03-10 12:00 TRUNCATE (the table was emptied) (wal)  req:wal:77");
+        assertThat(HistoryText.requestIds(entries)).containsExactly("0192aaaa-0001-7aaa", "wal:77");
     }
 }

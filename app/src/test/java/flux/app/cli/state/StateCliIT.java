@@ -7,9 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.TestServer;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
+import flux.dev.testing.Seed;
+import flux.dev.testing.Seeds;
 import flux.dev.testing.TestPostgres;
-import flux.history.testing.MutationLogFixture;
-import flux.history.testing.MutationLogFixture.Row;
+import flux.query.testing.workload.ExpectedHistory;
+import flux.query.testing.workload.HttpExecutor;
+import flux.query.testing.workload.Outcome;
+import flux.query.testing.workload.Step;
+import flux.query.testing.workload.Workload;
+import flux.query.testing.workload.WorkloadGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code flux state ...} end to end: the CLI in-process against a Micronaut server on a random
- * port, over a real Postgres whose rows and mutation records the test writes as the engine does.
+ * port, over a real Postgres written through the server's own {@code POST /v1/query}.
  */
-@ExtendWith(FluxTestInfra.class)
+@ExtendWith({FluxTestInfra.class, Seeds.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StateCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +47,6 @@ class StateCliIT {
 
     private final TestServer server;
     private final String url;
-    private final MutationLogFixture writes;
     private final HttpClient http = HttpClient.newHttpClient();
 
     StateCliIT(TestPostgres postgres, TestKafka kafka) throws Exception {
@@ -51,12 +56,22 @@ class StateCliIT {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, plan text NOT NULL)");
             st.execute("CREATE TABLE seats (org text, n int, holder text, PRIMARY KEY (org, n))");
+            st.execute(WorkloadGenerator.DDL.formatted("mixed"));
         }
-        writes = new MutationLogFixture(dataSource);
-        Row user = Row.of("users", "{\"id\": 42}");
-        writes.insert(INSERT_REQ, user, "{\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}");
-        writes.update(UPGRADE_REQ, user, "{\"plan\": \"pro\"}");
-        assertThat(writes.update(CLEAR_REQ, user, "{\"plan\": null}").committed()).isFalse();
+        assertThat(write(INSERT_REQ, "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 42, \"email\": \"a@b.com\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write(UPGRADE_REQ, updateUser42("{\"plan\": \"pro\"}"))).isEqualTo(200);
+        assertThat(write(CLEAR_REQ, updateUser42("{\"plan\": null}"))).as("NOT NULL: rolled back").isEqualTo(409);
+    }
+
+    private static String updateUser42(String data) {
+        return "{\"table\": \"users\", \"operation\": \"update\", \"data\": " + data
+                + ", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 42}]}";
+    }
+
+    /** One request through the server's query API; returns its status. */
+    private int write(String requestId, String query) throws Exception {
+        return server.post("/v1/query", query, "X-Request-Id", requestId).statusCode();
     }
 
     @AfterAll
@@ -160,9 +175,11 @@ class StateCliIT {
 
     @Test
     void compositeKeysAndDeletedRowsWorkThroughTheCli() throws Exception {
-        Row seat = Row.of("seats", "{\"org\": \"acme\", \"n\": 7}");
-        writes.insert("seat-add", seat, "{\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}");
-        writes.delete("seat-drop", seat);
+        assertThat(write("seat-add", "{\"table\": \"seats\", \"operation\": \"insert\","
+                + " \"data\": {\"org\": \"acme\", \"n\": 7, \"holder\": \"ann\"}}")).isEqualTo(200);
+        assertThat(write("seat-drop", "{\"table\": \"seats\", \"operation\": \"delete\", \"filters\":"
+                + " [{\"column\": \"org\", \"op\": \"eq\", \"value\": \"acme\"},"
+                + " {\"column\": \"n\", \"op\": \"eq\", \"value\": 7}]}")).isEqualTo(200);
         CliRun history = flux("state", "history", "seats", "--id", "acme,7");
         assertThat(history.exitCode()).as(history.err()).isZero();
         assertThat(history.lines()).hasSize(2);
@@ -175,6 +192,36 @@ class StateCliIT {
         assertThat(byJsonArray.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(byJsonArray.body()).get("deleted").asBoolean()).isTrue();
         assertThat(JSON.readTree(byJsonArray.body()).get("row_id").asText()).isEqualTo("[\"acme\",\"7\"]");
+    }
+
+    /**
+     * The seed's requests through {@code POST /v1/query} and {@code /v1/transaction} (some made
+     * to fail at a chosen query): each row's history over HTTP is exactly its writes and attempts.
+     */
+    @Test
+    void aSeededMixOfRequestsOverHttpIsWhatTheHistoryApiShows(Seed seed) throws Exception {
+        WorkloadGenerator generator = new WorkloadGenerator(seed.random(), "http", 5,
+                WorkloadGenerator.Mix.DEFAULT.withoutRawSql().overHttp());
+        List<Outcome> outcomes = new Workload(new HttpExecutor(url, "mixed"), null, null).run(generator.next(40));
+        for (Outcome o : outcomes) {
+            assertThat(o.committed()).as("outcome of %s", o.step()).isEqualTo(((Step.Api) o.step()).commits());
+        }
+        ExpectedHistory expected = ExpectedHistory.of(outcomes);
+        assertThat(expected.rows()).isNotEmpty();
+        for (long id : expected.rows().keySet()) {
+            JsonNode entries = JSON.readTree(get("/v1/state/mixed/" + id + "/history?order=oldest&limit=1000").body())
+                    .get("entries");
+            List<ExpectedHistory.Entry> actual = new java.util.ArrayList<>();
+            for (JsonNode e : entries) {
+                actual.add(new ExpectedHistory.Entry(e.get("operation").asText(), e.get("status").asText(),
+                        e.get("source").asText(), e.get("request_id").asText(), image(e.get("old")), image(e.get("new"))));
+            }
+            assertThat(actual).as("history of row %s", id).containsExactlyElementsOf(expected.entries(id));
+        }
+    }
+
+    private static JsonNode image(JsonNode node) {
+        return node == null || node.isNull() ? null : node;
     }
 
     @Test

@@ -1,0 +1,4 @@
+BEGIN;
+DELETE FROM jobs;
+COMMIT;
+DROP TABLE jobs;

@@ -1,0 +1,1 @@
+UPDATE jobs SET state = 'new' WHERE state = 'queued';
