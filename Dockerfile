@@ -13,6 +13,7 @@ COPY tenancy tenancy
 COPY observe observe
 COPY history history
 COPY capture capture
+COPY console console
 COPY app app
 # Maven reads every module of the reactor; only the app and what it is built from are built.
 COPY bench/pom.xml bench/pom.xml

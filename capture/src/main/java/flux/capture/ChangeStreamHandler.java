@@ -208,12 +208,13 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             CrossCheck.Result result = crossCheck.check(tx);
             LogBackfill.Resolved resolved = resolve(result);
             report(result.matched(), result.untracked().size(), resolved.discrepancies(), resolved.backfilled().size());
-            Map<WalChange, String> untrackedTenants = result.untracked().isEmpty() ? Map.of()
-                    : recordUntracked(result, tx);
+            WalRecordWriter.Recorded recorded = result.untracked().isEmpty() ? null : recordUntracked(result, tx);
+            Map<WalChange, String> untrackedTenants = recorded == null ? Map.of() : tenants(result, recorded);
             for (CrossCheck.Outgoing published : result.published()) {
-                // An untracked change carries the tenant its record in the log was given.
+                // An untracked change carries the tenant, request and source its record in the log was given.
                 CrossCheck.Outgoing change = published.record() != null ? published
-                        : published.withTenant(untrackedTenants.get(published.change()));
+                        : published.asRecorded(untrackedTenants.get(published.change()), recorded.requestId(),
+                                recorded.source());
                 out.add(ChangeMessages.change(change, result.txid8()));
                 if (change.tenantId() != null) {
                     byTenant.merge(change.tenantId(), 1L, Long::sum);
@@ -285,27 +286,31 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
 
     /**
      * The mutation log learns about raw SQL writes before Kafka does (replays are not written
-     * again). Returns each untracked change's tenant as the log has it (identity: a transaction
-     * may change a row twice).
+     * again).
      */
-    private Map<WalChange, String> recordUntracked(CrossCheck.Result result, WalTransaction tx) {
+    private WalRecordWriter.Recorded recordUntracked(CrossCheck.Result result, WalTransaction tx) {
         try {
             WalRecordWriter.Recorded recorded = mutationLog.recordUntracked(result.txid8(), result.walRequestId(),
                     tx.committedAt(), result.untracked());
             if (recorded.written() > 0) {
-                log.info("transaction {} bypassed the API: recorded {} change(s) with source 'wal'",
-                        Long.toUnsignedString(result.txid8()), recorded.written());
+                log.info("transaction {} bypassed the API: recorded {} change(s) with source '{}'",
+                        Long.toUnsignedString(result.txid8()), recorded.written(), recorded.source());
             }
-            Map<WalChange, String> tenants = new IdentityHashMap<>();
-            for (int i = 0; i < result.untracked().size(); i++) {
-                tenants.put(result.untracked().get(i), recorded.tenants().get(i));
-            }
-            return tenants;
+            return recorded;
         } catch (SQLException e) {
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
             throw FailureClassifier.classify("cannot record untracked changes of transaction "
                     + Long.toUnsignedString(result.txid8()), e);
         }
+    }
+
+    /** Each untracked change's tenant as the log has it (identity: a transaction may change a row twice). */
+    private static Map<WalChange, String> tenants(CrossCheck.Result result, WalRecordWriter.Recorded recorded) {
+        Map<WalChange, String> tenants = new IdentityHashMap<>();
+        for (int i = 0; i < result.untracked().size(); i++) {
+            tenants.put(result.untracked().get(i), recorded.tenants().get(i));
+        }
+        return tenants;
     }
 
     void close() {

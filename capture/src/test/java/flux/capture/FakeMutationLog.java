@@ -46,7 +46,8 @@ final class FakeMutationLog implements MutationLog {
         }
         recordedTransactions.add(txid8);
         recordedChanges.addAll(untracked);
-        return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null));
+        return new WalRecordWriter.Recorded(untracked.size(), Collections.nCopies(untracked.size(), null), requestId,
+                "wal");
     }
 
     /** The untracked changes recorded, in order. */

@@ -19,9 +19,13 @@ import org.slf4j.LoggerFactory;
  * Completes the log for writes that bypassed the API: one {@code source = 'wal'} record per
  * untracked change (a TRUNCATE: one table-level record), all of one source transaction in one
  * transaction here, each placed in commit order by capture ({@link UntrackedChange#placedAfter})
- * and dated by the transaction's commit time. Replays are harmless:
- * a transaction that already has {@code wal} records is not written again (looked up through the
- * partial index {@code state_mutations_wal_txid_idx}). Images are re-rendered by PostgreSQL
+ * and dated by the transaction's commit time. A transaction the SQL console marked
+ * ({@link ConsoleTransactions}) gets {@code source = 'console'} and the console's request id
+ * instead, placed and dated the same way. Replays are harmless: a transaction that already has
+ * its records is not written again (a {@code wal} transaction's are found through the partial
+ * index {@code state_mutations_wal_txid_idx}; a console transaction's through the request index,
+ * by the console's request id, which is new for each run: the console's records need no index of
+ * their own, which every API write would pay for). Images are re-rendered by PostgreSQL
  * itself ({@code to_jsonb} of {@code jsonb_populate_record} through the table's row type) so they
  * have exactly the engine's form; if the table is gone or altered by then, the WAL's rendering is
  * stored as it is.
@@ -33,9 +37,17 @@ import org.slf4j.LoggerFactory;
 public final class WalRecords {
     private static final Logger log = LoggerFactory.getLogger(WalRecords.class);
 
-    /** The tenants of the records written for a transaction before, in the order of its changes. */
-    private static final String RECORDED =
-            "SELECT tenant_id FROM flux.state_mutations WHERE txid = ?::text::xid8 AND source = 'wal' ORDER BY id";
+    /** The records written before for a transaction, in the order of its changes: by the partial index on txid. */
+    private static final String RECORDED_WAL = """
+            SELECT tenant_id, request_id FROM flux.state_mutations
+             WHERE txid = ?::text::xid8 AND source = 'wal' ORDER BY id""";
+    /**
+     * The same for a transaction the console marked: by the run's request id (the request index's
+     * equality range; the console gives each run a new one), and its transaction.
+     */
+    private static final String RECORDED_CONSOLE = """
+            SELECT tenant_id, request_id FROM flux.state_mutations
+             WHERE request_id = ? AND txid = ?::text::xid8 AND source = 'console' ORDER BY id""";
     /** The request tag; and pg_current_xact_id(): a transaction id before any record id (see mutation-log.sql). */
     private static final String TAG = "SELECT set_config('flux.request_id', ?, true), pg_current_xact_id()";
     /*
@@ -60,7 +72,7 @@ public final class WalRecords {
                         WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
                           AND (i.o -> a.attname::text) IS DISTINCT FROM (i.n -> a.attname::text)
                         ORDER BY a.attnum) END,
-                   'wal', coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id'), ?::timestamptz, u.p, u.ko
+                   ?, coalesce(owner.id, coalesce(i.n, i.o) ->> 'tenant_id'), ?::timestamptz, u.p, u.ko
               FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
                    WITH ORDINALITY AS u(k, op, o, n, p, ko, ord)
               CROSS JOIN LATERAL (
@@ -76,7 +88,7 @@ public final class WalRecords {
             INSERT INTO flux.state_mutations
                 (request_id, txid, table_schema, table_name, row_id, operation, old, new, source, tenant_id, created_at,
                  placed_after, old_row_id)
-            SELECT ?, ?::text::xid8, ?, ?, u.k, u.op, u.o::jsonb, u.n::jsonb, 'wal',
+            SELECT ?, ?::text::xid8, ?, ?, u.k, u.op, u.o::jsonb, u.n::jsonb, ?,
                    coalesce(owner.id, coalesce(u.n::jsonb, u.o::jsonb) ->> 'tenant_id'), ?::timestamptz, u.p, u.ko
               FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
                    WITH ORDINALITY AS u(k, op, o, n, p, ko, ord)
@@ -104,29 +116,37 @@ public final class WalRecords {
 
     /**
      * What {@link #write} did: how many records it wrote (0 for a transaction recorded before),
-     * and each untracked change's tenant as its record has it (null: none), in the order given.
+     * each untracked change's tenant as its record has it (null: none), in the order given, and
+     * the request id and source the records have ({@code console} and the console's request id
+     * for a transaction the console marked).
      */
-    public record Recorded(int written, List<String> tenants) {
+    public record Recorded(int written, List<String> tenants, String requestId, Source source) {
     }
 
     /**
      * Records the untracked changes of transaction {@code txid}, which committed at
-     * {@code committedAt} (the records' {@code created_at}), under {@code requestId}, unless that
-     * transaction's were recorded before; either way returns their tenants. One transaction on
-     * {@code c}, which is left in the autocommit mode it had.
+     * {@code committedAt} (the records' {@code created_at}), under {@code requestId} with source
+     * {@code wal}, or under the console's request id with source {@code console} for a transaction
+     * the console marked, unless that transaction's were recorded before; either way returns their
+     * tenants, request id and source. One transaction on {@code c}, which is left in the autocommit
+     * mode it had.
      */
     public static Recorded write(Connection c, TxId txid, String requestId, Instant committedAt,
                                  List<UntrackedChange> untracked) throws SQLException {
         if (untracked.isEmpty()) {
-            return new Recorded(0, List.of());
+            return new Recorded(0, List.of(), requestId, Source.WAL);
         }
         return Transactions.call(c, x -> {
-            List<String> recorded = recorded(x, txid);
+            String consoleRequest = ConsoleTransactions.requestOf(x, txid);
+            String origin = consoleRequest == null ? requestId : consoleRequest;
+            Source source = consoleRequest == null ? Source.WAL : Source.CONSOLE;
+            List<Earlier> recorded = recorded(x, txid, consoleRequest);
             if (!recorded.isEmpty()) {
-                return new Recorded(0, aligned(recorded, untracked.size(), txid));
+                return new Recorded(0, aligned(recorded, untracked.size(), txid, source), recorded.get(0).requestId(),
+                        source);
             }
             try (PreparedStatement tag = x.prepareStatement(TAG)) {
-                tag.setString(1, requestId);
+                tag.setString(1, origin);
                 tag.execute();
             }
             OffsetDateTime committed = committedAt.atOffset(ZoneOffset.UTC);
@@ -137,10 +157,10 @@ public final class WalRecords {
                 while (to < untracked.size() && sameTable(untracked.get(from), untracked.get(to))) {
                     to++;
                 }
-                tenants.addAll(insert(x, txid, requestId, committed, untracked.subList(from, to)));
+                tenants.addAll(insert(x, txid, origin, source, committed, untracked.subList(from, to)));
                 from = to;
             }
-            return new Recorded(untracked.size(), tenants);
+            return new Recorded(untracked.size(), tenants, origin, source);
         });
     }
 
@@ -152,17 +172,26 @@ public final class WalRecords {
         return INSERT_RENDERED.replace("NULL::ROW_TYPE", "NULL::" + Identifiers.qualified(tableSchema, tableName));
     }
 
-    private static List<String> recorded(Connection c, TxId txid) throws SQLException {
-        List<String> tenants = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(RECORDED)) {
-            st.setString(1, txid.toString());
+    /** A record written for a transaction before: its tenant and request id. */
+    private record Earlier(String tenantId, String requestId) {
+    }
+
+    /** The records written before for {@code txid}; {@code consoleRequest}: the console's run, null for none. */
+    private static List<Earlier> recorded(Connection c, TxId txid, String consoleRequest) throws SQLException {
+        List<Earlier> records = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(consoleRequest == null ? RECORDED_WAL : RECORDED_CONSOLE)) {
+            int i = 0;
+            if (consoleRequest != null) {
+                st.setString(++i, consoleRequest);
+            }
+            st.setString(++i, txid.toString());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    tenants.add(rs.getString("tenant_id"));
+                    records.add(new Earlier(rs.getString("tenant_id"), rs.getString("request_id")));
                 }
             }
         }
-        return tenants;
+        return records;
     }
 
     /**
@@ -170,12 +199,12 @@ public final class WalRecords {
      * the same order; should the counts differ, its messages go without a tenant rather than a
      * wrong one.
      */
-    private static List<String> aligned(List<String> recorded, int changes, TxId txid) {
+    private static List<String> aligned(List<Earlier> recorded, int changes, TxId txid, Source source) {
         if (recorded.size() == changes) {
-            return recorded;
+            return recorded.stream().map(Earlier::tenantId).toList();
         }
-        log.warn("transaction {} has {} record(s) with source 'wal' for {} untracked change(s); publishing them"
-                + " without a tenant", txid, recorded.size(), changes);
+        log.warn("transaction {} has {} record(s) with source '{}' for {} untracked change(s); publishing them"
+                + " without a tenant", txid, recorded.size(), source.stored(), changes);
         return Collections.nCopies(changes, null);
     }
 
@@ -184,8 +213,8 @@ public final class WalRecords {
     }
 
     /** Inserts the records of consecutive changes of one table; returns the tenants they were given, in order. */
-    private static List<String> insert(Connection c, TxId txid, String requestId, OffsetDateTime committedAt,
-                                       List<UntrackedChange> changes) throws SQLException {
+    private static List<String> insert(Connection c, TxId txid, String requestId, Source source,
+                                       OffsetDateTime committedAt, List<UntrackedChange> changes) throws SQLException {
         UntrackedChange first = changes.get(0);
         String table = Identifiers.qualified(first.tableSchema(), first.tableName());
         try {
@@ -193,6 +222,7 @@ public final class WalRecords {
                 try (PreparedStatement st = x.prepareStatement(insertRendered(first.tableSchema(), first.tableName()))) {
                     int i = bindTarget(st, txid, requestId, first);
                     st.setString(++i, table);
+                    st.setString(++i, source.stored());
                     st.setObject(++i, committedAt);
                     i = bindChanges(x, st, i, changes);
                     st.setString(++i, first.tableSchema());
@@ -205,6 +235,7 @@ public final class WalRecords {
         }
         try (PreparedStatement st = c.prepareStatement(INSERT_AS_DECODED)) {
             int i = bindTarget(st, txid, requestId, first);
+            st.setString(++i, source.stored());
             st.setObject(++i, committedAt);
             i = bindChanges(c, st, i, changes);
             st.setString(++i, first.tableSchema());

@@ -5,8 +5,11 @@
  * that writes it or reads it by itself: the engine's committed records
  * ({@link flux.log.CommittedRecords}, a fragment of the compiler's write statement), rolled-back
  * attempts ({@link flux.log.RolledBackAttempts}), capture's records of raw SQL writes and its
- * reads by id ({@link flux.log.WalRecords}, {@link flux.log.StoredImages}), history's reads of a
- * row's and a request's records ({@link flux.log.RowRecords}, {@link flux.log.RequestRecords}).
+ * reads by id ({@link flux.log.WalRecords}, {@link flux.log.StoredImages}; the SQL console's marks
+ * on its transactions, which make those records {@code source = 'console'},
+ * {@link flux.log.ConsoleTransactions}), history's reads of a row's and a request's records
+ * ({@link flux.log.RowRecords}, {@link flux.log.RequestRecords}), and a tenant's whole history out
+ * and back in for its backup and restore ({@link flux.log.TenantHistory}).
  *
  * <p>Beside it, the schema journal {@code flux.schema_changes} ({@link flux.log.SchemaJournal},
  * {@link flux.log.SchemaChange}): every change to a user table's shape, found against the shapes

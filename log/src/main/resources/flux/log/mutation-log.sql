@@ -1,4 +1,5 @@
--- The mutation log, flux.state_mutations: its table and its indexes. Owned by the log module
+-- The mutation log, flux.state_mutations: its table and its indexes, and the SQL console's marks on
+-- its transactions (flux.console_transactions, which decide a record's source). Owned by the log module
 -- (flux.log); idempotent, applied on every start. Stored data depends on these names: history,
 -- capture and Kafka consumers read them (docs/contracts.md).
 CREATE SCHEMA IF NOT EXISTS flux;
@@ -101,6 +102,13 @@ BEGIN
     IF to_regclass('flux.state_mutations_wal_txid_idx') IS NULL THEN
         CREATE INDEX state_mutations_wal_txid_idx ON flux.state_mutations (txid) WHERE source = 'wal';
     END IF;
+    -- The records capture adds for the SQL console's writes (source 'console') need no index of
+    -- their own: capture finds them by the run's request id (the request index above), which the
+    -- console's mark gives (flux.console_transactions). A partial index for them, made by earlier
+    -- builds of the console, would cost every write the test of its predicate: dropped.
+    IF to_regclass('flux.state_mutations_console_txid_idx') IS NOT NULL THEN
+        DROP INDEX flux.state_mutations_console_txid_idx;
+    END IF;
     -- As-of reads and history time ranges seek a row's records by time. (Installed by history's
     -- schema script before the log had a module of its own; an index on the log is the log's.)
     IF to_regclass('flux.state_mutations_row_time_idx') IS NULL THEN
@@ -136,3 +144,16 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Transactions of the SQL console that wrote, each with the request id the console gave it
+-- (flux.log.ConsoleTransactions). Written by the server (the login role) before such a transaction
+-- commits, so capture, which sees the transaction only after its commit, always finds it: the
+-- records it adds for those changes get source 'console' and this request id instead of 'wal' and
+-- 'wal:<txid>'. Tenants have no right here.
+CREATE TABLE IF NOT EXISTS flux.console_transactions (
+    txid        xid8        PRIMARY KEY,
+    request_id  text        NOT NULL,
+    key_id      text,
+    tenant_id   text,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);

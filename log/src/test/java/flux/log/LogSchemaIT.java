@@ -60,7 +60,7 @@ class LogSchemaIT {
     }
 
     @Test
-    void aLogFromBeforeCommitOrderGetsItsColumnsAndIndexesAndTakesTruncates() throws SQLException {
+    void aLogFromBeforeCommitOrderGetsItsColumnsAndIndexesAndTakesTruncatesAndLosesTheConsolesIndex() throws SQLException {
         TestPostgres db = pg.newDatabase("log_schema_commit_order");
         execute(db, "CREATE SCHEMA flux; CREATE TABLE flux.state_mutations ("
                 + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, request_id text NOT NULL, txid xid8,"
@@ -69,7 +69,8 @@ class LogSchemaIT {
                 + " changed_columns text[], status text NOT NULL DEFAULT 'committed', error text, tenant_id text,"
                 + " source text NOT NULL DEFAULT 'api', created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
                 + " CREATE INDEX state_mutations_row_idx ON flux.state_mutations (table_schema, table_name, row_id, id);"
-                + " CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id)");
+                + " CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id);"
+                + " CREATE INDEX state_mutations_console_txid_idx ON flux.state_mutations (txid) WHERE source = 'console'");
 
         LogSchema.install(db.dataSource());
         execute(db, "INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation,"

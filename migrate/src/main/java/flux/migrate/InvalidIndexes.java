@@ -13,8 +13,10 @@ import java.util.Map;
  * Finds indexes a failed or cancelled {@code CREATE INDEX CONCURRENTLY} left INVALID: they
  * are never used by queries yet still slow every write, and {@code IF NOT EXISTS} on the
  * retry silently keeps them. Builds still in progress (in another session) are not counted.
+ * What such a failure leaves is the database's "dirty" state: the ledger has no row for it (a
+ * failed migration leaves none), so these are what an operator must look at (the web UI shows them).
  */
-final class InvalidIndexes {
+public final class InvalidIndexes {
     private static final String INVALID = """
             SELECT i.indexrelid::bigint, format('%I.%I', n.nspname, c.relname)
               FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -27,7 +29,7 @@ final class InvalidIndexes {
     }
 
     /** Invalid indexes by oid, with their quoted names. */
-    static Map<Long, String> all(Connection c) throws SQLException {
+    public static Map<Long, String> all(Connection c) throws SQLException {
         Map<Long, String> found = new LinkedHashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INVALID)) {
             while (rs.next()) {

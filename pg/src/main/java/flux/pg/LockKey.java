@@ -16,6 +16,7 @@ import java.sql.SQLException;
 public record LockKey(String name, int classId, int objectId) {
     private static final String LOCK_FOR_TRANSACTION = "SELECT pg_advisory_xact_lock(?, ?)";
     private static final String TRY_LOCK_FOR_TRANSACTION = "SELECT pg_try_advisory_xact_lock(?, ?)";
+    private static final String LOCK_FOR_SESSION = "SELECT pg_advisory_lock(?, ?)";
     private static final String TRY_LOCK_FOR_SESSION = "SELECT pg_try_advisory_lock(?, ?)";
     private static final String UNLOCK_SESSION = "SELECT pg_advisory_unlock(?, ?)";
 
@@ -29,6 +30,13 @@ public record LockKey(String name, int classId, int objectId) {
     /** Takes the lock until the open transaction ends, unless another session holds it (false). */
     public boolean tryLockForTransaction(Connection c) throws SQLException {
         return answer(c, TRY_LOCK_FOR_TRANSACTION);
+    }
+
+    /** Waits for the lock; it is held until {@link #unlockSession} or the session's end. */
+    public void lockForSession(Connection c) throws SQLException {
+        try (PreparedStatement ps = prepare(c, LOCK_FOR_SESSION)) {
+            ps.execute();
+        }
     }
 
     /** Takes the lock until {@link #unlockSession} or the session's end, unless another holds it (false). */

@@ -17,6 +17,11 @@ import java.util.zip.CRC32;
  *       ({@code flux.migrate.MigrationLock}).
  *   <li>{@link #BLAME_FOLDER}, transaction-level, tried: one background folder of the blame
  *       summary at a time; others skip their turn ({@code flux.history.BlameFolder}).
+ *   <li>{@link #CONSOLE_SETUP}, transaction-level: one session at a time creates the SQL console's
+ *       login roles and brings their grants and policies up to date ({@code flux.console.ConsoleLogins}).
+ *   <li>{@link #CONSOLE_PASSWORD}, session-level, held from setting a console login's fresh
+ *       password until the login with it, so two servers do not overwrite each other's in between
+ *       ({@code flux.console.ConsoleLogins}).
  *   <li>{@link #streamer(String)}, session-level, one per replication slot: elects the one capture
  *       instance that streams the slot; standbys try again ({@code flux.capture.pg.StreamerLock}).
  *       Under a class id of its own, since its object id is a hash of the slot name and could
@@ -26,8 +31,8 @@ import java.util.zip.CRC32;
  *       the write statement by {@code flux.query.sql.WriteGate} (why: see there). It is not listed
  *       here as a key because it is one per row, and it stays in the statement text, which is
  *       measured. Its class id is a hash of the table name, so it shares this two-int space: a
- *       table whose name hashes to {@link #FLUX_CLASS}, written at a row whose key hashes to 1, 2
- *       or 3, would wait behind one of the fixed locks above (a pause, never a wrong answer; about
+ *       table whose name hashes to {@link #FLUX_CLASS}, written at a row whose key hashes to 1
+ *       to 5, would wait behind one of the fixed locks above (a pause, never a wrong answer; about
  *       one chance in 2^64 per row).
  * </ul>
  */
@@ -40,9 +45,12 @@ public final class LockKeys {
     public static final LockKey SCHEMA_INSTALL = new LockKey("schema install", FLUX_CLASS, 1);
     public static final LockKey MIGRATION = new LockKey("migration", FLUX_CLASS, 2);
     public static final LockKey BLAME_FOLDER = new LockKey("blame folder", FLUX_CLASS, 3);
+    public static final LockKey CONSOLE_SETUP = new LockKey("console role setup", FLUX_CLASS, 4);
+    public static final LockKey CONSOLE_PASSWORD = new LockKey("console login password", FLUX_CLASS, 5);
 
     /** The fixed keys; {@link #streamer} keys are made per slot. */
-    public static final List<LockKey> FIXED = List.of(SCHEMA_INSTALL, MIGRATION, BLAME_FOLDER);
+    public static final List<LockKey> FIXED = List.of(SCHEMA_INSTALL, MIGRATION, BLAME_FOLDER, CONSOLE_SETUP,
+            CONSOLE_PASSWORD);
 
     private LockKeys() {
     }

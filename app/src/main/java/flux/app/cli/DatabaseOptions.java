@@ -45,7 +45,7 @@ public final class DatabaseOptions {
     }
 
     /** A non-pooled DataSource for the resolved address, checked to be reachable. */
-    DataSource dataSource() {
+    public DataSource dataSource() {
         DatabaseUrl url = resolve();
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url.jdbcUrl());

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ObserveCommand.class,
                 flux.app.cli.state.StateCommand.class,
                 CaptureCommand.class,
+                flux.app.console.SqlCommand.class,
                 picocli.CommandLine.HelpCommand.class,
         })
 public final class FluxCommand implements Runnable {

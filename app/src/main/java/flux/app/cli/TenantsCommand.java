@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = "Provision tenants (isolation mode, storage quota) and measure their storage."
-                + " Works on the database directly; each change is recorded in flux.audit_log.",
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class})
+        description = "Provision tenants (isolation mode, storage quota), measure their storage, back them up and restore them."
+                + " Works on the database directly; each create or update is recorded in flux.audit_log.",
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class,
+                flux.app.console.TenantBackupCommands.Backup.class, flux.app.console.TenantBackupCommands.Restore.class})
 public final class TenantsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -10,7 +10,6 @@ import flux.history.PageRequest;
 import flux.history.RequestPage;
 import flux.history.RowSnapshot;
 import flux.tenancy.TenantDirectory;
-import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -93,10 +92,7 @@ final class HistoryController {
         return scope == null ? null : scope.tenantId();
     }
 
-    /** A schema-mode tenant's bare name is its own schema's table, as in the query API. */
     private static String table(String table, TenantScope scope) {
-        boolean bare = table.indexOf('.') < 0;
-        return scope != null && scope.isolation() == TenantScope.Isolation.SCHEMA && bare
-                ? TenantSchemas.schemaOf(scope.tenantId()) + "." + table : table;
+        return Callers.historyTable(table, scope);
     }
 }

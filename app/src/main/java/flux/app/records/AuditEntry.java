@@ -10,8 +10,7 @@ import java.time.Instant;
 /**
  * A row of {@code flux.audit_log} (DDL: {@code flux/app/audit-schema.sql}): who did what to Flux's own records.
  * {@code id} and {@code at} are the database's (identity, {@code now()}); {@code detail} is JSON
- * text, stored as jsonb. The console's columns (statement, duration, rows, error) are not mapped
- * until the console writes them.
+ * text, stored as jsonb. (The SQL console's statements are audited apart, in {@code flux.console_audit}.)
  */
 @MappedEntity(value = "audit_log", schema = "flux")
 record AuditEntry(@Id @GeneratedValue @Nullable Long id, @GeneratedValue @Nullable Instant at, String actor,

@@ -1,5 +1,6 @@
 package flux.app.wiring;
 
+import flux.console.ConsoleSchema;
 import flux.log.LogSchema;
 import flux.log.SchemaJournal;
 import flux.pg.SchemaInstaller;
@@ -10,8 +11,9 @@ import javax.sql.DataSource;
 
 /**
  * Flux's internal {@code flux} schema as the server needs it, installed in one go before it
- * serves: the mutation log, the schema journal, tenancy's tables, then app's audit log of Flux's own records
- * ({@code flux/app/audit-schema.sql}). All, always: capture's records of raw SQL writes read
+ * serves: the mutation log, the schema journal, tenancy's tables, app's audit log of Flux's own records
+ * ({@code flux/app/audit-schema.sql}), then the SQL console's statement audit and login roles
+ * ({@link ConsoleSchema}; a separate audit from the first, docs/console.md says why). All, always: capture's records of raw SQL writes read
  * {@code flux.tenants} (the tenant owning the written schema), so a database with the log for
  * capture has the tenants table too. History adds its own on top when the HTTP server starts
  * ({@link HistoryFactory}). Idempotent; serialized with every other installer. Run at server start
@@ -25,6 +27,6 @@ public final class FluxSchema {
 
     public static void install(DataSource dataSource) throws SQLException {
         SchemaInstaller.install(dataSource, LogSchema.script(), SchemaJournal.script(), TenancySchema.script(),
-                SchemaScript.resource(FluxSchema.class, AUDIT));
+                SchemaScript.resource(FluxSchema.class, AUDIT), ConsoleSchema.script());
     }
 }

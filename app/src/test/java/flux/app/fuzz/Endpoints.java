@@ -13,8 +13,8 @@ import net.jqwik.api.Combinators;
 
 /**
  * Requests against every route but the query API's: history, blame, as-of, a request's writes,
- * observability, capture status, whoami, health, metrics, and paths that are none of these,
- * with every path segment and query parameter generated: percent-encoded hostile text, raw
+ * observability, capture status, whoami, health, metrics, the web UI's pages, and paths that are
+ * none of these, with every path segment and query parameter generated: percent-encoded hostile text, raw
  * bytes that a URL may not hold, broken escapes; and any method.
  */
 final class Endpoints {
@@ -57,8 +57,18 @@ final class Endpoints {
                     parts.forEach(p -> out.writeBytes(join("/", p)));
                     return out.toByteArray();
                 });
+        // The web UI's pages (its errors are HTML pages, see Oracle), a page and what follows it.
+        Arbitrary<byte[]> ui = Combinators.combine(segment(List.of("tables", "rows", "requests", "console",
+                        "capture", "observe", "migrations", "login", "logout", "static")),
+                segment(List.of("users", "1", "flux.css", "")).list().ofMaxSize(2))
+                .as((page, rest) -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    out.writeBytes(join("/ui/", page));
+                    rest.forEach(p -> out.writeBytes(join("/", p)));
+                    return out.toByteArray();
+                });
         return mix(weighted(8, rowPath), weighted(1, changes), weighted(4, request),
-                weighted(3, observe), weighted(1, capture), weighted(2, fixed), weighted(2, any));
+                weighted(3, observe), weighted(1, capture), weighted(2, fixed), weighted(2, any), weighted(2, ui));
     }
 
     private static Arbitrary<byte[]> query() {

@@ -39,6 +39,21 @@ record HttpCase(String method, byte[] target, List<byte[]> headers, byte[] body)
         return method.equals("HEAD");
     }
 
+    /**
+     * Whether the target is under the web UI, {@code /ui} (empty segments skipped, as a server may
+     * fold them), whose errors are HTML pages for a browser rather than problem+json.
+     */
+    boolean underUi() {
+        String path = new String(target, StandardCharsets.ISO_8859_1);
+        int query = path.indexOf('?');
+        for (String segment : (query < 0 ? path : path.substring(0, query)).split("/")) {
+            if (!segment.isEmpty()) {
+                return segment.equals("ui");
+            }
+        }
+        return false;
+    }
+
     byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (body == null ? 0 : body.length));
         out.writeBytes(ascii(method + " "));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,7 +14,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * Sends generated requests and judges each answer by what the issue promises of bad input:
  * never a 5xx (the one exception: 503 with {@code Retry-After}, the server's documented answer to
- * an exhausted pool), every error a problem+json whose {@code status} is the answer's, and a
+ * an exhausted pool), every error a problem+json whose {@code status} is the answer's (under the
+ * web UI's {@code /ui}, an HTML error page showing that status instead), and a
  * rejected request changes no data: the tables read the same afterwards, and the log gained
  * nothing but attempts marked rolled back under the request's own id (a write that fails at
  * the database is recorded that way by design). The state is read after every case, so a
@@ -52,8 +54,14 @@ final class Oracle implements AutoCloseable {
             assertThat(status == 503 && answer.header("Retry-After") != null)
                     .as("a 5xx answer other than 503 with Retry-After:" + what).isTrue();
         }
-        if (status >= 400 && !request.head()) {
-            assertThat(answer.header("Content-Type")).as("error media type:" + what).startsWith("application/problem+json");
+        String type = answer.header("Content-Type");
+        if (status >= 400 && !request.head() && request.underUi() && type != null && type.startsWith("text/html")) {
+            // The web UI answers a browser: its errors are pages with the API's status (docs/console.md).
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).as("UI error page:" + what)
+                    .contains("<span class=\"status\">" + status + "</span>");
+            Statistics.label("problem type").collect("web UI page");
+        } else if (status >= 400 && !request.head()) {
+            assertThat(type).as("error media type:" + what).startsWith("application/problem+json");
             JsonNode problem = JSON.readTree(answer.body());
             assertThat(problem.path("status").asInt()).as("problem status:" + what).isEqualTo(status);
             assertThat(problem.path("type").asText()).as("problem type:" + what).startsWith("https://flux.dev/problems/");

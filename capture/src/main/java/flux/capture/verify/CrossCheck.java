@@ -21,8 +21,11 @@ import java.util.Collections;
  * record's (unusual key types) falls back to the first unpaired record of the same table and
  * operation, and the image comparison then tells whether the pairing was right.
  *
- * <p>Records that capture wrote itself ({@code source = 'wal'}) are ignored: they describe
- * changes already published. Rolled-back attempts are set aside for {@code flux.rolled_back}.
+ * <p>Records that capture wrote itself ({@code source = 'wal'} or {@code 'console'}) are ignored:
+ * they describe changes already published. So are committed records that name another
+ * transaction ({@code txid}): the engine's records name the transaction that writes them, so
+ * such a record is a copy of an old one (a tenant's history put back by a restore), not a
+ * change of this transaction. Rolled-back attempts are set aside for {@code flux.rolled_back}.
  *
  * <p>Records decoded from the WAL carry no images (see {@link RecordImages}): {@link #check}
  * then pairs only, and {@link #compareImages} compares each pair once its record's images are read.
@@ -49,14 +52,16 @@ public final class CrossCheck {
     /**
      * A change as it goes to Kafka. {@code source} is {@code api} or {@code wal}; {@code tenantId}
      * is the paired record's tenant, or null; for an untracked change it is null here and set,
-     * with {@link #withTenant}, to the tenant its {@code wal} record was given
-     * ({@link WalRecordWriter} decides: the schema's owner or the row's {@code tenant_id}).
+     * with {@link #asRecorded}, to what its record in the log was given ({@link WalRecordWriter}
+     * decides: the tenant is the schema's owner or the row's {@code tenant_id}; the source and
+     * request id are {@code console} and the console's for a transaction the SQL console marked).
      * {@code record} is the mutation record it was paired with, null for an untracked change.
      */
     public record Outgoing(WalChange change, String requestId, String source, String tenantId,
                            WalMutationRecord record) {
-        public Outgoing withTenant(String tenant) {
-            return new Outgoing(change, requestId, source, tenant, record);
+        /** An untracked change as its record in the log has it: tenant, request id and source. */
+        public Outgoing asRecorded(String tenant, String recordedRequestId, String recordedSource) {
+            return new Outgoing(change, recordedRequestId, recordedSource, tenant, record);
         }
     }
 
@@ -82,7 +87,7 @@ public final class CrossCheck {
         for (WalMutationRecord r : tx.records()) {
             if (r.rolledBack()) {
                 rolledBack.add(r);
-            } else if (!r.writtenByCapture()) {
+            } else if (!r.writtenByCapture() && !copiedFromAnother(r, tx)) {
                 apiRecords.add(r);
                 unpaired.add(r);
                 byRow.computeIfAbsent(rowKey(r.tableSchema(), r.tableName(), r.operation().name(), r.rowId()),
@@ -136,6 +141,11 @@ public final class CrossCheck {
             }
         }
         return new Result(published, untracked, rolledBack, discrepancies, txid8, walRequestId, matched);
+    }
+
+    /** The low 32 bits are the decoded xid itself: comparing them needs no epoch. */
+    private static boolean copiedFromAnother(WalMutationRecord r, WalTransaction tx) {
+        return r.txid() != null && (r.txid() & 0xFFFFFFFFL) != (tx.xid() & 0xFFFFFFFFL);
     }
 
     private static WalMutationRecord take(Deque<WalMutationRecord> candidates, Set<WalMutationRecord> unpaired) {

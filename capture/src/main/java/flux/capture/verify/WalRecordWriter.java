@@ -15,19 +15,22 @@ import java.util.List;
  * Completes the mutation log for writes that bypassed the API: one {@code source = 'wal'} record
  * per untracked change, all of one source transaction together, through the log's
  * {@link WalRecords} (which owns the statements: replays are not written twice, images are
- * re-rendered in the engine's form, each record gets the tenant whose history it belongs in).
+ * re-rendered in the engine's form, each record gets the tenant whose history it belongs in; a
+ * transaction the SQL console marked is recorded with {@code source = 'console'}).
  * {@link #write} returns those tenants, so the Kafka messages carry the tenant the log has.
  *
- * <p>These inserts come back through the WAL as records with {@code source = 'wal'};
+ * <p>These inserts come back through the WAL as records with {@code source = 'wal'} or {@code 'console'};
  * {@link CrossCheck} ignores those, so nothing feeds back.
  */
 public final class WalRecordWriter {
 
     /**
      * What {@link #write} did: how many records it wrote (0 for a transaction recorded before),
-     * and each untracked change's tenant as its record has it (null: none), in the order given.
+     * each untracked change's tenant as its record has it (null: none), in the order given, and
+     * the records' request id and source ({@code wal}, or {@code console} for a transaction the
+     * SQL console marked, with the console's request id).
      */
-    public record Recorded(int written, List<String> tenants) {
+    public record Recorded(int written, List<String> tenants, String requestId, String source) {
     }
 
     /**
@@ -44,7 +47,7 @@ public final class WalRecordWriter {
                     change.after() == null ? null : change.after().toString(), change.placedAfter(), change.oldRowId()));
         }
         WalRecords.Recorded recorded = WalRecords.write(c, new TxId(txid8), requestId, committedAt, changes);
-        return new Recorded(recorded.written(), recorded.tenants());
+        return new Recorded(recorded.written(), recorded.tenants(), recorded.requestId(), recorded.source().stored());
     }
 
     private static Operation logged(WalChange change) {

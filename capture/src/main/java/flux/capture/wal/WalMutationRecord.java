@@ -19,6 +19,8 @@ public record WalMutationRecord(long id, String requestId, Long txid, String tab
 
     public static final String STATUS_ROLLED_BACK = Status.ROLLED_BACK.stored();
     public static final String SOURCE_WAL = Source.WAL.stored();
+    /** Capture's record of a write made through the SQL console (a transaction the console marked). */
+    public static final String SOURCE_CONSOLE = Source.CONSOLE.stored();
 
     /** This record with its images and error as stored in the table. */
     public WalMutationRecord withImages(JsonNode oldImage, JsonNode newImage, String error) {
@@ -32,7 +34,7 @@ public record WalMutationRecord(long id, String requestId, Long txid, String tab
 
     /** Written by capture itself for a change that bypassed the API: never paired nor republished. */
     public boolean writtenByCapture() {
-        return SOURCE_WAL.equals(source);
+        return SOURCE_WAL.equals(source) || SOURCE_CONSOLE.equals(source);
     }
 
     public String qualifiedName() {

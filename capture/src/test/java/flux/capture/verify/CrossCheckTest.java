@@ -51,6 +51,16 @@ class CrossCheckTest {
     }
 
     @Test
+    void aCommittedRecordOfAnotherTransactionIsACopyAndNeitherPairedNorMissing() {
+        WalMutationRecord restored = new WalMutationRecord(1, "req-old", 123L, "public", "users", "5",
+                Operation.INSERT, null, json("{\"id\":5}"), "committed", null, null, "api", 1L);
+        CrossCheck.Result r = check.check(tx(List.of(change(Operation.INSERT, 5, null, "{\"id\":5}")), List.of(restored)));
+        assertThat(r.matched()).isZero();
+        assertThat(r.untracked()).extracting(WalChange::rowId).containsExactly("5");
+        assertThat(r.discrepancies()).isEmpty();
+    }
+
+    @Test
     void recordWithoutChangeIsReportedMissing() {
         CrossCheck.Result r = check.check(tx(List.of(),
                 List.of(record("req-a", Operation.UPDATE, "9", "{\"id\":9}", "{\"id\":9}", "committed", "api"))));

@@ -15,6 +15,7 @@ import flux.tenancy.TenantSchemas;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,57 @@ class WalRecordWriterIT {
             }
             assertThat(log.toString().strip()).isEqualTo("items:Rec-Owner notes:row-tenant plain:- dropped:Rec-Owner");
         }
+    }
+
+    @Test
+    void aTransactionTheConsoleMarkedIsRecordedAsTheConsolesWithItsRequestIdPlacedAndDatedAlsoOnReplay()
+            throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO flux.console_transactions (txid, request_id, key_id, tenant_id)"
+                    + " VALUES ('900002', 'console-request-1', 'k1', 'row-tenant')");
+        }
+        // A console run: an update, a key change (id 6 -> 7) and a TRUNCATE, placed after records 40, 40, 41.
+        ObjectNode keyChanged = (ObjectNode) JSON.readTree("{\"id\":7,\"tenant_id\":\"row-tenant\",\"name\":\"f\"}");
+        List<WalChange> changes = List.of(
+                placed(update("public", "notes", "{\"id\":5,\"tenant_id\":\"row-tenant\",\"name\":\"e\"}"), 40, null),
+                placed(new WalChange("public", "notes", Operation.UPDATE, JSON.createObjectNode().put("id", 7), "7",
+                        keyChanged.deepCopy().put("id", 6), keyChanged, 1L, 2L, 3L, 0L, null), 40,
+                        JSON.createObjectNode().put("id", 6)),
+                new WalChange("public", "plain", Operation.TRUNCATE, JSON.createObjectNode(), "", null, null,
+                        1L, 2L, 3L, 41L, null));
+        Instant committedAt = Instant.parse("2026-01-02T03:04:05.123456Z");
+        WalRecordWriter writer = new WalRecordWriter();
+        try (Connection c = db.connect()) {
+            WalRecordWriter.Recorded first = writer.write(c, 900_002L, "wal:900002", committedAt, changes);
+            assertThat(first.written()).isEqualTo(3);
+            assertThat(first.source()).isEqualTo("console");
+            assertThat(first.requestId()).isEqualTo("console-request-1");
+            assertThat(first.tenants()).containsExactly("row-tenant", "row-tenant", null);
+            WalRecordWriter.Recorded replay = writer.write(c, 900_002L, "wal:900002", Instant.now(), changes);
+            assertThat(replay.written()).isZero();
+            assertThat(replay.source()).isEqualTo("console");
+            assertThat(replay.requestId()).isEqualTo("console-request-1");
+            assertThat(replay.tenants()).containsExactly("row-tenant", "row-tenant", null);
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT concat_ws(' ', request_id, source, operation, table_name, row_id,"
+                     + " coalesce(old_row_id, '-'), placed_after, coalesce(tenant_id, '-'),"
+                     + " created_at = '2026-01-02T03:04:05.123456Z') FROM flux.state_mutations"
+                     + " WHERE txid = '900002' ORDER BY id")) {
+            StringBuilder log = new StringBuilder();
+            while (rs.next()) {
+                log.append(rs.getString(1)).append('\n');
+            }
+            assertThat(log.toString()).isEqualTo("""
+                    console-request-1 console UPDATE notes 5 - 40 row-tenant t
+                    console-request-1 console UPDATE notes 7 6 40 row-tenant t
+                    console-request-1 console TRUNCATE plain  - 41 - t
+                    """);
+        }
+    }
+
+    private static WalChange placed(WalChange c, long placedAfter, ObjectNode oldKey) {
+        return new WalChange(c.schema(), c.table(), c.operation(), c.key(), c.rowId(), c.before(), c.after(), c.lsn(),
+                c.xid(), c.tsMs(), placedAfter, oldKey);
     }
 }

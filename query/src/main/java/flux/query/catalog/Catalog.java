@@ -5,6 +5,9 @@ import flux.query.model.Names;
 import flux.query.sql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -93,6 +96,14 @@ public final class Catalog {
             refresh();
             return true;
         }
+    }
+
+    /** Every queryable table, by schema and name (what a listing shows; lookups go through {@link #table}). */
+    public List<Table> tables() {
+        List<Table> all = new ArrayList<>();
+        current().tables().values().forEach(byName -> all.addAll(byName.values()));
+        all.sort(Comparator.comparing(Table::schema).thenComparing(Table::name));
+        return all;
     }
 
     /** Reads the catalog now unless it was read before. */

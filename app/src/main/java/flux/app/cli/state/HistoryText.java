@@ -96,8 +96,9 @@ final class HistoryText {
         if ("rolled_back".equals(e.path("status").asText())) {
             s.append(" (rolled back)");
         }
-        if ("wal".equals(e.path("source").asText()) || "snapshot".equals(e.path("source").asText())) {
-            s.append(" (").append(e.path("source").asText()).append(')');
+        String source = e.path("source").asText();
+        if ("wal".equals(source) || "snapshot".equals(source) || "console".equals(source)) {
+            s.append(" (").append(source).append(')');
         }
         if (e.path("renamed").isObject() && !e.path("renamed").isEmpty()) {
             List<String> renames = new ArrayList<>();

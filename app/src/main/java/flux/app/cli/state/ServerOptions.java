@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Options every {@code flux state} verb shares: where the server is, and JSON output. */
-final class ServerOptions {
+/** Options every verb that asks a running server shares ({@code flux state}, {@code flux sql}): where it is, JSON output. */
+public final class ServerOptions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--url", paramLabel = "URL",
@@ -33,7 +33,11 @@ final class ServerOptions {
     @Option(names = "--json", description = "Print the server's JSON (the API's shape) instead of text.")
     boolean json;
 
-    ServerClient client() {
+    public boolean json() {
+        return json;
+    }
+
+    public ServerClient client() {
         return new ServerClient(url, apiKey);
     }
 
@@ -57,7 +61,7 @@ final class ServerOptions {
         return new HistoryText(ZoneId.systemDefault(), Palette.detect(), shortForms);
     }
 
-    static void printJson(PrintWriter out, JsonNode body) {
+    public static void printJson(PrintWriter out, JsonNode body) {
         try {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
         } catch (JsonProcessingException e) {
@@ -72,7 +76,7 @@ final class ServerOptions {
     }
 
     /** Checks --limit before asking the server, so a bad value is a usage error (exit 2). */
-    static int limit(CommandSpec spec, int limit) {
+    public static int limit(CommandSpec spec, int limit) {
         if (limit < 1 || limit > 1000) {
             throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 1000, not " + limit);
         }

@@ -4,6 +4,7 @@ import flux.query.sql.SqlErrors;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
 import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
 import io.micronaut.data.exceptions.DataAccessException;
@@ -17,6 +18,11 @@ public final class Callers {
     static final String ATTRIBUTE = "flux.principal";
 
     private Callers() {
+    }
+
+    /** Records the caller a filter authenticated (the API's, or the web UI's from its login cookie). */
+    public static void attach(HttpRequest<?> request, Principal caller) {
+        request.setAttribute(ATTRIBUTE, caller);
     }
 
     /** The caller; requests outside {@code /v1} (health, metrics) have none and get {@link Principal#OPEN}. */
@@ -43,6 +49,16 @@ public final class Callers {
         if (tenant != null) {
             throw new Forbidden(what + " are the whole server's; tenant " + tenant + "'s key may not read them");
         }
+    }
+
+    /**
+     * The table a name means in history's requests: a schema-mode tenant's bare name is its own
+     * schema's table, as in the query API; anything else as given.
+     */
+    public static String historyTable(String table, TenantScope scope) {
+        boolean bare = table.indexOf('.') < 0;
+        return scope != null && scope.isolation() == TenantScope.Isolation.SCHEMA && bare
+                ? TenantSchemas.schemaOf(scope.tenantId()) + "." + table : table;
     }
 
     /**

@@ -72,6 +72,9 @@ class HistoryTextTest {
         assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'committed', 'source': 'wal',"
                 + " 'old': {'n': 1}, 'new': {'n': 2}, 'changed_columns': ['n']}"), Set.of()))
                 .isEqualTo("UPDATE n: 1 → 2 (wal)");
+        assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'committed', 'source': 'console',"
+                + " 'old': {'n': 1}, 'new': {'n': 3}, 'changed_columns': ['n']}"), Set.of()))
+                .isEqualTo("UPDATE n: 1 → 3 (console)");
         assertThat(text.describe(json("{'operation': 'DELETE', 'status': 'committed', 'source': 'api',"
                 + " 'old': {'n': 1}, 'new': null}"), Set.of())).isEqualTo("DELETE");
         assertThat(text.describe(json("{'operation': 'UPDATE', 'status': 'rolled_back', 'source': 'api',"
