@@ -34,6 +34,7 @@ class QueryEngineIT {
             CREATE TABLE members (org text, num integer, name text, PRIMARY KEY (org, num));
             CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL CHECK (value >= 0));
             CREATE TABLE nokey (a integer);
+            CREATE TABLE fixed (id integer PRIMARY KEY, c char(4), b bit(3), cs char(2)[]);
             CREATE TABLE parents (id integer PRIMARY KEY);
             CREATE TABLE children (id integer PRIMARY KEY,
                                    parent integer REFERENCES parents DEFERRABLE INITIALLY DEFERRED);
@@ -54,7 +55,7 @@ class QueryEngineIT {
 
     @BeforeEach
     void clean() {
-        fx.execute("TRUNCATE everything, members, counters, nokey, parents, children, flux.state_mutations RESTART IDENTITY");
+        fx.execute("TRUNCATE everything, members, counters, nokey, fixed, parents, children, flux.state_mutations RESTART IDENTITY");
     }
 
     private QueryResult json(String id, String query) {
@@ -101,7 +102,6 @@ class QueryEngineIT {
      */
     @Test
     void fixedLengthTextAndBitsKeepEveryCharacterAndFilterByTheWholeValue() {
-        fx.execute("CREATE TABLE IF NOT EXISTS fixed (id integer PRIMARY KEY, c char(4), b bit(3), cs char(2)[])");
         json("c-1", "{\"table\": \"fixed\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"c\": \"ab\", \"b\": \"101\", \"cs\": [\"xy\", \"z\"]}}");
         json("c-2", "{\"table\": \"fixed\", \"operation\": \"insert\", \"data\": {\"id\": 2, \"c\": \"a\"}}");
         assertThat(fx.one("SELECT c || '|' || b::text || '|' || cs::text FROM fixed WHERE id = 1")).isEqualTo("ab|101|{xy,\"z \"}");
