@@ -67,10 +67,64 @@ final class BenchSchema {
             END $$;
             CREATE TRIGGER bench_wiki_audit AFTER INSERT OR UPDATE OR DELETE ON bench_wiki
                 FOR EACH ROW EXECUTE FUNCTION audit.if_modified_func();
+
+            -- (s) Supabase's supa_audit (0.2.3, the last release that accepts any primary key type;
+            -- 0.3 requires uuid keys): one record_version row per row change with a stable record
+            -- id, a v5 uuid of the table's oid and its key values, so a row's versions are one index
+            -- lookup; jsonb images; its four indexes. Rewritten here from its published definition:
+            -- same table, indexes, record ids and BEFORE row trigger.
+            CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+            CREATE TABLE bench_supa (LIKE bench_raw INCLUDING ALL);
+            CREATE TYPE audit.operation AS ENUM ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE');
+            CREATE TABLE audit.record_version (
+                id bigserial PRIMARY KEY, record_id uuid, old_record_id uuid, op audit.operation NOT NULL,
+                ts timestamptz NOT NULL DEFAULT now(), table_oid oid NOT NULL, table_schema name NOT NULL,
+                table_name name NOT NULL, record jsonb, old_record jsonb,
+                CHECK (coalesce(record_id, old_record_id) IS NOT NULL OR op = 'TRUNCATE'),
+                CHECK (op IN ('INSERT', 'UPDATE') = (record_id IS NOT NULL)),
+                CHECK (op IN ('INSERT', 'UPDATE') = (record IS NOT NULL)),
+                CHECK (op IN ('UPDATE', 'DELETE') = (old_record_id IS NOT NULL)),
+                CHECK (op IN ('UPDATE', 'DELETE') = (old_record IS NOT NULL)));
+            CREATE INDEX record_version_record_id ON audit.record_version (record_id) WHERE record_id IS NOT NULL;
+            CREATE INDEX record_version_old_record_id ON audit.record_version (old_record_id) WHERE old_record_id IS NOT NULL;
+            CREATE INDEX record_version_ts ON audit.record_version USING brin (ts);
+            CREATE INDEX record_version_table_oid ON audit.record_version (table_oid);
+            CREATE FUNCTION audit.primary_key_columns(entity_oid oid) RETURNS text[] STABLE SECURITY DEFINER
+                LANGUAGE sql AS $$
+                SELECT coalesce(array_agg(a.attname::text ORDER BY a.attnum), array[]::text[])
+                FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = any(i.indkey)
+                WHERE i.indrelid = $1 AND i.indisprimary
+            $$;
+            CREATE FUNCTION audit.to_record_id(entity_oid oid, pkey_cols text[], rec jsonb) RETURNS uuid STABLE
+                LANGUAGE sql AS $$
+                SELECT CASE
+                    WHEN rec IS NULL THEN NULL
+                    WHEN pkey_cols = array[]::text[] THEN uuid_generate_v4()
+                    ELSE (SELECT uuid_generate_v5('fd62bc3d-8d6e-43c2-919c-802ba3762271',
+                                                  (jsonb_build_array(to_jsonb($1)) || jsonb_agg($3 ->> k))::text)
+                          FROM unnest($2) AS u(k))
+                END
+            $$;
+            CREATE FUNCTION audit.insert_update_delete_trigger() RETURNS trigger SECURITY DEFINER LANGUAGE plpgsql AS $$
+            DECLARE
+                pkey_cols text[] = audit.primary_key_columns(TG_RELID);
+                record_jsonb jsonb = to_jsonb(new);
+                record_id uuid = audit.to_record_id(TG_RELID, pkey_cols, record_jsonb);
+                old_record_jsonb jsonb = to_jsonb(old);
+                old_record_id uuid = audit.to_record_id(TG_RELID, pkey_cols, old_record_jsonb);
+            BEGIN
+                INSERT INTO audit.record_version (record_id, old_record_id, op, table_oid, table_schema, table_name,
+                                                  record, old_record)
+                SELECT record_id, old_record_id, TG_OP::audit.operation, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                       record_jsonb, old_record_jsonb;
+                RETURN coalesce(new, old);
+            END $$;
+            CREATE TRIGGER audit_i_u_d BEFORE INSERT OR UPDATE OR DELETE ON bench_supa
+                FOR EACH ROW EXECUTE FUNCTION audit.insert_update_delete_trigger();
             """;
 
-    static final String RESET = "TRUNCATE bench_raw, bench_audit, bench_wiki, bench_engine, audit_log, audit.logged_actions,"
-            + " flux.state_mutations";
+    static final String RESET = "TRUNCATE bench_raw, bench_audit, bench_wiki, bench_supa, bench_engine, audit_log,"
+            + " audit.logged_actions, audit.record_version, flux.state_mutations";
 
     /** Rows each client updates in an update cell: its own range, so clients do not queue on row locks. */
     static final int ROWS_PER_CLIENT = 1000;
