@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flux.app.Cli;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code flux tenants backup} and {@code restore} as a user runs them: files, messages, exit codes. */
@@ -19,9 +19,9 @@ class TenantBackupCliIT {
     private final TestPostgres db;
     private final Path home;
 
-    TenantBackupCliIT(TestPostgres pg) throws Exception {
+    TenantBackupCliIT(TestPostgres pg, @TempDir Path home) {
         db = pg.newDatabase("tenant_backup_cli");
-        home = Files.createTempDirectory("flux-backup-cli");
+        this.home = home;
     }
 
     @Test

@@ -8,7 +8,6 @@ import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,9 +34,8 @@ class ObserveTenancyIT {
     private final TestServer server;
     private final String acmeAdmin;
 
-    ObserveTenancyIT(TestPostgres pg, TestKafka kafka) throws Exception {
+    ObserveTenancyIT(TestPostgres pg, TestKafka kafka, @TempDir Path home) throws Exception {
         TestPostgres db = pg.newDatabase("observe_tenancy");
-        Path home = Files.createTempDirectory("flux-observe-tenancy");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE globex_secrets (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
         }

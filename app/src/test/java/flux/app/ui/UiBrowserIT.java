@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -75,7 +76,7 @@ class UiBrowserIT {
     }
 
     @Test
-    void theMainFlowsWorkInABrowser() throws Exception {
+    void theMainFlowsWorkInABrowser(@TempDir Path files) throws Exception {
         signIn(acme);
         assertThat(text(By.id("caller"))).contains("tenant ui-acme");
         assertThat(text(By.id("tables"))).contains("public.users");
@@ -148,7 +149,6 @@ class UiBrowserIT {
         assertThat(browser.driver.getPageSource()).contains("Ledger", "public.dup_x");
         assertThat(text(By.id("dirty"))).isEqualTo("1");
         // A version whose own-transaction file failed part-way is dirty in the ledger until repaired.
-        Path files = java.nio.file.Files.createTempDirectory("ui-migrations");
         java.nio.file.Files.writeString(files.resolve("90_jobs.up.sql"), """
                 CREATE TABLE ui_jobs (id bigint PRIMARY KEY);
                 BEGIN;

@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,13 +48,12 @@ class TenantBackupIT {
     private final QueryEngine engine;
     private final TenantDirectory tenants;
 
-    TenantBackupIT(TestPostgres pg) throws Exception {
+    TenantBackupIT(TestPostgres pg, @TempDir Path dir) throws Exception {
         db = pg.newDatabase("tenant_backup");
         ds = db.dataSource();
         TestTenants.installSchema(ds);
         tenants = TestTenants.directory(ds);
         engine = new QueryEngine(ds);
-        Path dir = Files.createTempDirectory("flux-backup-migrations");
         Files.writeString(dir.resolve("V1__items.sql"), """
                 CREATE TYPE mood AS ENUM ('happy', 'sad');
                 CREATE TABLE kinds (id serial PRIMARY KEY, name text UNIQUE NOT NULL);

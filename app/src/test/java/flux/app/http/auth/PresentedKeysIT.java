@@ -8,7 +8,6 @@ import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,9 +36,9 @@ class PresentedKeysIT {
     private final String acmeReader;
     private final String revoked;
 
-    PresentedKeysIT(TestPostgres pg, TestKafka kafka) throws Exception {
+    PresentedKeysIT(TestPostgres pg, TestKafka kafka, @TempDir Path home) throws Exception {
         db = pg.newDatabase("presented_keys");
-        home = Files.createTempDirectory("flux-presented-keys");
+        this.home = home;
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
             st.execute("INSERT INTO notes VALUES (1, 'pk-acme', 'mine'), (2, 'pk-globex', 'theirs')");
