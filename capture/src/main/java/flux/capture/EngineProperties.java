@@ -36,7 +36,11 @@ public final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         // Debezium skips TRUNCATE by default; Flux records it (a table-level entry) and publishes it.
         p.setProperty("skipped.operations", "none");
+        // Exact digits (BigDecimal's plain text) and NaN/Infinity, which 'precise' refuses; RowJson makes numbers of them.
         p.setProperty("decimal.handling.mode", "string");
+        // Each field of an interval kept (ISO 8601), so RowJson can write PostgreSQL's text as to_jsonb does;
+        // the default folds months into 30-day microseconds.
+        p.setProperty("interval.handling.mode", "string");
         // The column type on each field tells numeric from text (numbers in JSON, like to_jsonb).
         p.setProperty("column.propagate.source.type", ".*");
         // xid8 (state_mutations.txid) has no mapping; without this the column is dropped.
