@@ -186,6 +186,10 @@ public final class CapturePipeline implements AutoCloseable {
             sync(admin);
             SlotOrigin.createIfMissing(config, admin);
             refreshSlot(admin);
+            ResumePosition.behindSlot(admin, config.slotName()).ifPresent(behind -> {
+                log.warn("capture {}: {}", config.slotName(), behind);
+                status.lastError.set(behind); // shown by the status until something else goes wrong
+            });
             return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
         } catch (SQLException e) {
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);

@@ -69,6 +69,11 @@ public final class EngineProperties {
         // after a crash (duplicates), never a loss; once a second costs far less than every batch.
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("offset.flush.timeout.ms", "10000");
+        // A stored offset behind the slot's confirmed position (the last asynchronous offset commits lost in a
+        // crash of PostgreSQL, an offsets row restored from a backup, a slot advanced by hand) resumes at the
+        // slot: offsets only cover what Kafka acknowledged, and the slot moves only after them. Debezium's
+        // default refuses such an offset once the slot's restart_lsn passed it, forever (ResumePosition).
+        p.setProperty("offset.mismatch.strategy", "trust_slot");
         return p;
     }
 }

@@ -32,7 +32,8 @@ import org.apache.kafka.connect.util.Callback;
  * lose such a commit (the last ~0.6 s of them), and then the stored offset is behind the slot's
  * confirmed position: the slot, not the offset, decides where streaming resumes, and everything
  * between the two was acknowledged by Kafka already, because offsets only ever cover
- * acknowledged records. Debezium resumes from the first transaction the slot sends (tested in
+ * acknowledged records. Debezium resumes from the first transaction the slot sends, also once the
+ * slot's restart_lsn passed the offset ({@code offset.mismatch.strategy=trust_slot}; tested in
  * {@code OffsetBehindSlotIT}). Configured through the engine's properties
  * {@value #URL}, {@value #USER}, {@value #PASSWORD} and {@value #SLOT}.
  */
