@@ -66,7 +66,9 @@ public final class EngineProperties {
         p.setProperty(PostgresOffsetStore.PASSWORD, config.password());
         p.setProperty(PostgresOffsetStore.SLOT, config.slotName());
         // Offsets only ever cover records Kafka acknowledged, so the flush interval bounds the replay
-        // after a crash (duplicates), never a loss; once a second costs far less than every batch.
+        // after a crash (duplicates), never a loss; once a second costs far less than every batch. The
+        // engine checks it when a batch finishes (no timer): a burst's last offsets wait for the next
+        // batch, at the latest the next heartbeat.
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("offset.flush.timeout.ms", "10000");
         // A stored offset behind the slot's confirmed position (the last asynchronous offset commits lost in a
