@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -241,6 +242,7 @@ public final class CapturePipeline implements AutoCloseable {
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
+        AtomicLong engineStarted = new AtomicLong(); // restart cost, part one (docs/capture.md, Throughput)
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
@@ -253,6 +255,8 @@ public final class CapturePipeline implements AutoCloseable {
                     @Override
                     public void pollingStarted() {
                         LastEventSummary.install(built.get()); // tasks (and their metrics) exist now
+                        log.info("capture {}: Debezium's task started in {} ms", config.slotName(),
+                                (System.nanoTime() - engineStarted.get()) / 1_000_000);
                         transition(CaptureState.STARTING, CaptureState.STREAMING);
                     }
                 })
@@ -271,6 +275,7 @@ public final class CapturePipeline implements AutoCloseable {
                 this::syncPublication);
         try {
             schemaChanges.start();
+            engineStarted.set(System.nanoTime());
             runner.execute(engine);
             watch(lock, ended);
         } finally {

@@ -37,9 +37,6 @@ public final class ResumePosition {
      * else the last change completely processed, else the last change seen.
      */
     private static final List<String> CONFIRMED_LSN_FIELDS = List.of("lsn_commit", "lsn_proc", "lsn");
-    private static final String CONFIRMED = """
-            SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint, confirmed_flush_lsn::text
-              FROM pg_replication_slots WHERE slot_name = ?""";
 
     private ResumePosition() {
     }
@@ -90,7 +87,7 @@ public final class ResumePosition {
         if (offset == null) {
             return Optional.empty();
         }
-        try (PreparedStatement st = c.prepareStatement(CONFIRMED)) {
+        try (PreparedStatement st = c.prepareStatement(PostgresOffsetStore.CONFIRMED_FLUSH)) {
             st.setString(1, slot);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next() || rs.getObject(1) == null || rs.getLong(1) <= offset) {
