@@ -7,6 +7,7 @@ import flux.capture.pg.Prerequisites;
 import flux.capture.pg.Publication;
 import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotOrigin;
+import flux.capture.pg.SlotRelease;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.verify.CrossCheck;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -54,6 +56,8 @@ public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+    /** How long a stopped engine's walsender may take to exit by itself before it is terminated. */
+    private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(2);
     /** How often tables the publication refused are tried again. */
     private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
 
@@ -182,13 +186,38 @@ public final class CapturePipeline implements AutoCloseable {
     private long prepare() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
+            SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE); // a leftover of a stuck stop
             CaptureSchema.install(admin);
             sync(admin);
             SlotOrigin.createIfMissing(config, admin);
             refreshSlot(admin);
+            ResumePosition.behindSlot(admin, config.slotName()).ifPresent(behind -> {
+                log.warn("capture {}: {}", config.slotName(), behind);
+                status.lastError.set(behind); // shown by the status until something else goes wrong
+            });
             return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
         } catch (SQLException e) {
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaptureException.Retriable("interrupted while freeing slot " + config.slotName(), e);
+        }
+    }
+
+    /**
+     * After the engine stopped, however it stopped, and while the streamer lock is still held: a walsender left
+     * on the slot would make the next start fail for as long as it lives ({@link SlotRelease}). A database that
+     * cannot be reached is left to the next start, which frees the slot before starting the engine.
+     */
+    private void freeSlot() {
+        try (Connection admin = PgConnections.open(config, "admin")) {
+            if (!SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE)) {
+                log.warn("capture {}: the slot's walsender did not exit when terminated", config.slotName());
+            }
+        } catch (SQLException e) {
+            log.debug("capture {}: cannot check that the slot is free: {}", config.slotName(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -213,6 +242,7 @@ public final class CapturePipeline implements AutoCloseable {
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
+        AtomicLong engineStarted = new AtomicLong(); // restart cost, part one (docs/capture.md, Throughput)
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener());
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
@@ -225,6 +255,8 @@ public final class CapturePipeline implements AutoCloseable {
                     @Override
                     public void pollingStarted() {
                         LastEventSummary.install(built.get()); // tasks (and their metrics) exist now
+                        log.info("capture {}: Debezium's task started in {} ms", config.slotName(),
+                                (System.nanoTime() - engineStarted.get()) / 1_000_000);
                         transition(CaptureState.STARTING, CaptureState.STREAMING);
                     }
                 })
@@ -243,6 +275,7 @@ public final class CapturePipeline implements AutoCloseable {
                 this::syncPublication);
         try {
             schemaChanges.start();
+            engineStarted.set(System.nanoTime());
             runner.execute(engine);
             watch(lock, ended);
         } finally {
@@ -253,6 +286,7 @@ public final class CapturePipeline implements AutoCloseable {
             if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
                 runner.shutdownNow();
             }
+            freeSlot();
             schemaChanges.close();
             handler.close();
             publisher.close();

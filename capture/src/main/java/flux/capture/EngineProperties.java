@@ -36,7 +36,11 @@ public final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         // Debezium skips TRUNCATE by default; Flux records it (a table-level entry) and publishes it.
         p.setProperty("skipped.operations", "none");
+        // Exact digits (BigDecimal's plain text) and NaN/Infinity, which 'precise' refuses; RowJson makes numbers of them.
         p.setProperty("decimal.handling.mode", "string");
+        // Each field of an interval kept (ISO 8601), so RowJson can write PostgreSQL's text as to_jsonb does;
+        // the default folds months into 30-day microseconds.
+        p.setProperty("interval.handling.mode", "string");
         // The column type on each field tells numeric from text (numbers in JSON, like to_jsonb).
         p.setProperty("column.propagate.source.type", ".*");
         // xid8 (state_mutations.txid) has no mapping; without this the column is dropped.
@@ -62,9 +66,16 @@ public final class EngineProperties {
         p.setProperty(PostgresOffsetStore.PASSWORD, config.password());
         p.setProperty(PostgresOffsetStore.SLOT, config.slotName());
         // Offsets only ever cover records Kafka acknowledged, so the flush interval bounds the replay
-        // after a crash (duplicates), never a loss; once a second costs far less than every batch.
+        // after a crash (duplicates), never a loss; once a second costs far less than every batch. The
+        // engine checks it when a batch finishes (no timer): a burst's last offsets wait for the next
+        // batch, at the latest the next heartbeat.
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("offset.flush.timeout.ms", "10000");
+        // A stored offset behind the slot's confirmed position (the last asynchronous offset commits lost in a
+        // crash of PostgreSQL, an offsets row restored from a backup, a slot advanced by hand) resumes at the
+        // slot: offsets only cover what Kafka acknowledged, and the slot moves only after them. Debezium's
+        // default refuses such an offset once the slot's restart_lsn passed it, forever (ResumePosition).
+        p.setProperty("offset.mismatch.strategy", "trust_slot");
         return p;
     }
 }

@@ -2,6 +2,7 @@ package flux.capture.kafka;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.verify.CrossCheck;
@@ -32,7 +33,8 @@ public final class ChangeMessages {
     public static final String REQUEST_ID_HEADER = "flux-request-id";
     /** Thread-safe; messages are written field by field (no tree per message, no serializer lookups). */
     public static final String TENANT_ID_HEADER = "flux-tenant-id";
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Decimals as to_jsonb writes them: 0.000000000001, never BigDecimal's 1E-12. */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private ChangeMessages() {
     }

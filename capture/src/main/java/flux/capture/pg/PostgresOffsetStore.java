@@ -1,5 +1,6 @@
 package flux.capture.pg;
 
+import flux.capture.Lsns;
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
 import flux.pg.Transactions;
@@ -18,6 +19,8 @@ import java.util.concurrent.Future;
 import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Debezium's offsets in {@code flux.capture_offsets}, through plain JDBC (Debezium's JDBC store
@@ -32,11 +35,14 @@ import org.apache.kafka.connect.util.Callback;
  * lose such a commit (the last ~0.6 s of them), and then the stored offset is behind the slot's
  * confirmed position: the slot, not the offset, decides where streaming resumes, and everything
  * between the two was acknowledged by Kafka already, because offsets only ever cover
- * acknowledged records. Debezium resumes from the first transaction the slot sends (tested in
- * {@code OffsetBehindSlotIT}). Configured through the engine's properties
+ * acknowledged records. Debezium resumes from the first transaction the slot sends, also once the
+ * slot's restart_lsn passed the offset ({@code offset.mismatch.strategy=trust_slot}; tested in
+ * {@code OffsetBehindSlotIT}). Offsets the slot confirmed already are handed to Debezium so that it
+ * skips its resume search and second stream start ({@link ResumeSearch}). Configured through the engine's properties
  * {@value #URL}, {@value #USER}, {@value #PASSWORD} and {@value #SLOT}.
  */
 public final class PostgresOffsetStore implements OffsetBackingStore {
+    private static final Logger log = LoggerFactory.getLogger(PostgresOffsetStore.class);
     public static final String URL = "flux.offsets.jdbc.url";
     public static final String USER = "flux.offsets.jdbc.user";
     public static final String PASSWORD = "flux.offsets.jdbc.password";
@@ -60,6 +66,9 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
     /** Two statements: a query naming a table that does not exist (before the first start) fails to parse. */
     static final String TABLE_EXISTS = "SELECT to_regclass('flux.capture_offsets') IS NOT NULL";
     static final String STORED = "SELECT EXISTS (SELECT 1 FROM flux.capture_offsets WHERE slot_name = ?)";
+    static final String CONFIRMED_FLUSH = """
+            SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint, confirmed_flush_lsn::text
+              FROM pg_replication_slots WHERE slot_name = ?""";
 
     private final Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
     private String url;
@@ -83,11 +92,20 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
         try {
             Connection c = connection();
             SchemaInstaller.install(c, TABLE);
+            Long confirmed = confirmedFlushLsn(c);
             try (PreparedStatement st = c.prepareStatement(LOAD)) {
                 st.setString(1, slot);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         byte[] value = rs.getBytes(2);
+                        if (value != null && confirmed != null) {
+                            byte[] stored = value;
+                            value = ResumeSearch.skippedWhenConfirmed(stored, confirmed);
+                            if (value != stored) {
+                                log.info("capture {}: the slot confirmed the stored offset (at {}): streaming starts"
+                                        + " there at once, without Debezium's resume search", slot, Lsns.format(confirmed));
+                            }
+                        }
                         offsets.put(ByteBuffer.wrap(rs.getBytes(1)), value == null ? null : ByteBuffer.wrap(value));
                     }
                 }
@@ -95,6 +113,20 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
         } catch (SQLException e) {
             closeConnection();
             throw new IllegalStateException("cannot read capture offsets of slot " + slot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The slot's confirmed position, null when the slot or the position is missing. */
+    private Long confirmedFlushLsn(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(CONFIRMED_FLUSH)) {
+            st.setString(1, slot);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long lsn = rs.getLong(1);
+                return rs.wasNull() ? null : lsn;
+            }
         }
     }
 

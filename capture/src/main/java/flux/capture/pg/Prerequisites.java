@@ -30,8 +30,10 @@ public final class Prerequisites {
                        OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                                    WHERE m.member = r.oid AND g.rolname IN ('rds_replication', 'rds_superuser'))
                        AS may_replicate,
-                   EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?) AS slot_exists
-              FROM pg_roles r
+                   s.slot_name IS NOT NULL AS slot_exists, s.slot_type, s.plugin,
+                   s.database = current_database() AS slot_here, s.wal_status,
+                   to_jsonb(s) ->> 'invalidation_reason' AS invalidation
+              FROM pg_roles r LEFT JOIN pg_replication_slots s ON s.slot_name = ?
              WHERE r.rolname = current_user
             """;
 
@@ -42,13 +44,34 @@ public final class Prerequisites {
     record Reading(String walLevel, int serverVersion, String role, boolean mayReplicate, boolean slotExists) {
     }
 
+    /**
+     * The slot as pg_replication_slots shows it; {@code invalidation} is PostgreSQL 17's
+     * {@code invalidation_reason} (read through to_jsonb, so older servers give null).
+     */
+    record Slot(String name, String type, String plugin, boolean here, String walStatus, String invalidation) {
+    }
+
     private Prerequisites() {
     }
 
     /** Throws {@link CaptureException.Permanent} naming the first prerequisite this server lacks for {@code slot}. */
     public static void check(Connection c, String slot) throws SQLException {
-        Reading server = read(c, slot);
+        Reading server;
+        Slot existing;
+        try (PreparedStatement st = c.prepareStatement(QUERY)) {
+            st.setString(1, slot);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                server = new Reading(rs.getString("wal_level"), rs.getInt("server_version"), rs.getString("role"),
+                        rs.getBoolean("may_replicate"), rs.getBoolean("slot_exists"));
+                existing = new Slot(slot, rs.getString("slot_type"), rs.getString("plugin"), rs.getBoolean("slot_here"),
+                        rs.getString("wal_status"), rs.getString("invalidation"));
+            }
+        }
         Optional<String> problem = problem(server);
+        if (problem.isEmpty() && server.slotExists()) {
+            problem = unusable(existing);
+        }
         // Read only now: a role refused above may not be allowed to read the offsets either.
         if (problem.isEmpty() && !server.slotExists() && PostgresOffsetStore.hasOffsets(c, slot)) {
             problem = Optional.of(droppedSlot(slot));
@@ -74,21 +97,35 @@ public final class Prerequisites {
         return Optional.empty();
     }
 
+    /**
+     * A slot capture can never stream from: another kind or plugin, another database's, or invalidated
+     * (PostgreSQL removed WAL it still needed, {@code max_slot_wal_keep_size}, or on a standby the rows
+     * its decoding needs). Debezium's start would fail on each retry, for ever.
+     */
+    static Optional<String> unusable(Slot s) {
+        String drop = "SELECT pg_drop_replication_slot('" + s.name() + "')";
+        if (!"logical".equals(s.type()) || !"pgoutput".equals(s.plugin())) {
+            return Optional.of("replication slot " + s.name() + " is a " + s.type() + " slot" + (s.plugin() == null ? ""
+                    : " of plugin " + s.plugin()) + ", capture needs a logical pgoutput slot: set another"
+                    + " flux.capture.slot, or drop it (" + drop + ") if nothing else uses it");
+        }
+        if (!s.here()) {
+            return Optional.of("replication slot " + s.name() + " belongs to another database: set another"
+                    + " flux.capture.slot");
+        }
+        if ("lost".equals(s.walStatus()) || s.invalidation() != null) {
+            return Optional.of("replication slot " + s.name() + " was invalidated by PostgreSQL ("
+                    + (s.invalidation() != null ? s.invalidation() : "WAL it needed was removed, see max_slot_wal_keep_size")
+                    + "): changes since its confirmed position can no longer be streamed. To start afresh from now: "
+                    + drop + "; DELETE FROM flux.capture_offsets WHERE slot_name = '" + s.name() + "'");
+        }
+        return Optional.empty();
+    }
+
     /** The slot is gone but its offsets are stored: Debezium would refuse to start (fail safe). */
     static String droppedSlot(String slot) {
         return "replication slot " + slot + " does not exist, but flux.capture_offsets holds offsets of it: it was"
                 + " dropped, and changes since its last offset were not captured. To start afresh from now: "
                 + "DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'";
-    }
-
-    private static Reading read(Connection c, String slot) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(QUERY)) {
-            st.setString(1, slot);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return new Reading(rs.getString("wal_level"), rs.getInt("server_version"), rs.getString("role"),
-                        rs.getBoolean("may_replicate"), rs.getBoolean("slot_exists"));
-            }
-        }
     }
 }

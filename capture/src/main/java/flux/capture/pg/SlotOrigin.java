@@ -112,7 +112,8 @@ public final class SlotOrigin {
         }
     }
 
-    private static Properties replicationProperties(CaptureConfig config) {
+    /** A replication connection's settings (database replication, simple queries), as capture's role. */
+    static Properties replicationProperties(CaptureConfig config) {
         Properties p = new Properties();
         PGProperty.USER.set(p, config.user());
         if (config.password() != null && !config.password().isEmpty()) {

@@ -1,5 +1,6 @@
 package flux.capture.wal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,14 +23,17 @@ import org.apache.kafka.connect.data.Struct;
 /**
  * Renders Debezium's row values as JSON shaped like PostgreSQL's {@code to_jsonb(row)}, the
  * form of the mutation log's images: dates and timestamps as ISO text, numeric as JSON
- * numbers (the connector runs with {@code decimal.handling.mode=string} and
- * {@code column.propagate.source.type}, so the column type tells numerics from text), json
+ * numbers from their exact digits (the connector runs with {@code decimal.handling.mode=string} and
+ * {@code column.propagate.source.type}, so the column type tells numerics from text), NaN and
+ * infinities as strings, intervals in PostgreSQL's own text ({@link IntervalText}), json
  * and jsonb as JSON, bytea as {@code \x} hex. Timestamps with a zone keep Debezium's UTC
  * rendering: {@code to_jsonb} uses the session's zone, so those compare as instants.
  */
 public final class RowJson {
     static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers in json and jsonb values keep every digit, as in the log (a double would round them). */
+    static final ObjectMapper JSON = new ObjectMapper().setNodeFactory(NODES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     /** Debezium's placeholder for an unchanged TOASTed value missing from the after image. */
     public static final String UNAVAILABLE = "__debezium_unavailable_value";
     private static final String SOURCE_TYPE = "__debezium.source.column.type";
@@ -88,8 +92,9 @@ public final class RowJson {
                 return NODES.textNode(hex(v));
             case ARRAY: {
                 ArrayNode array = NODES.arrayNode();
+                boolean numerics = isNumericArray(schema); // elements carry no source type of their own
                 for (Object item : (List<?>) v) {
-                    array.add(value(schema.valueSchema(), item));
+                    array.add(numerics && item instanceof String text ? numeric(text) : value(schema.valueSchema(), item));
                 }
                 return array;
             }
@@ -121,6 +126,8 @@ public final class RowJson {
                 return NODES.textNode(Temporals.time(((Number) v).longValue() * 1000L));
             case "io.debezium.time.Time":
                 return NODES.textNode(Temporals.time(((Number) v).longValue() * 1_000_000L));
+            case "io.debezium.time.Interval":
+                return NODES.textNode(IntervalText.fromIso((String) v));
             case "io.debezium.data.Json":
                 return parseJson((String) v);
             case "org.apache.kafka.connect.data.Decimal":
@@ -135,19 +142,34 @@ public final class RowJson {
     }
 
     private static boolean isNumericColumn(Schema schema) {
-        Map<String, String> parameters = schema.parameters();
-        if (parameters == null) {
-            return false;
-        }
-        String type = parameters.get(SOURCE_TYPE);
+        String type = sourceType(schema);
         return "NUMERIC".equals(type) || "DECIMAL".equals(type);
     }
 
-    private static JsonNode numeric(String text) {
+    private static boolean isNumericArray(Schema schema) {
+        return "_NUMERIC".equals(sourceType(schema));
+    }
+
+    private static String sourceType(Schema schema) {
+        Map<String, String> parameters = schema.parameters();
+        return parameters == null ? null : parameters.get(SOURCE_TYPE);
+    }
+
+    /**
+     * A numeric from Debezium's exact text ({@code decimal.handling.mode=string}: BigDecimal's plain
+     * string, never through a double). NaN and the infinities are not JSON numbers: {@code to_jsonb}
+     * writes them as the strings PostgreSQL prints, where Debezium names its constants.
+     */
+    static JsonNode numeric(String text) {
         try {
             return NODES.numberNode(new BigDecimal(text));
         } catch (NumberFormatException e) {
-            return NODES.textNode(text); // NaN, Infinity: to_jsonb renders these as strings too
+            return NODES.textNode(switch (text) {
+                case "NAN" -> "NaN";
+                case "POSITIVE_INFINITY" -> "Infinity";
+                case "NEGATIVE_INFINITY" -> "-Infinity";
+                default -> text;
+            });
         }
     }
 

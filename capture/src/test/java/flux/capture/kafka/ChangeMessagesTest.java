@@ -60,6 +60,16 @@ class ChangeMessagesTest {
                 + "\"ts_ms\":1000,\"source\":\"api\",\"status\":\"rolled_back\",\"error\":\"23505: duplicate key\",\"mutation_id\":17}");
     }
 
+    @Test
+    void decimalsAreWrittenWithTheirDigitsAsToJsonbWritesThem() {
+        ObjectNode after = NODES.objectNode().put("id", 1L).put("tiny", new BigDecimal("0.000000000001"))
+                .put("wide", new BigDecimal("12345678901234567890.123456789")).put("scaled", new BigDecimal("1.50"));
+        WalChange change = new WalChange("public", "t", Operation.INSERT, NODES.objectNode().put("id", 1L), "1", null,
+                after, 1L, 2L, 3L, 0L, null);
+        assertThat(text(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:2", "wal", null, null), 2L).value()))
+                .contains("\"after\":{\"id\":1,\"tiny\":0.000000000001,\"wide\":12345678901234567890.123456789,\"scaled\":1.50}");
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

@@ -39,4 +39,22 @@ class PrerequisitesTest {
                 .contains("changes since its last offset were not captured")
                 .endsWith("DELETE FROM flux.capture_offsets WHERE slot_name = 'flux'");
     }
+
+    @Test
+    void aSlotThatCanNeverStreamIsNamedWithWhatToDo() {
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "logical", "pgoutput", true, "reserved", null))).isEmpty();
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "logical", "pgoutput", true, "lost", null)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("replication slot flux was invalidated by PostgreSQL"
+                        + " (WAL it needed was removed, see max_slot_wal_keep_size)")
+                        .endsWith("SELECT pg_drop_replication_slot('flux'); DELETE FROM flux.capture_offsets"
+                                + " WHERE slot_name = 'flux'"));
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "logical", "pgoutput", true, "unreserved", "rows_removed")))
+                .hasValueSatisfying(m -> assertThat(m).contains("invalidated by PostgreSQL (rows_removed)"));
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "logical", "wal2json", true, "reserved", null)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("replication slot flux is a logical slot of plugin wal2json"));
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "physical", null, false, "reserved", null)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("replication slot flux is a physical slot, capture"));
+        assertThat(Prerequisites.unusable(new Prerequisites.Slot("flux", "logical", "pgoutput", false, "reserved", null)))
+                .hasValue("replication slot flux belongs to another database: set another flux.capture.slot");
+    }
 }
