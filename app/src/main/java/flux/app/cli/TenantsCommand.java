@@ -97,7 +97,7 @@ public final class TenantsCommand implements Runnable {
         @Option(names = "--host", paramLabel = "HOST:PORT",
                 description = "With --login: address for the connection string (default: the one this command connects to).")
         String host;
-        @Option(names = "--json", description = "Machine-readable output (with --login: the credentials).")
+        @Option(names = "--json", description = "Machine-readable output: the tenant, or with --login its credentials.")
         boolean json;
 
         @Override
@@ -129,6 +129,10 @@ public final class TenantsCommand implements Runnable {
             }
             if (credentials != null) {
                 TenantLifecycleCommands.printCredentials(spec, credentials, json);
+                return ExitCodes.OK;
+            }
+            if (json) {
+                TenantLifecycleCommands.printJson(spec, t);
                 return ExitCodes.OK;
             }
             spec.commandLine().getOut().printf("tenant %s: %s%s%s%n", t.id(), isolation.label(),

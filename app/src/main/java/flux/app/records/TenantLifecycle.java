@@ -111,8 +111,9 @@ public final class TenantLifecycle {
         if (before.isPresent() && before.get().deleted()) {
             return before.get();
         }
-        if (before.isEmpty()) {
-            flux.tenancy.TenantSchemas.roleOf(tenantId); // validates the id: a key-only row tenant gets a row to mark
+        // A row tenant may exist through its keys alone: it gets a row to mark. Any other id is a typo.
+        if (before.isEmpty() && keys.list().stream().noneMatch(k -> k.tenantId().equals(tenantId))) {
+            throw new IllegalArgumentException("no tenant " + tenantId + " (neither created nor given keys)");
         }
         Tenant deleted = inTransaction("cannot delete tenant " + tenantId, c -> {
             TenantScope.Isolation isolation = before.map(Tenant::isolation).orElse(TenantScope.Isolation.ROW);

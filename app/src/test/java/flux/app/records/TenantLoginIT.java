@@ -215,6 +215,8 @@ class TenantLoginIT {
         db.execute("INSERT INTO public.orders VALUES (1, 'login-row-a'), (2, 'login-row-b')");
         assertThatThrownBy(() -> lifecycle.credentials(AuditLog.CLI, "login-row-a", false, null, null))
                 .hasMessageContaining("is row-level");
+        assertThatThrownBy(() -> lifecycle.delete(AuditLog.CLI, "login-nobody", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tenant login-nobody");
         lifecycle.delete(AuditLog.CLI, "login-row-a", Duration.ZERO);
         assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-row-a");
         assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
