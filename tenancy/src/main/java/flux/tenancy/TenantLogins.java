@@ -162,7 +162,7 @@ public final class TenantLogins {
     public static String connectionString(String tenantId, String hostAndPort, String database, String password) {
         String path = TenantSchemas.schemaOf(tenantId) + "," + TenantExtensions.SCHEMA;
         return "postgresql://" + roleOf(tenantId) + (password == null ? "" : ":" + password) + "@" + hostAndPort
-                + "/" + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8)
+                + "/" + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
                 + "?options=-c%20search_path%3D" + path.replace(",", "%2C");
     }
 
