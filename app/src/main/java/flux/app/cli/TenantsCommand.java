@@ -6,7 +6,6 @@ import flux.app.records.TenantLifecycle;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantScope;
 import java.io.PrintWriter;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -155,12 +154,19 @@ public final class TenantsCommand implements Runnable {
         @Option(names = "--measure",
                 description = "Measure every tenant's storage now and record it first (the server does this periodically).")
         boolean measure;
+        @Option(names = "--json", description = "Machine-readable output.")
+        boolean json;
 
         @Override
-        public Integer call() throws SQLException {
+        public Integer call() throws Exception {
             try (AdminContext admin = AdminContext.open(database).installSchema()) {
                 TenantAdministration tenants = admin.get(TenantAdministration.class);
-                print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
+                List<Tenant> listed = measure ? tenants.measureAll() : tenants.list();
+                if (json) {
+                    TenantLifecycleCommands.printJson(spec, listed);
+                } else {
+                    print(spec.commandLine().getOut(), listed);
+                }
             }
             return ExitCodes.OK;
         }

@@ -3,6 +3,7 @@ package flux.app.tenancy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.Cli;
 import flux.app.TestServer;
@@ -109,6 +110,11 @@ class SchemaTenantRawWriteIT {
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
             assertThat(server.get("/v1/state/items/1/history", "Authorization", wayne).statusCode()).isEqualTo(401);
+            JsonNode listed = JSON.readTree(cli("tenants", "list", "--json").out());
+            assertThat(listed.findValues("id").toString()).contains("raw-wayne");
+            for (JsonNode t : listed) {
+                assertThat(t.get("deleted_at").isNull()).as(t.toString()).isEqualTo(!t.get("id").asText().equals("raw-wayne"));
+            }
             assertThat(server.post("/v1/admin/tenants/raw-wayne/undelete", "", "Authorization", admin).statusCode())
                     .isEqualTo(200);
         } finally {
