@@ -37,6 +37,17 @@ BEGIN
     END IF;
 END
 $$;
+-- A deleted tenant is a tombstone until purge_after: its data and rows stay, its keys are revoked
+-- and its roles cut off (`flux tenants delete`), `flux tenants undelete` brings it back, and
+-- `flux tenants purge` drops it once purge_after has passed. Both null for a live tenant.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'flux.tenants'::regclass
+                                                AND attname = 'deleted_at' AND NOT attisdropped) THEN
+        ALTER TABLE flux.tenants ADD COLUMN deleted_at timestamptz, ADD COLUMN purge_after timestamptz;
+    END IF;
+END
+$$;
 DO $$
 BEGIN
     IF to_regclass('flux.tenants_schema_name_key') IS NULL THEN -- IF NOT EXISTS would lock first

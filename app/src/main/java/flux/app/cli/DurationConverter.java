@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people type them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 0} (off). */
+/** Durations as people type them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 0} (off). */
 final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     @Override
     public Duration convert(String value) {
@@ -24,7 +24,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
-            default -> throw new TypeConversionException("'" + value + "' needs a unit (ms, s, m or h)");
+            case "d" -> Duration.ofDays(n);
+            default -> throw new TypeConversionException("'" + value + "' needs a unit (ms, s, m, h or d)");
         };
     }
 }

@@ -2,10 +2,10 @@ package flux.app.cli;
 
 import flux.app.records.AuditLog;
 import flux.app.records.TenantAdministration;
+import flux.app.records.TenantLifecycle;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantScope;
 import java.io.PrintWriter;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,9 +18,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = "Provision tenants (isolation mode, storage quota), measure their storage, back them up and restore them."
+        description = "Provision tenants (isolation mode, storage quota, a direct login), measure their storage, delete and"
+                + " restore them, back them up."
                 + " Works on the database directly; each create or update is recorded in flux.audit_log.",
         subcommands = {TenantsCommand.Create.class, TenantsCommand.ListTenants.class,
+                TenantLifecycleCommands.Credentials.class, TenantLifecycleCommands.Delete.class,
+                TenantLifecycleCommands.Undelete.class, TenantLifecycleCommands.Purge.class,
+                TenantLifecycleCommands.Extensions.class,
                 flux.app.console.TenantBackupCommands.Backup.class, flux.app.console.TenantBackupCommands.Restore.class})
 public final class TenantsCommand implements Runnable {
     @Spec
@@ -83,9 +87,20 @@ public final class TenantsCommand implements Runnable {
         @Option(names = "--quota", defaultValue = "none",
                 description = "Storage quota: bytes, or with KB/MB/GB, or none (default ${DEFAULT-VALUE}).")
         String quota;
+        @Option(names = "--login", description = "Schema mode: also give the tenant its own PostgreSQL login (as"
+                + " `flux tenants credentials`) and print its connection string once.")
+        boolean login;
+        @Option(names = "--connection-limit", paramLabel = "N",
+                description = "With --login: most sessions the login may hold (default flux.tenancy.connection-limit, 10).")
+        Integer connectionLimit;
+        @Option(names = "--host", paramLabel = "HOST:PORT",
+                description = "With --login: address for the connection string (default: the one this command connects to).")
+        String host;
+        @Option(names = "--json", description = "Machine-readable output: the tenant, or with --login its credentials.")
+        boolean json;
 
         @Override
-        public Integer call() throws SQLException {
+        public Integer call() throws Exception {
             TenantScope.Isolation isolation;
             Long quotaBytes;
             try {
@@ -94,13 +109,30 @@ public final class TenantsCommand implements Runnable {
                 flux.tenancy.TenantSchemas.roleOf(tenant); // validates the id before any SQL
                 if (isolation == TenantScope.Isolation.SCHEMA) {
                     flux.tenancy.TenantSchemas.requireSchemaTenantId(tenant);
+                } else if (login) {
+                    throw new IllegalArgumentException("--login needs --mode schema: a row-level tenant shares tables");
                 }
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             Tenant t;
+            TenantLifecycle.Credentials credentials = null;
             try (AdminContext admin = AdminContext.open(database).installSchema()) {
                 t = admin.get(TenantAdministration.class).provision(AuditLog.CLI, tenant, isolation, quotaBytes);
+                if (login) {
+                    credentials = admin.get(TenantLifecycle.class).credentials(AuditLog.CLI, tenant, false,
+                            connectionLimit, host);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (credentials != null) {
+                TenantLifecycleCommands.printCredentials(spec, credentials, json);
+                return ExitCodes.OK;
+            }
+            if (json) {
+                TenantLifecycleCommands.printJson(spec, t);
+                return ExitCodes.OK;
             }
             spec.commandLine().getOut().printf("tenant %s: %s%s%s%n", t.id(), isolation.label(),
                     isolation == TenantScope.Isolation.SCHEMA ? " (schema "
@@ -122,12 +154,19 @@ public final class TenantsCommand implements Runnable {
         @Option(names = "--measure",
                 description = "Measure every tenant's storage now and record it first (the server does this periodically).")
         boolean measure;
+        @Option(names = "--json", description = "Machine-readable output.")
+        boolean json;
 
         @Override
-        public Integer call() throws SQLException {
+        public Integer call() throws Exception {
             try (AdminContext admin = AdminContext.open(database).installSchema()) {
                 TenantAdministration tenants = admin.get(TenantAdministration.class);
-                print(spec.commandLine().getOut(), measure ? tenants.measureAll() : tenants.list());
+                List<Tenant> listed = measure ? tenants.measureAll() : tenants.list();
+                if (json) {
+                    TenantLifecycleCommands.printJson(spec, listed);
+                } else {
+                    print(spec.commandLine().getOut(), listed);
+                }
             }
             return ExitCodes.OK;
         }

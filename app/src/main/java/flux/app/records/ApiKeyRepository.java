@@ -27,6 +27,10 @@ abstract class ApiKeyRepository implements GenericRepository<ApiKeyRow, String>,
     @Query("UPDATE flux.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = :id")
     abstract int markRevoked(String id);
 
+    /** A purged tenant's keys (revoked since its deletion) go with it. */
+    @Query("DELETE FROM flux.api_keys WHERE tenant_id = :tenantId")
+    abstract int deleteOfTenant(String tenantId);
+
     abstract Optional<ApiKeyRow> findById(String id);
 
     abstract List<ApiKeyRow> findAll(Sort sort);

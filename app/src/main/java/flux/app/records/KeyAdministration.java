@@ -36,9 +36,13 @@ public final class KeyAdministration {
      * Issues a key; then makes sure its tenant is served isolated (a row-level tenant's runtime
      * role and policies), so the key is usable at once.
      *
-     * @throws IllegalArgumentException for a tenant id that is not one
+     * @throws IllegalArgumentException for a tenant id that is not one, or a deleted tenant
      */
     public IssuedKey create(String actor, String tenantId, Role role, String name) throws SQLException {
+        if (tenants.find(tenantId).filter(flux.tenancy.Tenant::deleted).isPresent()) {
+            throw new IllegalArgumentException("tenant " + tenantId + " is deleted: flux tenants undelete " + tenantId
+                    + " first");
+        }
         IssuedKey issued = transactions.executeWrite(status -> {
             IssuedKey created = keys.create(tenantId, role, name);
             audit.record(actor, tenantId, "key.create", created.key().id(), new KeyDetail(role.label(), name));

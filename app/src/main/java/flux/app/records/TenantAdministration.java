@@ -35,10 +35,14 @@ public final class TenantAdministration {
      * Creates or changes a tenant ({@link TenantDirectory#provision}); recorded as
      * {@code tenant.create} or {@code tenant.update} with the mode and quota before and after.
      *
-     * @throws IllegalArgumentException for an id that cannot be this mode's, or a schema another tenant owns
+     * @throws IllegalArgumentException for an id that cannot be this mode's, a schema another tenant owns, or a deleted tenant
      */
     public Tenant provision(String actor, String tenantId, TenantScope.Isolation isolation, Long quotaBytes)
             throws SQLException {
+        if (tenants.find(tenantId).filter(Tenant::deleted).isPresent()) {
+            throw new IllegalArgumentException("tenant " + tenantId + " is deleted: flux tenants undelete " + tenantId
+                    + " first, or purge it");
+        }
         TenantDirectory.Prepared prepared = tenants.prepare(tenantId, isolation, quotaBytes);
         return transactions.executeWrite(status -> {
             Optional<Tenant> before = tenants.find(tenantId);

@@ -28,6 +28,20 @@ abstract class TenantRepository implements GenericRepository<TenantRow, String>,
     @Query("UPDATE flux.tenants SET used_bytes = :usedBytes, measured_at = now() WHERE id = :id")
     public abstract void recordUsage(String id, long usedBytes);
 
+    /** Leaves a tombstone, kept {@code keepSeconds} from now. */
+    @Query("UPDATE flux.tenants SET deleted_at = now(), purge_after = now() + make_interval(secs => :keepSeconds) WHERE id = :id")
+    abstract void markDeleted(String id, double keepSeconds);
+
+    @Query("UPDATE flux.tenants SET deleted_at = NULL, purge_after = NULL WHERE id = :id")
+    abstract void markLive(String id);
+
+    /** Tombstones whose time is up, oldest first. */
+    @Query("SELECT * FROM flux.tenants WHERE purge_after <= now() ORDER BY purge_after, id")
+    abstract List<TenantRow> findExpired();
+
+    @Query("DELETE FROM flux.tenants WHERE id = :id")
+    abstract void remove(String id);
+
     abstract Optional<TenantRow> findById(String id);
 
     abstract List<TenantRow> findAll(Sort sort);

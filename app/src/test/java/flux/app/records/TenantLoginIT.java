@@ -1,0 +1,242 @@
+package flux.app.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import flux.app.tenancy.TenantConnections;
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import flux.tenancy.ApiKeyStore;
+import flux.tenancy.IssuedKey;
+import flux.tenancy.Role;
+import flux.tenancy.TenantScope;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A schema tenant's own login, used through the connection string it is given, as the tenant's
+ * code would: what PostgreSQL lets it do and refuses, its password and connection limit, and
+ * deletion as a tombstone (the raw write's tenant in history and on Kafka, and the CLI and admin
+ * API: SchemaTenantRawWriteIT, whose server and capture run anyway). The test server trusts local logins, so the tenant logins are made to
+ * authenticate with SCRAM by a pg_hba line for their group (restored afterwards), as docs/tenancy.md
+ * tells operators to do.
+ */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TenantLoginIT {
+    private final TestRecords records;
+    private final TestPostgres db;
+    private final TenantAdministration tenants;
+    private final TenantLifecycle lifecycle;
+    private final Path hbaFile;
+    private final String hbaBefore;
+
+    TenantLoginIT(TestPostgres pg) throws Exception {
+        records = TestRecords.start(pg, "tenant_login");
+        db = records.db();
+        tenants = records.context().get(TenantAdministration.class);
+        lifecycle = records.context().get(TenantLifecycle.class);
+        db.execute("CREATE TABLE IF NOT EXISTS public.shared (id int PRIMARY KEY)");
+        tenants.provision(AuditLog.CLI, "login-acme", TenantScope.Isolation.SCHEMA, null);
+        tenants.provision(AuditLog.CLI, "login-globex", TenantScope.Isolation.SCHEMA, null);
+        // As `flux db migrate --tenant` would: tables owned by Flux's login role.
+        db.execute("CREATE TABLE t_login_acme_api.items (id int PRIMARY KEY, name text);"
+                + " CREATE TABLE t_login_globex_api.secrets (id int PRIMARY KEY, secret text);"
+                + " INSERT INTO t_login_globex_api.secrets VALUES (1, 'globex only');"
+                + " CREATE FUNCTION t_login_globex_api.peek() RETURNS bigint LANGUAGE sql SECURITY DEFINER"
+                + "   AS 'SELECT count(*) FROM t_login_globex_api.secrets'");
+        // The embedded server's file is on this machine; a container's is not (then passwords go unchecked).
+        Path hba = Path.of(db.one("SHOW hba_file"));
+        hbaFile = Files.isWritable(hba) ? hba : null;
+        hbaBefore = hbaFile == null ? null : Files.readString(hbaFile);
+        if (hbaFile != null) {
+            // Flux's own login first: it is a member of every tenant login, so the group line would match it too.
+            Files.writeString(hbaFile, "host all " + db.user() + " 127.0.0.1/32 trust\n"
+                    + "host all +flux_tenant_login 127.0.0.1/32 scram-sha-256\n" + hbaBefore);
+            db.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        if (hbaFile != null) {
+            Files.writeString(hbaFile, hbaBefore);
+            db.execute("SELECT pg_reload_conf()");
+        }
+        records.close();
+    }
+
+    private static Connection connect(String connectionString) throws SQLException {
+        return TenantConnections.open(connectionString);
+    }
+
+    private static String withPassword(String connectionString, String password) {
+        return connectionString.replaceFirst("://([^:@]+)(:[^@]*)?@", "://$1:" + password + "@");
+    }
+
+    private static String one(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    void theLoginWorksInItsOwnSchemaAndEveryEscapeIsRefusedByPostgres() throws Exception {
+        TenantLifecycle.Credentials creds = lifecycle.credentials(AuditLog.CLI, "login-acme", false, null, null);
+        assertThat(creds.connectionString()).startsWith("postgresql://tl_login_acme:" + creds.password() + "@")
+                .endsWith("?options=-c%20search_path%3Dt_login_acme_api%2Cflux_extensions");
+        assertThat(creds.connectionLimit()).isEqualTo(10);
+        assertThat(db.one("SELECT rolpassword FROM pg_authid WHERE rolname = 'tl_login_acme'")).startsWith("SCRAM-SHA-256$");
+
+        try (Connection c = connect(creds.connectionString()); Statement st = c.createStatement()) {
+            assertThat(one(st, "SELECT current_user")).isEqualTo("tl_login_acme");
+            // its own migrations: tables, sequences, views; and the tables Flux's migrations made
+            st.execute("CREATE TABLE notes (id serial PRIMARY KEY, body citext)");
+            st.execute("CREATE VIEW note_bodies AS SELECT body FROM notes");
+            st.execute("INSERT INTO notes (body) VALUES ('Hello'); INSERT INTO items VALUES (1, 'first')");
+            assertThat(one(st, "SELECT count(*) FROM note_bodies WHERE body = 'HELLO'")).isEqualTo("1");
+            // allowed extensions: present already, so an ORM's IF NOT EXISTS passes; others are refused
+            st.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+            assertThat(one(st, "SELECT encode(digest('x', 'sha256'), 'hex')")).hasSize(64);
+            assertRefused(st, "CREATE EXTENSION hstore", "permission denied to create extension \"hstore\"");
+
+            assertRefused(st, "SELECT * FROM t_login_globex_api.secrets", "permission denied for schema t_login_globex_api");
+            assertRefused(st, "SELECT t_login_globex_api.peek()", "permission denied for schema t_login_globex_api");
+            c.setAutoCommit(false); // what pg_dump does first, in its transaction
+            assertRefused(st, "LOCK TABLE t_login_globex_api.secrets IN ACCESS SHARE MODE", "permission denied for schema");
+            c.rollback();
+            c.setAutoCommit(true);
+            assertRefused(st, "SELECT * FROM flux.state_mutations", "permission denied for schema flux");
+            assertRefused(st, "INSERT INTO flux.state_mutations (request_id) VALUES ('forged')", "permission denied for schema flux");
+            assertRefused(st, "SELECT * FROM public.shared", "permission denied for table shared");
+            assertRefused(st, "CREATE TABLE public.mine (id int)", "permission denied for schema public");
+            assertRefused(st, "CREATE SCHEMA elsewhere", "permission denied for database");
+            assertRefused(st, "SET ROLE t_login_acme", "permission denied to set role \"t_login_acme\"");
+            assertRefused(st, "SET ROLE " + db.user(), "permission denied to set role");
+            assertRefused(st, "SET SESSION AUTHORIZATION " + db.user(), "permission denied to set session authorization");
+            st.execute("RESET ROLE");
+            assertThat(one(st, "SELECT current_user")).isEqualTo("tl_login_acme");
+            st.execute("SET search_path = t_login_globex_api, public");
+            assertRefused(st, "SELECT * FROM secrets", "relation \"secrets\" does not exist");
+        }
+        // The API's runtime role reaches what the tenant created itself.
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SET ROLE t_login_acme");
+            assertThat(one(st, "SELECT count(*) FROM t_login_acme_api.notes")).isEqualTo("1");
+        }
+        assertThat(AuditRows.of(db, "login-acme")).extracting(AuditRows::action).contains("tenant.login.create");
+    }
+
+    private static void assertRefused(Statement st, String sql, String message) {
+        assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void rotationEndsTheOldPasswordAndTheConnectionLimitIsPostgresOwn() throws Exception {
+        Assumptions.assumeTrue(hbaFile != null, "pg_hba.conf of the test server is not on this machine");
+        tenants.provision(AuditLog.CLI, "login-rot", TenantScope.Isolation.SCHEMA, null);
+        TenantLifecycle.Credentials first = lifecycle.credentials(AuditLog.CLI, "login-rot", false, 2, null);
+        assertThatThrownBy(() -> connect(withPassword(first.connectionString(), "wrong")).close())
+                .hasMessageContaining("password authentication failed for user \"tl_login_rot\"");
+        connect(first.connectionString()).close();
+
+        TenantLifecycle.Credentials again = lifecycle.credentials(AuditLog.CLI, "login-rot", false, null, null);
+        assertThat(again.password()).isNull();
+        assertThat(again.connectionString()).startsWith("postgresql://tl_login_rot@");
+        TenantLifecycle.Credentials rotated = lifecycle.credentials(AuditLog.CLI, "login-rot", true, null, null);
+        assertThat(rotated.connectionLimit()).isEqualTo(2);
+        assertThatThrownBy(() -> connect(first.connectionString()).close())
+                .hasMessageContaining("password authentication failed");
+
+        List<Connection> open = new ArrayList<>();
+        try {
+            open.add(connect(rotated.connectionString()));
+            open.add(connect(rotated.connectionString()));
+            assertThatThrownBy(() -> connect(rotated.connectionString()).close()).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("too many connections for role \"tl_login_rot\"")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("53300");
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+        assertThat(AuditRows.of(db, "login-rot")).extracting(AuditRows::action)
+                .contains("tenant.login.create", "tenant.login.update", "tenant.login.rotate");
+    }
+
+    @Test
+    void aDeletedTenantStopsAtOnceComesBackOnUndeleteAndIsGoneAfterPurge() throws Exception {
+        tenants.provision(AuditLog.CLI, "login-gone", TenantScope.Isolation.SCHEMA, null);
+        db.execute("CREATE TABLE t_login_gone_api.items (id int PRIMARY KEY); INSERT INTO t_login_gone_api.items VALUES (7)");
+        KeyAdministration keys = records.context().get(KeyAdministration.class);
+        IssuedKey key = keys.create(AuditLog.CLI, "login-gone", Role.READ_WRITE, null);
+        TenantLifecycle.Credentials creds = lifecycle.credentials(AuditLog.CLI, "login-gone", false, null, null);
+        Connection session = connect(creds.connectionString());
+
+        lifecycle.delete(AuditLog.CLI, "login-gone", null);
+        assertThat(records.context().get(ApiKeyStore.class).authenticate(key.token())).isEmpty();
+        Awaitility.await("the open session is ended").atMost(Duration.ofSeconds(10))
+                .until(() -> !session.isValid(1));
+        session.close();
+        assertThatThrownBy(() -> connect(creds.connectionString()).close())
+                .hasMessageContaining("not permitted to log in");
+        assertThat(asRuntimeRole("login-gone")).contains("permission denied for schema t_login_gone_api");
+        assertThatThrownBy(() -> keys.create(AuditLog.CLI, "login-gone", Role.READ_ONLY, null))
+                .hasMessageContaining("tenant login-gone is deleted");
+        assertThat(db.one("SELECT count(*) FROM t_login_gone_api.items")).isEqualTo("1"); // the admin still sees it
+        assertThat(lifecycle.purge(AuditLog.CLI)).doesNotContain("login-gone"); // 30 days are not up
+
+        lifecycle.undelete(AuditLog.CLI, "login-gone");
+        assertThat(asRuntimeRole("login-gone")).isEqualTo("1");
+        assertThatThrownBy(() -> connect(creds.connectionString()).close()).hasMessageContaining("not permitted to log in");
+        assertThat(records.context().get(ApiKeyStore.class).authenticate(key.token())).isEmpty();
+        TenantLifecycle.Credentials renewed = lifecycle.credentials(AuditLog.CLI, "login-gone", true, null, null);
+        connect(renewed.connectionString()).close();
+
+        lifecycle.delete(AuditLog.CLI, "login-gone", Duration.ZERO);
+        assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-gone");
+        assertThat(db.one("SELECT count(*) FROM pg_namespace WHERE nspname = 't_login_gone_api'")).isEqualTo("0");
+        assertThat(db.one("SELECT count(*) FROM pg_roles WHERE rolname IN ('t_login_gone', 'tl_login_gone')")).isEqualTo("0");
+        assertThat(db.one("SELECT count(*) FROM flux.api_keys WHERE tenant_id = 'login-gone'")).isEqualTo("0");
+        assertThat(db.one("SELECT count(*) FROM flux.tenants WHERE id = 'login-gone'")).isEqualTo("0");
+        assertThat(AuditRows.of(db, "login-gone")).extracting(AuditRows::action)
+                .contains("tenant.delete", "tenant.undelete", "tenant.login.rotate", "tenant.purge");
+    }
+
+    @Test
+    void aRowTenantsPurgeDropsItsRowsOnly() throws Exception {
+        db.execute("CREATE TABLE public.orders (id int PRIMARY KEY, tenant_id text NOT NULL)");
+        tenants.provision(AuditLog.CLI, "login-row-a", TenantScope.Isolation.ROW, null);
+        db.execute("INSERT INTO public.orders VALUES (1, 'login-row-a'), (2, 'login-row-b')");
+        assertThatThrownBy(() -> lifecycle.credentials(AuditLog.CLI, "login-row-a", false, null, null))
+                .hasMessageContaining("is row-level");
+        assertThatThrownBy(() -> lifecycle.delete(AuditLog.CLI, "login-nobody", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tenant login-nobody");
+        lifecycle.delete(AuditLog.CLI, "login-row-a", Duration.ZERO);
+        assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-row-a");
+        assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
+    }
+
+    /** What the tenant's runtime role (the API's) gets from its schema: a count, or PostgreSQL's refusal. */
+    private String asRuntimeRole(String tenant) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SET ROLE " + flux.tenancy.TenantSchemas.roleOf(tenant));
+            return one(st, "SELECT count(*) FROM " + flux.tenancy.TenantSchemas.schemaOf(tenant) + ".items");
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+}
