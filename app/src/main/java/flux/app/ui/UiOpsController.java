@@ -14,6 +14,7 @@ import flux.migrate.MigrationStatus;
 import flux.migrate.Migrator;
 import flux.observe.IndexAdvisor;
 import flux.observe.QueryObservers;
+import flux.observe.TenantView;
 import flux.tenancy.Role;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
@@ -93,13 +94,13 @@ final class UiOpsController {
         IndexAdvisor.Advice advice = null;
         String indexError = null;
         try {
-            advice = observers.indexAdvisor().advise(dataSource);
+            advice = observers.indexAdvisor().advise(dataSource, TenantView.ALL);
         } catch (SQLException e) {
             indexError = "cannot check indexes: " + e.getMessage();
         }
         return pages.page("observe", new ObserveView(pages.frame(request, "Observability", "observe"),
-                observers.settings().slowThreshold().toMillis(), observers.slowQueries().list(),
-                observers.nPlusOne().findings(), advice == null ? List.of() : advice.suggestions(),
+                observers.settings().slowThreshold().toMillis(), observers.slowQueries().list(TenantView.ALL),
+                observers.nPlusOne().findings(TenantView.ALL), advice == null ? List.of() : advice.suggestions(),
                 advice == null ? List.of() : advice.skipped(), indexError));
     }
 

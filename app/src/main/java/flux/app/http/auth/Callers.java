@@ -40,14 +40,15 @@ public final class Callers {
     }
 
     /**
-     * Refuses a tenant's key (403 {@link Forbidden}) what spans every tenant: {@code what} are the
-     * whole server's figures (metrics, query observations), and a tenant sees only its own. Callers
-     * without a tenant (open mode, probes without credentials) pass.
+     * Refuses a tenant's non-admin key (403 {@link Forbidden}) what spans every tenant and cannot be
+     * narrowed to one: {@code what} are the whole server's figures. Operators pass: callers without a
+     * tenant (open mode, probes without credentials) and admin keys.
      */
-    public static void requireNoTenant(HttpRequest<?> request, String what) {
-        String tenant = of(request).tenantId();
-        if (tenant != null) {
-            throw new Forbidden(what + " are the whole server's; tenant " + tenant + "'s key may not read them");
+    public static void requireOperator(HttpRequest<?> request, String what) {
+        Principal caller = of(request);
+        if (caller.tenantId() != null && !caller.may(Role.ADMIN)) {
+            throw new Forbidden(what + " are the whole server's; tenant " + caller.tenantId()
+                    + "'s " + caller.role().label() + " key may not read them (an admin key may)");
         }
     }
 
