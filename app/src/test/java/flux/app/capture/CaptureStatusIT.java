@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.Cli;
 import flux.app.TestServer;
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
@@ -19,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -84,11 +87,16 @@ class CaptureStatusIT {
 
     /**
      * A slot dropped while its offsets are stored is a permanent failure: capture reports it where an
-     * operator looks (status, health, metrics) instead of retrying.
+     * operator looks (status, health, metrics) instead of retrying. {@code /health} names the reason
+     * to the operator only (here open mode without credentials, and an admin key); another key reads
+     * that capture failed, not why.
      */
     @Test
     void aPermanentFailureShowsItsReasonInStatusAndTakesHealthDown() throws Exception {
         String slot = "status_failed";
+        Path home = Files.createTempDirectory("flux-capture-status");
+        String admin = key(home, "admin");
+        String writer = key(home, "read-write");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE failing (id int PRIMARY KEY)");
             CapturePipeline first = new CapturePipeline(new CaptureConfig(db.host(), db.port(), db.database(),
@@ -116,6 +124,8 @@ class CaptureStatusIT {
                 assertThat(capture.path("status").asText()).isEqualTo("DOWN");
                 assertThat(capture.path("state").asText()).isEqualTo("FAILED");
                 assertThat(capture.path("error").asText()).isEqualTo(reason);
+                assertThat(healthError(server, admin)).isEqualTo(reason);
+                assertThat(healthError(server, writer)).isEqualTo(CaptureHealth.GENERIC_FAILURE);
                 assertThat(server.get("/prometheus").body()).containsPattern("flux_capture_failed\\{[^}]*\\} 1.0");
             }
         } finally {
@@ -123,6 +133,21 @@ class CaptureStatusIT {
                 st.execute("DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'");
             }
         }
+    }
+
+    private String key(Path home, String role) throws Exception {
+        Cli created = Cli.against(db, home, "keys", "create", "--tenant", "cs-acme", "--role", role);
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        return created.out().strip();
+    }
+
+    /** Capture's {@code error} in /health as the holder of {@code key} reads it (the answer stays 503). */
+    private static String healthError(TestServer server, String key) throws Exception {
+        HttpResponse<String> health = server.get("/health", "Authorization", "Bearer " + key);
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode capture = JSON.readTree(health.body()).path("components").path("capture");
+        assertThat(capture.path("state").asText()).isEqualTo("FAILED");
+        return capture.path("error").asText();
     }
 
     private ApplicationContext start(boolean enabled, String slot) throws Exception {

@@ -53,6 +53,17 @@ public final class Callers {
     }
 
     /**
+     * Whether the caller may read what a probe shows only to the server's operator (why capture
+     * failed: the reason names tables, roles and the database's settings). An admin key may. A
+     * caller without credentials may only in {@code open} mode, where it is an admin of the whole
+     * API anyway; in {@code keys} mode it is a probe (a load balancer), which sees states only.
+     */
+    public static boolean isOperatorProbe(HttpRequest<?> request, AuthMode mode) {
+        Principal caller = of(request);
+        return caller.keyId() == null ? mode == AuthMode.OPEN : caller.may(Role.ADMIN);
+    }
+
+    /**
      * The table a name means in history's requests: a schema-mode tenant's bare name is its own
      * schema's table, as in the query API; anything else as given.
      */
