@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import flux.app.Cli;
 import flux.app.TestServer;
+import flux.app.records.AuditLog;
+import flux.app.records.KeyAdministration;
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
 import flux.capture.CaptureState;
@@ -14,14 +15,13 @@ import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.tenancy.Role;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -94,9 +94,6 @@ class CaptureStatusIT {
     @Test
     void aPermanentFailureShowsItsReasonInStatusAndTakesHealthDown() throws Exception {
         String slot = "status_failed";
-        Path home = Files.createTempDirectory("flux-capture-status");
-        String admin = key(home, "admin");
-        String writer = key(home, "read-write");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE failing (id int PRIMARY KEY)");
             CapturePipeline first = new CapturePipeline(new CaptureConfig(db.host(), db.port(), db.database(),
@@ -124,8 +121,11 @@ class CaptureStatusIT {
                 assertThat(capture.path("status").asText()).isEqualTo("DOWN");
                 assertThat(capture.path("state").asText()).isEqualTo("FAILED");
                 assertThat(capture.path("error").asText()).isEqualTo(reason);
-                assertThat(healthError(server, admin)).isEqualTo(reason);
-                assertThat(healthError(server, writer)).isEqualTo(CaptureHealth.GENERIC_FAILURE);
+                KeyAdministration keys = server.context().getBean(KeyAdministration.class);
+                assertThat(healthError(server, keys.create(AuditLog.CLI, "cs-acme", Role.ADMIN, null).token()))
+                        .isEqualTo(reason);
+                assertThat(healthError(server, keys.create(AuditLog.CLI, "cs-acme", Role.READ_WRITE, null).token()))
+                        .isEqualTo(CaptureHealth.GENERIC_FAILURE);
                 assertThat(server.get("/prometheus").body()).containsPattern("flux_capture_failed\\{[^}]*\\} 1.0");
             }
         } finally {
@@ -133,12 +133,6 @@ class CaptureStatusIT {
                 st.execute("DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'");
             }
         }
-    }
-
-    private String key(Path home, String role) throws Exception {
-        Cli created = Cli.against(db, home, "keys", "create", "--tenant", "cs-acme", "--role", role);
-        assertThat(created.exitCode()).as(created.err()).isZero();
-        return created.out().strip();
     }
 
     /** Capture's {@code error} in /health as the holder of {@code key} reads it (the answer stays 503). */

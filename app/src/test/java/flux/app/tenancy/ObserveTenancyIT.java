@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.Cli;
 import flux.app.TestServer;
+import flux.app.records.AuditLog;
+import flux.app.records.KeyAdministration;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.tenancy.Role;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -46,29 +47,23 @@ class ObserveTenancyIT {
 
     ObserveTenancyIT(TestPostgres pg, TestKafka kafka) throws Exception {
         TestPostgres db = pg.newDatabase("observe_tenancy");
-        Path home = Files.createTempDirectory("flux-observe-tenancy");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE globex_secrets (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
             st.execute("CREATE TABLE acme_notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
         }
-        acmeAdmin = key(db, home, "ot-acme", "admin");
-        acmeWriter = key(db, home, "ot-acme", "read-write");
-        String globex = key(db, home, "ot-globex", "read-write");
         server = TestServer.start(db, kafka, Map.of("flux.auth.mode", "open", "flux.auth.cache-ttl-ms", 0,
                 "flux.observe.slow-threshold-ms", 0, "flux.observe.nplus1.threshold", 2,
                 "flux.observe.index.min-filters", 1, "flux.observe.index.min-rows", 0));
+        KeyAdministration keys = server.context().getBean(KeyAdministration.class);
+        acmeAdmin = keys.create(AuditLog.CLI, "ot-acme", Role.ADMIN, null).token();
+        acmeWriter = keys.create(AuditLog.CLI, "ot-acme", Role.READ_WRITE, null).token();
+        String globex = keys.create(AuditLog.CLI, "ot-globex", Role.READ_WRITE, null).token();
         globexRequest = twoSelects("globex_secrets", globex);
         acmeRequest = twoSelects("acme_notes", acmeWriter);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(server.get("/v1/observe/nplus1").body()).contains(globexRequest, acmeRequest);
             assertThat(server.get("/v1/observe/slow").body()).contains("globex_secrets", "acme_notes");
         });
-    }
-
-    private static String key(TestPostgres db, Path home, String tenant, String role) throws Exception {
-        Cli created = Cli.against(db, home, "keys", "create", "--tenant", tenant, "--role", role);
-        assertThat(created.exitCode()).as(created.err()).isZero();
-        return created.out().strip();
     }
 
     /** One request of two selects by different ids (an N+1 at threshold 2); its request id. */
