@@ -2,7 +2,9 @@ package flux.app.ui;
 
 import flux.app.capture.CaptureRunner;
 import flux.app.http.auth.Callers;
+import flux.app.migrate.SchemaAdmin;
 import flux.app.ui.view.CaptureView;
+import flux.app.ui.view.DriftView;
 import flux.app.ui.view.MigrationsView;
 import flux.app.ui.view.ObserveView;
 import flux.capture.CaptureStatus;
@@ -43,15 +45,17 @@ final class UiOpsController {
     private final QueryObservers observers;
     private final DataSource dataSource;
     private final Path migrations;
+    private final SchemaAdmin schema;
     private final UiPages pages;
 
     UiOpsController(CaptureRunner capture, EventRate rate, QueryObservers observers, DataSource dataSource,
-                    @Value("${flux.migrations.dir:schema}") String migrations, UiPages pages) {
+                    @Value("${flux.migrations.dir:schema}") String migrations, SchemaAdmin schema, UiPages pages) {
         this.capture = capture;
         this.rate = rate;
         this.observers = observers;
         this.dataSource = dataSource;
         this.migrations = Path.of(migrations);
+        this.schema = schema;
         this.pages = pages;
     }
 
@@ -128,6 +132,21 @@ final class UiOpsController {
         } catch (MigrationException | SQLException e) {
             return pages.page("migrations", new MigrationsView(frame, dir, List.of(), List.of(), 0, 0, 0, List.of(),
                     e.getMessage()));
+        }
+    }
+
+    /**
+     * The migrations page's drift section, asked for by its button (htmx): the live schema against
+     * what its applied migrations produce. On demand, not on every page load: it replays the
+     * migrations in a scratch database. Reads only.
+     */
+    @Get("/migrations/drift")
+    HttpResponse<?> drift(HttpRequest<?> request) {
+        Callers.require(request, Role.ADMIN);
+        try {
+            return pages.page("migrations_drift", new DriftView(schema.checkDrift(), null));
+        } catch (MigrationException e) {
+            return pages.page("migrations_drift", new DriftView(null, e.getMessage()));
         }
     }
 }
