@@ -127,9 +127,17 @@ public final class IndexAdvisor {
 
     /**
      * Judges the candidates {@code view} sees now, against the database behind {@code dataSource}.
-     * Blocking: not for request threads.
+     * Blocking: not for request threads. {@link ObserveException} when the database cannot answer.
      */
-    public Advice advise(DataSource dataSource, TenantView view) throws SQLException {
+    public Advice advise(DataSource dataSource, TenantView view) {
+        try {
+            return judge(dataSource, view);
+        } catch (SQLException e) {
+            throw new ObserveException(e);
+        }
+    }
+
+    private Advice judge(DataSource dataSource, TenantView view) throws SQLException {
         PlanExplainer explainer = new PlanExplainer(dataSource);
         List<IndexSuggestion> suggestions = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
@@ -170,7 +178,7 @@ public final class IndexAdvisor {
         JsonNode plan;
         try {
             plan = explainer.json(u.latest.sql(), u.latest.parameters()).path(0).path("Plan");
-        } catch (SQLException e) {
+        } catch (ObserveException e) {
             return "no plan: " + e.getMessage();
         }
         JsonNode scan = findSeqScan(plan, u.schema, u.table);

@@ -4,6 +4,7 @@ import flux.app.http.Problem;
 import flux.app.http.QueryProblemHandler;
 import flux.app.http.auth.Callers;
 import flux.observe.IndexAdvisor;
+import flux.observe.ObserveException;
 import flux.observe.QueryObservers;
 import flux.observe.TenantView;
 import flux.tenancy.Principal;
@@ -18,7 +19,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -74,8 +74,8 @@ final class ObserveController {
         IndexAdvisor.Advice advice;
         try {
             advice = advisor.advise(dataSource, viewOf(request));
-        } catch (SQLException e) {
-            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e), null);
+        } catch (ObserveException e) {
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e.sqlCause()), null);
         }
         return HttpResponse.ok(new ObserveJson.Indexes(advisor.minFilters(), advisor.minRows(),
                 ObserveJson.all(advice.suggestions(), ObserveJson.Suggestion::of),

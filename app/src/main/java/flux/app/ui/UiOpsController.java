@@ -15,6 +15,7 @@ import flux.migrate.MigrationSettings;
 import flux.migrate.MigrationStatus;
 import flux.migrate.Migrator;
 import flux.observe.IndexAdvisor;
+import flux.observe.ObserveException;
 import flux.observe.QueryObservers;
 import flux.observe.TenantView;
 import flux.tenancy.Role;
@@ -99,7 +100,7 @@ final class UiOpsController {
         String indexError = null;
         try {
             advice = observers.indexAdvisor().advise(dataSource, TenantView.ALL);
-        } catch (SQLException e) {
+        } catch (ObserveException e) {
             indexError = "cannot check indexes: " + e.getMessage();
         }
         return pages.page("observe", new ObserveView(pages.frame(request, "Observability", "observe"),
