@@ -74,6 +74,11 @@ public final class SqlConsole {
     }
 
     public ConsoleRun run(ConsoleCaller caller, String sql) {
+        if (sql != null && sql.indexOf('\u0000') >= 0) {
+            // PostgreSQL's text holds no U+0000: neither the statement nor its audit entry could be
+            // stored, so it is refused before either is tried (and, unlike other refusals, not audited).
+            throw new ConsoleRefused("the text holds a NUL character (U+0000), which PostgreSQL does not accept");
+        }
         List<SqlStatement> statements = SqlSplitter.split(sql == null ? "" : sql);
         if (statements.isEmpty()) {
             throw new ConsoleRefused("nothing to run: the text holds no SQL statement");

@@ -19,6 +19,7 @@ public final class DbSpans {
     public static final String DB_STATUS_CODE = "db.response.status_code";
     public static final String ERROR_TYPE = "error.type";
     public static final String FLUX_REQUEST_ID = "flux.request_id";
+    public static final String FLUX_TENANT_ID = "flux.tenant_id";
     public static final String POSTGRESQL = "postgresql";
 
     private DbSpans() {
@@ -45,6 +46,9 @@ public final class DbSpans {
             a.put(ERROR_TYPE, trace.sqlState());
         }
         a.put(FLUX_REQUEST_ID, trace.requestId());
+        if (trace.tenantId() != null) {
+            a.put(FLUX_TENANT_ID, trace.tenantId());
+        }
         return a;
     }
 

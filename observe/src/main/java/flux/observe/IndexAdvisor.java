@@ -26,6 +26,10 @@ import javax.sql.DataSource;
  * planner, asked for the plan of a statement that filtered on it, scans the table sequentially
  * and keeps at most {@link #MAX_SELECTIVITY} of its rows (an index would not help a filter
  * that keeps most rows).
+ *
+ * <p>Filters are counted per tenant. An operator's view ({@link TenantView#ALL}) adds up every
+ * tenant's counts per column; a tenant's view counts only its own statements and judges only
+ * columns it filtered, so it learns nothing of other tenants' queries.
  */
 public final class IndexAdvisor {
     static final double MAX_SELECTIVITY = 0.2;
@@ -66,6 +70,10 @@ public final class IndexAdvisor {
             this.table = table;
             this.column = column;
         }
+
+        String columnKey() {
+            return schema + '\u0000' + table + '\u0000' + column;
+        }
     }
 
     /** A column that was considered and why it is not suggested. */
@@ -87,33 +95,53 @@ public final class IndexAdvisor {
             return;
         }
         for (String column : new LinkedHashSet<>(trace.filterColumns())) {
-            String key = trace.schema() + '\u0000' + trace.tableName() + '\u0000' + column;
+            String key = TenantView.key(trace.tenantId(), trace.schema() + '\u0000' + trace.tableName() + '\u0000' + column);
             Usage u = usage.computeIfAbsent(key, k -> new Usage(trace.schema(), trace.tableName(), column));
             u.filters++;
             u.latest = trace;
         }
     }
 
-    private synchronized List<Usage> candidates() {
-        List<Usage> list = new ArrayList<>();
+    /** The columns {@code view} sees, their tenants' counts added up, at or over the floor. */
+    private synchronized List<Usage> candidates(TenantView view) {
+        Map<String, Usage> columns = new LinkedHashMap<>();
         for (Usage u : usage.values()) {
+            if (!view.sees(u.latest.tenantId())) {
+                continue;
+            }
+            Usage sum = columns.computeIfAbsent(u.columnKey(), k -> new Usage(u.schema, u.table, u.column));
+            sum.filters += u.filters;
+            if (sum.latest == null || u.latest.startedAt().isAfter(sum.latest.startedAt())) {
+                sum.latest = u.latest;
+            }
+        }
+        List<Usage> list = new ArrayList<>();
+        for (Usage u : columns.values()) {
             if (u.filters >= minFilters) {
-                Usage copy = new Usage(u.schema, u.table, u.column);
-                copy.filters = u.filters;
-                copy.latest = u.latest;
-                list.add(copy);
+                list.add(u);
             }
         }
         list.sort(Comparator.comparingLong((Usage u) -> u.filters).reversed());
         return list.size() > MAX_CANDIDATES ? list.subList(0, MAX_CANDIDATES) : list;
     }
 
-    /** Judges the candidates now, against the database behind {@code dataSource}. Blocking: not for request threads. */
-    public Advice advise(DataSource dataSource) throws SQLException {
+    /**
+     * Judges the candidates {@code view} sees now, against the database behind {@code dataSource}.
+     * Blocking: not for request threads. {@link ObserveException} when the database cannot answer.
+     */
+    public Advice advise(DataSource dataSource, TenantView view) {
+        try {
+            return judge(dataSource, view);
+        } catch (SQLException e) {
+            throw new ObserveException(e);
+        }
+    }
+
+    private Advice judge(DataSource dataSource, TenantView view) throws SQLException {
         PlanExplainer explainer = new PlanExplainer(dataSource);
         List<IndexSuggestion> suggestions = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (Usage u : candidates()) {
+        for (Usage u : candidates(view)) {
             String table = u.schema + "." + u.table;
             String reason = null;
             long rows = 0;
@@ -150,7 +178,7 @@ public final class IndexAdvisor {
         JsonNode plan;
         try {
             plan = explainer.json(u.latest.sql(), u.latest.parameters()).path(0).path("Plan");
-        } catch (SQLException e) {
+        } catch (ObserveException e) {
             return "no plan: " + e.getMessage();
         }
         JsonNode scan = findSeqScan(plan, u.schema, u.table);

@@ -23,7 +23,7 @@ import java.util.Set;
  * miss, not a loop over ids) and are not reported.
  *
  * <p>Not thread-safe for writers: one analysis thread calls {@link #record}, {@link #requestEnded}
- * and {@link #sweep}; {@link #findings()} may be called from any thread. Times are
+ * and {@link #sweep}; {@link #findings} may be called from any thread. Times are
  * {@link System#nanoTime()} values passed in, so tests control the clock.
  */
 public final class NPlusOneDetector {
@@ -108,7 +108,8 @@ public final class NPlusOneDetector {
     }
 
     private void recordBurst(QueryTrace trace, QueryShape shape, long nowNanos) {
-        String key = trace.clientId() + '\n' + shape.id();
+        // With the tenant: in open mode a client is an address, whose requests may carry several keys.
+        String key = TenantView.key(trace.tenantId(), trace.clientId() + '\n' + shape.id());
         Group burst = bursts.get(key);
         if (burst != null && nowNanos - burst.startNanos > burstWindowNanos) {
             judgeBurst(burst);
@@ -182,7 +183,7 @@ public final class NPlusOneDetector {
     }
 
     private synchronized void report(String kind, Group group) {
-        String key = kind + ':' + group.shape.id();
+        String key = TenantView.key(group.sample.tenantId(), kind + ':' + group.shape.id());
         Stat stat = findings.get(key);
         if (stat == null) {
             if (findings.size() >= MAX_FINDINGS) {
@@ -197,16 +198,19 @@ public final class NPlusOneDetector {
         stat.latest = group;
     }
 
-    /** Most recently detected first. */
-    public synchronized List<NPlusOneFinding> findings() {
+    /** Most recently detected first, of the tenants {@code view} sees (each tenant's findings apart). */
+    public synchronized List<NPlusOneFinding> findings(TenantView view) {
         List<NPlusOneFinding> list = new ArrayList<>(findings.size());
         for (Stat s : findings.values()) {
             Group g = s.latest;
             QueryTrace t = g.sample;
+            if (!view.sees(t.tenantId())) {
+                continue;
+            }
             boolean burst = s.kind.equals("burst");
             list.add(new NPlusOneFinding(s.kind, g.shape.id(), t.qualifiedTable(), t.sql(), t.filterColumns(),
                     g.count, SlowQueries.millis(g.totalNanos), s.detections, g.last.requestId(),
-                    burst ? fingerprint(t.clientId()) : null, g.last.startedAt(), suggestion(g)));
+                    burst ? fingerprint(t.clientId()) : null, g.last.startedAt(), suggestion(g), t.tenantId()));
         }
         list.sort(Comparator.comparing(NPlusOneFinding::lastSeen).reversed());
         return list;

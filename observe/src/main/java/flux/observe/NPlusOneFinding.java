@@ -14,8 +14,9 @@ import java.util.List;
  * @param requestId    the latest request it was seen in
  * @param client       a fingerprint of the client (bursts only), never the client id itself
  * @param suggestion   what to do instead, in the query API's terms
+ * @param tenantId     the tenant whose requests these are, null for requests without one
  */
 public record NPlusOneFinding(String kind, String shapeId, String table, String sql, List<String> filterColumns,
                               int repetitions, double totalMs, long detections, String requestId, String client,
-                              Instant lastSeen, String suggestion) {
+                              Instant lastSeen, String suggestion, String tenantId) {
 }

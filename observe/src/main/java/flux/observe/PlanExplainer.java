@@ -42,18 +42,29 @@ public final class PlanExplainer {
         this.dataSource = dataSource;
     }
 
-    /** The plan as text, one line per node. */
-    public String text(String sql, List<Object> parameters) throws SQLException {
-        return explain(sql, parameters, "FORMAT TEXT", false);
+    /** The plan as text, one line per node; {@link ObserveException} when the database cannot give it. */
+    public String text(String sql, List<Object> parameters) {
+        try {
+            return explain(sql, parameters, "FORMAT TEXT", false);
+        } catch (SQLException e) {
+            throw new ObserveException(e);
+        }
     }
 
-    /** The plan as EXPLAIN's JSON (an array with one object holding {@code Plan}). */
-    public JsonNode json(String sql, List<Object> parameters) throws SQLException {
-        String text = explain(sql, parameters, "FORMAT JSON, VERBOSE", true);
+    /**
+     * The plan as EXPLAIN's JSON (an array with one object holding {@code Plan});
+     * {@link ObserveException} when the database cannot give it.
+     */
+    public JsonNode json(String sql, List<Object> parameters) {
         try {
-            return JSON.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new SQLException("EXPLAIN returned JSON that does not parse: " + e.getMessage(), e);
+            String text = explain(sql, parameters, "FORMAT JSON, VERBOSE", true);
+            try {
+                return JSON.readTree(text);
+            } catch (java.io.IOException e) {
+                throw new SQLException("EXPLAIN returned JSON that does not parse: " + e.getMessage(), e);
+            }
+        } catch (SQLException e) {
+            throw new ObserveException(e);
         }
     }
 

@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Statements at or over the threshold, grouped by shape. {@link #record} says whether a shape
- * is slow for the first time, which is when the caller takes its plan and logs it: once per
- * shape, however often it is slow afterwards. At most {@code maxShapes} shapes are kept (the
- * least recently slow is forgotten first). Thread-safe; written by one analysis thread, read
- * by HTTP threads.
+ * Statements at or over the threshold, grouped by tenant and shape (so a tenant's figures are
+ * its own statements'). {@link #record} says whether a shape is slow for the first time, which
+ * is when the caller takes its plan and logs it: once per shape, whichever tenants run it, however
+ * often it is slow afterwards. At most {@code maxShapes} groups and plans are kept (the least
+ * recently slow is forgotten first). Thread-safe; written by one analysis thread, read by HTTP
+ * threads.
  */
 public final class SlowQueries {
     private final long thresholdNanos;
     private final Map<String, Stat> shapes;
+    private final Map<String, Plan> plans;
     private long total;
+
+    private record Plan(String text, String error) {
+    }
 
     private static final class Stat {
         final QueryTrace first;
@@ -26,8 +31,6 @@ public final class SlowQueries {
         long maxNanos;
         long sumNanos;
         QueryTrace last;
-        String plan;
-        String planError;
 
         Stat(QueryTrace first, QueryShape shape) {
             this.first = first;
@@ -37,10 +40,15 @@ public final class SlowQueries {
 
     public SlowQueries(long thresholdNanos, int maxShapes) {
         this.thresholdNanos = thresholdNanos;
-        this.shapes = new LinkedHashMap<>(64, 0.75f, true) {
+        this.shapes = lru(maxShapes);
+        this.plans = lru(maxShapes);
+    }
+
+    private static <V> Map<String, V> lru(int max) {
+        return new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Stat> eldest) {
-                return size() > maxShapes;
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
             }
         };
     }
@@ -55,11 +63,15 @@ public final class SlowQueries {
             return false;
         }
         total++;
-        Stat stat = shapes.get(shape.id());
-        boolean first = stat == null;
-        if (first) {
+        String key = TenantView.key(trace.tenantId(), shape.id());
+        Stat stat = shapes.get(key);
+        if (stat == null) {
             stat = new Stat(trace, shape);
-            shapes.put(shape.id(), stat);
+            shapes.put(key, stat);
+        }
+        boolean first = !plans.containsKey(shape.id());
+        if (first) {
+            plans.put(shape.id(), new Plan(null, null));
         }
         stat.count++;
         stat.sumNanos += trace.durationNanos();
@@ -70,28 +82,42 @@ public final class SlowQueries {
 
     /** The plan taken for a shape (or why none could be). */
     public synchronized void attachPlan(String shapeId, String plan, String planError) {
-        Stat stat = shapes.get(shapeId);
-        if (stat != null) {
-            stat.plan = plan;
-            stat.planError = planError;
+        if (plans.containsKey(shapeId)) {
+            plans.put(shapeId, new Plan(plan, planError));
         }
     }
 
-    /** Slowest first (by the longest time seen). */
-    public synchronized List<SlowQuery> list() {
+    /** Slowest first (by the longest time seen): each tenant's statements of a shape apart. */
+    public synchronized List<SlowQuery> list(TenantView view) {
         List<SlowQuery> list = new ArrayList<>(shapes.size());
         for (Stat s : shapes.values()) {
+            if (!view.sees(s.first.tenantId())) {
+                continue;
+            }
+            Plan plan = plans.getOrDefault(s.shape.id(), new Plan(null, null));
             list.add(new SlowQuery(s.shape.id(), s.first.operation(), s.first.qualifiedTable(), s.first.sql(),
                     s.count, millis(s.maxNanos), millis(s.sumNanos / s.count), millis(s.last.durationNanos()),
-                    s.last.startedAt(), s.last.requestId(), s.plan, s.planError));
+                    s.last.startedAt(), s.last.requestId(), plan.text(), plan.error(), s.first.tenantId()));
         }
         list.sort(Comparator.comparingDouble(SlowQuery::maxMs).reversed());
         return list;
     }
 
-    /** Slow statements since start. */
+    /** Slow statements since start, of every tenant. */
     public synchronized long total() {
         return total;
+    }
+
+    /** Slow statements since start that {@code view} sees (of the groups still kept, for a tenant). */
+    public synchronized long total(TenantView view) {
+        if (view.tenantId() == null) {
+            return total;
+        }
+        long n = 0;
+        for (Stat s : shapes.values()) {
+            n += view.sees(s.first.tenantId()) ? s.count : 0;
+        }
+        return n;
     }
 
     public long thresholdNanos() {

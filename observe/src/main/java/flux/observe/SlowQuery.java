@@ -8,8 +8,9 @@ import java.time.Instant;
  *
  * @param plan      the plan text, null until it is known or when it could not be taken
  * @param planError why there is no plan, null otherwise
+ * @param tenantId  the tenant whose statements these are, null for requests without one
  */
 public record SlowQuery(String shapeId, String operation, String table, String sql, long count, double maxMs,
                         double meanMs, double lastMs, Instant lastSeen, String lastRequestId, String plan,
-                        String planError) {
+                        String planError, String tenantId) {
 }

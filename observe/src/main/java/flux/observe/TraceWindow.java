@@ -33,14 +33,18 @@ public final class TraceWindow {
         slots.set((int) (sequence % slots.length()), new Entry(sequence, trace));
     }
 
-    /** Newest first, at most {@code limit}; only the request's spans when {@code requestId} is not null. */
-    public List<TraceSpan> recent(String requestId, int limit) {
+    /**
+     * Newest first, at most {@code limit}, of the statements {@code view} sees; only the request's
+     * spans when {@code requestId} is not null.
+     */
+    public List<TraceSpan> recent(String requestId, TenantView view, int limit) {
         List<TraceSpan> spans = new ArrayList<>();
         long newest = next.get() - 1;
         long oldest = Math.max(0, newest - slots.length() + 1);
         for (long s = newest; s >= oldest && spans.size() < limit; s--) {
             Entry e = slots.get((int) (s % slots.length()));
-            if (e != null && e.sequence() == s && (requestId == null || requestId.equals(e.trace().requestId()))) {
+            if (e != null && e.sequence() == s && (requestId == null || requestId.equals(e.trace().requestId()))
+                    && view.sees(e.trace().tenantId())) {
                 spans.add(TraceSpan.of(e.trace(), s, salt));
             }
         }

@@ -20,9 +20,9 @@ class NPlusOneDetectorTest {
         for (int i = 0; i < 5; i++) {
             run(detector, Traces.select("req", "id", i, MS), i);
         }
-        assertThat(detector.findings()).isEmpty(); // judged when the request ends
+        assertThat(detector.findings(TenantView.ALL)).isEmpty(); // judged when the request ends
         detector.requestEnded("req");
-        assertThat(detector.findings()).singleElement().satisfies(f -> {
+        assertThat(detector.findings(TenantView.ALL)).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo("request");
             assertThat(f.repetitions()).isEqualTo(5);
             assertThat(f.requestId()).isEqualTo("req");
@@ -37,7 +37,7 @@ class NPlusOneDetectorTest {
             run(detector, Traces.select("req", "id", i, MS), i);
         }
         detector.requestEnded("req");
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
     }
 
     @Test
@@ -46,7 +46,7 @@ class NPlusOneDetectorTest {
             run(detector, Traces.select("req", "id", 7, MS), i);
         }
         detector.requestEnded("req");
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
     }
 
     @Test
@@ -56,7 +56,7 @@ class NPlusOneDetectorTest {
             detector.requestEnded("req-" + i);
         }
         detector.sweep(10_000 * MS);
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
     }
 
     @Test
@@ -66,9 +66,9 @@ class NPlusOneDetectorTest {
             detector.requestEnded("req-" + i);
         }
         detector.sweep(500 * MS);
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
         detector.sweep(2_000 * MS);
-        assertThat(detector.findings()).singleElement().satisfies(f -> {
+        assertThat(detector.findings(TenantView.ALL)).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo("burst");
             assertThat(f.repetitions()).isEqualTo(6);
             assertThat(f.client()).hasSize(12).doesNotContain("10.0.0.7");
@@ -82,7 +82,7 @@ class NPlusOneDetectorTest {
             run(detector, Traces.fromClient(Traces.select("req-" + i, "id", i, MS), "key-1"), i * 600 * MS);
         }
         detector.sweep(10_000 * MS);
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
     }
 
     @Test
@@ -94,7 +94,7 @@ class NPlusOneDetectorTest {
         }
         floored.requestEnded("cheap");
         floored.requestEnded("costly");
-        assertThat(floored.findings()).singleElement().extracting(NPlusOneFinding::requestId).isEqualTo("costly");
+        assertThat(floored.findings(TenantView.ALL)).singleElement().extracting(NPlusOneFinding::requestId).isEqualTo("costly");
     }
 
     @Test
@@ -103,9 +103,9 @@ class NPlusOneDetectorTest {
             run(detector, Traces.select("forgotten", "id", i, MS), i);
         }
         detector.sweep(NPlusOneDetector.REQUEST_IDLE_NANOS / 2);
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
         detector.sweep(NPlusOneDetector.REQUEST_IDLE_NANOS + 10);
-        assertThat(detector.findings()).hasSize(1);
+        assertThat(detector.findings(TenantView.ALL)).hasSize(1);
     }
 
     @Test
@@ -119,7 +119,7 @@ class NPlusOneDetectorTest {
             run(detector, all, i);
         }
         detector.requestEnded("req");
-        assertThat(detector.findings()).isEmpty();
+        assertThat(detector.findings(TenantView.ALL)).isEmpty();
     }
 
     @Test
@@ -130,7 +130,7 @@ class NPlusOneDetectorTest {
             }
             detector.requestEnded(request);
         }
-        assertThat(detector.findings()).singleElement().satisfies(f -> {
+        assertThat(detector.findings(TenantView.ALL)).singleElement().satisfies(f -> {
             assertThat(f.detections()).isEqualTo(2);
             assertThat(f.requestId()).isEqualTo("b");
         });

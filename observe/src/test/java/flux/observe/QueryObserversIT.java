@@ -83,7 +83,7 @@ class QueryObserversIT {
             TracedJdbc traced = new TracedJdbc(own);
             traced.select(c, request, "accounts", sql, List.of("0.2", "7"), "id");
             traced.select(c, request, "accounts", sql, List.of("0.15", "8"), "id");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(own.slowQueries().list())
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(own.slowQueries().list(TenantView.ALL))
                     .singleElement().satisfies(q -> {
                         assertThat(q.sql()).isEqualTo(sql);
                         assertThat(q.count()).isEqualTo(2);
@@ -138,7 +138,7 @@ class QueryObserversIT {
             observers.onRequestEnd(batch);
             assertThat(in.rows()).isEqualTo(20);
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(observers.nPlusOne().findings())
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(observers.nPlusOne().findings(TenantView.ALL))
                 .filteredOn(f -> f.sql().equals(BY_ID)).singleElement().satisfies(f -> {
                     assertThat(f.requestId()).isEqualTo(loop);
                     assertThat(f.repetitions()).isEqualTo(20);
@@ -146,7 +146,7 @@ class QueryObserversIT {
                 }));
         // both requests were analysed in order; the batch left no finding
         assertThat(observers.backlog()).isZero();
-        assertThat(observers.nPlusOne().findings()).noneMatch(f -> f.requestId().equals(batch));
+        assertThat(observers.nPlusOne().findings(TenantView.ALL)).noneMatch(f -> f.requestId().equals(batch));
     }
 
     @Test
@@ -161,8 +161,8 @@ class QueryObserversIT {
             }
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> observers.backlog() == 0
-                && observers.indexAdvisor().advise(dataSource).skipped().size() + observers.indexAdvisor().advise(dataSource).suggestions().size() >= 3);
-        IndexAdvisor.Advice advice = observers.indexAdvisor().advise(dataSource);
+                && observers.indexAdvisor().advise(dataSource, TenantView.ALL).skipped().size() + observers.indexAdvisor().advise(dataSource, TenantView.ALL).suggestions().size() >= 3);
+        IndexAdvisor.Advice advice = observers.indexAdvisor().advise(dataSource, TenantView.ALL);
         assertThat(advice.suggestions()).singleElement().satisfies(s -> {
             assertThat(s.table()).isEqualTo("public.events");
             assertThat(s.column()).isEqualTo("account_id");
@@ -181,7 +181,7 @@ class QueryObserversIT {
         });
 
         exec(advice.suggestions().get(0).statement());
-        IndexAdvisor.Advice after = observers.indexAdvisor().advise(dataSource);
+        IndexAdvisor.Advice after = observers.indexAdvisor().advise(dataSource, TenantView.ALL);
         assertThat(after.suggestions()).isEmpty();
         assertThat(after.skipped()).anySatisfy(s -> {
             assertThat(s.column()).isEqualTo("account_id");
@@ -200,8 +200,8 @@ class QueryObserversIT {
                 direct.select(c, "r", "events", sql, List.of("k" + i), "kind");
             }
         }
-        assertThat(advisor.advise(dataSource).suggestions()).isEmpty();
-        assertThat(advisor.advise(dataSource).skipped()).singleElement()
+        assertThat(advisor.advise(dataSource, TenantView.ALL).suggestions()).isEmpty();
+        assertThat(advisor.advise(dataSource, TenantView.ALL).skipped()).singleElement()
                 .satisfies(s -> assertThat(s.reason()).contains("of the rows: an index would not help"));
     }
 

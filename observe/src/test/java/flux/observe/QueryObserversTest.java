@@ -26,7 +26,7 @@ class QueryObserversTest {
             assertThatCode(() -> observers.onQuery(null)).doesNotThrowAnyException();
             assertThatCode(() -> observers.onRequestEnd("req")).doesNotThrowAnyException();
             assertThat(seen).containsExactly(trace);
-            assertThat(observers.traces().recent("req", 10)).hasSize(1);
+            assertThat(observers.traces().recent("req", TenantView.ALL, 10)).hasSize(1);
         }
     }
 

@@ -15,7 +15,7 @@ class SlowQueriesTest {
         assertThat(slow.record(first, QueryShape.of(first.sql()))).isTrue();
         QueryTrace again = Traces.select("r2", "id", 2, 300 * MS);
         assertThat(slow.record(again, QueryShape.of(again.sql()))).isFalse();
-        assertThat(slow.list()).singleElement().satisfies(q -> {
+        assertThat(slow.list(TenantView.ALL)).singleElement().satisfies(q -> {
             assertThat(q.count()).isEqualTo(2);
             assertThat(q.maxMs()).isEqualTo(300.0);
             assertThat(q.meanMs()).isEqualTo(225.0);
@@ -25,11 +25,31 @@ class SlowQueriesTest {
     }
 
     @Test
+    void eachTenantSeesItsOwnStatementsOfAShapeWhosePlanIsTakenOnce() {
+        SlowQueries slow = new SlowQueries(100 * MS, 10);
+        QueryTrace acme = Traces.ofTenant(Traces.select("a1", "id", 1, 150 * MS), "acme");
+        QueryTrace globex = Traces.ofTenant(Traces.select("g1", "id", 2, 300 * MS), "globex");
+        assertThat(slow.record(acme, QueryShape.of(acme.sql()))).isTrue();
+        assertThat(slow.record(globex, QueryShape.of(globex.sql()))).as("one plan per shape").isFalse();
+        slow.attachPlan(QueryShape.of(acme.sql()).id(), "Seq Scan on users", null);
+        assertThat(slow.list(TenantView.of("acme"))).singleElement().satisfies(q -> {
+            assertThat(q.lastRequestId()).isEqualTo("a1");
+            assertThat(q.maxMs()).isEqualTo(150.0);
+            assertThat(q.tenantId()).isEqualTo("acme");
+            assertThat(q.plan()).isEqualTo("Seq Scan on users");
+        });
+        assertThat(slow.total(TenantView.of("acme"))).isEqualTo(1);
+        assertThat(slow.list(TenantView.of("initech"))).isEmpty();
+        assertThat(slow.list(TenantView.ALL)).extracting(SlowQuery::tenantId).containsExactlyInAnyOrder("acme", "globex");
+        assertThat(slow.total(TenantView.ALL)).isEqualTo(2);
+    }
+
+    @Test
     void fastStatementsAreNotCounted() {
         SlowQueries slow = new SlowQueries(100 * MS, 10);
         QueryTrace fast = Traces.select("r1", "id", 1, 99 * MS);
         assertThat(slow.record(fast, QueryShape.of(fast.sql()))).isFalse();
-        assertThat(slow.list()).isEmpty();
+        assertThat(slow.list(TenantView.ALL)).isEmpty();
         assertThat(slow.total()).isZero();
     }
 
@@ -40,7 +60,7 @@ class SlowQueriesTest {
         QueryShape shape = QueryShape.of(t.sql());
         slow.record(t, shape);
         slow.attachPlan(shape.id(), "Seq Scan on users", null);
-        assertThat(slow.list().get(0).plan()).isEqualTo("Seq Scan on users");
+        assertThat(slow.list(TenantView.ALL).get(0).plan()).isEqualTo("Seq Scan on users");
     }
 
     @Test
@@ -52,7 +72,7 @@ class SlowQueriesTest {
         slow.record(a, QueryShape.of(a.sql()));
         slow.record(b, QueryShape.of(b.sql()));
         slow.record(c, QueryShape.of(c.sql()));
-        assertThat(slow.list()).hasSize(2).extracting(SlowQuery::sql).noneMatch(sql -> sql.contains("\"a\""));
+        assertThat(slow.list(TenantView.ALL)).hasSize(2).extracting(SlowQuery::sql).noneMatch(sql -> sql.contains("\"a\""));
         assertThat(slow.record(a, QueryShape.of(a.sql()))).isTrue();
     }
 }

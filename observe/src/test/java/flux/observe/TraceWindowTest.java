@@ -14,7 +14,7 @@ class TraceWindowTest {
         for (int i = 1; i <= 5; i++) {
             window.add(Traces.select("req-" + i, "id", i, 1_000_000));
         }
-        List<TraceSpan> spans = window.recent(null, 10);
+        List<TraceSpan> spans = window.recent(null, TenantView.ALL, 10);
         assertThat(spans).extracting(s -> s.attributes().get(DbSpans.FLUX_REQUEST_ID))
                 .containsExactly("req-5", "req-4", "req-3");
         assertThat(window.recorded()).isEqualTo(5);
@@ -26,9 +26,9 @@ class TraceWindowTest {
         for (int i = 0; i < 6; i++) {
             window.add(Traces.select(i % 2 == 0 ? "even" : "odd", "id", i, 1_000_000));
         }
-        assertThat(window.recent("even", 10)).hasSize(3);
-        assertThat(window.recent("even", 2)).hasSize(2);
-        assertThat(window.recent("none", 10)).isEmpty();
+        assertThat(window.recent("even", TenantView.ALL, 10)).hasSize(3);
+        assertThat(window.recent("even", TenantView.ALL, 2)).hasSize(2);
+        assertThat(window.recent("none", TenantView.ALL, 10)).isEmpty();
     }
 
     @Test
@@ -39,7 +39,7 @@ class TraceWindowTest {
         QueryTrace failed = new QueryTrace(request, null, "insert", "public", "users", "INSERT INTO users VALUES (?)",
                 List.of(1), List.of(), 0, 500_000, "23505", java.time.Instant.now());
         window.add(failed);
-        List<TraceSpan> spans = window.recent(request, 10);
+        List<TraceSpan> spans = window.recent(request, TenantView.ALL, 10);
         TraceSpan insert = spans.get(0);
         TraceSpan select = spans.get(1);
         assertThat(select.traceId()).isEqualTo("6f1c0a9e1b2c4d3e8f40123456789abc").isEqualTo(insert.traceId());

@@ -20,6 +20,11 @@ final class Traces {
                 t.parameters(), t.filterColumns(), t.rows(), t.durationNanos(), t.sqlState(), t.startedAt());
     }
 
+    static QueryTrace ofTenant(QueryTrace t, String tenantId) {
+        return new QueryTrace(t.requestId(), t.clientId(), t.operation(), t.tableSchema(), t.tableName(), t.sql(),
+                t.parameters(), t.filterColumns(), t.rows(), t.durationNanos(), t.sqlState(), t.startedAt(), tenantId);
+    }
+
     static QueryTrace withDuration(QueryTrace t, long durationNanos) {
         return new QueryTrace(t.requestId(), t.clientId(), t.operation(), t.tableSchema(), t.tableName(), t.sql(),
                 t.parameters(), t.filterColumns(), t.rows(), durationNanos, t.sqlState(), t.startedAt());

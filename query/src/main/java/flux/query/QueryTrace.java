@@ -20,17 +20,27 @@ import java.util.List;
  * @param durationNanos wall time of the statement
  * @param sqlState      the SQLSTATE of the failure, null when the statement succeeded
  * @param startedAt     when the statement started
+ * @param tenantId      the tenant the request acted for, null for a caller without one (open mode):
+ *                      a tenant's key reads back only its own tenant's observations
  *
  * <p>The lists are kept as given, not copied: the engine must not change them after the call.
  */
 public record QueryTrace(String requestId, String clientId, String operation, String tableSchema,
                          String tableName, String sql, List<Object> parameters, List<String> filterColumns,
-                         long rows, long durationNanos, String sqlState, Instant startedAt) {
+                         long rows, long durationNanos, String sqlState, Instant startedAt, String tenantId) {
     public QueryTrace {
         parameters = parameters == null ? List.of() : parameters;
         filterColumns = filterColumns == null ? List.of() : filterColumns;
         operation = operation == null ? "unknown" : operation;
         startedAt = startedAt == null ? Instant.now() : startedAt;
+    }
+
+    /** A statement of a request without a tenant. */
+    public QueryTrace(String requestId, String clientId, String operation, String tableSchema, String tableName,
+                      String sql, List<Object> parameters, List<String> filterColumns, long rows, long durationNanos,
+                      String sqlState, Instant startedAt) {
+        this(requestId, clientId, operation, tableSchema, tableName, sql, parameters, filterColumns, rows,
+                durationNanos, sqlState, startedAt, null);
     }
 
     /** The schema, {@code public} when the engine did not say. */

@@ -167,7 +167,7 @@ public final class Transaction {
         engine.observer().onQuery(new QueryTrace(requestId.value(), clientId, query.operation().jsonName(),
                 table.schema(), table.name(), statement.text(), statement.params(),
                 query.filters().stream().map(f -> f.column()).toList(), rowCount, System.nanoTime() - startedNanos,
-                sqlState, startedAt));
+                sqlState, startedAt, scope == null ? null : scope.tenantId()));
     }
 
     /** The tenant this transaction acts for, or null. */

@@ -19,8 +19,18 @@ public final class CaptureHealth {
         this.runner = runner;
     }
 
+    /** What {@code /health} says of a failure to a caller who may not read its reason. */
+    public static final String GENERIC_FAILURE = "capture failed";
+
     /** What /health shows of capture: its state, and once it FAILED why and since when (else nulls). */
     public record Reading(boolean failed, String state, String error, String since) {
+        /**
+         * The reading for a caller who is not the operator: a failure without its reason, which
+         * may name a tenant's table, a role or the database's settings.
+         */
+        public Reading withoutReason() {
+            return failed ? new Reading(true, state, GENERIC_FAILURE, since) : this;
+        }
     }
 
     /** The reading, or empty when /health should not list capture. */

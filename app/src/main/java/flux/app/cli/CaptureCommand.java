@@ -1,10 +1,11 @@
 package flux.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import flux.app.cli.state.ServerOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -32,14 +33,14 @@ public final class CaptureCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--json", description = "Print the server's JSON as is.")
-        boolean json;
+        @Mixin
+        ServerOptions server;
 
         @Override
         public Integer call() {
-            JsonNode s = ServerClient.fromEnvironment().get("v1/capture/status");
+            JsonNode s = server.client().get("v1/capture/status");
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (server.json()) {
                 out.println(s.toPrettyString());
                 out.flush();
                 return exitCode(s);
@@ -54,7 +55,16 @@ public final class CaptureCommand implements Runnable {
             return "FAILED".equals(status.path("state").asText()) ? ExitCodes.FAILED : ExitCodes.OK;
         }
 
+        /**
+         * A tenant's key is answered its own event count only: the server leaves the whole
+         * pipeline's figures out (an operator's answer always has {@code events_published}), and
+         * they print as {@link #HIDDEN}, never as 0 or as not known yet.
+         */
         static void print(JsonNode s, PrintWriter out) {
+            if (!s.has("events_published")) {
+                printTenantView(s, out);
+                return;
+            }
             JsonNode cc = s.path("cross_check");
             JsonNode failure = s.path("failure");
             if (failure.isObject()) {
@@ -75,17 +85,34 @@ public final class CaptureCommand implements Runnable {
             out.printf("schema       %d changes published%n", s.path("schema_changes_published").asLong());
             s.path("refused_tables").fields().forEachRemaining(e ->
                     out.printf("not captured %s: %s%n", e.getKey(), e.getValue().asText()));
-            if (!s.path("events_by_tenant").isEmpty()) {
-                StringBuilder tenants = new StringBuilder();
-                s.get("events_by_tenant").fields().forEachRemaining(e -> tenants.append(tenants.length() == 0 ? "" : ", ")
-                        .append(e.getKey()).append(' ').append(e.getValue().asLong()));
-                out.printf("tenants      %s%n", tenants);
-            }
+            printTenants(s, out);
             out.printf("kafka        %d retries%n", s.path("kafka_retries").asLong());
             out.printf("restarts     %d%n", s.path("restarts").asLong());
             // After a failure the reason above is the last error: not twice.
             if (s.hasNonNull("last_error") && !failure.isObject()) {
                 out.printf("last error   %s%n", s.get("last_error").asText());
+            }
+        }
+
+        /** What a figure the server did not show this key prints as. */
+        static final String HIDDEN = "hidden (the whole server's; this key sees its tenant's events only)";
+
+        private static void printTenantView(JsonNode s, PrintWriter out) {
+            out.printf("state        %s%n", s.path("state").asText());
+            out.printf("slot         %s (publication %s)%n", s.path("slot").asText(), s.path("publication").asText());
+            for (String figure : new String[] {"last lsn", "slot lag", "published", "cross-check", "schema", "kafka",
+                    "restarts"}) {
+                out.printf("%-12s %s%n", figure, HIDDEN);
+            }
+            printTenants(s, out);
+        }
+
+        private static void printTenants(JsonNode s, PrintWriter out) {
+            if (!s.path("events_by_tenant").isEmpty()) {
+                StringBuilder tenants = new StringBuilder();
+                s.get("events_by_tenant").fields().forEachRemaining(e -> tenants.append(tenants.length() == 0 ? "" : ", ")
+                        .append(e.getKey()).append(' ').append(e.getValue().asLong()));
+                out.printf("tenants      %s%n", tenants);
             }
         }
 

@@ -19,21 +19,15 @@ final class DbBaselineCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
-
-    @Mixin
-    MigrationOptions limits;
+    MigratingTarget migration;
 
     @Parameters(paramLabel = "VERSION", description = "The last version the database already has.")
     String version;
 
     @Override
     public Integer call() {
-        MigrationRun.Target where = MigrationRun.target(database, limits, null);
-        List<MigrationFile> recorded = where.migrator().baseline(directory.files(), Version.of(version.strip()));
+        MigrationRun.Target where = migration.where(null);
+        List<MigrationFile> recorded = where.migrator().baseline(migration.files(), Version.of(version.strip()));
         recorded.forEach(f -> spec.commandLine().getOut().println("recorded " + f.name() + " as applied (not run)"));
         spec.commandLine().getOut().println("baseline: " + recorded.size() + " recorded up to version "
                 + version.strip() + " in " + where.display());

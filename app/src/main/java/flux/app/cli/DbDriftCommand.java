@@ -20,29 +20,26 @@ final class DbDriftCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
+    MigrationTarget target;
 
     @Option(names = "--json", description = "Print the differences as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        SchemaComparison drift = new Drift(database.dataSource(), database.connector()).check(directory.files());
+        SchemaComparison drift = new Drift(target.database.dataSource(), target.database.connector()).check(target.files());
         PrintWriter out = spec.commandLine().getOut();
         SchemaPrinter printer = new SchemaPrinter(out);
-        String target = database.resolve().display();
+        String display = target.database.resolve().display();
         if (json) {
-            printer.json(drift, "expected", Map.of("database", target, "drift", !drift.same()));
+            printer.json(drift, "expected", Map.of("database", display, "drift", !drift.same()));
         } else {
             drift.notes().forEach(n -> out.println("note: " + n));
             if (drift.same()) {
-                out.println("no drift: " + target + " matches its applied migrations (replayed in " + drift.builtIn() + ")");
+                out.println("no drift: " + display + " matches its applied migrations (replayed in " + drift.builtIn() + ")");
             } else {
                 out.println("drift: " + drift.differences().size() + " difference"
-                        + (drift.differences().size() == 1 ? "" : "s") + " between " + target
+                        + (drift.differences().size() == 1 ? "" : "s") + " between " + display
                         + " and what its applied migrations produce (replayed in " + drift.builtIn() + "):");
                 printer.differences(drift.differences(), "expected");
                 out.println("SQL that takes the database back to its migrations (review it; or write a migration"

@@ -22,13 +22,7 @@ final class DbImportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
-
-    @Mixin
-    MigrationOptions limits;
+    MigratingTarget migration;
 
     @Option(names = "--from", required = true, paramLabel = "TOOL", description = "golang-migrate or flyway.")
     String from;
@@ -45,8 +39,8 @@ final class DbImportCommand implements Callable<Integer> {
         } catch (MigrationException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        MigrationRun.Target where = MigrationRun.target(database, limits, null);
-        ImportReport report = where.migrator().importFrom(directory.files(), source, table);
+        MigrationRun.Target where = migration.where(null);
+        ImportReport report = where.migrator().importFrom(migration.files(), source, table);
         PrintWriter out = spec.commandLine().getOut();
         report.applied().forEach(name -> out.println("recorded " + name + " as applied (not run)"));
         report.dirty().forEach(name -> out.println("recorded " + name + " as DIRTY: it failed under " + source.label()));

@@ -22,10 +22,7 @@ final class DbLintCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
+    MigrationTarget target;
 
     @Mixin
     LintOptions lint;
@@ -39,7 +36,7 @@ final class DbLintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> notes = new ArrayList<>();
-        LintReport report = lint.run(database, directory.files(), notes);
+        LintReport report = lint.run(target.database, target.files(), notes);
         LintPrinter printer = new LintPrinter(spec.commandLine().getOut());
         if (json) {
             printer.json(report, notes);

@@ -24,13 +24,7 @@ final class DbMigrateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
-
-    @Mixin
-    MigrationOptions limits;
+    MigratingTarget migration;
 
     @Option(names = "--plan", description = "Print what would run, in order, with its transaction mode; run nothing.")
     boolean plan;
@@ -62,7 +56,7 @@ final class DbMigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<MigrationFile> files = directory.files();
+        List<MigrationFile> files = migration.files();
         if (acceptChecksum != null && tenant != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--accept-checksum applies to the database's own ledger; not with --tenant");
@@ -75,7 +69,7 @@ final class DbMigrateCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ExitCodes.FAILED;
         }
-        int exit = MigrationRun.forward(spec, database, limits, files, plan, dryRun, force, tenant);
+        int exit = MigrationRun.forward(spec, migration.database, migration.limits, files, plan, dryRun, force, tenant);
         return plan && !noLint && tenant == null && flagged(files) && strict ? ExitCodes.FAILED : exit;
     }
 
@@ -87,7 +81,7 @@ final class DbMigrateCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         LintReport report;
         try {
-            report = lint.run(database, files, notes);
+            report = lint.run(migration.database, files, notes);
         } catch (MigrationException e) {
             spec.commandLine().getOut().println("lint skipped: " + e.getMessage());
             return false;
@@ -100,8 +94,8 @@ final class DbMigrateCommand implements Callable<Integer> {
 
     private void accept(List<MigrationFile> files, Version version) {
         MigrationFile file = files.stream().filter(f -> version.equals(f.version())).findFirst()
-                .orElseThrow(() -> new CliFailure("no migration file with version " + version + " in " + directory.dir));
-        if (!new Migrator(database.dataSource(), limits.settings()).acceptChecksum(file)) {
+                .orElseThrow(() -> new CliFailure("no migration file with version " + version + " in " + migration.directory.dir));
+        if (!new Migrator(migration.database.dataSource(), migration.limits.settings()).acceptChecksum(file)) {
             throw new CliFailure("version " + version + " is not applied; nothing to accept");
         }
         spec.commandLine().getOut().println("accepted the current checksum of " + file.name() + ": " + file.checksum());

@@ -22,13 +22,7 @@ final class DbRepairCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
-
-    @Mixin
-    MigrationOptions limits;
+    MigratingTarget migration;
 
     @Parameters(paramLabel = "VERSION", description = "The dirty version (`flux migrations list` shows it).")
     String version;
@@ -41,8 +35,8 @@ final class DbRepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MigrationRun.Target where = MigrationRun.target(database, limits, tenant);
-        AppliedMigration was = where.migrator().repair(directory.files(), Version.of(version.strip()), rerun);
+        MigrationRun.Target where = migration.where(tenant);
+        AppliedMigration was = where.migrator().repair(migration.files(), Version.of(version.strip()), rerun);
         spec.commandLine().getOut().println((rerun ? "forgot the failed run of " : "marked applied: ") + was.name()
                 + " (version " + was.version() + ")" + (rerun ? "; the next migrate runs it again" : "")
                 + " in " + where.display());

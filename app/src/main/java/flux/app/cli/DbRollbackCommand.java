@@ -21,13 +21,7 @@ final class DbRollbackCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DatabaseOptions database;
-
-    @Mixin
-    MigrationDirectory directory;
-
-    @Mixin
-    MigrationOptions limits;
+    MigratingTarget migration;
 
     @Option(names = "--to", paramLabel = "VERSION", description = "Keep this version applied; undo those after it.")
     String to;
@@ -41,9 +35,9 @@ final class DbRollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var files = directory.files();
+        var files = migration.files();
         Version target = to == null ? null : Version.of(to.strip());
-        MigrationRun.Target where = MigrationRun.target(database, limits, tenant);
+        MigrationRun.Target where = migration.where(tenant);
         MigrationPrinter printer = new MigrationPrinter(spec.commandLine().getOut());
         if (plan) {
             printer.plan(where.migrator().rollbackPlan(files, target), where.display());

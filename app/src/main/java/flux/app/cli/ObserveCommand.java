@@ -3,6 +3,7 @@ package flux.app.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.app.cli.state.ServerOptions;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flux observe slow|nplus1|indexes|traces}: what query observability found, from the
- * running server ({@code FLUX_URL}). {@code --json} prints the server's JSON as it is.
+ * running server ({@code FLUX_URL}). {@code --json} prints the server's JSON as it is. With a
+ * tenant's key ({@code --api-key}, {@code FLUX_API_KEY}) the server answers that tenant's own
+ * observations; an admin key and open mode see every tenant's.
  */
 @Command(name = "observe",
         mixinStandardHelpOptions = true,
@@ -35,17 +38,11 @@ public final class ObserveCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "name what to show: slow, nplus1, indexes or traces");
     }
 
-    /** Options every subcommand takes. */
-    static final class Output {
-        @Option(names = "--json", description = "Print the server's JSON.")
-        boolean json;
-    }
-
     /** Fetches {@code path} and prints it as JSON or through {@code human}. */
-    private static int show(CommandSpec spec, Output output, String path, java.util.function.BiConsumer<JsonNode, PrintWriter> human) {
-        JsonNode body = ServerClient.fromEnvironment().get(path);
+    private static int show(CommandSpec spec, ServerOptions output, String path, java.util.function.BiConsumer<JsonNode, PrintWriter> human) {
+        JsonNode body = output.client().get(path);
         PrintWriter out = spec.commandLine().getOut();
-        if (output.json) {
+        if (output.json()) {
             try {
                 out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
             } catch (JsonProcessingException e) {
@@ -58,6 +55,11 @@ public final class ObserveCommand implements Runnable {
         return ExitCodes.OK;
     }
 
+    /** {@code "  tenant acme"} when the observation is a tenant's (an operator sees every tenant's), else empty. */
+    private static String tenant(JsonNode tenantId) {
+        return tenantId.isTextual() ? "  tenant " + tenantId.asText() : "";
+    }
+
     private static String indent(String text, String prefix) {
         return prefix + text.replace("\n", "\n" + prefix);
     }
@@ -68,7 +70,7 @@ public final class ObserveCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Output output;
+        ServerOptions output;
 
         @Override
         public Integer call() {
@@ -77,10 +79,10 @@ public final class ObserveCommand implements Runnable {
                 out.printf("%d slow query shape(s), %d slow statement(s) at or over %d ms%n", queries.size(),
                         body.path("total").asLong(), body.path("threshold_ms").asLong());
                 for (JsonNode q : queries) {
-                    out.printf("%n%9.1f ms max  %6.1f ms mean  %5dx  %s %s  shape %s  last req:%s%n",
+                    out.printf("%n%9.1f ms max  %6.1f ms mean  %5dx  %s %s  shape %s  last req:%s%s%n",
                             q.path("max_ms").asDouble(), q.path("mean_ms").asDouble(), q.path("count").asLong(),
                             q.path("operation").asText(), q.path("table").asText(), q.path("shape_id").asText(),
-                            q.path("last_request_id").asText());
+                            q.path("last_request_id").asText(), tenant(q.path("tenant_id")));
                     out.println(indent(q.path("sql").asText(), "  "));
                     String plan = q.hasNonNull("plan") ? q.path("plan").asText()
                             : q.hasNonNull("plan_error") ? "(no plan: " + q.path("plan_error").asText() + ")" : "(plan pending)";
@@ -96,7 +98,7 @@ public final class ObserveCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Output output;
+        ServerOptions output;
 
         @Override
         public Integer call() {
@@ -104,10 +106,10 @@ public final class ObserveCommand implements Runnable {
                 JsonNode findings = body.path("findings");
                 out.printf("%d N+1 pattern(s) (threshold %d repetitions)%n", findings.size(), body.path("threshold").asInt());
                 for (JsonNode f : findings) {
-                    out.printf("%n%-7s %4dx  %s by %s  %.1f ms  detected %dx  last req:%s%s%n", f.path("kind").asText(),
+                    out.printf("%n%-7s %4dx  %s by %s  %.1f ms  detected %dx  last req:%s%s%s%n", f.path("kind").asText(),
                             f.path("repetitions").asInt(), f.path("table").asText(), join(f.path("filter_columns")),
                             f.path("total_ms").asDouble(), f.path("detections").asLong(), f.path("request_id").asText(),
-                            f.hasNonNull("client") ? "  client " + f.path("client").asText() : "");
+                            f.hasNonNull("client") ? "  client " + f.path("client").asText() : "", tenant(f.path("tenant_id")));
                     out.println(indent(f.path("sql").asText(), "  "));
                     out.println("  -> " + f.path("suggestion").asText());
                 }
@@ -129,7 +131,7 @@ public final class ObserveCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Output output;
+        ServerOptions output;
 
         @Option(names = "--verbose", description = "Also list the columns considered and why they are not suggested.")
         boolean verbose;
@@ -163,7 +165,7 @@ public final class ObserveCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Output output;
+        ServerOptions output;
 
         @Option(names = "--request-id", description = "Only the statements of this request.")
         String requestId;
@@ -185,10 +187,11 @@ public final class ObserveCommand implements Runnable {
                 }
                 for (JsonNode s : spans) {
                     JsonNode a = s.path("attributes");
-                    out.printf("%s %9.3f ms  %-5s %-32s rows=%-6d req:%s%s%n", s.path("start").asText(),
+                    out.printf("%s %9.3f ms  %-5s %-32s rows=%-6d req:%s%s%s%n", s.path("start").asText(),
                             s.path("duration_ms").asDouble(), s.path("status").asText(), s.path("name").asText(),
                             a.path("db.response.returned_rows").asLong(), a.path("flux.request_id").asText(),
-                            a.hasNonNull("db.response.status_code") ? "  sqlstate " + a.path("db.response.status_code").asText() : "");
+                            a.hasNonNull("db.response.status_code") ? "  sqlstate " + a.path("db.response.status_code").asText() : "",
+                            tenant(a.path("flux.tenant_id")));
                 }
             });
         }

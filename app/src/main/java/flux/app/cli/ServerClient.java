@@ -33,11 +33,6 @@ public final class ServerClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Uses FLUX_URL and FLUX_API_KEY from the environment. */
-    public static ServerClient fromEnvironment() {
-        return new ServerClient(System.getenv("FLUX_URL"), System.getenv("FLUX_API_KEY"));
-    }
-
     public URI base() {
         return base;
     }

@@ -1,6 +1,10 @@
 package flux.app.http;
 
 import flux.app.capture.CaptureHealth;
+import flux.app.http.auth.AuthMode;
+import flux.app.http.auth.Callers;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -16,7 +20,9 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * {@code GET /health}: each backend up or down, 200 when all are up, 503 otherwise.
  * The checks run side by side with short timeouts, so a dead backend answers in ~3 s.
- * Capture is listed once it runs, DOWN when it failed for good ({@link CaptureHealth}).
+ * Capture is listed once it runs, DOWN when it failed for good ({@link CaptureHealth}); why it
+ * failed only for the operator ({@link Callers#isOperatorProbe}), {@code "capture failed"} for
+ * anyone else.
  */
 @Controller("/health")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -24,18 +30,23 @@ final class HealthController {
     private final DataSource dataSource;
     private final Admin kafka;
     private final CaptureHealth capture;
+    private final AuthMode mode;
 
-    HealthController(DataSource dataSource, Admin kafka, CaptureHealth capture) {
+    HealthController(DataSource dataSource, Admin kafka, CaptureHealth capture,
+                     @Value("${flux.auth.mode:keys}") String mode) {
         this.dataSource = dataSource;
         this.kafka = kafka;
         this.capture = capture;
+        this.mode = AuthMode.parse(mode);
     }
 
     @Get
-    HttpResponse<Health> health() {
+    HttpResponse<Health> health(HttpRequest<?> request) {
         CompletableFuture<Health.Component> database = CompletableFuture.supplyAsync(this::database);
         Health.Component broker = kafka();
-        Health health = Health.of(database.join(), broker, capture.read().map(Health.Component::capture).orElse(null));
+        boolean operator = Callers.isOperatorProbe(request, mode);
+        Health health = Health.of(database.join(), broker, capture.read()
+                .map(r -> Health.Component.capture(operator ? r : r.withoutReason())).orElse(null));
         return HttpResponse.<Health>status(health.isUp() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);
     }
 

@@ -3,6 +3,7 @@ package flux.app.migrate;
 import flux.migrate.ColumnUsage;
 import flux.observe.DbSpans;
 import flux.observe.QueryObservers;
+import flux.observe.TenantView;
 import flux.observe.TraceSpan;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,7 @@ final class ObservedUsage {
     /** Statements per {@code schema.table.column}, in name order. */
     static Map<String, Long> counts(QueryObservers observers) {
         Map<String, Long> counts = new TreeMap<>();
-        for (TraceSpan span : observers.traces().recent(null, observers.traces().capacity())) {
+        for (TraceSpan span : observers.traces().recent(null, TenantView.ALL, observers.traces().capacity())) {
             Object table = span.attributes().get(DbSpans.DB_COLLECTION_NAME);
             Object text = span.attributes().get(DbSpans.DB_QUERY_TEXT);
             if (table == null || text == null) {

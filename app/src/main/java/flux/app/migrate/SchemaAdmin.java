@@ -7,6 +7,7 @@ import flux.migrate.MigrationFile;
 import flux.migrate.MigrationFiles;
 import flux.migrate.MigrationSettings;
 import flux.migrate.Migrator;
+import flux.migrate.SchemaComparison;
 import flux.migrate.SchemaDiff;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -25,7 +26,7 @@ import javax.sql.DataSource;
  */
 @Singleton
 @Requires(property = "flux.database.jdbc-url")
-final class SchemaAdmin {
+public final class SchemaAdmin {
     private final DataSource dataSource;
     private final Path dir;
     private final Path desired;
@@ -77,6 +78,16 @@ final class SchemaAdmin {
 
     Drift drift() {
         return new Drift(dataSource, connector);
+    }
+
+    /**
+     * The live schema against what the directory's applied migrations produce, replayed in a
+     * scratch database (seconds): {@code flux db drift} as the server runs it, for the web UI.
+     *
+     * @throws flux.migrate.MigrationException when it cannot be checked
+     */
+    public SchemaComparison checkDrift() {
+        return drift().check(files());
     }
 
     Lint lint() {

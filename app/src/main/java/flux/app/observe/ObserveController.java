@@ -4,7 +4,11 @@ import flux.app.http.Problem;
 import flux.app.http.QueryProblemHandler;
 import flux.app.http.auth.Callers;
 import flux.observe.IndexAdvisor;
+import flux.observe.ObserveException;
 import flux.observe.QueryObservers;
+import flux.observe.TenantView;
+import flux.tenancy.Principal;
+import flux.tenancy.Role;
 import flux.query.sql.SqlErrors;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -15,20 +19,19 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
  * {@code /v1/observe}: what query observability found. {@code traces}, {@code slow} and
  * {@code nplus1} read memory; {@code indexes} asks the database (catalog and planner) at the
- * time of the call, so a suggestion disappears once its index exists. All of it spans every
- * tenant (SQL, parameters' shapes, table names, request ids), so a tenant's key gets 403.
+ * time of the call, so a suggestion disappears once its index exists. An operator (open mode,
+ * an admin key) sees every tenant's observations; any other key only its own tenant's: the
+ * statements its requests ran, with their tables and request ids ({@link TenantView}).
  */
 @Controller("/v1/observe")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ObserveController {
     private static final int DEFAULT_LIMIT = 100;
-    private static final String OBSERVATIONS = "the query observations";
 
     private final QueryObservers observers;
     private final DataSource dataSource;
@@ -41,44 +44,48 @@ final class ObserveController {
     @Get("/traces")
     HttpResponse<?> traces(HttpRequest<?> request, @Nullable @QueryValue("request_id") String requestId,
                            @Nullable @QueryValue String limit) {
-        Callers.requireNoTenant(request, OBSERVATIONS);
         int max = observers.traces().capacity();
         Integer n = parseLimit(limit, max);
         if (n == null) {
             return badLimit(limit, max);
         }
         return HttpResponse.ok(new ObserveJson.Traces(new ObserveJson.Window(max, observers.traces().recorded()),
-                ObserveJson.all(observers.traces().recent(blankToNull(requestId), n), ObserveJson.Span::of)));
+                ObserveJson.all(observers.traces().recent(blankToNull(requestId), viewOf(request), n), ObserveJson.Span::of)));
     }
 
     @Get("/slow")
     ObserveJson.Slow slow(HttpRequest<?> request) {
-        Callers.requireNoTenant(request, OBSERVATIONS);
-        return new ObserveJson.Slow(observers.settings().slowThreshold().toMillis(), observers.slowQueries().total(),
-                ObserveJson.all(observers.slowQueries().list(), ObserveJson.SlowShape::of));
+        TenantView view = viewOf(request);
+        return new ObserveJson.Slow(observers.settings().slowThreshold().toMillis(),
+                observers.slowQueries().total(view),
+                ObserveJson.all(observers.slowQueries().list(view), ObserveJson.SlowShape::of));
     }
 
     @Get("/nplus1")
     ObserveJson.NPlusOne nPlusOne(HttpRequest<?> request) {
-        Callers.requireNoTenant(request, OBSERVATIONS);
         return new ObserveJson.NPlusOne(observers.settings().nPlusOneThreshold(),
                 observers.settings().nPlusOneMinTotal().toMillis(), observers.settings().burstWindow().toMillis(),
-                ObserveJson.all(observers.nPlusOne().findings(), ObserveJson.Finding::of));
+                ObserveJson.all(observers.nPlusOne().findings(viewOf(request)), ObserveJson.Finding::of));
     }
 
     @Get("/indexes")
     HttpResponse<?> indexes(HttpRequest<?> request) {
-        Callers.requireNoTenant(request, OBSERVATIONS);
         IndexAdvisor advisor = observers.indexAdvisor();
         IndexAdvisor.Advice advice;
         try {
-            advice = advisor.advise(dataSource);
-        } catch (SQLException e) {
-            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e), null);
+            advice = advisor.advise(dataSource, viewOf(request));
+        } catch (ObserveException e) {
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("check indexes", e.sqlCause()), null);
         }
         return HttpResponse.ok(new ObserveJson.Indexes(advisor.minFilters(), advisor.minRows(),
                 ObserveJson.all(advice.suggestions(), ObserveJson.Suggestion::of),
                 ObserveJson.all(advice.skipped(), ObserveJson.Skipped::of)));
+    }
+
+    /** Every tenant's observations for an operator; a tenant's own for any other key. */
+    static TenantView viewOf(HttpRequest<?> request) {
+        Principal caller = Callers.of(request);
+        return caller.tenantId() == null || caller.may(Role.ADMIN) ? TenantView.ALL : TenantView.of(caller.tenantId());
     }
 
     /** The limit, or null when it is not a whole number from 1 to {@code max}. */

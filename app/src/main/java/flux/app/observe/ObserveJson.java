@@ -51,10 +51,10 @@ final class ObserveJson {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record SlowShape(String shapeId, String operation, String table, String sql, long count, double maxMs,
                      double meanMs, double lastMs, String lastSeen, String lastRequestId, String plan,
-                     String planError) {
+                     String planError, String tenantId) {
         static SlowShape of(SlowQuery q) {
             return new SlowShape(q.shapeId(), q.operation(), q.table(), q.sql(), q.count(), q.maxMs(), q.meanMs(),
-                    q.lastMs(), q.lastSeen().toString(), q.lastRequestId(), q.plan(), q.planError());
+                    q.lastMs(), q.lastSeen().toString(), q.lastRequestId(), q.plan(), q.planError(), q.tenantId());
         }
     }
 
@@ -67,10 +67,11 @@ final class ObserveJson {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Finding(String kind, String shapeId, String table, String sql, List<String> filterColumns, int repetitions,
                    double totalMs, long detections, String requestId, String client, String lastSeen,
-                   String suggestion) {
+                   String suggestion, String tenantId) {
         static Finding of(NPlusOneFinding f) {
             return new Finding(f.kind(), f.shapeId(), f.table(), f.sql(), f.filterColumns(), f.repetitions(),
-                    f.totalMs(), f.detections(), f.requestId(), f.client(), f.lastSeen().toString(), f.suggestion());
+                    f.totalMs(), f.detections(), f.requestId(), f.client(), f.lastSeen().toString(), f.suggestion(),
+                    f.tenantId());
         }
     }
 

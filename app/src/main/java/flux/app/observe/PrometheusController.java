@@ -10,8 +10,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
  * {@code GET /prometheus}: every meter of the server in Prometheus' text format 0.0.4. Open to
- * scrapers without credentials; a tenant's API key is refused (403): the figures are the whole
- * server's (every tenant's tables and traffic), and a tenant sees only its own.
+ * scrapers without credentials and to admin keys; any other key is refused (403): the series are
+ * the whole server's (every tenant's tables and traffic, the pool, the JVM) and carry no tenant
+ * label, so they cannot be narrowed to one tenant as {@code /v1/observe/*} is.
  */
 @Controller("/prometheus")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -24,7 +25,7 @@ final class PrometheusController {
 
     @Get(produces = "text/plain; version=0.0.4; charset=utf-8")
     String scrape(HttpRequest<?> request) {
-        Callers.requireNoTenant(request, "the metrics");
+        Callers.requireOperator(request, "the metrics");
         return registry.scrape();
     }
 }

@@ -1,6 +1,8 @@
 package flux.app.ui;
 
 import flux.app.capture.CaptureRunner;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
@@ -11,9 +13,11 @@ import java.util.List;
 /**
  * Capture's events per second over the last two minutes, for the capture page's chart: the
  * published-event counter sampled once a second (an in-memory read), rates from consecutive
- * samples. Thread-safe.
+ * samples. Thread-safe. The server's only: a command's records context (environment {@code cli},
+ * {@code flux keys}, {@code flux tenants}) has no capture, and would fail to make one every second.
  */
 @Singleton
+@Requires(notEnv = Environment.CLI)
 final class EventRate {
     static final int SAMPLES = 120;
     private final CaptureRunner runner;

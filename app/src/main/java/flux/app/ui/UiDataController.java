@@ -5,6 +5,7 @@ import flux.app.http.auth.Callers;
 import flux.app.ui.view.RequestTrail;
 import flux.app.ui.view.RowList;
 import flux.app.ui.view.TableList;
+import flux.app.ui.view.ShortIds;
 import flux.app.ui.view.Timeline;
 import flux.history.Blame;
 import flux.history.History;
@@ -106,8 +107,12 @@ final class UiDataController {
             lines.add(new Timeline.BlameLine(l.column(), value(l.value()), l.requestId(), l.at(),
                     a == null ? null : a.requestId(), a == null ? null : value(a.value()), a == null ? null : a.error()));
         }
+        List<Timeline.Change> changes = Diffs.of(table, page.entries());
+        List<String> ids = new ArrayList<>();
+        changes.forEach(c -> ids.add(c.requestId()));
+        lines.forEach(l -> ids.addAll(java.util.Arrays.asList(l.requestId(), l.attemptRequestId())));
         return pages.page("row", new Timeline(pages.frame(request, table + " " + id, "tables"), table, id,
-                Diffs.of(table, page.entries()), page.nextCursor(), blame.deleted(), lines));
+                changes, page.nextCursor(), blame.deleted(), lines, shortIds(ids)));
     }
 
     @Get("/requests/{requestId}")
@@ -116,8 +121,17 @@ final class UiDataController {
         TenantScope scope = scope(request);
         RequestPage page = history.request(requestId, REQUEST_ENTRIES, cursor,
                 scope == null ? null : scope.tenantId());
+        List<Timeline.Change> changes = Diffs.of(null, page.entries());
         return pages.page("request", new RequestTrail(pages.frame(request, "Request " + requestId, "tables"),
-                page.requestId(), Diffs.of(null, page.entries()), page.nextCursor()));
+                page.requestId(), changes, page.nextCursor(),
+                shortIds(changes.stream().map(Timeline.Change::requestId).toList())));
+    }
+
+    /** The CLI's short forms of a page's request ids (nulls skipped; whole ids past History's bound). */
+    private ShortIds shortIds(List<String> requestIds) {
+        java.util.Set<String> ids = new java.util.HashSet<>(requestIds);
+        ids.remove(null);
+        return new ShortIds(ids.size() > PageRequest.MAX_LIMIT ? java.util.Map.of() : history.abbreviations(ids));
     }
 
     private TenantScope scope(HttpRequest<?> request) {

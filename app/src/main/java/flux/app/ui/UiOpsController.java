@@ -2,7 +2,9 @@ package flux.app.ui;
 
 import flux.app.capture.CaptureRunner;
 import flux.app.http.auth.Callers;
+import flux.app.migrate.SchemaAdmin;
 import flux.app.ui.view.CaptureView;
+import flux.app.ui.view.DriftView;
 import flux.app.ui.view.MigrationsView;
 import flux.app.ui.view.ObserveView;
 import flux.capture.CaptureStatus;
@@ -13,7 +15,9 @@ import flux.migrate.MigrationSettings;
 import flux.migrate.MigrationStatus;
 import flux.migrate.Migrator;
 import flux.observe.IndexAdvisor;
+import flux.observe.ObserveException;
 import flux.observe.QueryObservers;
+import flux.observe.TenantView;
 import flux.tenancy.Role;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
@@ -42,15 +46,17 @@ final class UiOpsController {
     private final QueryObservers observers;
     private final DataSource dataSource;
     private final Path migrations;
+    private final SchemaAdmin schema;
     private final UiPages pages;
 
     UiOpsController(CaptureRunner capture, EventRate rate, QueryObservers observers, DataSource dataSource,
-                    @Value("${flux.migrations.dir:schema}") String migrations, UiPages pages) {
+                    @Value("${flux.migrations.dir:schema}") String migrations, SchemaAdmin schema, UiPages pages) {
         this.capture = capture;
         this.rate = rate;
         this.observers = observers;
         this.dataSource = dataSource;
         this.migrations = Path.of(migrations);
+        this.schema = schema;
         this.pages = pages;
     }
 
@@ -93,13 +99,13 @@ final class UiOpsController {
         IndexAdvisor.Advice advice = null;
         String indexError = null;
         try {
-            advice = observers.indexAdvisor().advise(dataSource);
-        } catch (SQLException e) {
+            advice = observers.indexAdvisor().advise(dataSource, TenantView.ALL);
+        } catch (ObserveException e) {
             indexError = "cannot check indexes: " + e.getMessage();
         }
         return pages.page("observe", new ObserveView(pages.frame(request, "Observability", "observe"),
-                observers.settings().slowThreshold().toMillis(), observers.slowQueries().list(),
-                observers.nPlusOne().findings(), advice == null ? List.of() : advice.suggestions(),
+                observers.settings().slowThreshold().toMillis(), observers.slowQueries().list(TenantView.ALL),
+                observers.nPlusOne().findings(TenantView.ALL), advice == null ? List.of() : advice.suggestions(),
                 advice == null ? List.of() : advice.skipped(), indexError));
     }
 
@@ -127,6 +133,21 @@ final class UiOpsController {
         } catch (MigrationException | SQLException e) {
             return pages.page("migrations", new MigrationsView(frame, dir, List.of(), List.of(), 0, 0, 0, List.of(),
                     e.getMessage()));
+        }
+    }
+
+    /**
+     * The migrations page's drift section, asked for by its button (htmx): the live schema against
+     * what its applied migrations produce. On demand, not on every page load: it replays the
+     * migrations in a scratch database. Reads only.
+     */
+    @Get("/migrations/drift")
+    HttpResponse<?> drift(HttpRequest<?> request) {
+        Callers.require(request, Role.ADMIN);
+        try {
+            return pages.page("migrations_drift", new DriftView(schema.checkDrift(), null));
+        } catch (MigrationException e) {
+            return pages.page("migrations_drift", new DriftView(null, e.getMessage()));
         }
     }
 }

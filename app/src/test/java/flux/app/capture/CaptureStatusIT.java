@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.TestServer;
+import flux.app.records.AuditLog;
+import flux.app.records.KeyAdministration;
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
 import flux.capture.CaptureState;
@@ -13,6 +15,7 @@ import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.tenancy.Role;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
@@ -84,7 +87,9 @@ class CaptureStatusIT {
 
     /**
      * A slot dropped while its offsets are stored is a permanent failure: capture reports it where an
-     * operator looks (status, health, metrics) instead of retrying.
+     * operator looks (status, health, metrics) instead of retrying. {@code /health} names the reason
+     * to the operator only (here open mode without credentials, and an admin key); another key reads
+     * that capture failed, not why.
      */
     @Test
     void aPermanentFailureShowsItsReasonInStatusAndTakesHealthDown() throws Exception {
@@ -116,6 +121,11 @@ class CaptureStatusIT {
                 assertThat(capture.path("status").asText()).isEqualTo("DOWN");
                 assertThat(capture.path("state").asText()).isEqualTo("FAILED");
                 assertThat(capture.path("error").asText()).isEqualTo(reason);
+                KeyAdministration keys = server.context().getBean(KeyAdministration.class);
+                assertThat(healthError(server, keys.create(AuditLog.CLI, "cs-acme", Role.ADMIN, null).token()))
+                        .isEqualTo(reason);
+                assertThat(healthError(server, keys.create(AuditLog.CLI, "cs-acme", Role.READ_WRITE, null).token()))
+                        .isEqualTo(CaptureHealth.GENERIC_FAILURE);
                 assertThat(server.get("/prometheus").body()).containsPattern("flux_capture_failed\\{[^}]*\\} 1.0");
             }
         } finally {
@@ -123,6 +133,15 @@ class CaptureStatusIT {
                 st.execute("DELETE FROM flux.capture_offsets WHERE slot_name = '" + slot + "'");
             }
         }
+    }
+
+    /** Capture's {@code error} in /health as the holder of {@code key} reads it (the answer stays 503). */
+    private static String healthError(TestServer server, String key) throws Exception {
+        HttpResponse<String> health = server.get("/health", "Authorization", "Bearer " + key);
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode capture = JSON.readTree(health.body()).path("components").path("capture");
+        assertThat(capture.path("state").asText()).isEqualTo("FAILED");
+        return capture.path("error").asText();
     }
 
     private ApplicationContext start(boolean enabled, String slot) throws Exception {

@@ -59,4 +59,15 @@ class CaptureCommandTest {
                 .endsWith("kafka        0 retries\nrestarts     3\nlast error   lost the session\n");
         assertThat(CaptureCommand.Status.exitCode(streaming)).isEqualTo(ExitCodes.OK);
     }
+
+    @Test
+    void aTenantsViewPrintsTheWholeServersFiguresAsHiddenNeverAsZero() throws Exception {
+        JsonNode tenants = JSON.readTree("""
+                {"state": "STREAMING", "slot": "flux", "publication": "flux", "events_by_tenant": {"acme": 3}}
+                """);
+        String printed = print(tenants);
+        assertThat(printed).contains("published    hidden (", "cross-check  hidden (", "restarts     hidden (",
+                "slot lag     hidden (", "tenants      acme 3\n").doesNotContain(" 0 ", " 0\n", "-\n");
+        assertThat(CaptureCommand.Status.exitCode(tenants)).isEqualTo(ExitCodes.OK);
+    }
 }

@@ -14,14 +14,13 @@ import net.jqwik.api.Combinators;
  * Command lines for the {@code flux} CLI, run in-process: each verb with its own options (and
  * others') given hostile values, missing values, repeated, in any order.
  *
- * <p>Verbs that read are run for real: {@code state ...} against the fuzz server ({@code --url}),
- * {@code db current}, {@code db history} and {@code migrations list} against the fuzz database.
- * Verbs that would start a server or change data ({@code serve}, {@code keys}, {@code tenants},
- * {@code db migrate}, {@code db rollback}, {@code push}), and those that find their server only
- * through the process's {@code FLUX_URL} ({@code capture status}, {@code observe ...}, which here
- * would reach whatever listens on port 8080), get the same generated options plus an option no
- * verb has, so that picocli parses and converts everything and then refuses the line (exit 2)
- * before anything runs. URL values never name a host other than loopback.
+ * <p>Verbs that read are run for real: {@code state ...}, {@code observe ...} and
+ * {@code capture status} against the fuzz server ({@code --url}), {@code db current},
+ * {@code db history} and {@code migrations list} against the fuzz database. Verbs that would
+ * start a server or change data ({@code serve}, {@code keys}, {@code tenants}, {@code db migrate},
+ * {@code db rollback}, {@code push}) get the same generated options plus an option no verb has,
+ * so that picocli parses and converts everything and then refuses the line (exit 2) before
+ * anything runs. URL values never name a host other than loopback.
  */
 final class CliCases {
     static final String GUARD = "--not-an-option-of-any-verb";
@@ -52,9 +51,9 @@ final class CliCases {
                         "--force", false, "--tenant", true, "--lock-timeout", true, "--statement-timeout", true), false, false),
                 new Verb(List.of("db", "rollback"), with(DATABASE, "--to", true, "--plan", false, "--tenant", true), false, false),
                 new Verb(List.of("push"), with(DATABASE, "--mode", true, "--force", false, "--plan", false), false, true),
-                new Verb(List.of("capture", "status"), Map.of("--json", false), false, false),
-                new Verb(List.of("observe", "traces"), Map.of("--json", false, "--request-id", true, "--limit", true), false, false),
-                new Verb(List.of("observe", "indexes"), Map.of("--json", false, "--verbose", false), false, false));
+                new Verb(List.of("capture", "status"), with(SERVER), true, false),
+                new Verb(List.of("observe", "traces"), with(SERVER, "--request-id", true, "--limit", true), true, false),
+                new Verb(List.of("observe", "indexes"), with(SERVER, "--verbose", false), true, false));
     }
 
     private static Map<String, Boolean> with(Map<String, Boolean> base, Object... more) {

@@ -15,7 +15,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Generated hostile input against one Flux server (issue 19): query and transaction bodies,
- * headers, the paths and parameters of every other route ({@link Oracle}), and command lines of
+ * the SQL console's ({@code POST /v1/sql}, issue 24), headers, the paths and parameters of every other route ({@link Oracle}), and command lines of
  * the CLI ({@link CliOracle}). 10,000 cases per run. Each property runs twice: on a
  * fixed seed (the same cases every run) and on a random one that the run prints (replay it with
  * {@code -Dflux.fuzz.seed}).
@@ -58,6 +58,12 @@ class HostileInputFuzzIT {
     }
 
     @Provide
+    Arbitrary<HttpCase> sqlConsole() {
+        return SqlBodies.body().map(body -> HttpCase.post("/v1/sql",
+                List.of(HttpCase.header("Content-Type", "application/json")), body));
+    }
+
+    @Provide
     Arbitrary<HttpCase> headers() {
         return HeaderCases.requests();
     }
@@ -91,6 +97,17 @@ class HostileInputFuzzIT {
     @Property(tries = 500, shrinking = ShrinkingMode.BOUNDED)
     @AddLifecycleHook(FuzzSeed.class)
     void transactionBodiesOnARandomSeed(@ForAll("transactions") HttpCase request) throws Exception {
+        oracle.send(request);
+    }
+
+    @Property(tries = 300, seed = "1924", shrinking = ShrinkingMode.BOUNDED)
+    void sqlConsoleBodiesOnAFixedSeed(@ForAll("sqlConsole") HttpCase request) throws Exception {
+        oracle.send(request);
+    }
+
+    @Property(tries = 150, shrinking = ShrinkingMode.BOUNDED)
+    @AddLifecycleHook(FuzzSeed.class)
+    void sqlConsoleBodiesOnARandomSeed(@ForAll("sqlConsole") HttpCase request) throws Exception {
         oracle.send(request);
     }
 
@@ -136,6 +153,16 @@ class HostileInputFuzzIT {
             RawHttp.Answer answer = oracle.send(new HttpCase("GET", HttpCase.ascii(path), List.of(), null));
             assertThat(answer.status()).as(path).isEqualTo(400);
             assertThat(answer.text()).as(path).contains("invalid-history-query").contains("NUL");
+        }
+    }
+
+    @Example
+    void aNulInConsoleSqlIsRefusedWithA400Problem() throws Exception {
+        for (String sql : List.of("SELECT * FROM nowhere \\u0000", "SELECT \\u0000\\u0000")) {
+            RawHttp.Answer answer = oracle.send(HttpCase.post("/v1/sql",
+                    List.of(HttpCase.header("Content-Type", "application/json")), HttpCase.utf8("{\"sql\":\"" + sql + "\"}")));
+            assertThat(answer.status()).as(sql).isEqualTo(400);
+            assertThat(answer.text()).as(sql).contains("sql-refused").contains("NUL");
         }
     }
 

@@ -228,7 +228,8 @@ final class QueryBodies {
                 weighted(1, Hostile.value(2))));
     }
 
-    private static Arbitrary<byte[]> body(Arbitrary<String> json) {
+    /** JSON texts as bodies: mostly as they are, some mutated byte by byte, a few extreme. */
+    static Arbitrary<byte[]> body(Arbitrary<String> json) {
         Arbitrary<byte[]> plain = json.map(s -> s.getBytes(StandardCharsets.UTF_8));
         return mix(weighted(40, plain), weighted(8, mutated(plain)), weighted(1, extreme()));
     }

@@ -106,6 +106,16 @@ class SchemaAdminIT {
         Files.writeString(schema.resolve("schema.sql"), "CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, tenant_id text);");
 
         HttpResponse<String> validate = server.post("/v1/admin/schema/validate", "", "Authorization", admin);
+        // The web UI's migrations page shows the same drift, on demand (before the apply below changes it).
+        HttpResponse<String> page = server.get("/ui/migrations", "Cookie", "flux_key=" + admin.substring(7));
+        assertThat(page.body()).as("the page loads without replaying; its button asks").contains("id=\"check-drift\"")
+                .doesNotContain("users_email");
+        HttpResponse<String> drift = server.get("/ui/migrations/drift", "Cookie", "flux_key=" + admin.substring(7));
+        assertThat(drift.statusCode()).isEqualTo(200);
+        assertThat(drift.body()).contains("id=\"drift-found\"", "1 difference(s)", "public.users.users_email",
+                "DROP INDEX");
+        assertThat(server.get("/ui/migrations/drift", "Cookie", "flux_key=" + writer.substring(7)).statusCode())
+                .as("admin only, as the page").isEqualTo(403);
         HttpResponse<String> dump = server.get("/v1/admin/schema", "Authorization", admin);
         HttpResponse<String> refused = server.post("/v1/admin/schema/apply", "{\"declarative\": true}", "Authorization", admin);
         HttpResponse<String> declarative = server.post("/v1/admin/schema/apply",

@@ -16,7 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Options every verb that asks a running server shares ({@code flux state}, {@code flux sql}): where it is, JSON output. */
+/**
+ * Options every verb that asks a running server shares ({@code flux state}, {@code flux sql},
+ * {@code flux observe}, {@code flux capture status}): where it is, the key, JSON output.
+ */
 public final class ServerOptions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +29,7 @@ public final class ServerOptions {
     String url;
 
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "API key for a server in keys mode (env FLUX_API_KEY); its tenant's history only.",
+            description = "API key for a server in keys mode (env FLUX_API_KEY); a tenant's key sees its tenant's only.",
             defaultValue = "${env:FLUX_API_KEY:-}")
     String apiKey;
 

@@ -40,15 +40,27 @@ public final class Callers {
     }
 
     /**
-     * Refuses a tenant's key (403 {@link Forbidden}) what spans every tenant: {@code what} are the
-     * whole server's figures (metrics, query observations), and a tenant sees only its own. Callers
-     * without a tenant (open mode, probes without credentials) pass.
+     * Refuses a tenant's non-admin key (403 {@link Forbidden}) what spans every tenant and cannot be
+     * narrowed to one: {@code what} are the whole server's figures. Operators pass: callers without a
+     * tenant (open mode, probes without credentials) and admin keys.
      */
-    public static void requireNoTenant(HttpRequest<?> request, String what) {
-        String tenant = of(request).tenantId();
-        if (tenant != null) {
-            throw new Forbidden(what + " are the whole server's; tenant " + tenant + "'s key may not read them");
+    public static void requireOperator(HttpRequest<?> request, String what) {
+        Principal caller = of(request);
+        if (caller.tenantId() != null && !caller.may(Role.ADMIN)) {
+            throw new Forbidden(what + " are the whole server's; tenant " + caller.tenantId()
+                    + "'s " + caller.role().label() + " key may not read them (an admin key may)");
         }
+    }
+
+    /**
+     * Whether the caller may read what a probe shows only to the server's operator (why capture
+     * failed: the reason names tables, roles and the database's settings). An admin key may. A
+     * caller without credentials may only in {@code open} mode, where it is an admin of the whole
+     * API anyway; in {@code keys} mode it is a probe (a load balancer), which sees states only.
+     */
+    public static boolean isOperatorProbe(HttpRequest<?> request, AuthMode mode) {
+        Principal caller = of(request);
+        return caller.keyId() == null ? mode == AuthMode.OPEN : caller.may(Role.ADMIN);
     }
 
     /**

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** A row's history with a column diff per change, and who last wrote each column (blame). */
 public record Timeline(Frame frame, String table, String rowId, List<Change> changes, String nextCursor,
-                       boolean deleted, List<BlameLine> blame) {
+                       boolean deleted, List<BlameLine> blame, ShortIds shortIds) {
 
     /**
      * One record of the row's history.

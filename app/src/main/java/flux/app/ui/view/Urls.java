@@ -24,9 +24,4 @@ public final class Urls {
     public static String request(String requestId) {
         return "/ui/requests/" + segment(requestId);
     }
-
-    /** A request id short enough for a table cell: its last 12 characters (UUIDv7 ids begin with the time). */
-    public static String shortId(String requestId) {
-        return requestId == null ? "" : requestId.length() <= 13 ? requestId : "…" + requestId.substring(requestId.length() - 12);
-    }
 }

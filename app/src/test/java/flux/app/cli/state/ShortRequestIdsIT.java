@@ -82,6 +82,26 @@ class ShortRequestIdsIT {
     }
 
     @Test
+    void theWebUiShowsTheCliShortForms() throws Exception {
+        CliRun history = CliRun.of("state", "history", "users", "--id", "42", "--url", server.url());
+        List<String> cli = new ArrayList<>();
+        Matcher m = SHORT.matcher(history.out());
+        while (m.find()) {
+            cli.add(m.group(1));
+        }
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.url() + "/ui/rows/users/42")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        List<String> ui = new ArrayList<>();
+        Matcher shown = Pattern.compile("title=\"[^\"]+\">req ([^<]+)</a>").matcher(page.body());
+        while (shown.find()) {
+            ui.add(shown.group(1));
+        }
+        assertThat(cli).hasSize(3);
+        assertThat(ui).as("the timeline's and blame's links").containsAll(cli).allSatisfy(s -> assertThat(cli).contains(s));
+    }
+
+    @Test
     void aPrefixSeveralRequestsShareIsRefusedWithThem() {
         String a = requestIds.get(0);
         String b = requestIds.get(1);
