@@ -1,0 +1,164 @@
+package flux.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import flux.history.HistoryDatabase.Row;
+import flux.log.RequestRecords;
+import flux.query.model.JsonCodec;
+import flux.query.model.Query;
+import flux.query.model.QueryJson;
+import flux.query.model.RequestId;
+import flux.tenancy.TenantPolicies;
+import flux.tenancy.TenantScope;
+import flux.tenancy.TenantScope.Isolation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Undo of requests written through the engine, against real PostgreSQL (raw SQL conflicts: CapturedHistoryIT). */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UndoIT {
+    private final HistoryDatabase db;
+    private final Undo undo;
+
+    UndoIT(TestPostgres pg) throws SQLException {
+        db = new HistoryDatabase(pg, "undo", """
+                CREATE TABLE teams (id int PRIMARY KEY, name text NOT NULL, plan text NOT NULL);
+                CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), email text);
+                CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text);
+                """);
+        try (Connection c = db.dataSource.getConnection()) {
+            TenantPolicies.installRuntimeRole(c);
+            TenantPolicies.isolateAll(c);
+        }
+        undo = new Undo(db.dataSource, db.engine);
+    }
+
+    @AfterAll
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void aMultiTableRequestIsUndoneChildFirstAndTheUndoOfTheUndoRedoesIt() throws SQLException {
+        db.insert("seed-1", Row.of("teams", "{\"id\": 2}"), "{\"id\": 2, \"name\": \"two\", \"plan\": \"free\"}");
+        db.insert("seed-2", Row.of("members", "{\"id\": 20}"), "{\"id\": 20, \"team_id\": 2, \"email\": \"m20@x.io\"}");
+        db.engine.transaction(RequestId.of("multi"), tx -> {
+            tx.query(q("{\"table\": \"teams\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"name\": \"one\", \"plan\": \"pro\"}}"));
+            tx.query(q("{\"table\": \"members\", \"operation\": \"insert\", \"data\": {\"id\": 10, \"team_id\": 1, \"email\": \"m10@x.io\"}}"));
+            tx.query(q("{\"table\": \"teams\", \"operation\": \"update\", \"data\": {\"plan\": \"team\"}, \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 2}]}"));
+            tx.query(q("{\"table\": \"members\", \"operation\": \"delete\", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 20}]}"));
+        });
+        List<List<String>> after = state();
+
+        UndoPlan dryRun = undo.plan("multi", null, UndoForce.NONE);
+        assertThat(dryRun.steps()).extracting(UndoStep::table, UndoStep::rowId, UndoStep::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("members", "20", "insert"),
+                org.assertj.core.groups.Tuple.tuple("teams", "2", "update"),
+                org.assertj.core.groups.Tuple.tuple("members", "10", "delete"),
+                org.assertj.core.groups.Tuple.tuple("teams", "1", "delete"));
+        assertThat(dryRun.steps().get(1).columns()).singleElement()
+                .satisfies(c -> assertThat(c.from().asText() + ">" + c.to().asText()).isEqualTo("team>free"));
+        assertThat(dryRun.conflicts()).isEmpty();
+        assertThat(state()).as("a dry run changes nothing").isEqualTo(after);
+
+        UndoPlan applied = undo.undo("multi", null, UndoForce.NONE, RequestId.of("undo-multi"), null);
+        assertThat(applied.applied()).isTrue();
+        assertThat(applied.undoRequestId()).isEqualTo("undo-multi");
+        assertThat(state()).containsExactly(List.of("teams", "2", "two", "free"), List.of("members", "20", "2", "m20@x.io"));
+        try (Connection c = db.dataSource.getConnection()) {
+            assertThat(RequestRecords.undone(c, "undo-multi")).isEqualTo("multi");
+        }
+        assertThat(db.history.request("undo-multi", 10, null).entries()).hasSize(4);
+
+        UndoPlan redo = undo.undo("undo-multi", null, UndoForce.NONE, RequestId.of("redo-multi"), null);
+        assertThat(redo.undoes()).isEqualTo("multi");
+        assertThat(state()).isEqualTo(after);
+    }
+
+    @Test
+    void aLaterWriteOfTheSameColumnIsAConflictUntilForcedAndOtherColumnsAreNot() {
+        Row row = Row.of("teams", "{\"id\": 30}");
+        db.insert("c-seed", row, "{\"id\": 30, \"name\": \"thirty\", \"plan\": \"free\"}");
+        db.update("c-plan", row, "{\"plan\": \"pro\"}");
+        db.update("c-name", row, "{\"name\": \"renamed\"}");
+        assertThat(undo.plan("c-plan", null, UndoForce.NONE).conflicts()).as("another column changed later").isEmpty();
+        db.update("c-later", row, "{\"plan\": \"team\"}");
+
+        assertThatThrownBy(() -> undo.undo("c-plan", null, UndoForce.NONE, RequestId.of("c-undo-1"), null))
+                .isInstanceOfSatisfying(HistoryException.Conflicts.class, e -> assertThat(e.plan().conflicts())
+                        .extracting(UndoConflict::column, UndoConflict::requestId, c -> c.value().asText())
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("plan", "c-later", "team")));
+        assertThat(plan(30)).isEqualTo("team");
+        assertThatThrownBy(() -> undo.undo("c-plan", null, UndoForce.parse(false, List.of("teams:30:name")),
+                RequestId.of("c-undo-2"), null)).isInstanceOf(HistoryException.Conflicts.class);
+
+        UndoPlan forced = undo.undo("c-plan", null, UndoForce.parse(false, List.of("teams:30:plan")),
+                RequestId.of("c-undo-3"), null);
+        assertThat(forced.conflicts()).extracting(UndoConflict::forced).containsExactly(true);
+        assertThat(plan(30)).isEqualTo("free");
+        assertThat(db.rows("SELECT name FROM teams WHERE id = 30")).containsExactly(List.of("renamed"));
+    }
+
+    @Test
+    void anInsertedRowWrittenSinceConflictsAsAWholeRow() {
+        Row row = Row.of("teams", "{\"id\": 40}");
+        db.insert("w-insert", row, "{\"id\": 40, \"name\": \"forty\", \"plan\": \"free\"}");
+        db.update("w-later", row, "{\"name\": \"x\"}");
+        assertThat(undo.plan("w-insert", null, UndoForce.NONE).conflicts())
+                .extracting(UndoConflict::column, UndoConflict::requestId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("*", "w-later"));
+        undo.undo("w-insert", null, UndoForce.ALL, RequestId.of("w-undo"), null);
+        assertThat(db.rows("SELECT count(*) FROM teams WHERE id = 40")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aRolledBackRequestHasNothingToUndo() {
+        db.insert("r-seed", Row.of("teams", "{\"id\": 50}"), "{\"id\": 50, \"name\": \"fifty\", \"plan\": \"free\"}");
+        assertThat(db.insert("r-dup", Row.of("teams", "{\"id\": 50}"), "{\"id\": 50, \"name\": \"again\", \"plan\": \"x\"}"))
+                .isFalse();
+        assertThatThrownBy(() -> undo.plan("r-dup", null, UndoForce.NONE))
+                .isInstanceOf(HistoryException.Refused.class).hasMessageContaining("rolled back")
+                .hasMessageContaining("nothing to undo");
+        assertThatThrownBy(() -> undo.plan("no-such-request", null, UndoForce.NONE))
+                .isInstanceOf(HistoryException.UnknownRequest.class);
+    }
+
+    @Test
+    void aTenantUndoesOnlyItsOwnRequests() {
+        TenantScope acme = new TenantScope("undo-acme", Isolation.ROW, false);
+        TenantScope globex = new TenantScope("undo-globex", Isolation.ROW, false);
+        db.engine.query(RequestId.of("t-acme"), null, acme,
+                q("{\"table\": \"notes\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"body\": \"acme's\"}}"));
+        assertThatThrownBy(() -> undo.undo("t-acme", globex, UndoForce.ALL, RequestId.of("t-undo-1"), null))
+                .isInstanceOf(HistoryException.UnknownRequest.class);
+        assertThat(db.rows("SELECT body FROM notes WHERE id = 1")).containsExactly(List.of("acme's"));
+
+        undo.undo("t-acme", acme, UndoForce.NONE, RequestId.of("t-undo-2"), null);
+        assertThat(db.rows("SELECT count(*) FROM notes WHERE id = 1")).containsExactly(List.of("0"));
+        assertThat(db.history.request("t-undo-2", 10, null, "undo-acme").entries()).singleElement()
+                .satisfies(e -> assertThat(e.tenantId()).isEqualTo("undo-acme"));
+    }
+
+    private String plan(int team) {
+        return db.rows("SELECT plan FROM teams WHERE id = " + team).get(0).get(0);
+    }
+
+    private List<List<String>> state() {
+        return db.rows("SELECT 'teams', id::text, name, plan FROM teams WHERE id IN (1, 2)"
+                + " UNION ALL SELECT 'members', id::text, team_id::text, email FROM members WHERE id IN (10, 20)"
+                + " ORDER BY 1 DESC, 2");
+    }
+
+    private static Query q(String json) {
+        return QueryJson.read(JsonCodec.parse(json));
+    }
+}
