@@ -88,19 +88,19 @@ final class QueryController {
     }
 
     /** Who sent the request, for observability's burst detection: the API key, else the address. */
-    private static String clientId(HttpRequest<?> request, Principal caller) {
+    static String clientId(HttpRequest<?> request, Principal caller) {
         return caller.keyId() != null ? "key:" + caller.keyId()
                 : "addr:" + request.getRemoteAddress().getAddress().getHostAddress();
     }
 
-    private static RequestId requestId(HttpRequest<?> request) {
+    static RequestId requestId(HttpRequest<?> request) {
         String header = request.getHeaders().get(REQUEST_ID_HEADER);
         RequestId id = header == null ? RequestId.generate() : RequestId.of(header);
         request.setAttribute(REQUEST_ID_ATTRIBUTE, id.value());
         return id;
     }
 
-    private static <T> HttpResponse<T> answer(RequestId id, T json) {
+    static <T> HttpResponse<T> answer(RequestId id, T json) {
         return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value())
                 .header(HttpHeaders.DATE, HttpDate.now());
     }

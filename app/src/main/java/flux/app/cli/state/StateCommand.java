@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
                 StateBlameCommand.class,
                 StateShowCommand.class,
                 StateRequestCommand.class,
+                StateUndoCommand.class,
         })
 public final class StateCommand implements Runnable {
     @Spec

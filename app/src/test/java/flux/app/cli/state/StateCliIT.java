@@ -89,6 +89,43 @@ class StateCliIT {
     }
 
     @Test
+    void undoIsRefusedOverALaterChangeThenForcedAndARolledBackRequestHasNothingToUndo() throws Exception {
+        String row = "{\"table\": \"users\", \"operation\": \"%s\", \"data\": %s, \"filters\": [{\"column\": \"id\","
+                + " \"op\": \"eq\", \"value\": 900}]}";
+        assertThat(write("undo-cli-insert", "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 900, \"email\": \"u@x.io\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write("undo-cli-upgrade", row.formatted("update", "{\"plan\": \"pro\"}"))).isEqualTo(200);
+        assertThat(write("undo-cli-later", row.formatted("update", "{\"plan\": \"team\"}"))).isEqualTo(200);
+
+        CliRun dry = flux("state", "undo", "undo-cli-upgrade", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isEqualTo(1);
+        assertThat(dry.out()).contains("update users 900  plan: pro → free").contains("users:900:plan")
+                .contains("dry run: nothing changed");
+        HttpResponse<String> refused = server.post("/v1/requests/undo-cli-upgrade/undo", "{}");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("type").asText()).endsWith("/undo-conflict");
+        assertThat(problem.path("conflicts").get(0).path("request_id").asText()).isEqualTo("undo-cli-later");
+        assertThat(problem.path("conflicts").get(0).path("value").asText()).isEqualTo("team");
+
+        CliRun forced = flux("state", "undo", "undo-cli-upgrade", "--force", "users:900:plan", "--json");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        JsonNode plan = JSON.readTree(forced.out());
+        assertThat(plan.path("applied").asBoolean()).isTrue();
+        JsonNode now = JSON.readTree(server.post("/v1/query", "{\"table\": \"users\", \"operation\": \"select\","
+                + " \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 900}]}").body());
+        assertThat(now.path("rows").get(0).path("plan").asText()).isEqualTo("free");
+        JsonNode undoRecords = JSON.readTree(get("/v1/requests/" + plan.path("undo_request_id").asText()).body());
+        assertThat(undoRecords.path("entries").get(0).path("changed_columns").get(0).asText()).isEqualTo("plan");
+
+        CliRun nothing = flux("state", "undo", CLEAR_REQ);
+        assertThat(nothing.exitCode()).isEqualTo(1);
+        assertThat(nothing.err()).contains("rolled back").contains("nothing to undo");
+    }
+
+    @Test
     void historyPrintsTheSeedLines() {
         CliRun run = flux("state", "history", "users", "--id", "42");
         assertThat(run.exitCode()).as(run.err()).isZero();
