@@ -4,8 +4,6 @@ import flux.query.QueryEngine;
 import flux.query.RequestScope;
 import flux.query.model.RequestId;
 import flux.pg.SqlWork;
-import java.sql.Connection;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -65,10 +63,6 @@ public final class Undo {
     }
 
     private <T> T read(String reading, SqlWork<T> question) {
-        try (Connection c = dataSource.getConnection()) {
-            return question.apply(c);
-        } catch (SQLException e) {
-            throw new HistoryException.DatabaseFailure(reading, e);
-        }
+        return OnConnection.read(dataSource, reading, question);
     }
 }

@@ -34,6 +34,7 @@ class UndoIT {
                 CREATE TABLE teams (id int PRIMARY KEY, name text NOT NULL, plan text NOT NULL);
                 CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), email text);
                 CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text);
+                CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);
                 """);
         try (Connection c = db.dataSource.getConnection()) {
             TenantPolicies.installRuntimeRole(c);
@@ -146,6 +147,61 @@ class UndoIT {
         assertThat(db.rows("SELECT count(*) FROM notes WHERE id = 1")).containsExactly(List.of("0"));
         assertThat(db.history.request("t-undo-2", 10, null, "undo-acme").entries()).singleElement()
                 .satisfies(e -> assertThat(e.tenantId()).isEqualTo("undo-acme"));
+    }
+
+    @Test
+    void aDeletedRowIsRestoredAsItWasBeforeItsDeletionOrAtAMomentAndATakenKeyIsRefused() {
+        Row row = Row.of("teams", "{\"id\": 60}");
+        db.insert("s-insert", row, "{\"id\": 60, \"name\": \"sixty\", \"plan\": \"free\"}");
+        db.update("s-update", row, "{\"plan\": \"pro\"}");
+        db.delete("s-delete", row);
+        List<HistoryEntry> log = db.history.history("teams", "60", new PageRequest(false, 10, null, null, null)).entries();
+        java.time.Instant inserted = java.time.Instant.parse(log.get(0).at());
+        Restore restore = new Restore(db.dataSource, db.engine);
+
+        RestoredRow back = restore.restore("teams", "60", null, null, RequestId.of("s-restore-1"), null);
+        assertThat(back.deletedBy().requestId()).isEqualTo("s-delete");
+        assertThat(db.rows("SELECT name, plan FROM teams WHERE id = 60")).containsExactly(List.of("sixty", "pro"));
+        assertThat(db.history.request("s-restore-1", 10, null).entries()).extracting(HistoryEntry::operation)
+                .containsExactly("INSERT");
+        assertThatThrownBy(() -> restore.restore("teams", "60", null, null, RequestId.of("s-restore-2"), null))
+                .isInstanceOf(HistoryException.Refused.class).hasMessageContaining("key is taken");
+
+        db.delete("s-delete-2", row);
+        restore.restore("teams", "60", inserted, null, RequestId.of("s-restore-3"), null);
+        assertThat(db.rows("SELECT plan FROM teams WHERE id = 60")).containsExactly(List.of("free"));
+        assertThatThrownBy(() -> restore.restore("teams", "60", null, null, RequestId.of("s-restore-4"), null))
+                .isInstanceOf(HistoryException.Refused.class);
+    }
+
+    @Test
+    void aDiffComparesOneRowColumnByColumnAndChangesListTheNetChangeOfEachRow() {
+        db.insert("d-1", Row.of("ledger", "{\"id\": 1}"), "{\"id\": 1, \"amount\": 10}");
+        db.insert("d-2", Row.of("ledger", "{\"id\": 2}"), "{\"id\": 2, \"amount\": 20}");
+        db.insert("d-3", Row.of("ledger", "{\"id\": 3}"), "{\"id\": 3, \"amount\": 30}");
+        java.time.Instant t1 = java.time.Instant.parse(db.history.history("ledger", "3",
+                new PageRequest(false, 1, null, null, null)).entries().get(0).at());
+        db.update("d-4", Row.of("ledger", "{\"id\": 1}"), "{\"amount\": 11}");
+        db.delete("d-5", Row.of("ledger", "{\"id\": 2}"));
+        db.update("d-6", Row.of("ledger", "{\"id\": 3}"), "{\"amount\": 31}");
+        db.update("d-7", Row.of("ledger", "{\"id\": 3}"), "{\"amount\": 30}");
+        db.insert("d-8", Row.of("ledger", "{\"id\": 4}"), "{\"id\": 4, \"amount\": 40}");
+        java.time.Instant t2 = java.time.Instant.parse(db.history.history("ledger", "4",
+                new PageRequest(false, 1, null, null, null)).entries().get(0).at());
+
+        RowDiff one = db.history.diff("ledger", "1", t1, t2, null);
+        assertThat(one.change()).isEqualTo("updated");
+        assertThat(one.columns()).extracting(RowDiff.Column::column, c -> c.from().asInt(), c -> c.to().asInt(),
+                RowDiff.Column::changed).containsExactly(org.assertj.core.groups.Tuple.tuple("id", 1, 1, false),
+                org.assertj.core.groups.Tuple.tuple("amount", 10, 11, true));
+
+        TableChanges first = db.history.changes("ledger", t1, t2, 2, null, null);
+        assertThat(first.rows()).extracting(RowDiff::rowId, RowDiff::change).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("1", "updated"), org.assertj.core.groups.Tuple.tuple("2", "deleted"));
+        TableChanges second = db.history.changes("ledger", t1, t2, 2, first.nextCursor(), null);
+        assertThat(second.rows()).as("row 3 changed and changed back: no net change").extracting(RowDiff::rowId,
+                RowDiff::change).containsExactly(org.assertj.core.groups.Tuple.tuple("4", "inserted"));
+        assertThat(second.nextCursor()).isNull();
     }
 
     private String plan(int team) {

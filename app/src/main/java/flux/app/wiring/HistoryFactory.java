@@ -3,6 +3,7 @@ package flux.app.wiring;
 import flux.app.server.StartupFailure;
 import flux.history.BlameFolder;
 import flux.history.History;
+import flux.history.Restore;
 import flux.history.Undo;
 import flux.query.QueryEngine;
 import flux.history.HistorySchema;
@@ -33,6 +34,12 @@ final class HistoryFactory {
     @Singleton
     Undo undo(DataSource dataSource, QueryEngine engine) {
         return new Undo(dataSource, engine);
+    }
+
+    /** Restore of a deleted row, inserted again through the engine. */
+    @Singleton
+    Restore restore(DataSource dataSource, QueryEngine engine) {
+        return new Restore(dataSource, engine);
     }
 
     @Singleton

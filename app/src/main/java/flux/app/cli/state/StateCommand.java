@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
                 StateShowCommand.class,
                 StateRequestCommand.class,
                 StateUndoCommand.class,
+                StateRestoreCommand.class,
+                StateDiffCommand.class,
         })
 public final class StateCommand implements Runnable {
     @Spec

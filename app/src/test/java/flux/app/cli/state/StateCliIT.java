@@ -126,6 +126,33 @@ class StateCliIT {
     }
 
     @Test
+    void aDeletedRowIsRestoredAndDiffedFromTheCli() throws Exception {
+        String byId = ", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 901}]}";
+        assertThat(write("restore-cli-insert", "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 901, \"email\": \"r@x.io\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write("restore-cli-update", "{\"table\": \"users\", \"operation\": \"update\","
+                + " \"data\": {\"plan\": \"pro\"}" + byId)).isEqualTo(200);
+        assertThat(write("restore-cli-delete", "{\"table\": \"users\", \"operation\": \"delete\"" + byId))
+                .isEqualTo(200);
+        JsonNode entries = JSON.readTree(get("/v1/state/users/901/history?order=oldest").body()).path("entries");
+
+        CliRun diff = flux("state", "diff", "users", "--id", "901", "--from", entries.get(0).path("at").asText(),
+                "--to", entries.get(1).path("at").asText());
+        assertThat(diff.exitCode()).as(diff.err()).isZero();
+        assertThat(diff.lines()).containsExactly("users 901: updated", "  plan: free → pro");
+        CliRun changes = flux("state", "diff", "users", "--from", entries.get(0).path("at").asText(),
+                "--to", entries.get(2).path("at").asText(), "--json");
+        assertThat(JSON.readTree(changes.out()).path("rows").findValuesAsText("row_id")).contains("901");
+
+        CliRun restored = flux("state", "restore", "users", "--id", "901");
+        assertThat(restored.exitCode()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("restored users 901").contains("plan = pro");
+        CliRun taken = flux("state", "restore", "users", "--id", "901");
+        assertThat(taken.exitCode()).isEqualTo(1);
+        assertThat(taken.err()).contains("key is taken");
+    }
+
+    @Test
     void historyPrintsTheSeedLines() {
         CliRun run = flux("state", "history", "users", "--id", "42");
         assertThat(run.exitCode()).as(run.err()).isZero();
