@@ -165,7 +165,8 @@ final class UndoPlanner {
                 ObjectNode image = Images.parse(l.newImage(), List.of());
                 boolean wholeRow = touched == null || l.operation() != Operation.UPDATE || !row.rowId().equals(l.rowId());
                 List<String> columns = wholeRow ? List.of(UndoConflict.WHOLE_ROW)
-                        : l.changedColumns().stream().filter(touched::contains).toList();
+                        : (l.changedColumns() == null ? List.<String>of() : l.changedColumns()).stream()
+                        .filter(touched::contains).toList();
                 for (String column : columns) {
                     conflicts.add(new UndoConflict(row.table().display(), row.rowId(), column, l.requestId(),
                             l.source().name().toLowerCase(java.util.Locale.ROOT), l.operation().name(),
