@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Undo of requests written through the engine, against real PostgreSQL (raw SQL conflicts: CapturedHistoryIT). */
+/**
+ * Acting on history, against real PostgreSQL, every write through the engine: undo (raw SQL
+ * conflicts: CapturedHistoryIT), restore, diff and changes, time-travel select. One class, one
+ * database: the fixture costs more than the cases.
+ */
 @ExtendWith(FluxTestInfra.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UndoIT {
@@ -202,6 +206,77 @@ class UndoIT {
         assertThat(second.rows()).as("row 3 changed and changed back: no net change").extracting(RowDiff::rowId,
                 RowDiff::change).containsExactly(org.assertj.core.groups.Tuple.tuple("4", "inserted"));
         assertThat(second.nextCursor()).isNull();
+    }
+
+    /**
+     * A seeded workload through the engine on a table created while Flux watched (journaled as a
+     * migration's), the table's rows snapshotted after each request at a moment read from the
+     * database; a time-travel select at each moment returns that snapshot, filters applied to the
+     * past rows. Before the table's creation, and on a table Flux found already there, it is refused.
+     */
+    @Test
+    void aTimeTravelSelectReturnsTheRowsEachMomentHadAndIsRefusedBeforeTheLogCoversTheTable() throws SQLException {
+        java.time.Instant beforeCreation;
+        try (Connection c = db.dataSource.getConnection()) {
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
+            beforeCreation = now(c);
+            c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE items (id int PRIMARY KEY, kind text NOT NULL, qty int)");
+            }
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        java.util.Random random = new java.util.Random(23);
+        List<java.time.Instant> moments = new java.util.ArrayList<>();
+        List<List<List<String>>> snapshots = new java.util.ArrayList<>();
+        for (int step = 0; step < 40; step++) {
+            int id = 1 + random.nextInt(8);
+            String kind = random.nextBoolean() ? "a" : "b";
+            switch (random.nextInt(4)) {
+                case 0, 1 -> {
+                    if (!db.update("tt-" + step, Row.of("items", "{\"id\": " + id + "}"),
+                            "{\"kind\": \"" + kind + "\", \"qty\": " + random.nextInt(10) + "}")) {
+                        throw new AssertionError("an update through the engine failed");
+                    }
+                }
+                case 2 -> db.delete("tt-" + step, Row.of("items", "{\"id\": " + id + "}"));
+                default -> db.insert("tt-" + step, Row.of("items", "{\"id\": " + id + "}"),
+                        "{\"id\": " + id + ", \"kind\": \"" + kind + "\", \"qty\": " + random.nextInt(10) + "}");
+            }
+            try (Connection c = db.dataSource.getConnection()) {
+                moments.add(now(c));
+            }
+            snapshots.add(db.rows("SELECT id::text, kind, coalesce(qty::text, 'null') FROM items ORDER BY id"));
+        }
+        Query all = q("{\"table\": \"items\", \"operation\": \"select\", \"order\": [{\"column\": \"id\"}]}");
+        Query kindA = q("{\"table\": \"items\", \"operation\": \"select\", \"columns\": [\"id\"],"
+                + " \"filters\": [{\"column\": \"kind\", \"op\": \"eq\", \"value\": \"a\"}], \"order\": [{\"column\": \"id\"}]}");
+        for (int i = 0; i < moments.size(); i++) {
+            List<List<String>> expected = snapshots.get(i);
+            List<List<String>> past = db.engine.queryAsOf(RequestId.generate(), null, null, all, moments.get(i)).rows()
+                    .stream().map(r -> List.of(r.get("id").asText(), r.get("kind").asText(), r.get("qty").isNull()
+                            ? "null" : r.get("qty").asText())).toList();
+            assertThat(past).as("the rows at moment %d", i).isEqualTo(expected);
+            assertThat(db.engine.queryAsOf(RequestId.generate(), null, null, kindA, moments.get(i)).rows())
+                    .extracting(r -> r.get("id").asText()).as("kind a at moment %d", i)
+                    .isEqualTo(expected.stream().filter(r -> r.get(1).equals("a")).map(r -> r.get(0)).toList());
+        }
+        java.time.Instant early = beforeCreation;
+        assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null, all, early))
+                .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("from its creation");
+        assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null,
+                q("{\"table\": \"teams\", \"operation\": \"select\"}"), moments.get(0)))
+                .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("found it already there");
+    }
+
+    private static java.time.Instant now(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
     }
 
     private String plan(int team) {

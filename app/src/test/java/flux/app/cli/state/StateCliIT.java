@@ -120,6 +120,11 @@ class StateCliIT {
         JsonNode undoRecords = JSON.readTree(get("/v1/requests/" + plan.path("undo_request_id").asText()).body());
         assertThat(undoRecords.path("entries").get(0).path("changed_columns").get(0).asText()).isEqualTo("plan");
 
+        HttpResponse<String> asOf = server.post("/v1/query", "{\"table\": \"users\", \"operation\": \"select\","
+                + " \"as_of\": \"2026-01-01T00:00:00Z\"}");
+        assertThat(asOf.statusCode()).as("users existed before the server journaled it: as-of refused").isEqualTo(400);
+        assertThat(JSON.readTree(asOf.body()).path("detail").asText()).contains("as_of").contains("already there");
+
         CliRun nothing = flux("state", "undo", CLEAR_REQ);
         assertThat(nothing.exitCode()).isEqualTo(1);
         assertThat(nothing.err()).contains("rolled back").contains("nothing to undo");
