@@ -57,8 +57,9 @@ public final class Restore {
             return new Planned(shape.table(), new RestoredRow(shape.table().display(), rowId, then.time(),
                     at == null ? now.mutation() : null, restoreId.value(), then.row()));
         });
-        engine.query(restoreId, clientId, scope, new Query(planned.table().schema() + "." + planned.table().name(),
-                Operation.INSERT, List.of(), List.of(), List.of(planned.row().row()), null, null, List.of(), false));
+        String target = planned.table().schema() + "." + planned.table().name();
+        engine.query(restoreId, clientId, scope, new Query(target, Operation.INSERT, List.of(), List.of(),
+                List.of(ImageValues.forQuery(engine, target, planned.row().row(), true)), null, null, List.of(), false));
         return planned.row();
     }
 

@@ -45,7 +45,7 @@ public final class Undo {
         refuseUnforced(plan);
         engine.transactionResult(undoId, clientId, scope, tx -> {
             tx.undoes(plan.requestId());
-            new UndoWrites(tx, engine.limits().maxInValues()).run(plan.steps());
+            new UndoWrites(tx, engine).run(plan.steps());
             refuseUnforced(plan(plan.requestId(), scope, force));
             return null;
         });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.query.QueryEngine;
 import flux.query.QueryResult;
 import flux.query.Transaction;
 import flux.query.model.Filter;
@@ -23,18 +24,18 @@ import java.util.Map;
  */
 final class UndoWrites {
     private final Transaction tx;
-    private final int maxInValues;
+    private final QueryEngine engine;
 
-    UndoWrites(Transaction tx, int maxInValues) {
+    UndoWrites(Transaction tx, QueryEngine engine) {
         this.tx = tx;
-        this.maxInValues = maxInValues;
+        this.engine = engine;
     }
 
     void run(List<UndoStep> steps) {
         int i = 0;
         while (i < steps.size()) {
             int end = i + 1;
-            while (end < steps.size() && end - i < maxInValues && batches(steps.get(i), steps.get(end))) {
+            while (end < steps.size() && end - i < engine.limits().maxInValues() && batches(steps.get(i), steps.get(end))) {
                 end++;
             }
             runBatch(steps.subList(i, end));
@@ -58,12 +59,14 @@ final class UndoWrites {
         String table = first.tableRef().schema() + "." + first.tableRef().name();
         if (first.action().equals(UndoStep.INSERT)) {
             tx.query(new Query(table, Operation.INSERT, List.of(), List.of(),
-                    batch.stream().map(UndoStep::values).toList(), null, null, List.of(), false));
+                    batch.stream().map(s -> ImageValues.forQuery(engine, table, s.values(), false)).toList(), null, null,
+                    List.of(), false));
             return;
         }
         Operation operation = first.action().equals(UndoStep.DELETE) ? Operation.DELETE : Operation.UPDATE;
-        List<ObjectNode> rows = operation == Operation.UPDATE ? List.of(first.values()) : List.of();
-        QueryResult result = tx.query(new Query(table, operation, keyFilter(batch), List.of(), rows, null, null,
+        List<ObjectNode> rows = operation == Operation.UPDATE ? List.of(ImageValues.forQuery(engine, table, first.values(), false))
+                : List.of();
+        QueryResult result = tx.query(new Query(table, operation, keyFilter(table, batch), List.of(), rows, null, null,
                 List.of(), false));
         if (result.size() != batch.size()) {
             throw new HistoryException.Refused("undo stopped: " + (batch.size() - result.size()) + " of the rows of "
@@ -73,18 +76,19 @@ final class UndoWrites {
         }
     }
 
-    private static List<Filter> keyFilter(List<UndoStep> batch) {
+    private List<Filter> keyFilter(String table, List<UndoStep> batch) {
         UndoStep first = batch.get(0);
         if (batch.size() == 1) {
             List<Filter> filters = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> k : (Iterable<Map.Entry<String, JsonNode>>) first.key()::fields) {
+            ObjectNode key = ImageValues.forQuery(engine, table, first.key(), false);
+            for (Map.Entry<String, JsonNode> k : (Iterable<Map.Entry<String, JsonNode>>) key::fields) {
                 filters.add(new Filter(k.getKey(), Op.EQ, k.getValue()));
             }
             return filters;
         }
         String column = first.key().fieldNames().next();
         ArrayNode keys = JsonNodeFactory.instance.arrayNode();
-        batch.forEach(s -> keys.add(s.key().get(column)));
+        batch.forEach(s -> keys.add(ImageValues.forQuery(engine, table, s.key(), false).get(column)));
         return List.of(new Filter(column, Op.IN, keys));
     }
 }

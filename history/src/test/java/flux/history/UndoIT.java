@@ -39,6 +39,7 @@ class UndoIT {
                 CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), email text);
                 CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text);
                 CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);
+                CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
                 """);
         try (Connection c = db.dataSource.getConnection()) {
             TenantPolicies.installRuntimeRole(c);
@@ -269,6 +270,18 @@ class UndoIT {
         assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null,
                 q("{\"table\": \"teams\", \"operation\": \"select\"}"), moments.get(0)))
                 .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("found it already there");
+    }
+
+    @Test
+    void bytesComeBackAsTheyWereThoughTheLogWritesThemAsHex() {
+        Row row = Row.of("blobs", "{\"id\": 1}");
+        db.insert("b-insert", row, "{\"id\": 1, \"data\": \"AQID\"}");
+        db.update("b-update", row, "{\"data\": \"BAU=\"}");
+        undo.undo("b-update", null, UndoForce.NONE, RequestId.of("b-undo"), null);
+        assertThat(db.rows("SELECT encode(data, 'hex') FROM blobs WHERE id = 1")).containsExactly(List.of("010203"));
+        db.delete("b-delete", row);
+        new Restore(db.dataSource, db.engine).restore("blobs", "1", null, null, RequestId.of("b-restore"), null);
+        assertThat(db.rows("SELECT encode(data, 'hex') FROM blobs WHERE id = 1")).containsExactly(List.of("010203"));
     }
 
     private static java.time.Instant now(Connection c) throws SQLException {
