@@ -248,7 +248,7 @@ final class HistoryBench implements Callable<Integer> {
         }
     }
 
-    private static HikariDataSource pool(String jdbcUrl) {
+    static HikariDataSource pool(String jdbcUrl) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(2);
@@ -266,7 +266,7 @@ final class HistoryBench implements Callable<Integer> {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
+    static void delete(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

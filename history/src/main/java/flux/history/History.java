@@ -1,8 +1,6 @@
 package flux.history;
 
 import flux.pg.SqlWork;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -77,6 +75,27 @@ public final class History {
         });
     }
 
+    /** How row {@code id} differs between {@code from} and {@code to} (each inclusive), column by column. */
+    public RowDiff diff(String table, String id, Instant from, Instant to, String tenantId) {
+        TableRef ref = TableRef.parse(table);
+        PgText.storable("row id", id);
+        return read("the diff of " + table + " row " + id, c -> {
+            TableShape shape = catalog.shape(c, ref);
+            String rowId = RowKey.rowId(shape, id);
+            return RowDiff.of(RowAsOf.at(c, shape, rowId, tenantId, from), RowAsOf.at(c, shape, rowId, tenantId, to));
+        });
+    }
+
+    /** The rows of {@code table} that changed between {@code from} and {@code to}, their net changes, paged by row id. */
+    public TableChanges changes(String table, Instant from, Instant to, int limit, String cursor, String tenantId) {
+        TableRef ref = TableRef.parse(table);
+        if (cursor != null) {
+            PgText.storable("cursor", cursor);
+        }
+        return read("the changes of " + table, c -> TableChanges.read(c, catalog.shape(c, ref), tenantId, from, to,
+                cursor, limit));
+    }
+
     public RequestPage request(String requestId, int limit, String cursor) {
         return request(requestId, limit, cursor, null);
     }
@@ -102,10 +121,6 @@ public final class History {
 
     /** Runs one question on a connection of its own; a failing database becomes a {@link HistoryException}. */
     private <T> T read(String reading, SqlWork<T> question) {
-        try (Connection c = dataSource.getConnection()) {
-            return question.apply(c);
-        } catch (SQLException e) {
-            throw new HistoryException.DatabaseFailure(reading, e);
-        }
+        return OnConnection.read(dataSource, reading, question);
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  */
 public abstract sealed class HistoryException extends RuntimeException
         permits HistoryException.UnknownTable, HistoryException.UnknownRow, HistoryException.UnknownRequest,
-        HistoryException.AmbiguousRequest, HistoryException.InvalidArgument, HistoryException.DatabaseFailure {
+        HistoryException.AmbiguousRequest, HistoryException.InvalidArgument, HistoryException.DatabaseFailure,
+        HistoryException.Refused, HistoryException.Conflicts {
 
     HistoryException(String message) {
         super(message);
@@ -63,6 +64,35 @@ public abstract sealed class HistoryException extends RuntimeException
     public static final class InvalidArgument extends HistoryException {
         InvalidArgument(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * An undo or restore that cannot be done as asked, whatever is forced: the request rolled back
+     * (it changed nothing), it truncated a table (no images to bring back), a row's key is taken.
+     */
+    public static final class Refused extends HistoryException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** An undo refused because later changes would be overwritten and nobody forced them ({@code plan}). */
+    public static final class Conflicts extends HistoryException {
+        private final UndoPlan plan;
+
+        Conflicts(UndoPlan plan) {
+            super("undo of request " + plan.requestId() + " refused: " + plan.unforced().size()
+                    + " later change" + (plan.unforced().size() == 1 ? "" : "s") + " would be overwritten ("
+                    + String.join(", ", plan.unforced().stream().limit(5)
+                            .map(c -> c.forceName() + " by " + c.requestId()).toList())
+                    + (plan.unforced().size() > 5 ? ", ..." : "") + "); force them to overwrite");
+            this.plan = plan;
+        }
+
+        /** The plan, with every conflict (forced or not). */
+        public UndoPlan plan() {
+            return plan;
         }
     }
 

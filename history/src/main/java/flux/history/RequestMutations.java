@@ -50,6 +50,32 @@ final class RequestMutations {
         return page(c, requestId, limit, cursor, records);
     }
 
+    /**
+     * The whole id of the request {@code requestIdOrPrefix} names (for the reader's tenant): the id
+     * itself when it has records, else the one request id the prefix starts.
+     *
+     * @throws HistoryException.UnknownRequest when no request of the tenant has such an id
+     * @throws HistoryException.AmbiguousRequest when several request ids start with the prefix
+     */
+    static String resolve(Connection c, String requestIdOrPrefix, String tenantId) throws SQLException {
+        if (requestIdOrPrefix == null || requestIdOrPrefix.isBlank()) {
+            throw new HistoryException.InvalidArgument("a request id is required");
+        }
+        if (!RequestRecords.page(c, requestIdOrPrefix, tenantId, 0, 1).isEmpty()) {
+            return requestIdOrPrefix;
+        }
+        if (requestIdOrPrefix.length() >= MIN_PREFIX) {
+            List<String> ids = RequestIds.startingWith(c, requestIdOrPrefix, tenantId, CANDIDATES + 1);
+            if (ids.size() > 1) {
+                throw new HistoryException.AmbiguousRequest(requestIdOrPrefix, ids);
+            }
+            if (ids.size() == 1) {
+                return ids.get(0);
+            }
+        }
+        throw new HistoryException.UnknownRequest(requestIdOrPrefix);
+    }
+
     /** Short forms of request ids as the CLI prints them: each the shortest prefix that no other id has. */
     static Map<String, String> abbreviations(Connection c, Collection<String> requestIds) throws SQLException {
         Map<String, String> shortForms = new HashMap<>();

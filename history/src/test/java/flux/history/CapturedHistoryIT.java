@@ -1,6 +1,7 @@
 package flux.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.capture.testing.RunningCapture;
@@ -10,6 +11,7 @@ import flux.dev.testing.Seeds;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import flux.history.HistoryDatabase.Row;
+import flux.query.model.RequestId;
 import flux.query.testing.workload.EngineExecutor;
 import flux.query.testing.workload.ExpectedHistory;
 import flux.query.testing.workload.JdbcExecutor;
@@ -69,6 +71,23 @@ class CapturedHistoryIT {
         assertThat(wal.after().get("plan").asText()).isEqualTo("team");
         assertThat(db.history.blame("users", "5").columns()).extracting(Blame.Line::requestId)
                 .containsExactly("w-1", "w-1", "wal:" + txid);
+    }
+
+    @Test
+    void anUndoIsRefusedWhenARawSqlWriteChangedTheColumnSinceAndForcedItOverwritesIt() throws SQLException {
+        Row row = Row.of("users", "{\"id\": 7}");
+        db.insert("u-seed", row, "{\"id\": 7, \"email\": \"u@x.io\", \"plan\": \"free\"}");
+        db.update("u-plan", row, "{\"plan\": \"pro\"}");
+        String txid = rawSql("UPDATE users SET plan = 'team' WHERE id = 7");
+        capture.awaitCaughtUp();
+        Undo undo = new Undo(db.dataSource, db.engine);
+
+        assertThatThrownBy(() -> undo.undo("u-plan", null, UndoForce.NONE, RequestId.of("u-undo-1"), null))
+                .isInstanceOfSatisfying(HistoryException.Conflicts.class, e -> assertThat(e.plan().conflicts())
+                        .extracting(UndoConflict::column, UndoConflict::requestId, UndoConflict::source)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("plan", "wal:" + txid, "wal")));
+        undo.undo("u-plan", null, UndoForce.parse(false, List.of("users:7:plan")), RequestId.of("u-undo-2"), null);
+        assertThat(db.rows("SELECT plan FROM users WHERE id = 7")).containsExactly(List.of("free"));
     }
 
     /**

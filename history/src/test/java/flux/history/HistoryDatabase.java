@@ -69,6 +69,11 @@ final class HistoryDatabase implements AutoCloseable {
         fx.execute(sql);
     }
 
+    /** The rows of a query, each value as text. */
+    java.util.List<java.util.List<String>> rows(String sql) {
+        return fx.rows(sql);
+    }
+
     private boolean run(String requestId, Query query) {
         try {
             engine.query(RequestId.of(requestId), query);

@@ -16,13 +16,20 @@ import java.util.Map;
  * an update that assigns a key column also {@code ko}, the key before ({@link #keyChangingUpdateCte}).
  * The request id and the tenant come from the transaction's settings
  * ({@code flux.request_id}, {@code flux.tenant_id}); the txid from {@code pg_current_xact_id()},
- * which the DML assigned before the first record id is taken (the blame folder relies on it).
+ * which the DML assigned before the first record id is taken (the blame folder relies on it);
+ * {@code undoes} from {@link #UNDOES_SETTING} (null except in an undo's transaction).
  *
  * <p>When the engine wants the records back (a transaction of several queries keeps them, to
  * record them as attempts should it fail later), the statement ends with
  * {@code SELECT w.r, }{@link #RETURNED}{@code  FROM flux_w w}, read by a {@link Reader}.
  */
 public final class CommittedRecords {
+    /**
+     * The transaction setting that names the request an undo reverses: an undo's transaction sets
+     * it (local to the transaction, like the request tag), and each of its records keeps it in the
+     * log's {@code undoes} column, so the undo's records name the request they undo.
+     */
+    public static final String UNDOES_SETTING = "flux.undoes";
     /** The records handed back, named for {@link Reader}. */
     public static final String RETURNED =
             "w.o::text AS o, w.n::text AS n, w.k, array_to_json(w.c)::text AS c, pg_current_xact_id()::text AS txid";
@@ -42,11 +49,12 @@ public final class CommittedRecords {
 
     private static String cte(String operation, String extraColumn, String extraValue) {
         return "flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name,"
-                + " row_id, operation, old, new, changed_columns, tenant_id" + extraColumn + ")"
+                + " row_id, operation, old, new, changed_columns, tenant_id, undoes" + extraColumn + ")"
                 + " SELECT current_setting('flux.request_id'), pg_current_xact_id(), ?, ?, w.k, '" + operation
                 + "', w.o, w.n, w.c"
-                // '' once a connection saw a tenant transaction: the setting outlives its value
-                + ", NULLIF(current_setting('flux.tenant_id', true), '')" + extraValue + " FROM flux_w w)";
+                // '' once a connection saw a tenant (or undo) transaction: the setting outlives its value
+                + ", NULLIF(current_setting('flux.tenant_id', true), ''), NULLIF(current_setting('"
+                + UNDOES_SETTING + "', true), '')" + extraValue + " FROM flux_w w)";
     }
 
     private CommittedRecords() {

@@ -24,7 +24,22 @@ public final class RequestRecords {
     /** A tenant's reader: request ids are the clients' own, so two tenants may share one. */
     private static final String PAGE_OF_TENANT = PAGE.replace("AND id > ?", "AND id > ? AND tenant_id = ?");
 
+    /** The request an undo reversed, named by the undo's records (the log's {@code undoes} column). */
+    private static final String UNDONE = """
+            SELECT undoes FROM flux.state_mutations WHERE request_id = ? AND undoes IS NOT NULL LIMIT 1
+            """;
+
     private RequestRecords() {
+    }
+
+    /** The request that request {@code requestId} undid (it was an undo), or null. */
+    public static String undone(Connection c, String requestId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UNDONE)) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString("undoes") : null;
+            }
+        }
     }
 
     /** Up to {@code limit} of the request's records with ids above {@code afterId}; {@code tenantId} null for all. */

@@ -28,10 +28,11 @@ public final class TenantHistory {
      */
     private static final String RESTORE = """
             INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, operation, old, new,
-                                              changed_columns, status, error, tenant_id, source, created_at, old_row_id)
+                                              changed_columns, status, error, tenant_id, source, created_at, old_row_id,
+                                              undoes)
             SELECT r.request_id, r.txid, CASE WHEN r.table_schema = ? THEN ? ELSE r.table_schema END, r.table_name,
                    r.row_id, r.operation, r.old, r.new, r.changed_columns, r.status, r.error, ?, r.source, r.created_at,
-                   r.old_row_id
+                   r.old_row_id, r.undoes
               FROM jsonb_populate_recordset(NULL::flux.state_mutations, ?::jsonb) WITH ORDINALITY r
              WHERE NOT EXISTS (SELECT 1 FROM flux.state_mutations m
                                 WHERE m.request_id = r.request_id AND m.table_name = r.table_name

@@ -51,6 +51,19 @@ BEGIN
 END
 $$;
 
+-- undoes: the request an undo reverses (docs/history.md, "Undo a request"), set by the engine's
+-- record insert from the undo transaction's flux.undoes setting; null for every other record. Added
+-- in place to logs made before undo (nullable, no default: a catalog change, no rewrite), checked
+-- first because ALTER TABLE locks the log exclusively even when there is nothing to change.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'flux.state_mutations'::regclass
+                                                AND attname = 'undoes' AND NOT attisdropped) THEN
+        ALTER TABLE flux.state_mutations ADD COLUMN IF NOT EXISTS undoes text;
+    END IF;
+END
+$$;
+
 -- Indexes are created only when missing: CREATE INDEX IF NOT EXISTS takes its SHARE lock on the
 -- log before it looks, even when the index exists, so every start would queue behind any open
 -- write transaction and hold off all new writes while it waits (checked on PostgreSQL 18).

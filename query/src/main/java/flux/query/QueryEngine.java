@@ -1,9 +1,11 @@
 package flux.query;
 
+import flux.log.AsOfRows;
 import flux.log.Mutation;
 import flux.log.RolledBackAttempts;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
+import flux.query.model.Names;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
@@ -159,6 +161,37 @@ public final class QueryEngine {
         // an explicit transaction (one more round trip, for the COMMIT).
         boolean implicit = statement.leadingStatements() == 0;
         return run(requestId, clientId, scope, implicit, tx -> tx.execute(scoped, table, statement, false));
+    }
+
+    /**
+     * A time-travel select: the rows of the table as they were at {@code at} (inclusive), rebuilt
+     * from the mutation log ({@link AsOfRows}), the query's filters, order, limit and columns applied
+     * to those past rows. Refused ({@link InvalidQuery}) for anything but a select, for a tenant
+     * (not offered to tenants yet), and when the log may not hold every row the table had then:
+     * before the table was created while Flux watched, or for a table Flux found already there.
+     */
+    public QueryResult queryAsOf(RequestId requestId, String clientId, RequestScope scope, Query query,
+                                 java.time.Instant at) {
+        Objects.requireNonNull(at, "at");
+        if (scope != null) {
+            throw new InvalidQuery("\"as_of\" is not available to a tenant's key yet");
+        }
+        Table table = resolve(null, query.table(), true);
+        java.time.Instant since;
+        try (Connection c = connect()) {
+            since = AsOfRows.coveredSince(c, table.schema(), table.name());
+        } catch (SQLException e) {
+            throw SqlErrors.classify(e);
+        }
+        if (since == null || at.isBefore(since)) {
+            throw new InvalidQuery("\"as_of\" " + at + " cannot be answered for table \"" + Names.shorten(query.table())
+                    + "\": " + (since == null ? "Flux found it already there (or it was renamed), so the log may lack rows it"
+                    + " had before" : "the log holds all its rows only from its creation at " + since));
+        }
+        SqlStatement statement = compiler().selectFrom(query, table,
+                AsOfRows.source(flux.pg.Identifiers.qualified(table.schema(), table.name())),
+                AsOfRows.params(table.schema(), table.name(), at));
+        return run(requestId, clientId, null, true, tx -> tx.execute(query, table, statement, false));
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */

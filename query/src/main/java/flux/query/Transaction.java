@@ -43,6 +43,8 @@ public final class Transaction {
     static final String TENANT_TAG = "SELECT set_config('flux.request_id', ?, true), set_config('plan_cache_mode', ?, true),"
             + " set_config('statement_timeout', ?, true), set_config('flux.tenant_id', ?, true),"
             + " set_config('role', ?, true);\n";
+    /** Sent after the tag of an undo's transaction ({@link #undoes}): its records name the undone request. */
+    static final String UNDOES_TAG = "SELECT set_config('" + CommittedRecords.UNDOES_SETTING + "', ?, true);\n";
     /** Sent ahead of a later statement of the transaction that wants the other plan cache mode. */
     static final String PLAN_MODE = "SELECT set_config('plan_cache_mode', ?, true);\n";
 
@@ -56,6 +58,7 @@ public final class Transaction {
     private Query failedWrite;
     private Table failedTable;
     private QueryException failure;
+    private String undoes;
 
     private final String clientId;
     private final RequestScope scope;
@@ -70,6 +73,20 @@ public final class Transaction {
 
     public RequestId requestId() {
         return requestId;
+    }
+
+    /**
+     * Marks this transaction as the undo of request {@code undoneRequestId}: every mutation record
+     * it writes keeps that id (the log's {@code undoes} column). Call before the first query; it is
+     * set with the transaction's tag, in the same round trip.
+     *
+     * @throws IllegalStateException after the first query
+     */
+    public void undoes(String undoneRequestId) {
+        if (tagged || failure != null) {
+            throw new IllegalStateException("an undo is marked before the transaction's first query");
+        }
+        this.undoes = java.util.Objects.requireNonNull(undoneRequestId, "undoneRequestId");
     }
 
     /**
@@ -107,7 +124,9 @@ public final class Transaction {
         String mode = SqlCompiler.prefersGenericPlan(query, table) ? "force_generic_plan" : "auto";
         long started = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
-        String prefix = !tagged ? (scope == null ? TAG : TENANT_TAG) : mode.equals(planMode) ? "" : PLAN_MODE;
+        boolean markUndo = !tagged && undoes != null;
+        String prefix = !tagged ? (scope == null ? TAG : TENANT_TAG) + (markUndo ? UNDOES_TAG : "")
+                : mode.equals(planMode) ? "" : PLAN_MODE;
         List<String> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(prefix + statement.text())) {
             int next = 1;
@@ -124,10 +143,16 @@ public final class Transaction {
                 ps.setString(next++, scope.tenantId());
                 ps.setString(next++, scope.role());
             }
+            if (markUndo) {
+                ps.setString(next++, undoes);
+            }
             Statements.bind(connection, ps, next, statement.params());
             ps.execute();
             if (!prefix.isEmpty()) {
                 ps.getMoreResults();
+                if (markUndo) {
+                    ps.getMoreResults();
+                }
                 tagged = true;
                 planMode = mode;
             }

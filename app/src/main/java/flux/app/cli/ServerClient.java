@@ -77,7 +77,7 @@ public final class ServerClient {
             String detail = body != null && body.hasNonNull("detail") ? body.get("detail").asText()
                     : body != null && body.hasNonNull("title") ? body.get("title").asText()
                     : "HTTP " + response.statusCode();
-            throw new ServerError(response.statusCode(), detail);
+            throw new ServerError(response.statusCode(), detail, body);
         }
         return body;
     }
@@ -96,14 +96,21 @@ public final class ServerClient {
     /** The server answered with an error status; {@link #status()} tells which. */
     public static final class ServerError extends CliFailure {
         private final int status;
+        private final JsonNode problem;
 
-        ServerError(int status, String detail) {
+        ServerError(int status, String detail, JsonNode problem) {
             super(detail);
             this.status = status;
+            this.problem = problem;
         }
 
         public int status() {
             return status;
+        }
+
+        /** The problem+json body, or null when the server sent none (or not JSON). */
+        public JsonNode problem() {
+            return problem;
         }
     }
 }

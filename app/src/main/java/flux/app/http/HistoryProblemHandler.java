@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * History's errors as problems, the one place they are mapped: unknown table, row or request
- * 404; a malformed parameter 400, an ambiguous short request id too (with its candidates); a database that cannot be reached 503, one that fails the
+ * 404; a malformed parameter 400; an undo or restore refused 409 ({@code undo-refused}; with later
+ * changes in the way {@code undo-conflict}, listed by {@link UndoConflictHandler}); an ambiguous short request id too (with its candidates); a database that cannot be reached 503, one that fails the
  * read 500 (its message stays in the server log).
  */
 @Produces
@@ -44,6 +45,12 @@ final class HistoryProblemHandler implements ExceptionHandler<HistoryException, 
         }
         if (e instanceof HistoryException.InvalidArgument) {
             return Problem.of(HttpStatus.BAD_REQUEST, "invalid-history-query", "Invalid history query", e.getMessage());
+        }
+        if (e instanceof HistoryException.Conflicts) {
+            return Problem.of(HttpStatus.CONFLICT, "undo-conflict", "Later changes would be overwritten", e.getMessage());
+        }
+        if (e instanceof HistoryException.Refused) {
+            return Problem.of(HttpStatus.CONFLICT, "undo-refused", "Cannot be undone or restored", e.getMessage());
         }
         if (e instanceof HistoryException.DatabaseFailure failure) {
             String sqlState = failure.sqlState();

@@ -1,6 +1,8 @@
 package flux.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import flux.history.Moments;
 import flux.app.http.auth.Callers;
 import flux.query.QueryEngine;
 import flux.tenancy.Principal;
@@ -57,9 +59,16 @@ final class QueryController {
     @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     HttpResponse<QueryAnswer> query(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
-        Query query = QueryJson.read(JsonCodec.parse(body == null ? "" : body));
+        JsonNode json = JsonCodec.parse(body == null ? "" : body);
+        // "as_of" (a time-travel select, docs/history.md) is taken off before the query is read
+        JsonNode asOf = json instanceof ObjectNode object ? object.remove("as_of") : null;
+        Query query = QueryJson.read(json);
         Principal caller = Callers.require(request, needed(query));
-        QueryResult result = engine.query(id, clientId(request, caller), Callers.scope(caller, tenants), query);
+        TenantScope scope = Callers.scope(caller, tenants);
+        QueryResult result = asOf == null || asOf.isNull()
+                ? engine.query(id, clientId(request, caller), scope, query)
+                : engine.queryAsOf(id, clientId(request, caller), scope, query,
+                        Moments.parse(asOf.asText(), java.time.ZoneOffset.UTC));
         return answer(id, new QueryAnswer(id.value(), result.rowsJson()));
     }
 
@@ -88,19 +97,19 @@ final class QueryController {
     }
 
     /** Who sent the request, for observability's burst detection: the API key, else the address. */
-    private static String clientId(HttpRequest<?> request, Principal caller) {
+    static String clientId(HttpRequest<?> request, Principal caller) {
         return caller.keyId() != null ? "key:" + caller.keyId()
                 : "addr:" + request.getRemoteAddress().getAddress().getHostAddress();
     }
 
-    private static RequestId requestId(HttpRequest<?> request) {
+    static RequestId requestId(HttpRequest<?> request) {
         String header = request.getHeaders().get(REQUEST_ID_HEADER);
         RequestId id = header == null ? RequestId.generate() : RequestId.of(header);
         request.setAttribute(REQUEST_ID_ATTRIBUTE, id.value());
         return id;
     }
 
-    private static <T> HttpResponse<T> answer(RequestId id, T json) {
+    static <T> HttpResponse<T> answer(RequestId id, T json) {
         return HttpResponse.ok(json).contentType(MediaType.APPLICATION_JSON_TYPE).header(REQUEST_ID_HEADER, id.value())
                 .header(HttpHeaders.DATE, HttpDate.now());
     }

@@ -3,6 +3,9 @@ package flux.app.wiring;
 import flux.app.server.StartupFailure;
 import flux.history.BlameFolder;
 import flux.history.History;
+import flux.history.Restore;
+import flux.history.Undo;
+import flux.query.QueryEngine;
 import flux.history.HistorySchema;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -25,6 +28,18 @@ final class HistoryFactory {
     @Singleton
     History history(DataSource dataSource) {
         return new History(dataSource);
+    }
+
+    /** Undo of a request: planned from the log, applied through the engine like any API write. */
+    @Singleton
+    Undo undo(DataSource dataSource, QueryEngine engine) {
+        return new Undo(dataSource, engine);
+    }
+
+    /** Restore of a deleted row, inserted again through the engine. */
+    @Singleton
+    Restore restore(DataSource dataSource, QueryEngine engine) {
+        return new Restore(dataSource, engine);
     }
 
     @Singleton

@@ -161,10 +161,27 @@ public final class SqlCompiler {
     }
 
     private SqlStatement select(Query query, Table table) {
-        List<Object> params = new ArrayList<>();
+        return select(query, table, target(table), List.of());
+    }
+
+    /**
+     * A select over {@code source} instead of the table: a query text whose rows have the table's
+     * columns (a time-travel select reads the rows a moment had, rebuilt from the log), its values
+     * {@code sourceParams}; filters, order, limit and columns apply as to the table.
+     */
+    public SqlStatement selectFrom(Query query, Table table, String source, List<Object> sourceParams) {
+        if (query.operation() != Operation.SELECT) {
+            throw new InvalidQuery("\"as_of\" applies to a select only, not to an " + query.operation().jsonName());
+        }
+        rejectLongInLists(query);
+        return select(query, table, "(" + source + ")", sourceParams);
+    }
+
+    private SqlStatement select(Query query, Table table, String from, List<Object> fromParams) {
+        List<Object> params = new ArrayList<>(fromParams);
         StringBuilder sql = new StringBuilder("SELECT row_to_json(flux_r.*)::text FROM (SELECT ")
                 .append(projection(query, table, "t"))
-                .append(" FROM ").append(target(table)).append(" AS t")
+                .append(" FROM ").append(from).append(" AS t")
                 .append(FilterSql.where(query, table, "t", params));
         if (!query.order().isEmpty()) {
             StringJoiner terms = new StringJoiner(", ", " ORDER BY ", "");

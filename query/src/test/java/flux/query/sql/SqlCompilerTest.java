@@ -61,9 +61,9 @@ class SqlCompilerTest {
                 WITH flux_w AS (INSERT INTO "public"."t" AS t ("id") VALUES (CAST(? AS integer)) RETURNING \
                 row_to_json(t.*)::text AS r, NULL::jsonb AS o, to_jsonb(t.*) AS n, CAST(t."id" AS text) AS k, NULL::text[] AS c),
                  flux_m AS (INSERT INTO flux.state_mutations (request_id, txid, table_schema, table_name, row_id, \
-                operation, old, new, changed_columns, tenant_id) SELECT current_setting('flux.request_id'), \
-                pg_current_xact_id(), ?, ?, w.k, 'INSERT', w.o, w.n, w.c, NULLIF(current_setting('flux.tenant_id', true), '') \
-                FROM flux_w w)
+                operation, old, new, changed_columns, tenant_id, undoes) SELECT current_setting('flux.request_id'), \
+                pg_current_xact_id(), ?, ?, w.k, 'INSERT', w.o, w.n, w.c, NULLIF(current_setting('flux.tenant_id', true), ''), \
+                NULLIF(current_setting('flux.undoes', true), '') FROM flux_w w)
                 SELECT w.r, w.o::text AS o, w.n::text AS n, w.k, array_to_json(w.c)::text AS c, pg_current_xact_id()::text AS txid \
                 FROM flux_w w""");
         assertThat(s.params()).containsExactly("7", "public", "t");

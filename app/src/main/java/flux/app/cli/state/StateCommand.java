@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
                 StateBlameCommand.class,
                 StateShowCommand.class,
                 StateRequestCommand.class,
+                StateUndoCommand.class,
+                StateRestoreCommand.class,
+                StateDiffCommand.class,
         })
 public final class StateCommand implements Runnable {
     @Spec

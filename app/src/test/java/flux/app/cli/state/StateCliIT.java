@@ -89,6 +89,75 @@ class StateCliIT {
     }
 
     @Test
+    void undoIsRefusedOverALaterChangeThenForcedAndARolledBackRequestHasNothingToUndo() throws Exception {
+        String row = "{\"table\": \"users\", \"operation\": \"%s\", \"data\": %s, \"filters\": [{\"column\": \"id\","
+                + " \"op\": \"eq\", \"value\": 900}]}";
+        assertThat(write("undo-cli-insert", "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 900, \"email\": \"u@x.io\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write("undo-cli-upgrade", row.formatted("update", "{\"plan\": \"pro\"}"))).isEqualTo(200);
+        assertThat(write("undo-cli-later", row.formatted("update", "{\"plan\": \"team\"}"))).isEqualTo(200);
+
+        CliRun dry = flux("state", "undo", "undo-cli-upgrade", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isEqualTo(1);
+        assertThat(dry.out()).contains("update users 900  plan: pro → free").contains("users:900:plan")
+                .contains("dry run: nothing changed");
+        HttpResponse<String> refused = server.post("/v1/requests/undo-cli-upgrade/undo", "{}");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("type").asText()).endsWith("/undo-conflict");
+        assertThat(problem.path("conflicts").get(0).path("request_id").asText()).isEqualTo("undo-cli-later");
+        assertThat(problem.path("conflicts").get(0).path("value").asText()).isEqualTo("team");
+
+        CliRun forced = flux("state", "undo", "undo-cli-upgrade", "--force", "users:900:plan", "--json");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        JsonNode plan = JSON.readTree(forced.out());
+        assertThat(plan.path("applied").asBoolean()).isTrue();
+        JsonNode now = JSON.readTree(server.post("/v1/query", "{\"table\": \"users\", \"operation\": \"select\","
+                + " \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 900}]}").body());
+        assertThat(now.path("rows").get(0).path("plan").asText()).isEqualTo("free");
+        JsonNode undoRecords = JSON.readTree(get("/v1/requests/" + plan.path("undo_request_id").asText()).body());
+        assertThat(undoRecords.path("entries").get(0).path("changed_columns").get(0).asText()).isEqualTo("plan");
+
+        HttpResponse<String> asOf = server.post("/v1/query", "{\"table\": \"users\", \"operation\": \"select\","
+                + " \"as_of\": \"2026-01-01T00:00:00Z\"}");
+        assertThat(asOf.statusCode()).as("users existed before the server journaled it: as-of refused").isEqualTo(400);
+        assertThat(JSON.readTree(asOf.body()).path("detail").asText()).contains("as_of").contains("already there");
+
+        CliRun nothing = flux("state", "undo", CLEAR_REQ);
+        assertThat(nothing.exitCode()).isEqualTo(1);
+        assertThat(nothing.err()).contains("rolled back").contains("nothing to undo");
+    }
+
+    @Test
+    void aDeletedRowIsRestoredAndDiffedFromTheCli() throws Exception {
+        String byId = ", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 901}]}";
+        assertThat(write("restore-cli-insert", "{\"table\": \"users\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 901, \"email\": \"r@x.io\", \"plan\": \"free\"}}")).isEqualTo(200);
+        assertThat(write("restore-cli-update", "{\"table\": \"users\", \"operation\": \"update\","
+                + " \"data\": {\"plan\": \"pro\"}" + byId)).isEqualTo(200);
+        assertThat(write("restore-cli-delete", "{\"table\": \"users\", \"operation\": \"delete\"" + byId))
+                .isEqualTo(200);
+        JsonNode entries = JSON.readTree(get("/v1/state/users/901/history?order=oldest").body()).path("entries");
+
+        CliRun diff = flux("state", "diff", "users", "--id", "901", "--from", entries.get(0).path("at").asText(),
+                "--to", entries.get(1).path("at").asText());
+        assertThat(diff.exitCode()).as(diff.err()).isZero();
+        assertThat(diff.lines()).containsExactly("users 901: updated", "  plan: free → pro");
+        CliRun changes = flux("state", "diff", "users", "--from", entries.get(0).path("at").asText(),
+                "--to", entries.get(2).path("at").asText(), "--json");
+        assertThat(JSON.readTree(changes.out()).path("rows").findValuesAsText("row_id")).contains("901");
+
+        CliRun restored = flux("state", "restore", "users", "--id", "901");
+        assertThat(restored.exitCode()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("restored users 901").contains("plan = pro");
+        CliRun taken = flux("state", "restore", "users", "--id", "901");
+        assertThat(taken.exitCode()).isEqualTo(1);
+        assertThat(taken.err()).contains("key is taken");
+    }
+
+    @Test
     void historyPrintsTheSeedLines() {
         CliRun run = flux("state", "history", "users", "--id", "42");
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -1,0 +1,308 @@
+package flux.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestPostgres;
+import flux.history.HistoryDatabase.Row;
+import flux.log.RequestRecords;
+import flux.query.model.JsonCodec;
+import flux.query.model.Query;
+import flux.query.model.QueryJson;
+import flux.query.model.RequestId;
+import flux.tenancy.TenantPolicies;
+import flux.tenancy.TenantScope;
+import flux.tenancy.TenantScope.Isolation;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Acting on history, against real PostgreSQL, every write through the engine: undo (raw SQL
+ * conflicts: CapturedHistoryIT), restore, diff and changes, time-travel select. One class, one
+ * database: the fixture costs more than the cases.
+ */
+@ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UndoIT {
+    private final HistoryDatabase db;
+    private final Undo undo;
+
+    UndoIT(TestPostgres pg) throws SQLException {
+        db = new HistoryDatabase(pg, "undo", """
+                CREATE TABLE teams (id int PRIMARY KEY, name text NOT NULL, plan text NOT NULL);
+                CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), email text);
+                CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text);
+                CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);
+                CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+                """);
+        try (Connection c = db.dataSource.getConnection()) {
+            TenantPolicies.installRuntimeRole(c);
+            TenantPolicies.isolateAll(c);
+        }
+        undo = new Undo(db.dataSource, db.engine);
+    }
+
+    @AfterAll
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void aMultiTableRequestIsUndoneChildFirstAndTheUndoOfTheUndoRedoesIt() throws SQLException {
+        db.insert("seed-1", Row.of("teams", "{\"id\": 2}"), "{\"id\": 2, \"name\": \"two\", \"plan\": \"free\"}");
+        db.insert("seed-2", Row.of("members", "{\"id\": 20}"), "{\"id\": 20, \"team_id\": 2, \"email\": \"m20@x.io\"}");
+        db.engine.transaction(RequestId.of("multi"), tx -> {
+            tx.query(q("{\"table\": \"teams\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"name\": \"one\", \"plan\": \"pro\"}}"));
+            tx.query(q("{\"table\": \"members\", \"operation\": \"insert\", \"data\": {\"id\": 10, \"team_id\": 1, \"email\": \"m10@x.io\"}}"));
+            tx.query(q("{\"table\": \"teams\", \"operation\": \"update\", \"data\": {\"plan\": \"team\"}, \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 2}]}"));
+            tx.query(q("{\"table\": \"members\", \"operation\": \"delete\", \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 20}]}"));
+        });
+        List<List<String>> after = state();
+
+        UndoPlan dryRun = undo.plan("multi", null, UndoForce.NONE);
+        assertThat(dryRun.steps()).extracting(UndoStep::table, UndoStep::rowId, UndoStep::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("members", "20", "insert"),
+                org.assertj.core.groups.Tuple.tuple("teams", "2", "update"),
+                org.assertj.core.groups.Tuple.tuple("members", "10", "delete"),
+                org.assertj.core.groups.Tuple.tuple("teams", "1", "delete"));
+        assertThat(dryRun.steps().get(1).columns()).singleElement()
+                .satisfies(c -> assertThat(c.from().asText() + ">" + c.to().asText()).isEqualTo("team>free"));
+        assertThat(dryRun.conflicts()).isEmpty();
+        assertThat(state()).as("a dry run changes nothing").isEqualTo(after);
+
+        UndoPlan applied = undo.undo("multi", null, UndoForce.NONE, RequestId.of("undo-multi"), null);
+        assertThat(applied.applied()).isTrue();
+        assertThat(applied.undoRequestId()).isEqualTo("undo-multi");
+        assertThat(state()).containsExactly(List.of("teams", "2", "two", "free"), List.of("members", "20", "2", "m20@x.io"));
+        try (Connection c = db.dataSource.getConnection()) {
+            assertThat(RequestRecords.undone(c, "undo-multi")).isEqualTo("multi");
+        }
+        assertThat(db.history.request("undo-multi", 10, null).entries()).hasSize(4);
+
+        UndoPlan redo = undo.undo("undo-multi", null, UndoForce.NONE, RequestId.of("redo-multi"), null);
+        assertThat(redo.undoes()).isEqualTo("multi");
+        assertThat(state()).isEqualTo(after);
+    }
+
+    @Test
+    void aLaterWriteOfTheSameColumnIsAConflictUntilForcedAndOtherColumnsAreNot() {
+        Row row = Row.of("teams", "{\"id\": 30}");
+        db.insert("c-seed", row, "{\"id\": 30, \"name\": \"thirty\", \"plan\": \"free\"}");
+        db.update("c-plan", row, "{\"plan\": \"pro\"}");
+        db.update("c-name", row, "{\"name\": \"renamed\"}");
+        assertThat(undo.plan("c-plan", null, UndoForce.NONE).conflicts()).as("another column changed later").isEmpty();
+        db.update("c-later", row, "{\"plan\": \"team\"}");
+
+        assertThatThrownBy(() -> undo.undo("c-plan", null, UndoForce.NONE, RequestId.of("c-undo-1"), null))
+                .isInstanceOfSatisfying(HistoryException.Conflicts.class, e -> assertThat(e.plan().conflicts())
+                        .extracting(UndoConflict::column, UndoConflict::requestId, c -> c.value().asText())
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("plan", "c-later", "team")));
+        assertThat(plan(30)).isEqualTo("team");
+        assertThatThrownBy(() -> undo.undo("c-plan", null, UndoForce.parse(false, List.of("teams:30:name")),
+                RequestId.of("c-undo-2"), null)).isInstanceOf(HistoryException.Conflicts.class);
+
+        UndoPlan forced = undo.undo("c-plan", null, UndoForce.parse(false, List.of("teams:30:plan")),
+                RequestId.of("c-undo-3"), null);
+        assertThat(forced.conflicts()).extracting(UndoConflict::forced).containsExactly(true);
+        assertThat(plan(30)).isEqualTo("free");
+        assertThat(db.rows("SELECT name FROM teams WHERE id = 30")).containsExactly(List.of("renamed"));
+    }
+
+    @Test
+    void anInsertedRowWrittenSinceConflictsAsAWholeRow() {
+        Row row = Row.of("teams", "{\"id\": 40}");
+        db.insert("w-insert", row, "{\"id\": 40, \"name\": \"forty\", \"plan\": \"free\"}");
+        db.update("w-later", row, "{\"name\": \"x\"}");
+        assertThat(undo.plan("w-insert", null, UndoForce.NONE).conflicts())
+                .extracting(UndoConflict::column, UndoConflict::requestId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("*", "w-later"));
+        undo.undo("w-insert", null, UndoForce.ALL, RequestId.of("w-undo"), null);
+        assertThat(db.rows("SELECT count(*) FROM teams WHERE id = 40")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aRolledBackRequestHasNothingToUndo() {
+        db.insert("r-seed", Row.of("teams", "{\"id\": 50}"), "{\"id\": 50, \"name\": \"fifty\", \"plan\": \"free\"}");
+        assertThat(db.insert("r-dup", Row.of("teams", "{\"id\": 50}"), "{\"id\": 50, \"name\": \"again\", \"plan\": \"x\"}"))
+                .isFalse();
+        assertThatThrownBy(() -> undo.plan("r-dup", null, UndoForce.NONE))
+                .isInstanceOf(HistoryException.Refused.class).hasMessageContaining("rolled back")
+                .hasMessageContaining("nothing to undo");
+        assertThatThrownBy(() -> undo.plan("no-such-request", null, UndoForce.NONE))
+                .isInstanceOf(HistoryException.UnknownRequest.class);
+    }
+
+    @Test
+    void aTenantUndoesOnlyItsOwnRequests() {
+        TenantScope acme = new TenantScope("undo-acme", Isolation.ROW, false);
+        TenantScope globex = new TenantScope("undo-globex", Isolation.ROW, false);
+        db.engine.query(RequestId.of("t-acme"), null, acme,
+                q("{\"table\": \"notes\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"body\": \"acme's\"}}"));
+        assertThatThrownBy(() -> undo.undo("t-acme", globex, UndoForce.ALL, RequestId.of("t-undo-1"), null))
+                .isInstanceOf(HistoryException.UnknownRequest.class);
+        assertThat(db.rows("SELECT body FROM notes WHERE id = 1")).containsExactly(List.of("acme's"));
+
+        undo.undo("t-acme", acme, UndoForce.NONE, RequestId.of("t-undo-2"), null);
+        assertThat(db.rows("SELECT count(*) FROM notes WHERE id = 1")).containsExactly(List.of("0"));
+        assertThat(db.history.request("t-undo-2", 10, null, "undo-acme").entries()).singleElement()
+                .satisfies(e -> assertThat(e.tenantId()).isEqualTo("undo-acme"));
+    }
+
+    @Test
+    void aDeletedRowIsRestoredAsItWasBeforeItsDeletionOrAtAMomentAndATakenKeyIsRefused() {
+        Row row = Row.of("teams", "{\"id\": 60}");
+        db.insert("s-insert", row, "{\"id\": 60, \"name\": \"sixty\", \"plan\": \"free\"}");
+        db.update("s-update", row, "{\"plan\": \"pro\"}");
+        db.delete("s-delete", row);
+        List<HistoryEntry> log = db.history.history("teams", "60", new PageRequest(false, 10, null, null, null)).entries();
+        java.time.Instant inserted = java.time.Instant.parse(log.get(0).at());
+        Restore restore = new Restore(db.dataSource, db.engine);
+
+        RestoredRow back = restore.restore("teams", "60", null, null, RequestId.of("s-restore-1"), null);
+        assertThat(back.deletedBy().requestId()).isEqualTo("s-delete");
+        assertThat(db.rows("SELECT name, plan FROM teams WHERE id = 60")).containsExactly(List.of("sixty", "pro"));
+        assertThat(db.history.request("s-restore-1", 10, null).entries()).extracting(HistoryEntry::operation)
+                .containsExactly("INSERT");
+        assertThatThrownBy(() -> restore.restore("teams", "60", null, null, RequestId.of("s-restore-2"), null))
+                .isInstanceOf(HistoryException.Refused.class).hasMessageContaining("key is taken");
+
+        db.delete("s-delete-2", row);
+        restore.restore("teams", "60", inserted, null, RequestId.of("s-restore-3"), null);
+        assertThat(db.rows("SELECT plan FROM teams WHERE id = 60")).containsExactly(List.of("free"));
+        assertThatThrownBy(() -> restore.restore("teams", "60", null, null, RequestId.of("s-restore-4"), null))
+                .isInstanceOf(HistoryException.Refused.class);
+    }
+
+    @Test
+    void aDiffComparesOneRowColumnByColumnAndChangesListTheNetChangeOfEachRow() {
+        db.insert("d-1", Row.of("ledger", "{\"id\": 1}"), "{\"id\": 1, \"amount\": 10}");
+        db.insert("d-2", Row.of("ledger", "{\"id\": 2}"), "{\"id\": 2, \"amount\": 20}");
+        db.insert("d-3", Row.of("ledger", "{\"id\": 3}"), "{\"id\": 3, \"amount\": 30}");
+        java.time.Instant t1 = java.time.Instant.parse(db.history.history("ledger", "3",
+                new PageRequest(false, 1, null, null, null)).entries().get(0).at());
+        db.update("d-4", Row.of("ledger", "{\"id\": 1}"), "{\"amount\": 11}");
+        db.delete("d-5", Row.of("ledger", "{\"id\": 2}"));
+        db.update("d-6", Row.of("ledger", "{\"id\": 3}"), "{\"amount\": 31}");
+        db.update("d-7", Row.of("ledger", "{\"id\": 3}"), "{\"amount\": 30}");
+        db.insert("d-8", Row.of("ledger", "{\"id\": 4}"), "{\"id\": 4, \"amount\": 40}");
+        java.time.Instant t2 = java.time.Instant.parse(db.history.history("ledger", "4",
+                new PageRequest(false, 1, null, null, null)).entries().get(0).at());
+
+        RowDiff one = db.history.diff("ledger", "1", t1, t2, null);
+        assertThat(one.change()).isEqualTo("updated");
+        assertThat(one.columns()).extracting(RowDiff.Column::column, c -> c.from().asInt(), c -> c.to().asInt(),
+                RowDiff.Column::changed).containsExactly(org.assertj.core.groups.Tuple.tuple("id", 1, 1, false),
+                org.assertj.core.groups.Tuple.tuple("amount", 10, 11, true));
+
+        TableChanges first = db.history.changes("ledger", t1, t2, 2, null, null);
+        assertThat(first.rows()).extracting(RowDiff::rowId, RowDiff::change).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("1", "updated"), org.assertj.core.groups.Tuple.tuple("2", "deleted"));
+        TableChanges second = db.history.changes("ledger", t1, t2, 2, first.nextCursor(), null);
+        assertThat(second.rows()).as("row 3 changed and changed back: no net change").extracting(RowDiff::rowId,
+                RowDiff::change).containsExactly(org.assertj.core.groups.Tuple.tuple("4", "inserted"));
+        assertThat(second.nextCursor()).isNull();
+    }
+
+    /**
+     * A seeded workload through the engine on a table created while Flux watched (journaled as a
+     * migration's), the table's rows snapshotted after each request at a moment read from the
+     * database; a time-travel select at each moment returns that snapshot, filters applied to the
+     * past rows. Before the table's creation, and on a table Flux found already there, it is refused.
+     */
+    @Test
+    void aTimeTravelSelectReturnsTheRowsEachMomentHadAndIsRefusedBeforeTheLogCoversTheTable() throws SQLException {
+        java.time.Instant beforeCreation;
+        try (Connection c = db.dataSource.getConnection()) {
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
+            beforeCreation = now(c);
+            c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE items (id int PRIMARY KEY, kind text NOT NULL, qty int)");
+            }
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        java.util.Random random = new java.util.Random(23);
+        List<java.time.Instant> moments = new java.util.ArrayList<>();
+        List<List<List<String>>> snapshots = new java.util.ArrayList<>();
+        for (int step = 0; step < 40; step++) {
+            int id = 1 + random.nextInt(8);
+            String kind = random.nextBoolean() ? "a" : "b";
+            switch (random.nextInt(4)) {
+                case 0, 1 -> {
+                    if (!db.update("tt-" + step, Row.of("items", "{\"id\": " + id + "}"),
+                            "{\"kind\": \"" + kind + "\", \"qty\": " + random.nextInt(10) + "}")) {
+                        throw new AssertionError("an update through the engine failed");
+                    }
+                }
+                case 2 -> db.delete("tt-" + step, Row.of("items", "{\"id\": " + id + "}"));
+                default -> db.insert("tt-" + step, Row.of("items", "{\"id\": " + id + "}"),
+                        "{\"id\": " + id + ", \"kind\": \"" + kind + "\", \"qty\": " + random.nextInt(10) + "}");
+            }
+            try (Connection c = db.dataSource.getConnection()) {
+                moments.add(now(c));
+            }
+            snapshots.add(db.rows("SELECT id::text, kind, coalesce(qty::text, 'null') FROM items ORDER BY id"));
+        }
+        Query all = q("{\"table\": \"items\", \"operation\": \"select\", \"order\": [{\"column\": \"id\"}]}");
+        Query kindA = q("{\"table\": \"items\", \"operation\": \"select\", \"columns\": [\"id\"],"
+                + " \"filters\": [{\"column\": \"kind\", \"op\": \"eq\", \"value\": \"a\"}], \"order\": [{\"column\": \"id\"}]}");
+        for (int i = 0; i < moments.size(); i++) {
+            List<List<String>> expected = snapshots.get(i);
+            List<List<String>> past = db.engine.queryAsOf(RequestId.generate(), null, null, all, moments.get(i)).rows()
+                    .stream().map(r -> List.of(r.get("id").asText(), r.get("kind").asText(), r.get("qty").isNull()
+                            ? "null" : r.get("qty").asText())).toList();
+            assertThat(past).as("the rows at moment %d", i).isEqualTo(expected);
+            assertThat(db.engine.queryAsOf(RequestId.generate(), null, null, kindA, moments.get(i)).rows())
+                    .extracting(r -> r.get("id").asText()).as("kind a at moment %d", i)
+                    .isEqualTo(expected.stream().filter(r -> r.get(1).equals("a")).map(r -> r.get(0)).toList());
+        }
+        java.time.Instant early = beforeCreation;
+        assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null, all, early))
+                .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("from its creation");
+        assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null,
+                q("{\"table\": \"teams\", \"operation\": \"select\"}"), moments.get(0)))
+                .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("found it already there");
+    }
+
+    @Test
+    void bytesComeBackAsTheyWereThoughTheLogWritesThemAsHex() {
+        Row row = Row.of("blobs", "{\"id\": 1}");
+        db.insert("b-insert", row, "{\"id\": 1, \"data\": \"AQID\"}");
+        db.update("b-update", row, "{\"data\": \"BAU=\"}");
+        undo.undo("b-update", null, UndoForce.NONE, RequestId.of("b-undo"), null);
+        assertThat(db.rows("SELECT encode(data, 'hex') FROM blobs WHERE id = 1")).containsExactly(List.of("010203"));
+        db.delete("b-delete", row);
+        new Restore(db.dataSource, db.engine).restore("blobs", "1", null, null, RequestId.of("b-restore"), null);
+        assertThat(db.rows("SELECT encode(data, 'hex') FROM blobs WHERE id = 1")).containsExactly(List.of("010203"));
+    }
+
+    private static java.time.Instant now(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private String plan(int team) {
+        return db.rows("SELECT plan FROM teams WHERE id = " + team).get(0).get(0);
+    }
+
+    private List<List<String>> state() {
+        return db.rows("SELECT 'teams', id::text, name, plan FROM teams WHERE id IN (1, 2)"
+                + " UNION ALL SELECT 'members', id::text, team_id::text, email FROM members WHERE id IN (10, 20)"
+                + " ORDER BY 1 DESC, 2");
+    }
+
+    private static Query q(String json) {
+        return QueryJson.read(JsonCodec.parse(json));
+    }
+}
