@@ -1,6 +1,7 @@
 package flux.capture;
 
 import flux.capture.kafka.KafkaChangePublisher;
+import flux.capture.kafka.KafkaTopics;
 import flux.capture.pg.CaptureSchema;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
@@ -22,6 +23,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +35,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,7 @@ public final class CapturePipeline implements AutoCloseable {
     private final TransactionIds transactionIds = new TransactionIds();
     private final Publication publication;
     private final SlotMonitor slotMonitor;
+    private final KafkaTopics topics;
     private final Thread supervisor;
     private volatile boolean closing;
     private volatile long lastSync;
@@ -70,6 +75,7 @@ public final class CapturePipeline implements AutoCloseable {
         this.config = config;
         this.publication = new Publication(config.publicationName());
         this.slotMonitor = new SlotMonitor(config.slotName());
+        this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
     }
@@ -113,6 +119,7 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        topics.close();
         moveTo(CaptureState.STOPPED);
     }
 
@@ -205,6 +212,23 @@ public final class CapturePipeline implements AutoCloseable {
                 log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
             }
         });
+        makeTopics(c);
+    }
+
+    /**
+     * The topics of every published table and capture's own, before their first record: at start and
+     * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
+     * before the record ({@link KafkaTopics#ensure}) and retries like any send.
+     */
+    private void makeTopics(Connection c) throws SQLException {
+        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
+        wanted.addAll(publication.tableTopics(c));
+        try {
+            topics.ensureAll(wanted);
+        } catch (KafkaException e) {
+            log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
+                    config.slotName(), e.toString());
+        }
     }
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
@@ -214,7 +238,7 @@ public final class CapturePipeline implements AutoCloseable {
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
-                "flux-capture-" + config.slotName(), new KafkaStallListener());
+                "flux-capture-" + config.slotName(), new KafkaStallListener(), topics);
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
                 publisher, () -> closing, streamedUpTo);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import flux.capture.kafka.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,6 +195,21 @@ public final class Publication {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /** The table topics of the published tables (Flux's own tables excluded), one query. */
+    public List<String> tableTopics(Connection c) throws SQLException {
+        List<String> topics = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(MEMBERS + " AND schemaname <> ?")) {
+            st.setString(1, name);
+            st.setString(2, LogSchema.SCHEMA);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    topics.add(TopicNames.forTable(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return topics;
     }
 
     private Set<String> members(Connection c) throws SQLException {
