@@ -3,6 +3,9 @@ package flux.capture;
 import flux.capture.kafka.ChangeMessages;
 import flux.capture.kafka.ChangePublisher;
 import flux.capture.kafka.SchemaChangeMessages;
+import flux.capture.kafka.TransactionEvents;
+import flux.capture.kafka.TransactionMessages;
+import flux.log.Source;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
 import flux.capture.verify.WalRecordWriter;
@@ -210,12 +213,19 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             report(result.matched(), result.untracked().size(), resolved.discrepancies(), resolved.backfilled().size());
             WalRecordWriter.Recorded recorded = result.untracked().isEmpty() ? null : recordUntracked(result, tx);
             Map<WalChange, String> untrackedTenants = recorded == null ? Map.of() : tenants(result, recorded);
+            boolean toTableTopics = !result.published().isEmpty() || !resolved.backfilled().isEmpty();
+            TransactionEvents positions = new TransactionEvents(tx.commitLsn());
+            TransactionMessages.Transaction boundary = toTableTopics
+                    ? boundary(tx, result, recorded, resolved) : null;
+            if (boundary != null) {
+                out.add(TransactionMessages.begin(boundary));
+            }
             for (CrossCheck.Outgoing published : result.published()) {
                 // An untracked change carries the tenant, request and source its record in the log was given.
                 CrossCheck.Outgoing change = published.record() != null ? published
                         : published.asRecorded(untrackedTenants.get(published.change()), recorded.requestId(),
                                 recorded.source());
-                out.add(ChangeMessages.change(change, result.txid8()));
+                out.add(ChangeMessages.change(change, result.txid8(), positions));
                 if (change.tenantId() != null) {
                     byTenant.merge(change.tenantId(), 1L, Long::sum);
                 }
@@ -231,11 +241,14 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 }
             }
             for (LogBackfill.Backfilled b : resolved.backfilled()) {
-                out.add(ChangeMessages.fromLog(b.record(), b.keyColumns(), tx.tsMs()));
+                out.add(ChangeMessages.fromLog(b.record(), b.keyColumns(), tx.tsMs(), positions));
                 if (b.record().tenantId() != null) {
                     byTenant.merge(b.record().tenantId(), 1L, Long::sum);
                 }
                 lastLsn = Math.max(lastLsn, b.record().lsn());
+            }
+            if (boundary != null) {
+                out.add(TransactionMessages.end(boundary, positions));
             }
             events += result.published().size() + resolved.backfilled().size();
             rolledBack += result.rolledBack().size();
@@ -244,6 +257,20 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 schemaChanges, lastLsn, byTenant, streamedUpTo);
         imageCheck.submit(paired);
         return sent;
+    }
+
+    /**
+     * What the transaction's BEGIN and END say: its request as its changes carry it, and its source,
+     * {@code api} when any change was an API write (matched, or published from the log).
+     */
+    private static TransactionMessages.Transaction boundary(WalTransaction tx, CrossCheck.Result result,
+                                                            WalRecordWriter.Recorded recorded,
+                                                            LogBackfill.Resolved resolved) {
+        boolean api = result.matched() > 0 || resolved.backfilled().stream()
+                .anyMatch(b -> Source.API.stored().equals(b.record().source()));
+        String source = api ? Source.API.stored() : recorded != null ? recorded.source() : Source.WAL.stored();
+        String requestId = recorded != null ? recorded.requestId() : result.walRequestId();
+        return new TransactionMessages.Transaction(result.txid8(), requestId, tx.commitLsn(), tx.tsMs(), source);
     }
 
     private void report(int matched, int untracked, List<Discrepancy> discrepancies, int backfilled) {

@@ -21,8 +21,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * auto-create on: the topics are shown to exist, with capture's settings, before the first record).
  */
 @ExtendWith(FluxTestInfra.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one capture for all: each start costs seconds
 class StreamContractIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final TopicSettings TOPICS = new TopicSettings(3, null, 3_600_000L);
@@ -51,7 +53,7 @@ class StreamContractIT {
         this.admin = Admin.create(p);
     }
 
-    @BeforeEach
+    @BeforeAll
     void startCapture() throws SQLException {
         slot = unique("contract");
         table = unique("accounts");
@@ -60,7 +62,7 @@ class StreamContractIT {
         pipeline = CaptureFixtures.startStreaming(config(db, kafka.bootstrapServers(), slot).withTopics(TOPICS));
     }
 
-    @AfterEach
+    @AfterAll
     void stopCapture() {
         try {
             pipeline.close();
@@ -73,7 +75,8 @@ class StreamContractIT {
 
     @Test
     void topicsAreMadeWithTheSettingsBeforeTheFirstRecordAlsoForTablesThatJoinLater() throws Exception {
-        // Nothing was written yet: the broker's auto-create (1 partition) had no occasion to make these.
+        // The broker's auto-create would make 1 partition and its own retention: these are capture's, made
+        // before any record (no write yet when this test runs first).
         String tableTopic = TopicNames.forTable("public", table);
         assertThat(admin.listTopics().names().get()).contains(tableTopic, TopicNames.ROLLED_BACK,
                 TopicNames.SCHEMA_CHANGES, TopicNames.TRANSACTIONS);
@@ -102,6 +105,82 @@ class StreamContractIT {
         }
         assertThat(partitions(existing)).isEqualTo(1);
         assertThat(partitions(fresh)).isEqualTo(3);
+    }
+
+    @Test
+    void boundariesGroupAMultiTableRequestAndEachChangeCarriesItsPositionAndIdempotencyKey() throws Exception {
+        String orders = unique("orders");
+        writes.createTable(orders);
+        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
+        String ordersTopic = TopicNames.forTable("public", orders);
+        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(ordersTopic));
+        String accountsTopic = TopicNames.forTable("public", table);
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), accountsTopic, ordersTopic,
+                TopicNames.TRANSACTIONS)) {
+            writes.engine().transaction(flux.query.model.RequestId.of("req-multi"), tx -> {
+                tx.query(insert(table, 1));
+                tx.query(insert(orders, 10));
+                tx.query(insert(table, 2));
+            });
+            CaptureFixtures.execute(db, "UPDATE public." + table + " SET balance = 3 WHERE id = 1");
+
+            await().atMost(WAIT).until(() -> reader.poll().stream().filter(m -> isEnd(m, "req-multi")
+                    || isEnd(m, null)).count() >= 2);
+            List<TopicReader.Message> changes = reader.messages().stream()
+                    .filter(m -> !m.topic().equals(TopicNames.TRANSACTIONS)).toList();
+            List<TopicReader.Message> multi = changes.stream()
+                    .filter(m -> m.value().get("request_id").asText().equals("req-multi"))
+                    .sorted(java.util.Comparator.comparingInt(m -> m.value().get("tx_position").asInt())).toList();
+            assertThat(multi).extracting(m -> m.value().get("tx_position").asInt()).containsExactly(0, 1, 2);
+            assertThat(multi).extracting(TopicReader.Message::topic).containsExactly(accountsTopic, ordersTopic, accountsTopic);
+            long txid = multi.get(0).value().get("txid").asLong();
+            long commitLsn = multi.get(0).value().get("commit_lsn").asLong();
+            assertThat(multi).allSatisfy(m -> {
+                assertThat(m.value().get("commit_lsn").asLong()).isEqualTo(commitLsn);
+                assertThat(m.value().get("lsn").asLong()).isLessThan(commitLsn);
+                int position = m.value().get("tx_position").asInt();
+                assertThat(m.headers()).containsEntry("flux-idempotency-key", commitLsn + ":" + position)
+                        .containsEntry("flux-tx-position", Integer.toString(position));
+            });
+
+            List<TopicReader.Message> boundaries = reader.messages().stream()
+                    .filter(m -> m.topic().equals(TopicNames.TRANSACTIONS) && m.key().get("txid").asLong() == txid).toList();
+            assertThat(boundaries).extracting(m -> m.value().get("status").asText()).containsExactly("BEGIN", "END");
+            assertThat(boundaries).allSatisfy(m -> {
+                assertThat(m.value().get("request_id").asText()).isEqualTo("req-multi");
+                assertThat(m.value().get("commit_lsn").asLong()).isEqualTo(commitLsn);
+                assertThat(m.value().get("source").asText()).isEqualTo("api");
+                assertThat(m.requestIdHeader()).isEqualTo("req-multi");
+            });
+            com.fasterxml.jackson.databind.JsonNode end = boundaries.get(1).value();
+            assertThat(end.get("event_count").asInt()).isEqualTo(3);
+            assertThat(end.get("data_collections").toString()).isEqualTo("[{\"topic\":\"" + accountsTopic
+                    + "\",\"schema\":\"public\",\"table\":\"" + table + "\",\"event_count\":2},{\"topic\":\""
+                    + ordersTopic + "\",\"schema\":\"public\",\"table\":\"" + orders + "\",\"event_count\":1}]");
+
+            TopicReader.Message raw = changes.stream().filter(m -> m.value().get("source").asText().equals("wal"))
+                    .findFirst().orElseThrow();
+            TopicReader.Message rawEnd = reader.messages().stream().filter(m -> isEnd(m, null)
+                    && m.key().get("txid").asLong() == raw.value().get("txid").asLong()).findFirst().orElseThrow();
+            assertThat(rawEnd.value().get("source").asText()).isEqualTo("wal");
+            assertThat(rawEnd.value().get("request_id").asText()).isEqualTo("wal:" + raw.value().get("txid").asLong());
+            assertThat(rawEnd.value().get("commit_lsn").asLong()).isGreaterThan(commitLsn);
+            assertThat(rawEnd.value().get("event_count").asInt()).isEqualTo(1);
+        }
+    }
+
+    /** An END of flux.transactions, of the request named or (null) of raw SQL. */
+    private static boolean isEnd(TopicReader.Message m, String requestId) {
+        if (!m.topic().equals(TopicNames.TRANSACTIONS) || !m.value().get("status").asText().equals("END")) {
+            return false;
+        }
+        String r = m.value().get("request_id").asText();
+        return requestId == null ? r.startsWith("wal:") : r.equals(requestId);
+    }
+
+    private static flux.query.model.Query insert(String table, long id) {
+        return flux.query.model.Query.insert(table).set(Map.of("id", id, "owner", "o" + id,
+                "balance", new java.math.BigDecimal("1.00"))).build();
     }
 
     private int partitions(String topic) throws Exception {
