@@ -10,6 +10,9 @@ import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotOrigin;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
+import flux.capture.snapshot.SnapshotRunner;
+import flux.capture.snapshot.SnapshotStore;
+import flux.capture.snapshot.SnapshotWindows;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
 import flux.pg.SchemaChangeListener;
@@ -213,6 +216,9 @@ public final class CapturePipeline implements AutoCloseable {
             }
         });
         makeTopics(c);
+        if (config.snapshots().onJoin()) {
+            SnapshotStore.onJoin(c, done.added(), config.snapshots().chunkSize());
+        }
     }
 
     /**
@@ -239,8 +245,10 @@ public final class CapturePipeline implements AutoCloseable {
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
                 "flux-capture-" + config.slotName(), new KafkaStallListener(), topics);
+        SnapshotWindows windows = new SnapshotWindows();
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
-                publisher, () -> closing, streamedUpTo);
+                publisher, () -> closing, streamedUpTo, windows);
+        SnapshotRunner snapshots = new SnapshotRunner(config, windows);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
                 .using((success, message, error) -> ended.complete(
@@ -268,8 +276,10 @@ public final class CapturePipeline implements AutoCloseable {
         try {
             schemaChanges.start();
             runner.execute(engine);
+            snapshots.start();
             watch(lock, ended);
         } finally {
+            snapshots.close(); // before the engine: its chunk in flight is read again by the next run
             if (!ended.isDone()) { // an engine that ended by itself is closed already
                 stopEngine(engine);
             }

@@ -5,6 +5,7 @@ import flux.capture.kafka.ChangePublisher;
 import flux.capture.kafka.SchemaChangeMessages;
 import flux.capture.kafka.TransactionEvents;
 import flux.capture.kafka.TransactionMessages;
+import flux.capture.snapshot.SnapshotWindows;
 import flux.log.Source;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
@@ -69,6 +70,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final LogBackfill backfill;
     private final int fullBatch;
     private final BooleanSupplier stopping;
+    private final SnapshotWindows snapshots;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
 
     /**
@@ -80,6 +82,15 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
                         BooleanSupplier stopping, long streamedUpTo) {
+        this(topicPrefix, status, crossCheck, publisher, mutationLog, imageCheck, tables, fullBatch, stopping,
+                streamedUpTo, new SnapshotWindows());
+    }
+
+    /** @param snapshots where snapshot chunks meet the stream ({@link SnapshotWindows}) */
+    ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
+                        MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
+                        BooleanSupplier stopping, long streamedUpTo, SnapshotWindows snapshots) {
+        this.snapshots = snapshots;
         this.status = status;
         this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
@@ -97,11 +108,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * images), resuming where the stored offset says ({@code streamedUpTo}).
      */
     static ChangeStreamHandler of(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
-                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo) {
+                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo,
+                                  SnapshotWindows snapshots) {
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
+                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo, snapshots);
     }
 
     @Override
@@ -170,6 +182,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         status.rolledBackPublished.addAndGet(f.rolledBack());
         status.schemaChangesPublished.addAndGet(f.schemaChanges());
         status.countTenantEvents(f.byTenant());
+        f.onAcknowledged().forEach(Runnable::run);
         if (f.lastLsn() >= 0) {
             status.lastLsn.set(f.lastLsn());
             status.lastEventAt.set(Instant.now());
@@ -182,7 +195,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      */
     private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long schemaChanges, long lastLsn,
-                            Map<String, Long> byTenant, long streamedUpTo) {
+                            Map<String, Long> byTenant, long streamedUpTo, List<Runnable> onAcknowledged) {
     }
 
     /**
@@ -200,10 +213,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         long schemaChanges = 0;
         long lastLsn = -1;
         Map<String, Long> byTenant = new HashMap<>();
+        List<Runnable> onAcknowledged = new ArrayList<>(0);
         for (WalTransaction whole : transactions) {
             // The schema journal's rows go to flux.schema_changes first: they describe the shape of
             // the rows that follow them (recorded inside a DDL's or a migration's transaction).
-            WalTransaction tx = SchemaChangeMessages.withoutJournal(whole);
+            WalTransaction withoutJournal = SchemaChangeMessages.withoutJournal(whole);
+            WalTransaction tx = SnapshotWindows.withoutWatermarks(withoutJournal);
             for (WalChange journaled : SchemaChangeMessages.journalRows(whole)) {
                 out.add(SchemaChangeMessages.of(journaled));
                 schemaChanges++;
@@ -234,6 +249,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                     paired.add(change);
                 }
             }
+            if (snapshots.anyOpen()) {
+                result.published().forEach(p -> snapshots.streamed(p.change()));
+            }
+            if (tx != withoutJournal) {
+                publishChunks(withoutJournal, out, onAcknowledged);
+            }
             for (WalMutationRecord r : withImages(result.rolledBack())) {
                 out.add(ChangeMessages.rolledBack(r, tx.tsMs()));
                 if (r.tenantId() != null) {
@@ -254,9 +275,33 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             rolledBack += result.rolledBack().size();
         }
         InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack,
-                schemaChanges, lastLsn, byTenant, streamedUpTo);
+                schemaChanges, lastLsn, byTenant, streamedUpTo, onAcknowledged);
         imageCheck.submit(paired);
         return sent;
+    }
+
+    /**
+     * A high watermark in the transaction: its chunk goes out here, in stream order, minus the keys
+     * changed since the low one; the snapshot runner learns once Kafka acknowledged it.
+     */
+    private void publishChunks(WalTransaction tx, List<ProducerRecord<byte[], byte[]>> out,
+                               List<Runnable> onAcknowledged) {
+        for (WalChange mark : tx.changes()) {
+            if (!SnapshotWindows.isWatermark(mark)) {
+                continue;
+            }
+            SnapshotWindows.Window window = snapshots.watermark(mark);
+            if (window == null) {
+                continue;
+            }
+            List<SnapshotWindows.Row> rows = SnapshotWindows.rowsToPublish(window);
+            long now = System.currentTimeMillis();
+            for (SnapshotWindows.Row r : rows) {
+                out.add(ChangeMessages.snapshotRead(window.snapshot().schema(), window.snapshot().table(), r.key(),
+                        r.rowId(), r.image(), window.snapshot().id(), now));
+            }
+            onAcknowledged.add(() -> window.acknowledged(rows.size()));
+        }
     }
 
     /**

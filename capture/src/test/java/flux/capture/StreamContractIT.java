@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import flux.capture.kafka.KafkaTopics;
+import flux.capture.snapshot.Snapshot;
+import flux.capture.snapshot.SnapshotStore;
 import flux.capture.kafka.TopicNames;
 import flux.capture.kafka.TopicSettings;
 import flux.dev.testing.FluxTestInfra;
@@ -36,6 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StreamContractIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final TopicSettings TOPICS = new TopicSettings(3, null, 3_600_000L);
+    /** Rows written before capture started: only a snapshot publishes them. */
+    private static final int EXISTING = 2_000;
+    private static final String SNAPSHOTTED = unique("snapshotted");
     private final TestPostgres db;
     private final TestKafka kafka;
     private final Admin admin;
@@ -59,7 +64,9 @@ class StreamContractIT {
         table = unique("accounts");
         writes = EngineWrites.on(db);
         writes.createTable(table);
-        pipeline = CaptureFixtures.startStreaming(config(db, kafka.bootstrapServers(), slot).withTopics(TOPICS));
+        CaptureFixtures.execute(db, "CREATE TABLE public." + SNAPSHOTTED + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
+                + " INSERT INTO public." + SNAPSHOTTED + " SELECT g, 0 FROM generate_series(1, " + EXISTING + ") g");
+        pipeline = CaptureFixtures.startStreaming(captureConfig());
     }
 
     @AfterAll
@@ -124,8 +131,14 @@ class StreamContractIT {
             });
             CaptureFixtures.execute(db, "UPDATE public." + table + " SET balance = 3 WHERE id = 1");
 
-            await().atMost(WAIT).until(() -> reader.poll().stream().filter(m -> isEnd(m, "req-multi")
-                    || isEnd(m, null)).count() >= 2);
+            await().atMost(WAIT).until(() -> {
+                List<TopicReader.Message> read = reader.poll();
+                java.util.Set<Long> txids = new java.util.HashSet<>();
+                read.stream().filter(m -> !m.topic().equals(TopicNames.TRANSACTIONS))
+                        .forEach(m -> txids.add(m.value().get("txid").asLong()));
+                return txids.size() == 2 && read.stream().filter(m -> isEnd(m, "req-multi") || isEnd(m, null))
+                        .filter(m -> txids.contains(m.key().get("txid").asLong())).count() == 2;
+            });
             List<TopicReader.Message> changes = reader.messages().stream()
                     .filter(m -> !m.topic().equals(TopicNames.TRANSACTIONS)).toList();
             List<TopicReader.Message> multi = changes.stream()
@@ -181,6 +194,162 @@ class StreamContractIT {
     private static flux.query.model.Query insert(String table, long id) {
         return flux.query.model.Query.insert(table).set(Map.of("id", id, "owner", "o" + id,
                 "balance", new java.math.BigDecimal("1.00"))).build();
+    }
+
+    @Test
+    void aSnapshotPublishesEveryExistingRowWhileWritesGoOnNeverAnOlderImageAndResumesAfterARestart() throws Exception {
+        String topic = TopicNames.forTable("public", SNAPSHOTTED);
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic);
+             RawWriter writer = new RawWriter(db, SNAPSHOTTED, EXISTING).start()) {
+            String id;
+            try (java.sql.Connection c = db.connect()) {
+                id = SnapshotStore.create(c, SNAPSHOTTED, null, 500).id();
+            }
+            await().atMost(WAIT).until(() -> snapshot(id).rowsDone() >= 500);
+            assertThat(snapshot(id).status()).as("restarted in the middle").isEqualTo(Snapshot.RUNNING);
+            pipeline.close();
+            long doneAtRestart = snapshot(id).rowsDone();
+            pipeline = CaptureFixtures.startStreaming(captureConfig());
+            await().atMost(WAIT).until(() -> snapshot(id).status().equals(Snapshot.DONE));
+            assertThat(snapshot(id).rowsDone()).isGreaterThanOrEqualTo(EXISTING - doneAtRestart);
+            writer.close();
+            Map<Long, Long> table = new java.util.HashMap<>();
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT id, v FROM public." + SNAPSHOTTED)) {
+                while (rs.next()) {
+                    table.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            // The topic's partitions are read at their own pace: wait for all of them to hold the table.
+            await().atMost(WAIT).untilAsserted(() -> {
+                reader.poll();
+                assertThat(consumerCopy(reader.messages(), id)).as("the consumer's copy is the table").isEqualTo(table);
+            });
+            assertThat(writer.writes()).isGreaterThan(0);
+        }
+    }
+
+    /**
+     * What a consumer that dedupes on the idempotency key (a restart replays changes) and keeps rows by
+     * key holds after these messages; fails when a key goes back to an older image or a READ follows
+     * the row's DELETE.
+     */
+    private static Map<Long, Long> consumerCopy(List<TopicReader.Message> messages, String id) {
+        // A consumer that dedupes on the idempotency key (a restart replays changes) and applies by key.
+        Map<Long, Long> applied = new java.util.HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Set<Long> reads = new java.util.HashSet<>();
+        for (TopicReader.Message m : messages) {
+            String idempotency = m.headers().get("flux-idempotency-key");
+            if (idempotency != null && !seen.add(idempotency)) {
+                continue;
+            }
+            long key = m.key().get("id").asLong();
+            com.fasterxml.jackson.databind.JsonNode value = m.value();
+            if (value.get("op").asText().equals("READ")) {
+                reads.add(key);
+                assertThat(value.get("snapshot_id").asText()).isEqualTo(id);
+                assertThat(value.get("source").asText()).isEqualTo("snapshot");
+                assertThat(value.get("commit_lsn").isNull()).isTrue();
+                assertThat(value.get("tx_position").isNull()).isTrue();
+                assertThat(m.headers()).doesNotContainKey("flux-idempotency-key");
+                assertThat(applied.containsKey(key) && applied.get(key) == null).as("a READ of %d after its DELETE", key)
+                        .isFalse();
+            }
+            if (value.get("after").isNull()) {
+                applied.put(key, null);
+            } else {
+                long v = value.get("after").get("v").asLong();
+                Long before = applied.get(key);
+                assertThat(before == null ? -1 : before).as("key %d went back to an older image", key).isLessThanOrEqualTo(v);
+                applied.put(key, v);
+            }
+        }
+        assertThat(reads).as("existing rows published by the snapshot").isNotEmpty();
+        applied.values().removeIf(java.util.Objects::isNull);
+        return applied;
+    }
+
+    private CaptureConfig captureConfig() {
+        return config(db, kafka.bootstrapServers(), slot).withTopics(TOPICS);
+    }
+
+    private Snapshot snapshot(String id) throws SQLException {
+        try (java.sql.Connection c = db.connect()) {
+            return SnapshotStore.find(c, id).orElseThrow();
+        }
+    }
+
+    /**
+     * Raw SQL writes on its own thread until closed: updates ({@code v + 1}) of random existing rows,
+     * inserts of new ids and deletes, so the snapshot races with every kind of change.
+     */
+    private static final class RawWriter implements AutoCloseable {
+        private final TestPostgres db;
+        private final String table;
+        private final int existing;
+        private final Thread thread;
+        private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean stop;
+        private volatile Throwable failure;
+
+        RawWriter(TestPostgres db, String table, int existing) {
+            this.db = db;
+            this.table = table;
+            this.existing = existing;
+            this.thread = new Thread(this::run, "raw-writes-" + table);
+        }
+
+        RawWriter start() {
+            thread.start();
+            return this;
+        }
+
+        long writes() {
+            return writes.get();
+        }
+
+        private void run() {
+            java.util.Random random = new java.util.Random(22);
+            long nextId = existing + 1;
+            try (java.sql.Connection c = db.connect();
+                 java.sql.PreparedStatement update = c.prepareStatement("UPDATE public." + table + " SET v = v + 1 WHERE id = ?");
+                 java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO public." + table + " VALUES (?, 0)");
+                 java.sql.PreparedStatement delete = c.prepareStatement("DELETE FROM public." + table + " WHERE id = ?")) {
+                c.setAutoCommit(false);
+                while (!stop) {
+                    // Five writes a transaction: capture records each raw transaction with a write of its own,
+                    // and under a loaded test machine that bounds how fast it keeps up.
+                    for (int i = 0; i < 5; i++) {
+                    int roll = random.nextInt(20);
+                    if (roll == 0) {
+                        delete.setLong(1, 1 + random.nextInt(existing));
+                        delete.executeUpdate();
+                    } else if (roll < 4) {
+                        insert.setLong(1, nextId++);
+                        insert.executeUpdate();
+                    } else {
+                        update.setLong(1, 1 + random.nextInt(existing));
+                        update.executeUpdate();
+                    }
+                    writes.incrementAndGet();
+                    }
+                    c.commit();
+                    Thread.sleep(20);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop = true;
+            thread.join(10_000);
+            if (failure != null) {
+                throw new AssertionError("raw writer failed", failure);
+            }
+        }
     }
 
     private int partitions(String topic) throws Exception {

@@ -4,6 +4,7 @@ import flux.capture.CaptureConfig;
 import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
 import flux.capture.kafka.TopicSettings;
+import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
  * {@code flux.capture.poll-interval-ms} (default 5); the topics it makes:
  * {@code flux.capture.topic.partitions} (1), {@code .replication-factor} and {@code .retention-ms}
- * (the broker's defaults when unset).
+ * (the broker's defaults when unset); snapshots: {@code flux.capture.snapshot.chunk-size} (1024) and
+ * {@code flux.capture.snapshot.on-join} (false).
  */
 @Singleton
 public final class CaptureRunner implements ApplicationEventListener<ServerStartupEvent> {
@@ -44,6 +46,8 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Value("${flux.capture.topic.partitions:1}") int topicPartitions,
                   @Nullable @Value("${flux.capture.topic.replication-factor:}") Short topicReplicationFactor,
                   @Nullable @Value("${flux.capture.topic.retention-ms:}") Long topicRetentionMs,
+                  @Value("${flux.capture.snapshot.chunk-size:1024}") int snapshotChunkSize,
+                  @Value("${flux.capture.snapshot.on-join:false}") boolean snapshotOnJoin,
                   @Named("kafkaBootstrapServers") String kafkaBootstrap,
                   MeterRegistry metrics) {
         this.enabled = enabled;
@@ -56,11 +60,17 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                     + e.getMessage(), e);
         }
         try {
-            this.config = withPollInterval.withTopics(new TopicSettings(topicPartitions, topicReplicationFactor,
+            withPollInterval = withPollInterval.withTopics(new TopicSettings(topicPartitions, topicReplicationFactor,
                     topicRetentionMs));
         } catch (CaptureException.Permanent e) {
             throw new IllegalArgumentException("flux.capture.topic.* (FLUX_CAPTURE_TOPIC_PARTITIONS, "
                     + "FLUX_CAPTURE_TOPIC_REPLICATION_FACTOR, FLUX_CAPTURE_TOPIC_RETENTION_MS): " + e.getMessage(), e);
+        }
+        try {
+            this.config = withPollInterval.withSnapshots(new SnapshotSettings(snapshotChunkSize, snapshotOnJoin));
+        } catch (CaptureException.Permanent e) {
+            throw new IllegalArgumentException("flux.capture.snapshot.chunk-size (FLUX_CAPTURE_SNAPSHOT_CHUNK_SIZE): "
+                    + e.getMessage(), e);
         }
         CaptureMetrics.register(metrics, this);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
@@ -126,6 +127,30 @@ public final class ChangeMessages {
                 r.requestId(), r.tenantId());
         events.addHeaders((RecordHeaders) record.headers(), position);
         return record;
+    }
+
+    /**
+     * A row of a snapshot chunk ({@code flux capture snapshot}): {@code op READ}, the row as {@code after},
+     * keyed like the table's changes; no transaction ({@code txid}, {@code lsn}, {@code commit_lsn},
+     * {@code tx_position} null, no idempotency header), {@code source: "snapshot"} and the snapshot's id.
+     *
+     * @param tsMs when the chunk was read
+     */
+    public static ProducerRecord<byte[], byte[]> snapshotRead(String schema, String table, ObjectNode key, String rowId,
+                                                              ObjectNode row, String snapshotId, long tsMs) {
+        byte[] value = write(g -> {
+            startValue(g, "READ", schema, table, rowId, null, row);
+            g.writeNullField("request_id");
+            g.writeNullField("txid");
+            g.writeNullField("lsn");
+            g.writeNullField("commit_lsn");
+            g.writeNullField("tx_position");
+            g.writeNumberField("ts_ms", tsMs);
+            g.writeStringField("source", Source.SNAPSHOT.stored());
+            g.writeStringField("snapshot_id", snapshotId);
+            g.writeEndObject();
+        });
+        return record(TopicNames.forTable(schema, table), write(g -> node(g, key)), value, null, null);
     }
 
     /** Opens the value of a message made from a mutation record: the fields of a change, from the record. */
