@@ -176,6 +176,7 @@ CREATE TABLE IF NOT EXISTS flux.capture_snapshots (
     chunk_size     integer NOT NULL CHECK (chunk_size > 0),
     status         text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'cancelled', 'failed')),
     last_key       jsonb,
+    max_key        jsonb,
     rows_done      bigint NOT NULL DEFAULT 0,
     rows_estimated bigint NOT NULL DEFAULT 0,
     error          text,

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works through the running snapshots of {@code flux.capture_snapshots}, oldest first, one chunk at a
- * time in primary key order: low watermark, read the chunk after the last key done (with the
+ * time in primary key order up to the highest key when it was asked for: low watermark, read the chunk
+ * after the last key done (with the
  * snapshot's filter, in a read-only transaction), hand it to {@link SnapshotWindows}, high watermark,
  * then wait until the streaming thread published the chunk and Kafka acknowledged it before recording
  * the chunk's last key. A restart therefore resumes after the last chunk Kafka holds (a chunk may be
@@ -98,6 +99,10 @@ public final class SnapshotRunner implements AutoCloseable {
 
     /** One chunk of the snapshot; marks it done after the last. */
     private void chunk(Connection c, Snapshot s) throws SQLException, InterruptedException {
+        if (s.maxKey() == null) {
+            SnapshotStore.end(c, s.id(), Snapshot.DONE, null); // no row matched when it was asked for
+            return;
+        }
         List<String> key = SnapshotStore.keyColumns(c, s.schema(), s.table());
         if (key.isEmpty()) {
             SnapshotStore.end(c, s.id(), Snapshot.FAILED, "the table no longer exists or has no primary key");
@@ -161,6 +166,9 @@ public final class SnapshotRunner implements AutoCloseable {
                     .append(key.stream().map(k -> "k." + Identifiers.quote(k)).collect(Collectors.joining(", ")))
                     .append(" FROM jsonb_populate_record(NULL::").append(table).append(", CAST(? AS jsonb)) k)");
         }
+        sql.append(" AND (").append(columns).append(") <= (SELECT ")
+                .append(key.stream().map(k -> "m." + Identifiers.quote(k)).collect(Collectors.joining(", ")))
+                .append(" FROM jsonb_populate_record(NULL::").append(table).append(", CAST(? AS jsonb)) m)");
         if (s.filter() != null) {
             sql.append(" AND ").append(SnapshotFilter.wrapped(s.filter()));
         }
@@ -174,6 +182,7 @@ public final class SnapshotRunner implements AutoCloseable {
                 if (s.lastKey() != null) {
                     st.setString(p++, s.lastKey());
                 }
+                st.setString(p++, s.maxKey());
                 st.setInt(p, s.chunkSize());
                 try (ResultSet rs = st.executeQuery()) {
                     List<SnapshotWindows.Row> rows = new ArrayList<>();

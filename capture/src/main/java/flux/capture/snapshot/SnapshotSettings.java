@@ -12,8 +12,9 @@ public record SnapshotSettings(int chunkSize, boolean onJoin) {
     public static final SnapshotSettings DEFAULT = new SnapshotSettings(1024, false);
 
     public SnapshotSettings {
-        if (chunkSize < 1 || chunkSize > 100_000) {
-            throw new CaptureException.Permanent("snapshot chunk size must be 1 to 100,000 rows: " + chunkSize);
+        if (chunkSize < 1 || chunkSize > SnapshotStore.MAX_CHUNK) {
+            throw new CaptureException.Permanent("snapshot chunk size must be 1 to " + SnapshotStore.MAX_CHUNK
+                    + " rows: " + chunkSize);
         }
     }
 }

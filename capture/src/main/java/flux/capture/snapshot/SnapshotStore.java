@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The one owner of {@code flux.capture_snapshots} (capture-schema.sql): asking for a snapshot (with
@@ -20,7 +21,9 @@ import java.util.UUID;
  */
 public final class SnapshotStore {
     private static final String COLUMNS = "id, table_schema, table_name, filter, chunk_size, status, last_key::text,"
-            + " rows_done, rows_estimated, error, created_at, updated_at";
+            + " max_key::text, rows_done, rows_estimated, error, created_at, updated_at";
+    /** A chunk is held in memory between its watermarks. */
+    public static final int MAX_CHUNK = 100_000;
     private static final String TRACKED = "SELECT table_schema, table_name FROM flux.user_tables"
             + " WHERE logged AND cardinality(key_columns) > 0 AND table_schema = ? AND table_name = ?";
 
@@ -42,8 +45,8 @@ public final class SnapshotStore {
      * @throws Refused when the table is not tracked or the filter is not one valid boolean expression
      */
     public static Snapshot create(Connection c, String table, String filter, int chunkSize) throws SQLException, Refused {
-        if (chunkSize < 1) {
-            throw new Refused("chunk size must be 1 or more: " + chunkSize);
+        if (chunkSize < 1 || chunkSize > MAX_CHUNK) {
+            throw new Refused("chunk size must be 1 to " + MAX_CHUNK + " rows: " + chunkSize);
         }
         String[] name = resolve(c, table);
         String where = filter == null || filter.isBlank() ? null : filter.strip();
@@ -51,16 +54,18 @@ public final class SnapshotStore {
             SnapshotFilter.check(c, name[0], name[1], where);
         }
         long estimated = count(c, name[0], name[1], where);
+        String maxKey = maxKey(c, name[0], name[1], where);
         String id = UUID.randomUUID().toString();
         try (PreparedStatement st = c.prepareStatement("INSERT INTO flux.capture_snapshots"
-                + " (id, table_schema, table_name, filter, chunk_size, rows_estimated) VALUES (?, ?, ?, ?, ?, ?)"
-                + " RETURNING " + COLUMNS)) {
+                + " (id, table_schema, table_name, filter, chunk_size, rows_estimated, max_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) RETURNING " + COLUMNS)) {
             st.setString(1, id);
             st.setString(2, name[0]);
             st.setString(3, name[1]);
             st.setString(4, where);
             st.setInt(5, chunkSize);
             st.setLong(6, estimated);
+            st.setString(7, maxKey);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return read(rs);
@@ -169,6 +174,27 @@ public final class SnapshotStore {
         });
     }
 
+    /**
+     * The key of the last matching row in key order, as a JSON object: the snapshot ends there, or a
+     * table with rows appended faster than chunks are read would never end. Null when no row matches.
+     */
+    private static String maxKey(Connection c, String schema, String table, String where) throws SQLException {
+        List<String> key = keyColumns(c, schema, table);
+        String order = key.stream().map(k -> "t." + Identifiers.quote(k) + " DESC").collect(Collectors.joining(", "));
+        String pairs = key.stream().map(k -> "'" + k.replace("'", "''") + "', t." + Identifiers.quote(k))
+                .collect(Collectors.joining(", "));
+        return Transactions.rollBackAfter(c, x -> {
+            try (Statement st = x.createStatement()) {
+                st.execute("SET TRANSACTION READ ONLY");
+                try (ResultSet rs = st.executeQuery("SELECT jsonb_build_object(" + pairs + ")::text FROM "
+                        + Identifiers.qualified(schema, table) + " t"
+                        + (where == null ? "" : " WHERE " + SnapshotFilter.wrapped(where)) + " ORDER BY " + order + " LIMIT 1")) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     /** The table's primary key columns, in key order. */
     static List<String> keyColumns(Connection c, String schema, String table) throws SQLException {
         return SchemaJournal.keyColumns(c, schema, table);
@@ -191,7 +217,7 @@ public final class SnapshotStore {
 
     private static Snapshot read(ResultSet rs) throws SQLException {
         return new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                rs.getString(6), rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getString(10),
-                rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant());
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), rs.getString(11),
+                rs.getTimestamp(12).toInstant(), rs.getTimestamp(13).toInstant());
     }
 }

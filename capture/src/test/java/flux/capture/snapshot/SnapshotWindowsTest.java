@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotWindowsTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final SnapshotWindows windows = new SnapshotWindows();
-    private final Snapshot snapshot = new Snapshot("s1", "public", "users", null, 3, Snapshot.RUNNING, null, 0, 3,
+    private final Snapshot snapshot = new Snapshot("s1", "public", "users", null, 3, Snapshot.RUNNING, null, "{\"id\": 3}", 0, 3,
             null, Instant.now(), Instant.now());
 
     @Test
