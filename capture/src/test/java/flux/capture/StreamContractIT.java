@@ -134,7 +134,7 @@ class StreamContractIT {
             await().atMost(WAIT).until(() -> {
                 List<TopicReader.Message> read = reader.poll();
                 java.util.Set<Long> txids = new java.util.HashSet<>();
-                read.stream().filter(m -> !m.topic().equals(TopicNames.TRANSACTIONS))
+                read.stream().filter(m -> !m.topic().equals(TopicNames.TRANSACTIONS) && !m.value().get("txid").isNull())
                         .forEach(m -> txids.add(m.value().get("txid").asLong()));
                 return txids.size() == 2 && read.stream().filter(m -> isEnd(m, "req-multi") || isEnd(m, null))
                         .filter(m -> txids.contains(m.key().get("txid").asLong())).count() == 2;
@@ -268,6 +268,21 @@ class StreamContractIT {
         assertThat(reads).as("existing rows published by the snapshot").isNotEmpty();
         applied.values().removeIf(java.util.Objects::isNull);
         return applied;
+    }
+
+    @Test
+    void tablesThatJoinGetASnapshotOfTheirOwnFluxsTablesNone() throws Exception {
+        try (java.sql.Connection c = db.connect()) {
+            int before = SnapshotStore.list(c).size();
+            SnapshotStore.onJoin(c, List.of("\"public\".\"" + table + "\"", "\"flux\".\"state_mutations\""), 64);
+            List<Snapshot> after = SnapshotStore.list(c);
+            assertThat(after).hasSize(before + 1);
+            Snapshot joined = after.get(0);
+            assertThat(joined.qualifiedName()).isEqualTo("public." + table);
+            assertThat(joined.chunkSize()).isEqualTo(64);
+            assertThat(joined.filter()).isNull();
+            assertThat(SnapshotStore.cancel(c, joined.id()).orElseThrow().status()).isIn(Snapshot.CANCELLED, Snapshot.DONE);
+        }
     }
 
     private CaptureConfig captureConfig() {
