@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flux-bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (each starts its own embedded services in a temporary directory).",
-        subcommands = {WriteBench.class, HistoryBench.class, UndoBench.class, CaptureBench.class, ObserveBench.class, MigrateBench.class,
+        subcommands = {WriteBench.class, HistoryBench.class, UndoBench.class, CaptureBench.class, SnapshotBench.class, ObserveBench.class, MigrateBench.class,
                 LoadBench.class, flux.bench.crash.CrashBench.class, UiBench.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
     static final int OK = 0;

@@ -265,7 +265,7 @@ public final class CaptureBench implements Callable<Integer> {
         return result;
     }
 
-    private CapturePipeline started(CaptureConfig config) {
+    static CapturePipeline started(CaptureConfig config) {
         CapturePipeline p = new CapturePipeline(config);
         p.start();
         waitFor(() -> p.state() == CaptureState.STREAMING, 120, "capture streaming");
@@ -278,7 +278,7 @@ public final class CaptureBench implements Callable<Integer> {
         }
     }
 
-    private static void waitFor(BooleanSupplier condition, int seconds, String what) {
+    static void waitFor(BooleanSupplier condition, int seconds, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -1,5 +1,7 @@
 package flux.capture;
 
+import flux.capture.kafka.TopicSettings;
+import flux.capture.snapshot.SnapshotSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
@@ -21,11 +23,13 @@ import java.util.Properties;
  * @param pollInterval    how long Debezium's queue gathers changes before handing them over
  *                        ({@code poll.interval.ms}): the latency floor against the CPU an idle
  *                        capture spends (docs/capture.md, "Limits"); whole milliseconds, 1 ms to 1 min
+ * @param topics          partitions, replication and retention of the topics capture creates
+ * @param snapshots       chunk size of snapshots, and whether a table that joins is snapshotted
  * @throws CaptureException.Permanent for an invalid setting (a bad name or poll interval)
  */
 public record CaptureConfig(String host, int port, String database, String user, String password,
                             String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat,
-                            Duration pollInterval) {
+                            Duration pollInterval, TopicSettings topics, SnapshotSettings snapshots) {
 
     public static final String DEFAULT_SLOT = "flux";
     public static final String DEFAULT_PUBLICATION = "flux";
@@ -43,6 +47,8 @@ public record CaptureConfig(String host, int port, String database, String user,
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
         heartbeat = heartbeat == null ? Duration.ofSeconds(10) : heartbeat;
         pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
+        topics = topics == null ? TopicSettings.DEFAULT : topics;
+        snapshots = snapshots == null ? SnapshotSettings.DEFAULT : snapshots;
         // Debezium counts whole milliseconds; at 0 its queue would spin without ever waiting.
         if (pollInterval.toMillis() < 1 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0
                 || pollInterval.toNanos() % 1_000_000 != 0) {
@@ -54,13 +60,25 @@ public record CaptureConfig(String host, int port, String database, String user,
     /** With the default poll interval ({@link #DEFAULT_POLL_INTERVAL}). */
     public CaptureConfig(String host, int port, String database, String user, String password,
                          String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat) {
-        this(host, port, database, user, password, slotName, publicationName, kafkaBootstrap, heartbeat, null);
+        this(host, port, database, user, password, slotName, publicationName, kafkaBootstrap, heartbeat, null, null, null);
     }
 
     /** This configuration with another poll interval. */
     public CaptureConfig withPollInterval(Duration interval) {
         return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
-                heartbeat, interval);
+                heartbeat, interval, topics, snapshots);
+    }
+
+    /** This configuration with other topic settings. */
+    public CaptureConfig withTopics(TopicSettings settings) {
+        return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
+                heartbeat, pollInterval, settings, snapshots);
+    }
+
+    /** This configuration with other snapshot settings. */
+    public CaptureConfig withSnapshots(SnapshotSettings settings) {
+        return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
+                heartbeat, pollInterval, topics, settings);
     }
 
     /**
@@ -78,7 +96,7 @@ public record CaptureConfig(String host, int port, String database, String user,
         String u = user == null || user.isEmpty() ? parsed.getProperty("user", "postgres") : user;
         String pw = password == null || password.isEmpty() ? parsed.getProperty("password", "") : password;
         return new CaptureConfig(host, port, parsed.getProperty("PGDBNAME"), u, pw, slot, publication,
-                kafkaBootstrap, null, null);
+                kafkaBootstrap, null, null, null, null);
     }
 
     /** The JDBC address of the captured database. */

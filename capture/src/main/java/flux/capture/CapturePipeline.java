@@ -1,6 +1,7 @@
 package flux.capture;
 
 import flux.capture.kafka.KafkaChangePublisher;
+import flux.capture.kafka.KafkaTopics;
 import flux.capture.pg.CaptureSchema;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
@@ -10,6 +11,9 @@ import flux.capture.pg.SlotOrigin;
 import flux.capture.pg.SlotRelease;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
+import flux.capture.snapshot.SnapshotRunner;
+import flux.capture.snapshot.SnapshotStore;
+import flux.capture.snapshot.SnapshotWindows;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
 import flux.pg.SchemaChangeListener;
@@ -23,6 +27,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +40,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +73,7 @@ public final class CapturePipeline implements AutoCloseable {
     private final TransactionIds transactionIds = new TransactionIds();
     private final Publication publication;
     private final SlotMonitor slotMonitor;
+    private final KafkaTopics topics;
     private final Thread supervisor;
     private volatile boolean closing;
     private volatile long lastSync;
@@ -74,6 +82,7 @@ public final class CapturePipeline implements AutoCloseable {
         this.config = config;
         this.publication = new Publication(config.publicationName());
         this.slotMonitor = new SlotMonitor(config.slotName());
+        this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
     }
@@ -117,6 +126,7 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        topics.close();
         moveTo(CaptureState.STOPPED);
     }
 
@@ -234,6 +244,26 @@ public final class CapturePipeline implements AutoCloseable {
                 log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
             }
         });
+        makeTopics(c);
+        if (config.snapshots().onJoin()) {
+            SnapshotStore.onJoin(c, done.added(), config.snapshots().chunkSize());
+        }
+    }
+
+    /**
+     * The topics of every published table and capture's own, before their first record: at start and
+     * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
+     * before the record ({@link KafkaTopics#ensure}) and retries like any send.
+     */
+    private void makeTopics(Connection c) throws SQLException {
+        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
+        wanted.addAll(publication.tableTopics(c));
+        try {
+            topics.ensureAll(wanted);
+        } catch (KafkaException e) {
+            log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
+                    config.slotName(), e.toString());
+        }
     }
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
@@ -244,9 +274,11 @@ public final class CapturePipeline implements AutoCloseable {
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
         AtomicLong engineStarted = new AtomicLong(); // restart cost, part one (docs/capture.md, Throughput)
         KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
-                "flux-capture-" + config.slotName(), new KafkaStallListener());
+                "flux-capture-" + config.slotName(), new KafkaStallListener(), topics);
+        SnapshotWindows windows = new SnapshotWindows();
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
-                publisher, () -> closing, streamedUpTo);
+                publisher, () -> closing, streamedUpTo, windows);
+        SnapshotRunner snapshots = new SnapshotRunner(config, windows);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
                 .using((success, message, error) -> ended.complete(
@@ -277,8 +309,10 @@ public final class CapturePipeline implements AutoCloseable {
             schemaChanges.start();
             engineStarted.set(System.nanoTime());
             runner.execute(engine);
+            snapshots.start();
             watch(lock, ended);
         } finally {
+            snapshots.close(); // before the engine: its chunk in flight is read again by the next run
             if (!ended.isDone()) { // an engine that ended by itself is closed already
                 stopEngine(engine);
             }

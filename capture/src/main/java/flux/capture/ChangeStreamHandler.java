@@ -3,6 +3,10 @@ package flux.capture;
 import flux.capture.kafka.ChangeMessages;
 import flux.capture.kafka.ChangePublisher;
 import flux.capture.kafka.SchemaChangeMessages;
+import flux.capture.kafka.TransactionEvents;
+import flux.capture.kafka.TransactionMessages;
+import flux.capture.snapshot.SnapshotWindows;
+import flux.log.Source;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
 import flux.capture.verify.WalRecordWriter;
@@ -66,6 +70,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final LogBackfill backfill;
     private final int fullBatch;
     private final BooleanSupplier stopping;
+    private final SnapshotWindows snapshots;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
 
     /**
@@ -77,6 +82,15 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
                         BooleanSupplier stopping, long streamedUpTo) {
+        this(topicPrefix, status, crossCheck, publisher, mutationLog, imageCheck, tables, fullBatch, stopping,
+                streamedUpTo, new SnapshotWindows());
+    }
+
+    /** @param snapshots where snapshot chunks meet the stream ({@link SnapshotWindows}) */
+    ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
+                        MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
+                        BooleanSupplier stopping, long streamedUpTo, SnapshotWindows snapshots) {
+        this.snapshots = snapshots;
         this.status = status;
         this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
@@ -94,11 +108,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * images), resuming where the stored offset says ({@code streamedUpTo}).
      */
     static ChangeStreamHandler of(CaptureConfig config, CaptureStatus status, CrossCheck crossCheck,
-                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo) {
+                                  ChangePublisher publisher, BooleanSupplier stopping, long streamedUpTo,
+                                  SnapshotWindows snapshots) {
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo);
+                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo, snapshots);
     }
 
     @Override
@@ -167,6 +182,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         status.rolledBackPublished.addAndGet(f.rolledBack());
         status.schemaChangesPublished.addAndGet(f.schemaChanges());
         status.countTenantEvents(f.byTenant());
+        f.onAcknowledged().forEach(Runnable::run);
         if (f.lastLsn() >= 0) {
             status.lastLsn.set(f.lastLsn());
             status.lastEventAt.set(Instant.now());
@@ -179,7 +195,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      */
     private record InFlight(ChangePublisher.Delivery sent, List<RecordChangeEvent<SourceRecord>> toMark,
                             int transactions, long events, long rolledBack, long schemaChanges, long lastLsn,
-                            Map<String, Long> byTenant, long streamedUpTo) {
+                            Map<String, Long> byTenant, long streamedUpTo, List<Runnable> onAcknowledged) {
     }
 
     /**
@@ -197,10 +213,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         long schemaChanges = 0;
         long lastLsn = -1;
         Map<String, Long> byTenant = new HashMap<>();
+        List<Runnable> onAcknowledged = new ArrayList<>(0);
         for (WalTransaction whole : transactions) {
             // The schema journal's rows go to flux.schema_changes first: they describe the shape of
             // the rows that follow them (recorded inside a DDL's or a migration's transaction).
-            WalTransaction tx = SchemaChangeMessages.withoutJournal(whole);
+            WalTransaction withoutJournal = SchemaChangeMessages.withoutJournal(whole);
+            WalTransaction tx = SnapshotWindows.withoutWatermarks(withoutJournal);
             for (WalChange journaled : SchemaChangeMessages.journalRows(whole)) {
                 out.add(SchemaChangeMessages.of(journaled));
                 schemaChanges++;
@@ -210,12 +228,19 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             report(result.matched(), result.untracked().size(), resolved.discrepancies(), resolved.backfilled().size());
             WalRecordWriter.Recorded recorded = result.untracked().isEmpty() ? null : recordUntracked(result, tx);
             Map<WalChange, String> untrackedTenants = recorded == null ? Map.of() : tenants(result, recorded);
+            boolean toTableTopics = !result.published().isEmpty() || !resolved.backfilled().isEmpty();
+            TransactionEvents positions = new TransactionEvents(tx.commitLsn());
+            TransactionMessages.Transaction boundary = toTableTopics
+                    ? boundary(tx, result, recorded, resolved) : null;
+            if (boundary != null) {
+                out.add(TransactionMessages.begin(boundary));
+            }
             for (CrossCheck.Outgoing published : result.published()) {
                 // An untracked change carries the tenant, request and source its record in the log was given.
                 CrossCheck.Outgoing change = published.record() != null ? published
                         : published.asRecorded(untrackedTenants.get(published.change()), recorded.requestId(),
                                 recorded.source());
-                out.add(ChangeMessages.change(change, result.txid8()));
+                out.add(ChangeMessages.change(change, result.txid8(), positions));
                 if (change.tenantId() != null) {
                     byTenant.merge(change.tenantId(), 1L, Long::sum);
                 }
@@ -224,6 +249,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                     paired.add(change);
                 }
             }
+            if (snapshots.anyOpen()) {
+                result.published().forEach(p -> snapshots.streamed(p.change()));
+            }
+            if (tx != withoutJournal) {
+                publishChunks(withoutJournal, out, onAcknowledged);
+            }
             for (WalMutationRecord r : withImages(result.rolledBack())) {
                 out.add(ChangeMessages.rolledBack(r, tx.tsMs()));
                 if (r.tenantId() != null) {
@@ -231,19 +262,60 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 }
             }
             for (LogBackfill.Backfilled b : resolved.backfilled()) {
-                out.add(ChangeMessages.fromLog(b.record(), b.keyColumns(), tx.tsMs()));
+                out.add(ChangeMessages.fromLog(b.record(), b.keyColumns(), tx.tsMs(), positions));
                 if (b.record().tenantId() != null) {
                     byTenant.merge(b.record().tenantId(), 1L, Long::sum);
                 }
                 lastLsn = Math.max(lastLsn, b.record().lsn());
             }
+            if (boundary != null) {
+                out.add(TransactionMessages.end(boundary, positions));
+            }
             events += result.published().size() + resolved.backfilled().size();
             rolledBack += result.rolledBack().size();
         }
         InFlight sent = new InFlight(publisher.send(out), toMark, transactions.size(), events, rolledBack,
-                schemaChanges, lastLsn, byTenant, streamedUpTo);
+                schemaChanges, lastLsn, byTenant, streamedUpTo, onAcknowledged);
         imageCheck.submit(paired);
         return sent;
+    }
+
+    /**
+     * A high watermark in the transaction: its chunk goes out here, in stream order, minus the keys
+     * changed since the low one; the snapshot runner learns once Kafka acknowledged it.
+     */
+    private void publishChunks(WalTransaction tx, List<ProducerRecord<byte[], byte[]>> out,
+                               List<Runnable> onAcknowledged) {
+        for (WalChange mark : tx.changes()) {
+            if (!SnapshotWindows.isWatermark(mark)) {
+                continue;
+            }
+            SnapshotWindows.Window window = snapshots.watermark(mark);
+            if (window == null) {
+                continue;
+            }
+            List<SnapshotWindows.Row> rows = SnapshotWindows.rowsToPublish(window);
+            long now = System.currentTimeMillis();
+            for (SnapshotWindows.Row r : rows) {
+                out.add(ChangeMessages.snapshotRead(window.snapshot().schema(), window.snapshot().table(), r.key(),
+                        r.rowId(), r.image(), window.snapshot().id(), now));
+            }
+            onAcknowledged.add(() -> window.acknowledged(rows.size()));
+        }
+    }
+
+    /**
+     * What the transaction's BEGIN and END say: its request as its changes carry it, and its source,
+     * {@code api} when any change was an API write (matched, or published from the log).
+     */
+    private static TransactionMessages.Transaction boundary(WalTransaction tx, CrossCheck.Result result,
+                                                            WalRecordWriter.Recorded recorded,
+                                                            LogBackfill.Resolved resolved) {
+        boolean api = result.matched() > 0 || resolved.backfilled().stream()
+                .anyMatch(b -> Source.API.stored().equals(b.record().source()));
+        String source = api ? Source.API.stored() : recorded != null ? recorded.source() : Source.WAL.stored();
+        String requestId = recorded != null ? recorded.requestId() : result.walRequestId();
+        return new TransactionMessages.Transaction(result.txid8(), requestId, tx.commitLsn(), tx.tsMs(), source);
     }
 
     private void report(int matched, int untracked, List<Discrepancy> discrepancies, int backfilled) {

@@ -165,3 +165,29 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Snapshots (backfills) of tracked tables to Kafka, owned by capture (flux.capture.snapshot): one row
+-- per snapshot with where it got to, so it resumes after a restart and can be cancelled.
+CREATE TABLE IF NOT EXISTS flux.capture_snapshots (
+    id             text PRIMARY KEY,
+    table_schema   text NOT NULL,
+    table_name     text NOT NULL,
+    filter         text,
+    chunk_size     integer NOT NULL CHECK (chunk_size > 0),
+    status         text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'cancelled', 'failed')),
+    last_key       jsonb,
+    max_key        jsonb,
+    rows_done      bigint NOT NULL DEFAULT 0,
+    rows_estimated bigint NOT NULL DEFAULT 0,
+    error          text,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    updated_at     timestamptz NOT NULL DEFAULT now()
+);
+
+-- The watermarks of snapshot chunks (DBLog): in the publication, so each arrives in the WAL stream
+-- at its commit, between the changes made before and after it. Rows are deleted once read.
+CREATE TABLE IF NOT EXISTS flux.capture_snapshot_watermarks (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    window_id text NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('low', 'high'))
+);

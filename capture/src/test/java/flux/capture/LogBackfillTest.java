@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.capture.kafka.ChangeMessages;
+import flux.capture.kafka.TransactionEvents;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
 import flux.capture.wal.Operation;
@@ -31,7 +32,7 @@ class LogBackfillTest {
 
         assertThat(r.discrepancies()).isEmpty();
         assertThat(r.backfilled()).singleElement().satisfies(b -> assertThat(b.keyColumns()).containsExactly("id"));
-        JsonNode value = value(ChangeMessages.fromLog(r.backfilled().get(0).record(), List.of("id"), 99));
+        JsonNode value = value(ChangeMessages.fromLog(r.backfilled().get(0).record(), List.of("id"), 99, new TransactionEvents(5)));
         assertThat(value.get("op").asText()).isEqualTo("INSERT");
         assertThat(value.get("source").asText()).isEqualTo("api");
         assertThat(value.get("request_id").asText()).isEqualTo("req-1");
@@ -51,7 +52,7 @@ class LogBackfillTest {
         LogBackfill.Resolved r = resolve(record(7_000, "keyed", "[\"acme\",\"7\"]", Operation.INSERT, "snapshot"));
 
         ProducerRecord<byte[], byte[]> message = ChangeMessages.fromLog(r.backfilled().get(0).record(),
-                r.backfilled().get(0).keyColumns(), 99);
+                r.backfilled().get(0).keyColumns(), 99, new TransactionEvents(5));
         assertThat(new String(message.key())).isEqualTo("{\"org\":\"acme\",\"num\":7}");
         assertThat(value(message).get("op").asText()).isEqualTo("READ");
         assertThat(value(message).get("source").asText()).isEqualTo("snapshot");
@@ -62,13 +63,13 @@ class LogBackfillTest {
     void aSnapshotDeleteStaysADelete() throws Exception {
         LogBackfill.Resolved r = resolve(record(7_000, "evo", "1", Operation.DELETE, "snapshot"));
 
-        assertThat(value(ChangeMessages.fromLog(r.backfilled().get(0).record(), List.of("id"), 99)).get("op").asText())
+        assertThat(value(ChangeMessages.fromLog(r.backfilled().get(0).record(), List.of("id"), 99, new TransactionEvents(5))).get("op").asText())
                 .isEqualTo("DELETE");
     }
 
     private LogBackfill.Resolved resolve(WalMutationRecord record) throws Exception {
         CrossCheck.Result result = new CrossCheck(new TransactionIds()).check(new WalTransaction(700, 99, Instant.ofEpochMilli(99), List.of(),
-                List.of(record)));
+                List.of(record), 100));
         return backfill.resolve(result);
     }
 

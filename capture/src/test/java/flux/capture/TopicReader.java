@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -30,7 +32,7 @@ public final class TopicReader implements AutoCloseable {
     private final Set<String> read = new HashSet<>();
 
     public record Message(String topic, int partition, JsonNode key, JsonNode value, String requestIdHeader,
-                   String tenantIdHeader) {
+                   String tenantIdHeader, Map<String, String> headers) {
     }
 
     public TopicReader(String bootstrap, String... topics) {
@@ -58,9 +60,11 @@ public final class TopicReader implements AutoCloseable {
             }
             Header h = r.headers().lastHeader("flux-request-id");
             Header t = r.headers().lastHeader("flux-tenant-id");
+            Map<String, String> headers = new HashMap<>();
+            r.headers().forEach(each -> headers.put(each.key(), new String(each.value(), StandardCharsets.UTF_8)));
             messages.add(new Message(r.topic(), r.partition(), parse(r.key()), parse(r.value()),
                     h == null ? null : new String(h.value(), StandardCharsets.UTF_8),
-                    t == null ? null : new String(t.value(), StandardCharsets.UTF_8)));
+                    t == null ? null : new String(t.value(), StandardCharsets.UTF_8), headers));
         }
         return messages;
     }

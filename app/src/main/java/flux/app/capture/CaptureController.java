@@ -28,8 +28,13 @@ final class CaptureController {
         String tenant = Callers.of(request).tenantId();
         return runner.pipeline()
                 .<HttpResponse<?>>map(p -> HttpResponse.ok(CaptureStatusAnswer.of(p.status(), tenant)))
-                .orElseGet(() -> Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "capture-disabled", "Capture is not running",
-                        runner.enabled() ? "capture has not started yet" : "capture is disabled (flux.capture.enabled=false)")
-                        .toResponse());
+                .orElseGet(() -> disabled(runner));
+    }
+
+    /** 503 problem+json {@code capture-disabled}: what capture's endpoints answer while it does not run. */
+    static HttpResponse<?> disabled(CaptureRunner runner) {
+        return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "capture-disabled", "Capture is not running",
+                runner.enabled() ? "capture has not started yet" : "capture is disabled (flux.capture.enabled=false)")
+                .toResponse();
     }
 }

@@ -3,6 +3,8 @@ package flux.app.capture;
 import flux.capture.CaptureConfig;
 import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
+import flux.capture.kafka.TopicSettings;
+import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@code flux} schema, and stops it with the context. Off with {@code flux.capture.enabled=false}
  * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
  * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
- * {@code flux.capture.poll-interval-ms} (default 5).
+ * {@code flux.capture.poll-interval-ms} (default 5); the topics it makes:
+ * {@code flux.capture.topic.partitions} (1), {@code .replication-factor} and {@code .retention-ms}
+ * (the broker's defaults when unset); snapshots: {@code flux.capture.snapshot.chunk-size} (1024) and
+ * {@code flux.capture.snapshot.on-join} (false).
  */
 @Singleton
 public final class CaptureRunner implements ApplicationEventListener<ServerStartupEvent> {
@@ -38,14 +43,33 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Value("${flux.capture.slot:" + CaptureConfig.DEFAULT_SLOT + "}") String slot,
                   @Value("${flux.capture.publication:" + CaptureConfig.DEFAULT_PUBLICATION + "}") String publication,
                   @Value("${flux.capture.poll-interval-ms:5}") long pollIntervalMs,
+                  @Value("${flux.capture.topic.partitions:1}") int topicPartitions,
+                  @Nullable @Value("${flux.capture.topic.replication-factor:}") Short topicReplicationFactor,
+                  @Nullable @Value("${flux.capture.topic.retention-ms:}") Long topicRetentionMs,
+                  @Value("${flux.capture.snapshot.chunk-size:1024}") int snapshotChunkSize,
+                  @Value("${flux.capture.snapshot.on-join:false}") boolean snapshotOnJoin,
                   @Named("kafkaBootstrapServers") String kafkaBootstrap,
                   MeterRegistry metrics) {
         this.enabled = enabled;
         CaptureConfig base = CaptureConfig.fromJdbcUrl(jdbcUrl, username, password, slot, publication, kafkaBootstrap);
+        CaptureConfig withPollInterval;
         try {
-            this.config = base.withPollInterval(Duration.ofMillis(pollIntervalMs));
+            withPollInterval = base.withPollInterval(Duration.ofMillis(pollIntervalMs));
         } catch (CaptureException.Permanent e) { // name the setting to fix, not only the value
             throw new IllegalArgumentException("flux.capture.poll-interval-ms (FLUX_CAPTURE_POLL_INTERVAL_MS): "
+                    + e.getMessage(), e);
+        }
+        try {
+            withPollInterval = withPollInterval.withTopics(new TopicSettings(topicPartitions, topicReplicationFactor,
+                    topicRetentionMs));
+        } catch (CaptureException.Permanent e) {
+            throw new IllegalArgumentException("flux.capture.topic.* (FLUX_CAPTURE_TOPIC_PARTITIONS, "
+                    + "FLUX_CAPTURE_TOPIC_REPLICATION_FACTOR, FLUX_CAPTURE_TOPIC_RETENTION_MS): " + e.getMessage(), e);
+        }
+        try {
+            this.config = withPollInterval.withSnapshots(new SnapshotSettings(snapshotChunkSize, snapshotOnJoin));
+        } catch (CaptureException.Permanent e) {
+            throw new IllegalArgumentException("flux.capture.snapshot.chunk-size (FLUX_CAPTURE_SNAPSHOT_CHUNK_SIZE): "
                     + e.getMessage(), e);
         }
         CaptureMetrics.register(metrics, this);

@@ -10,13 +10,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code flux capture status}: the running server's capture figures (FLUX_URL); exits 1 when
- * capture FAILED.
+ * {@code flux capture status}: the running server's capture figures (FLUX_URL), with the running
+ * snapshots' progress for an admin key; exits 1 when capture FAILED. {@code snapshot},
+ * {@code snapshots} and {@code cancel-snapshot}: docs/capture.md, "Snapshots".
  */
 @Command(name = "capture",
         mixinStandardHelpOptions = true,
         description = "WAL capture to Kafka.",
-        subcommands = {CaptureCommand.Status.class})
+        subcommands = {CaptureCommand.Status.class, CaptureSnapshotCommand.class, CaptureSnapshotsCommand.class,
+                CaptureCancelSnapshotCommand.class})
 public final class CaptureCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -38,14 +40,22 @@ public final class CaptureCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonNode s = server.client().get("v1/capture/status");
+            ServerClient client = server.client();
+            JsonNode s = client.get("v1/capture/status");
+            JsonNode running = CaptureSnapshotsCommand.running(client);
             PrintWriter out = spec.commandLine().getOut();
             if (server.json()) {
+                if (running != null && s instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o.set("snapshots", running);
+                }
                 out.println(s.toPrettyString());
                 out.flush();
                 return exitCode(s);
             }
             print(s, out);
+            if (running != null) {
+                running.forEach(snapshot -> out.printf("snapshot     %s%n", CaptureSnapshotsCommand.line(snapshot)));
+            }
             out.flush();
             return exitCode(s);
         }

@@ -52,6 +52,11 @@ public final class ServerClient {
         }
     }
 
+    /** DELETE a path relative to the base; the body as JSON. */
+    public JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).DELETE());
+    }
+
     private URI resolve(String path) {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }

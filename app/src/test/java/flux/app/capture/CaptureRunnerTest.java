@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.capture.CaptureConfig;
+import flux.capture.kafka.TopicSettings;
+import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,20 @@ import org.junit.jupiter.api.Test;
 /** The capture settings of {@code flux serve}, as the server reads them (no database needed). */
 class CaptureRunnerTest {
     private static CaptureRunner runner(long pollIntervalMs) {
+        return runner(pollIntervalMs, 3);
+    }
+
+    private static CaptureRunner runner(long pollIntervalMs, int partitions) {
         return new CaptureRunner(false, "jdbc:postgresql://db.example:6543/app", "flux_app", "secret", "slot_a",
-                "pub_b", pollIntervalMs, "kafka.example:9092", new SimpleMeterRegistry());
+                "pub_b", pollIntervalMs, partitions, (short) 2, 86_400_000L, 500, true, "kafka.example:9092",
+                new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aBadTopicSettingStopsStartUpNamingTheSettings() {
+        assertThatThrownBy(() -> runner(5, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("flux.capture.topic.* (FLUX_CAPTURE_TOPIC_PARTITIONS, ")
+                .hasMessageContaining("partitions must be 1 or more");
     }
 
     @Test
@@ -34,5 +48,7 @@ class CaptureRunnerTest {
         assertThat(config.publicationName()).isEqualTo("pub_b");
         assertThat(config.kafkaBootstrap()).isEqualTo("kafka.example:9092");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.topics()).isEqualTo(new TopicSettings(3, (short) 2, 86_400_000L));
+        assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true));
     }
 }

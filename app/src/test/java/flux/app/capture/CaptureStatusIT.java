@@ -70,6 +70,30 @@ class CaptureStatusIT {
                         .containsPattern("flux_capture_slot_lag_bytes\\{[^}]*\\} [0-9]")
                         .containsPattern("flux_capture_events_published_total\\{[^}]*kind=\"change\"[^}]*\\} [1-9]");
             });
+
+            // Snapshots through the admin API (open mode: every caller is admin).
+            Response refused = send(server, "POST", "/v1/capture/snapshots",
+                    "{\"table\": \"items\", \"where\": \"true; DROP TABLE items\"}");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.body().path("type").asText()).endsWith("/snapshot-refused");
+            assertThat(send(server, "POST", "/v1/capture/snapshots", "{\"table\": \"items\", \"where\": \"nme = 'x'\"}")
+                    .body().path("detail").asText()).contains("nme");
+            assertThat(send(server, "POST", "/v1/capture/snapshots", "{\"table\": \"no_such\"}").status()).isEqualTo(400);
+            st.execute("INSERT INTO items VALUES (2, 'y')");
+            Response asked = send(server, "POST", "/v1/capture/snapshots", "{\"table\": \"items\", \"where\": \"name = 'y'\"}");
+            assertThat(asked.status()).isEqualTo(202);
+            assertThat(asked.body().path("rows_estimated").asLong()).isEqualTo(1);
+            String id = asked.body().path("id").asText();
+            await().atMost(Duration.ofSeconds(60)).until(() -> send(server, "GET", "/v1/capture/snapshots/" + id, null)
+                    .body().path("status").asText().equals("done"));
+            JsonNode done = send(server, "GET", "/v1/capture/snapshots", null).body().get(0);
+            assertThat(done.path("rows_done").asLong()).isEqualTo(1);
+            assertThat(done.path("progress").asDouble()).isEqualTo(1.0);
+            assertThat(done.path("last_key").toString()).isEqualTo("{\"id\":2}");
+            assertThat(send(server, "DELETE", "/v1/capture/snapshots/" + id, null).body().path("status").asText())
+                    .as("an ended snapshot stays as it ended").isEqualTo("done");
+            assertThat(send(server, "DELETE", "/v1/capture/snapshots/nope", null).status()).isEqualTo(404);
         } finally {
             dropSlot("status_it");
         }
@@ -155,6 +179,14 @@ class CaptureStatusIT {
     private static Response get(EmbeddedServer server) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(server.getURL() + "/v1/capture/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), JSON.readTree(r.body()));
+    }
+
+    private static Response send(EmbeddedServer server, String method, String path, String body) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(""), JSON.readTree(r.body()));
     }
 

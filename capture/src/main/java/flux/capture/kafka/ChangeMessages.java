@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.Operation;
 import flux.capture.wal.WalChange;
@@ -21,8 +22,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Kafka records of the contract. Table topics: key = primary key JSON ({@code {"id":42}}),
- * value = {@code {op, schema, table, row_id, before, after, request_id, txid, lsn, ts_ms, source}},
- * header {@code flux-request-id}; with a tenant, also {@code tenant_id} in the value and the header
+ * value = {@code {op, schema, table, row_id, before, after, request_id, txid, lsn, commit_lsn, tx_position, ts_ms,
+ * source}}, headers {@code flux-request-id}, {@code flux-idempotency-key}, {@code flux-tx-position}
+ * ({@link TransactionEvents}); with a tenant, also {@code tenant_id} in the value and the header
  * {@code flux-tenant-id}. An UPDATE that changed the primary key is one message under the new key
  * that also names the old one ({@code old_row_id}, {@code old_key}); a TRUNCATE is one message
  * without a key ({@code op: TRUNCATE}, {@code row_id: ""}, no images). {@code flux.rolled_back}: key = {@code {schema, table, row_id}}
@@ -39,13 +41,17 @@ public final class ChangeMessages {
     private ChangeMessages() {
     }
 
-    public static ProducerRecord<byte[], byte[]> change(CrossCheck.Outgoing out, long txid8) {
+    /** A change of the WAL, at the next position of its transaction ({@code events}). */
+    public static ProducerRecord<byte[], byte[]> change(CrossCheck.Outgoing out, long txid8, TransactionEvents events) {
         WalChange c = out.change();
+        int position = events.next(c.schema(), c.table());
         byte[] value = write(g -> {
             startValue(g, c.operation(), c.schema(), c.table(), c.rowId(), c.before(), c.after());
             g.writeStringField("request_id", out.requestId());
             g.writeNumberField("txid", txid8);
             g.writeNumberField("lsn", c.lsn());
+            g.writeNumberField("commit_lsn", events.commitLsn());
+            g.writeNumberField("tx_position", position);
             g.writeNumberField("ts_ms", c.tsMs());
             g.writeStringField("source", out.source());
             if (out.tenantId() != null) {
@@ -59,7 +65,10 @@ public final class ChangeMessages {
             g.writeEndObject();
         });
         byte[] key = c.operation() == Operation.TRUNCATE ? null : write(g -> node(g, c.key()));
-        return record(TopicNames.forTable(c.schema(), c.table()), key, value, out.requestId(), out.tenantId());
+        ProducerRecord<byte[], byte[]> record = record(TopicNames.forTable(c.schema(), c.table()), key, value,
+                out.requestId(), out.tenantId());
+        events.addHeaders((RecordHeaders) record.headers(), position);
+        return record;
     }
 
     public static ProducerRecord<byte[], byte[]> rolledBack(WalMutationRecord r, long tsMs) {
@@ -91,8 +100,11 @@ public final class ChangeMessages {
      *
      * @param keyColumns the table's primary key columns, for the message key
      * @param tsMs       the commit time of the transaction that wrote the record
+     * @param events     the transaction it is published with (its position)
      */
-    public static ProducerRecord<byte[], byte[]> fromLog(WalMutationRecord r, List<String> keyColumns, long tsMs) {
+    public static ProducerRecord<byte[], byte[]> fromLog(WalMutationRecord r, List<String> keyColumns, long tsMs,
+                                                         TransactionEvents events) {
+        int position = events.next(r.tableSchema(), r.tableName());
         boolean snapshot = Source.SNAPSHOT.stored().equals(r.source());
         String op = snapshot && r.operation() != Operation.DELETE ? "READ" : r.operation().name();
         JsonNode row = r.operation() == Operation.DELETE ? r.oldImage() : r.newImage();
@@ -106,12 +118,41 @@ public final class ChangeMessages {
         });
         byte[] value = write(g -> {
             startRecordValue(g, op, r, tsMs);
+            g.writeNumberField("commit_lsn", events.commitLsn());
+            g.writeNumberField("tx_position", position);
             if (r.tenantId() != null) {
                 g.writeStringField("tenant_id", r.tenantId());
             }
             g.writeEndObject();
         });
-        return record(TopicNames.forTable(r.tableSchema(), r.tableName()), key, value, r.requestId(), r.tenantId());
+        ProducerRecord<byte[], byte[]> record = record(TopicNames.forTable(r.tableSchema(), r.tableName()), key, value,
+                r.requestId(), r.tenantId());
+        events.addHeaders((RecordHeaders) record.headers(), position);
+        return record;
+    }
+
+    /**
+     * A row of a snapshot chunk ({@code flux capture snapshot}): {@code op READ}, the row as {@code after},
+     * keyed like the table's changes; no transaction ({@code txid}, {@code lsn}, {@code commit_lsn},
+     * {@code tx_position} null, no idempotency header), {@code source: "snapshot"} and the snapshot's id.
+     *
+     * @param tsMs when the chunk was read
+     */
+    public static ProducerRecord<byte[], byte[]> snapshotRead(String schema, String table, ObjectNode key, String rowId,
+                                                              ObjectNode row, String snapshotId, long tsMs) {
+        byte[] value = write(g -> {
+            startValue(g, "READ", schema, table, rowId, null, row);
+            g.writeNullField("request_id");
+            g.writeNullField("txid");
+            g.writeNullField("lsn");
+            g.writeNullField("commit_lsn");
+            g.writeNullField("tx_position");
+            g.writeNumberField("ts_ms", tsMs);
+            g.writeStringField("source", Source.SNAPSHOT.stored());
+            g.writeStringField("snapshot_id", snapshotId);
+            g.writeEndObject();
+        });
+        return record(TopicNames.forTable(schema, table), write(g -> node(g, key)), value, null, null);
     }
 
     /** Opens the value of a message made from a mutation record: the fields of a change, from the record. */

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -81,17 +82,24 @@ public final class KafkaChangePublisher implements ChangePublisher {
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Listener listener;
     private final Backoff backoff;
+    private final Consumer<String> topicCheck;
     private Producer<byte[], byte[]> producer;
 
-    public KafkaChangePublisher(String bootstrapServers, String clientId, Listener listener) {
-        this(producerFor(bootstrapServers, clientId), listener, Thread::sleep);
+    /** @param topics makes each topic before its first record (capture never relies on the broker's auto-create) */
+    public KafkaChangePublisher(String bootstrapServers, String clientId, Listener listener, KafkaTopics topics) {
+        this(producerFor(bootstrapServers, clientId), listener, Thread::sleep, topics::ensure);
     }
 
-    /** @param producers a new producer each time: after a failure the old one is abandoned, not reused */
-    KafkaChangePublisher(Supplier<Producer<byte[], byte[]>> producers, Listener listener, Backoff backoff) {
+    /**
+     * @param producers  a new producer each time: after a failure the old one is abandoned, not reused
+     * @param topicCheck called with each record's topic before it is sent; throws when the topic cannot be made
+     */
+    KafkaChangePublisher(Supplier<Producer<byte[], byte[]>> producers, Listener listener, Backoff backoff,
+                         Consumer<String> topicCheck) {
         this.producers = producers;
         this.listener = listener;
         this.backoff = backoff;
+        this.topicCheck = topicCheck;
     }
 
     private static Supplier<Producer<byte[], byte[]>> producerFor(String bootstrapServers, String clientId) {
@@ -124,6 +132,7 @@ public final class KafkaChangePublisher implements ChangePublisher {
         try {
             Producer<byte[], byte[]> p = producer();
             for (ProducerRecord<byte[], byte[]> r : records) {
+                topicCheck.accept(r.topic()); // a set lookup but for a topic's first record
                 acks.add(p.send(r, (metadata, error) -> {
                     if (error != null) {
                         failed.set(true);
@@ -132,7 +141,7 @@ public final class KafkaChangePublisher implements ChangePublisher {
                 }));
             }
             return new Sent(records, acks, null, outstanding, failed);
-        } catch (RuntimeException e) { // metadata timeout, closed producer: awaitAcknowledged resends
+        } catch (RuntimeException e) { // metadata timeout, closed producer, topic not made: awaitAcknowledged resends
             return new Sent(records, acks, e, outstanding, failed);
         }
     }

@@ -49,7 +49,7 @@ public final class SchemaChangeMessages {
             return tx;
         }
         return new WalTransaction(tx.xid(), tx.tsMs(), tx.committedAt(),
-                tx.changes().stream().filter(c -> !isJournal(c)).toList(), tx.records());
+                tx.changes().stream().filter(c -> !isJournal(c)).toList(), tx.records(), tx.commitLsn());
     }
 
     private static boolean isJournal(WalChange c) {

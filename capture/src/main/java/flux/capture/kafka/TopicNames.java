@@ -6,6 +6,8 @@ public final class TopicNames {
     public static final String ROLLED_BACK = "flux.rolled_back";
     /** The schema journal: every change to a user table's shape, all tables. */
     public static final String SCHEMA_CHANGES = "flux.schema_changes";
+    /** BEGIN and END of each transaction that published changes, all tables. */
+    public static final String TRANSACTIONS = "flux.transactions";
 
     private TopicNames() {
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import flux.capture.kafka.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,9 @@ public final class Publication {
     static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)";
     static final String LOG_TABLE = Identifiers.qualified(LogSchema.SCHEMA, LogSchema.TABLE);
     static final String JOURNAL_TABLE = Identifiers.qualified(LogSchema.SCHEMA, SchemaJournal.TABLE);
+    /** Snapshot chunks' watermarks (flux.capture.snapshot): streamed so a chunk is placed among the changes. */
+    public static final String WATERMARK_TABLE_NAME = "capture_snapshot_watermarks";
+    static final String WATERMARK_TABLE = Identifiers.qualified(LogSchema.SCHEMA, WATERMARK_TABLE_NAME);
     /** The mutation log's published columns: those that pair a record with its change. */
     static final List<String> LOG_COLUMNS = LogSchema.PAIRING_COLUMNS;
     static final String LOG_COLUMNS_PUBLISHED =
@@ -116,16 +120,20 @@ public final class Publication {
         try (Statement st = c.createStatement()) {
             if (!exists(c)) {
                 st.execute("CREATE PUBLICATION " + Identifiers.quote(name) + " FOR TABLE " + LOG_TABLE_WITH_COLUMNS
-                        + ", " + JOURNAL_TABLE + " WITH (publish_via_partition_root = true)");
-                log.info("created publication {} over the mutation log and the schema journal", name);
+                        + ", " + JOURNAL_TABLE + ", " + WATERMARK_TABLE + " WITH (publish_via_partition_root = true)");
+                log.info("created publication {} over the mutation log, the schema journal and the snapshot watermarks",
+                        name);
                 added.add(LOG_TABLE);
                 added.add(JOURNAL_TABLE);
+                added.add(WATERMARK_TABLE);
                 return true;
             }
             Set<String> members = members(c);
-            if (!members.contains(JOURNAL_TABLE)) {
-                st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + JOURNAL_TABLE);
-                added.add(JOURNAL_TABLE);
+            for (String own : List.of(JOURNAL_TABLE, WATERMARK_TABLE)) {
+                if (!members.contains(own)) {
+                    st.execute("ALTER PUBLICATION " + Identifiers.quote(name) + " ADD TABLE " + own);
+                    added.add(own);
+                }
             }
             if (!Set.copyOf(LOG_COLUMNS).equals(publishedLogColumns(c))) {
                 // No ALTER for a member's column list: drop and add it back, in this transaction (atomic for decoding).
@@ -194,6 +202,21 @@ public final class Publication {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /** The table topics of the published tables (Flux's own tables excluded), one query. */
+    public List<String> tableTopics(Connection c) throws SQLException {
+        List<String> topics = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(MEMBERS + " AND schemaname <> ?")) {
+            st.setString(1, name);
+            st.setString(2, LogSchema.SCHEMA);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    topics.add(TopicNames.forTable(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return topics;
     }
 
     private Set<String> members(Connection c) throws SQLException {

@@ -73,6 +73,10 @@ public final class TransactionAssembler {
                 Open done = open;
                 open = null;
                 highestAtLastEnd = highestRecord;
+                if (done != null && record.sourceOffset() != null
+                        && record.sourceOffset().get("lsn") instanceof Number commit) {
+                    done.commitLsn = commit.longValue();
+                }
                 return done == null || done.xid < 0 ? null : done.complete();
             }
             return null;
@@ -101,6 +105,7 @@ public final class TransactionAssembler {
     private void add(Open tx, Struct envelope, Struct keyStruct, boolean keyChangeStarts) {
         Struct source = envelope.getStruct("source");
         long lsn = longOr(source, "lsn", -1);
+        tx.commitLsn = Math.max(tx.commitLsn, lsn);
         tx.xid = longOr(source, "txId", tx.xid);
         tx.tsMs = longOr(source, "ts_ms", tx.tsMs);
         tx.tsUs = longOr(source, "ts_us", tx.tsMs * 1000);
@@ -145,6 +150,8 @@ public final class TransactionAssembler {
         long xid = -1;
         long tsMs;
         long tsUs;
+        /** Until the END: the highest change LSN, which is below the commit's. */
+        long commitLsn = -1;
         /** The DELETE half of a key change, until its INSERT half arrives. */
         WalChange keyChangeFrom;
         final List<WalChange> changes = new ArrayList<>();
@@ -157,7 +164,8 @@ public final class TransactionAssembler {
             }
             Instant committedAt = Instant.ofEpochSecond(Math.floorDiv(tsUs, 1_000_000L),
                     Math.floorMod(tsUs, 1_000_000L) * 1000L);
-            return new WalTransaction(xid, tsMs, committedAt, List.copyOf(changes), List.copyOf(records));
+            return new WalTransaction(xid, tsMs, committedAt, List.copyOf(changes), List.copyOf(records),
+                    commitLsn);
         }
     }
 

@@ -29,21 +29,50 @@ class ChangeMessagesTest {
         WalChange change = new WalChange("public", "users", Operation.UPDATE, key, "42", before, after, 28945416L, 763L,
                 1795316480005L, 0L, null);
 
-        ProducerRecord<byte[], byte[]> r = ChangeMessages.change(new CrossCheck.Outgoing(change, "req-1", "api", null, null), 763L);
+        TransactionEvents events = new TransactionEvents(28945500L);
+        ChangeMessages.change(new CrossCheck.Outgoing(change, "req-0", "api", null, null), 763L, events);
+        ProducerRecord<byte[], byte[]> r = ChangeMessages.change(new CrossCheck.Outgoing(change, "req-1", "api", null, null), 763L,
+                events);
 
         assertThat(r.topic()).isEqualTo("flux.public.users");
         assertThat(text(r.key())).isEqualTo("{\"id\":42}");
         assertThat(text(r.value())).isEqualTo("{\"op\":\"UPDATE\",\"schema\":\"public\",\"table\":\"users\",\"row_id\":\"42\","
                 + "\"before\":" + JSON.writeValueAsString(before) + ",\"after\":" + JSON.writeValueAsString(after)
-                + ",\"request_id\":\"req-1\",\"txid\":763,\"lsn\":28945416,\"ts_ms\":1795316480005,\"source\":\"api\"}");
+                + ",\"request_id\":\"req-1\",\"txid\":763,\"lsn\":28945416,\"commit_lsn\":28945500,\"tx_position\":1,"
+                + "\"ts_ms\":1795316480005,\"source\":\"api\"}");
         assertThat(text(r.headers().lastHeader(ChangeMessages.REQUEST_ID_HEADER).value())).isEqualTo("req-1");
+        assertThat(text(r.headers().lastHeader(TransactionEvents.IDEMPOTENCY_KEY_HEADER).value())).isEqualTo("28945500:1");
+        assertThat(text(r.headers().lastHeader(TransactionEvents.TX_POSITION_HEADER).value())).isEqualTo("1");
+    }
+
+    @Test
+    void transactionBoundariesCountTheMessagesPerTable() throws Exception {
+        TransactionEvents events = new TransactionEvents(900L);
+        for (String table : new String[] {"users", "orders", "users"}) {
+            ObjectNode row = NODES.objectNode().put("id", 1L);
+            WalChange c = new WalChange("public", table, Operation.INSERT, row, "1", null, row, 1L, 2L, 3L, 0L, null);
+            ChangeMessages.change(new CrossCheck.Outgoing(c, "req-7", "api", null, null), 763L, events);
+        }
+        TransactionMessages.Transaction tx = new TransactionMessages.Transaction(763L, "req-7", 900L, 1000L, "api");
+        ProducerRecord<byte[], byte[]> begin = TransactionMessages.begin(tx);
+        ProducerRecord<byte[], byte[]> end = TransactionMessages.end(tx, events);
+        assertThat(begin.topic()).isEqualTo("flux.transactions");
+        assertThat(text(begin.key())).isEqualTo("{\"txid\":763}");
+        assertThat(text(begin.value())).isEqualTo("{\"status\":\"BEGIN\",\"txid\":763,\"request_id\":\"req-7\","
+                + "\"commit_lsn\":900,\"ts_ms\":1000,\"source\":\"api\"}");
+        assertThat(text(end.value())).isEqualTo("{\"status\":\"END\",\"txid\":763,\"request_id\":\"req-7\","
+                + "\"commit_lsn\":900,\"ts_ms\":1000,\"source\":\"api\",\"event_count\":3,\"data_collections\":["
+                + "{\"topic\":\"flux.public.users\",\"schema\":\"public\",\"table\":\"users\",\"event_count\":2},"
+                + "{\"topic\":\"flux.public.orders\",\"schema\":\"public\",\"table\":\"orders\",\"event_count\":1}]}");
+        assertThat(text(end.headers().lastHeader(ChangeMessages.REQUEST_ID_HEADER).value())).isEqualTo("req-7");
     }
 
     @Test
     void insertHasANullBefore() throws Exception {
         ObjectNode after = NODES.objectNode().put("id", 1L);
         WalChange change = new WalChange("public", "users", Operation.INSERT, after, "1", null, after, 1L, 2L, 3L, 0L, null);
-        JsonNode value = JSON.readTree(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:9", "wal", null, null), 9L).value());
+        JsonNode value = JSON.readTree(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:9", "wal", null, null), 9L,
+                new TransactionEvents(5L)).value());
         assertThat(value.get("before").isNull()).isTrue();
         assertThat(value.get("source").asText()).isEqualTo("wal");
     }
@@ -66,7 +95,8 @@ class ChangeMessagesTest {
                 .put("wide", new BigDecimal("12345678901234567890.123456789")).put("scaled", new BigDecimal("1.50"));
         WalChange change = new WalChange("public", "t", Operation.INSERT, NODES.objectNode().put("id", 1L), "1", null,
                 after, 1L, 2L, 3L, 0L, null);
-        assertThat(text(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:2", "wal", null, null), 2L).value()))
+        assertThat(text(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:2", "wal", null, null), 2L,
+                new TransactionEvents(3L)).value()))
                 .contains("\"after\":{\"id\":1,\"tiny\":0.000000000001,\"wide\":12345678901234567890.123456789,\"scaled\":1.50}");
     }
 

@@ -43,7 +43,7 @@ class KafkaChangePublisherTest {
         public void resumed() {
             events.add("resumed");
         }
-    }, pauses::add);
+    }, pauses::add, topic -> { });
 
     /** A broker that answers only when the test says so. */
     private static MockProducer<byte[], byte[]> answeringByHand() {

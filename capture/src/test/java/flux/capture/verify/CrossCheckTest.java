@@ -117,7 +117,7 @@ class CrossCheckTest {
     }
 
     private static WalTransaction tx(List<WalChange> changes, List<WalMutationRecord> records) {
-        return new WalTransaction(700, 1_000, java.time.Instant.ofEpochMilli(1_000), changes, records);
+        return new WalTransaction(700, 1_000, java.time.Instant.ofEpochMilli(1_000), changes, records, 2_000);
     }
 
     private static WalChange change(Operation op, long id, String before, String after) {
