@@ -1,10 +1,16 @@
-package flux.client;
+package flux.app.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import flux.capture.testing.RunningCapture;
+import flux.client.FluxChange;
+import flux.client.FluxMessage;
+import flux.client.FluxMessageException;
+import flux.client.FluxRolledBack;
+import flux.client.FluxSchemaChange;
+import flux.client.Topics;
 import flux.client.kafka.ChangeDeserializer;
 import flux.client.kafka.FluxMessageDeserializer;
 import flux.client.kafka.FluxRecords;
@@ -40,7 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Real messages: writes through the engine and raw SQL, a rolled-back attempt, a key change, a
  * TRUNCATE and a DDL, published by a running capture to the test Kafka and read back with
  * kafka-clients. Every message validates against its JSON Schema and reads into its record through
- * the deserializers, with what was written.
+ * the deserializers, with what was written. Here in app, where the client and capture meet, beside
+ * the module's shared Postgres and Kafka (a test JVM of client's own would start another pair).
  */
 @ExtendWith(FluxTestInfra.class)
 class ClientMessagesIT {
