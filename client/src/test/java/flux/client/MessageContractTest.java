@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The messages of the contract that capture on main does not publish yet (issue 22: transaction
  * boundaries, commit_lsn/tx_position with the idempotency header, snapshot READs), exactly as the
  * contract shows them: each validates against its schema and reads into its record; and what the
- * schemas refuse. Real messages: ClientMessagesIT.
+ * schemas refuse. Real messages: app's ConsumersIT.
  */
 class MessageContractTest {
     private static final String BEGIN = """

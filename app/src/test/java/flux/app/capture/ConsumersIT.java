@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import flux.app.Cli;
 import flux.capture.testing.RunningCapture;
 import flux.client.FluxChange;
 import flux.client.FluxMessage;
@@ -20,12 +21,15 @@ import flux.client.testing.MessageSchemas;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.examples.mirror.TableMirror;
 import flux.query.ConstraintViolation;
 import flux.query.QueryEngine;
 import flux.query.model.Op;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,45 +38,71 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real messages: writes through the engine and raw SQL, a rolled-back attempt, a key change, a
- * TRUNCATE and a DDL, published by a running capture to the test Kafka and read back with
- * kafka-clients. Every message validates against its JSON Schema and reads into its record through
- * the deserializers, with what was written. Here in app, where the client and capture meet, beside
- * the module's shared Postgres and Kafka (a test JVM of client's own would start another pair).
+ * Flux's Kafka consumers against real messages: writes through the engine and raw SQL, rolled-back
+ * attempts, key changes, TRUNCATE and DDL, published by one running capture (shared by the tests, each
+ * on tables of its own) to the test Kafka.
+ * <ul>
+ * <li>the client module: every message validates against its JSON Schema and reads into its record
+ * through the deserializers, with what was written;</li>
+ * <li>{@code flux tail}: history lines for a table's changes and its schema change, {@code --request}
+ * and {@code --json} (validated against the schema), the embedded server's Kafka found through the
+ * data directory, a clear failure without Kafka;</li>
+ * <li>the example consumer ({@code examples/table-mirror}): after a workload the copy equals the source,
+ * and a second mirror replaying the topic applies nothing.</li>
+ * </ul>
+ * Here in app, where the client, capture and the CLI meet, beside the module's shared Postgres and Kafka.
  */
 @ExtendWith(FluxTestInfra.class)
-class ClientMessagesIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsumersIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String ITEMS = "consumer_items";
+    private static final String SCRATCH = "consumer_items_scratch";
     private final TestPostgres db;
     private final TestKafka kafka;
+    private final QueryEngine engine;
+    private final RunningCapture capture;
 
-    ClientMessagesIT(TestPostgres pg, TestKafka kafka) {
-        this.db = pg.newDatabase("client_messages");
+    /** The tables join capture's publication when it starts: all are made first. */
+    ConsumersIT(TestPostgres pg, TestKafka kafka) throws Exception {
+        this.db = pg.newDatabase("consumers");
         this.kafka = kafka;
         RunningCapture.installCaptureSchema(db.dataSource());
+        db.execute("CREATE TABLE public." + ITEMS + " (id bigint PRIMARY KEY, name text NOT NULL, qty int, tags text[],"
+                + " at timestamptz DEFAULT now());"
+                + " CREATE TABLE public." + SCRATCH + " (id int PRIMARY KEY);"
+                + " CREATE TABLE public.tailed (id bigint PRIMARY KEY, plan text);"
+                + " CREATE TABLE public.todos_src (id bigint PRIMARY KEY, title text NOT NULL, done boolean, n numeric);"
+                + " CREATE TABLE public.todos_copy (id bigint PRIMARY KEY, title text NOT NULL, done boolean, n numeric)");
+        this.engine = new QueryEngine(db.dataSource());
+        this.capture = RunningCapture.start(db, kafka);
+    }
+
+    @AfterAll
+    void stopCapture() {
+        capture.close();
     }
 
     @Test
     void realMessagesOfEveryKindValidateAgainstTheSchemasAndDeserialize() throws Exception {
-        String items = "items_" + UUID.randomUUID().toString().substring(0, 8);
-        String scratch = items + "_scratch";
-        db.execute("CREATE TABLE public." + items + " (id bigint PRIMARY KEY, name text NOT NULL, qty int, tags text[],"
-                + " at timestamptz DEFAULT now());"
-                + " CREATE TABLE public." + scratch + " (id int PRIMARY KEY)");
+        String items = ITEMS;
+        String scratch = SCRATCH;
         List<String> topics = List.of(Topics.forTable("public", items), Topics.forTable("public", scratch),
                 Topics.ROLLED_BACK, Topics.SCHEMA_CHANGES, Topics.TRANSACTIONS);
-        QueryEngine engine = new QueryEngine(db.dataSource());
-        try (RunningCapture capture = RunningCapture.start(db, kafka);
-             KafkaConsumer<byte[], byte[]> consumer = consumer(topics)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(topics)) {
             engine.query(RequestId.of("cl-1"), Query.insert(items).set(Map.of("id", 1, "name", "ada", "qty", 2,
                     "tags", List.of("a", "b"))).build());
             engine.transaction(RequestId.of("cl-2"), tx -> {
@@ -180,5 +210,100 @@ class ClientMessagesIT {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
         consumer.subscribe(topics);
         return consumer;
+    }
+
+    @Test
+    void printsATablesChangesAndSchemaChangesAsHistoryLines(@TempDir Path home) throws Exception {
+        {
+            engine.query(RequestId.of("tail-1"), Query.insert("tailed").set(Map.of("id", 42, "plan", "free")).build());
+            engine.query(RequestId.of("tail-2"), Query.update("tailed").set(Map.of("plan", "pro")).where("id", Op.EQ, 42).build());
+            db.execute("ALTER TABLE public.tailed ADD COLUMN note text");
+            engine.catalog().refresh();
+            engine.query(RequestId.of("tail-3"), Query.delete("tailed").where("id", Op.EQ, 42).build());
+            capture.awaitCaughtUp();
+        }
+
+        Cli text = Cli.run("tail", "tailed", "--from", "beginning", "--count", "4", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        List<String> lines = text.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("tailed 42 INSERT plan=free").contains("req:tail-1"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("tailed 42 UPDATE plan: free → pro").contains("req:tail-2"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("tailed 42 DELETE").contains("req:tail-3"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("ADD COLUMN note text").contains("schema"));
+        assertThat(text.out()).doesNotContain("\u001b[");
+
+        Files.writeString(home.resolve("kafka.bootstrap"), kafka.bootstrapServers() + "\n");
+        Cli json = Cli.run("tail", "tailed", "--from", "beginning", "--request", "tail-2", "--json", "--count", "1",
+                "--data-dir", home.toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        String message = json.out().strip();
+        assertThat(message).contains("\"request_id\":\"tail-2\"").contains("\"op\":\"UPDATE\"");
+        assertThat(MessageSchemas.errors("change", message)).isEmpty();
+
+        Cli none = Cli.run("tail", "tailed", "--data-dir", home.resolve("nothing").toString());
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("no Kafka: set KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(Cli.run("tail", "tailed", "--from", "yesterday").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theCopyEqualsTheSourceAfterAWorkloadAndARedeliveryChangesNothing() throws Exception {
+        String url = db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password();
+        {
+            engine.transaction(RequestId.of("m-load"), tx -> {
+                for (int id = 1; id <= 40; id++) {
+                    tx.query(Query.insert("todos_src").set(Map.of("id", id, "title", "t" + id, "n", new java.math.BigDecimal(id).add(new java.math.BigDecimal("0.25")))).build());
+                }
+            });
+            for (int id = 1; id <= 10; id++) {
+                engine.query(RequestId.of("m-up-" + id), Query.update("todos_src")
+                        .set(Map.of("done", true, "title", "done " + id)).where("id", Op.EQ, id).build());
+            }
+            engine.query(RequestId.of("m-key"), Query.update("todos_src").set(Map.of("id", 1001)).where("id", Op.EQ, 11).build());
+            engine.query(RequestId.of("m-del"), Query.delete("todos_src").where("id", Op.GTE, 35).build());
+            assertThatThrownBy(() -> engine.transaction(RequestId.of("m-fail"), tx -> {
+                tx.query(Query.update("todos_src").set(Map.of("title", "never")).where("id", Op.EQ, 2).build());
+                tx.query(Query.insert("todos_src").set(Map.of("id", 3, "title", "clash")).build());
+            })).isInstanceOf(RuntimeException.class);
+            db.execute("UPDATE public.todos_src SET n = n + 1, title = title || ' (raw)' WHERE id BETWEEN 20 AND 25;"
+                    + " UPDATE public.todos_src SET id = 2002 WHERE id = 12; DELETE FROM public.todos_src WHERE id = 30");
+            engine.query(RequestId.of("m-reinsert"), Query.insert("todos_src").set(Map.of("id", 12, "title", "again")).build());
+            capture.awaitCaughtUp();
+
+            AtomicInteger applied = new AtomicInteger();
+            try (TableMirror mirror = new TableMirror(kafka.bootstrapServers(), "flux.public.todos_src",
+                    "mirror-" + UUID.randomUUID(), url, "todos_copy")) {
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                    applied.addAndGet(mirror.pollOnce(Duration.ofMillis(200)));
+                    assertThat(rows("todos_copy")).isEqualTo(rows("todos_src"));
+                });
+            }
+            assertThat(applied.get()).isGreaterThanOrEqualTo(40 + 10 + 1 + 6 + 6 + 2 + 1);
+            // 40 inserted; 11 moved to 1001, then 35..40 and 1001 deleted; raw SQL moved 12 to 2002 and
+            // deleted 30; 12 inserted again.
+            assertThat(db.one("SELECT count(*) FROM public.todos_copy")).isEqualTo("33");
+            assertThat(db.one("SELECT string_agg(id::text, ',' ORDER BY id) FROM public.todos_copy WHERE id IN (11, 12, 30, 1001, 2002)"))
+                    .isEqualTo("12,2002");
+            assertThat(db.one("SELECT title FROM public.todos_copy WHERE id = 2")).isEqualTo("done 2");
+        }
+
+        try (TableMirror replay = new TableMirror(kafka.bootstrapServers(), "flux.public.todos_src",
+                "mirror-replay-" + UUID.randomUUID(), url, "todos_copy")) {
+            AtomicInteger reapplied = new AtomicInteger();
+            AtomicInteger polls = new AtomicInteger();
+            // Read the topic to its end: polls that bring nothing after the replay started mean it is read.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                int n = replay.pollOnce(Duration.ofMillis(500));
+                reapplied.addAndGet(n);
+                return replay.lag() == 0 && polls.incrementAndGet() > 1;
+            });
+            assertThat(reapplied.get()).isZero();
+        }
+        assertThat(rows("todos_copy")).isEqualTo(rows("todos_src"));
+    }
+
+    private String rows(String table) throws Exception {
+        return String.valueOf(db.one("SELECT jsonb_agg(to_jsonb(t) ORDER BY id)::text FROM public." + table + " t"));
     }
 }
