@@ -232,6 +232,8 @@ class ConsumersIT {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("tailed 42 DELETE").contains("req:tail-3"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("ADD COLUMN note text").contains("schema"));
         assertThat(text.out()).doesNotContain("\u001b[");
+        String schemaLine = text.out().lines().filter(l -> l.contains("ADD COLUMN")).findFirst().orElseThrow();
+        assertThat(schemaLine).doesNotContain("req:");
 
         Files.writeString(home.resolve("kafka.bootstrap"), kafka.bootstrapServers() + "\n");
         Cli json = Cli.run("tail", "tailed", "--from", "beginning", "--request", "tail-2", "--json", "--count", "1",

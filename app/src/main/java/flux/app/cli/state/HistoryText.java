@@ -39,6 +39,11 @@ final class HistoryText {
         this.shortForms = shortForms;
     }
 
+    /** The same text with other short forms of request ids. */
+    HistoryText withShortForms(Map<String, String> forms) {
+        return new HistoryText(zone, palette, forms);
+    }
+
     /**
      * The lines of a history page (or a request's entries when {@code withRow}); items with a
      * {@code change} are the table's schema changes among them ({@link #timeline}).

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -125,7 +126,10 @@ public final class TailCommand implements Callable<Integer> {
         if (c.key() != null) {
             c.key().fieldNames().forEachRemaining(keyColumns::add);
         }
-        return text.entries(List.of(entry(c)), keyColumns, true).get(0);
+        // Whole request ids: without the server's log, no prefix is known to be unique (generated ids
+        // share their first 8 characters for a minute), and the whole id is what `flux state request` takes.
+        HistoryText whole = c.requestId() == null ? text : text.withShortForms(Map.of(c.requestId(), c.requestId()));
+        return whole.entries(List.of(entry(c)), keyColumns, true).get(0);
     }
 
     /** A change in the shape of a history entry (docs/history.md), which HistoryText prints. */
