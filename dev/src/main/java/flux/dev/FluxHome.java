@@ -89,8 +89,22 @@ public final class FluxHome implements AutoCloseable {
     public void withdrawDatabaseUrl() {
         try {
             Files.deleteIfExists(databaseUrlFile(root));
+            Files.deleteIfExists(kafkaBootstrapFile(root));
         } catch (IOException ignored) {
             // a stale file names a stopped server; the CLI then reports it unreachable
+        }
+    }
+
+    /** Where a running server tells CLI commands ({@code flux tail}) its embedded Kafka: one bootstrap line. */
+    public static Path kafkaBootstrapFile(Path root) {
+        return root.toAbsolutePath().normalize().resolve("kafka.bootstrap");
+    }
+
+    public void publishKafkaBootstrap(String bootstrapServers) {
+        try {
+            Files.writeString(kafkaBootstrapFile(root), bootstrapServers + "\n");
+        } catch (IOException e) {
+            throw new DevServiceException("cannot write " + kafkaBootstrapFile(root) + ": " + describe(e));
         }
     }
 

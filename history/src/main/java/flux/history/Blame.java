@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,7 @@ import java.util.List;
 public record Blame(String table,
                     @JsonProperty("row_id") String rowId,
                     boolean deleted,
-                    @JsonProperty("deleted_by") Stamp deletedBy,
+                    @Nullable @JsonProperty("deleted_by") Stamp deletedBy,
                     @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("moved_to") String movedTo,
                     @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("moved_from") String movedFrom,
                     List<Line> columns) {
@@ -37,9 +38,9 @@ public record Blame(String table,
     @JsonPropertyOrder({"column", "value", "request_id", "at", "last_attempt"})
     public record Line(String column,
                        JsonNode value,
-                       @JsonProperty("request_id") String requestId,
-                       String at,
-                       @JsonProperty("last_attempt") Attempt lastAttempt) {
+                       @Nullable @JsonProperty("request_id") String requestId,
+                       @Nullable String at,
+                       @Nullable @JsonProperty("last_attempt") Attempt lastAttempt) {
     }
 
     /** A rolled-back attempt: who, when, the value it tried to write, and why it failed. */
@@ -49,6 +50,6 @@ public record Blame(String table,
                           String status,
                           String at,
                           JsonNode value,
-                          String error) {
+                          @Nullable String error) {
     }
 }

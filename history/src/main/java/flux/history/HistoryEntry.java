@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,13 +30,13 @@ public record HistoryEntry(
         long id,
         String at,
         String operation,
-        @JsonProperty("request_id") String requestId,
+        @Nullable @JsonProperty("request_id") String requestId,
         String status,
         String source,
-        ObjectNode old,
-        @JsonProperty("new") ObjectNode after,
-        @JsonProperty("changed_columns") List<String> changedColumns,
+        @Nullable ObjectNode old,
+        @Nullable @JsonProperty("new") ObjectNode after,
+        @Nullable @JsonProperty("changed_columns") List<String> changedColumns,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> renamed,
-        String error,
+        @Nullable String error,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tenant_id") String tenantId) {
 }

@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -18,7 +19,7 @@ public record HistoryPage(String table,
                           @JsonProperty("row_id") String rowId,
                           @JsonProperty("key_columns") List<String> keyColumns,
                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonProperty("table_dropped") boolean tableDropped,
-                          @JsonProperty("next_cursor") String nextCursor,
+                          @Nullable @JsonProperty("next_cursor") String nextCursor,
                           List<HistoryEntry> entries,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("schema_changes")
                           List<SchemaEvent> schemaChanges) {

@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -9,6 +10,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"request_id", "next_cursor", "entries"})
 public record RequestPage(@JsonProperty("request_id") String requestId,
-                          @JsonProperty("next_cursor") String nextCursor,
+                          @Nullable @JsonProperty("next_cursor") String nextCursor,
                           List<HistoryEntry> entries) {
 }

@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,8 +18,8 @@ public record RowSnapshot(String table,
                           @JsonProperty("row_id") String rowId,
                           String time,
                           boolean exists,
-                          ObjectNode row,
-                          Mutation mutation) {
+                          @Nullable ObjectNode row,
+                          @Nullable Mutation mutation) {
 
     /** The record the snapshot comes from; {@code rowId} only when it changed the row's key (the key after). */
     @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -1,6 +1,7 @@
 package flux.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import flux.log.SchemaChange;
@@ -15,9 +16,9 @@ import flux.log.SchemaChange;
 @JsonPropertyOrder({"id", "at", "change", "table", "old_table", "column", "old_column", "type", "old_type",
         "migration", "detected_by"})
 public record SchemaEvent(long id, String at, String change, String table,
-                          @JsonProperty("old_table") String oldTable, String column,
-                          @JsonProperty("old_column") String oldColumn, String type,
-                          @JsonProperty("old_type") String oldType, String migration,
+                          @Nullable @JsonProperty("old_table") String oldTable, @Nullable String column,
+                          @Nullable @JsonProperty("old_column") String oldColumn, @Nullable String type,
+                          @Nullable @JsonProperty("old_type") String oldType, @Nullable String migration,
                           @JsonProperty("detected_by") String detectedBy) {
 
     static SchemaEvent of(SchemaChange ch) {

@@ -15,6 +15,7 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
     /** Option (longest name) to the variable that supplies its default. */
     private static final Map<String, String> VARIABLES = Map.of(
             "--database-url", "DATABASE_URL",
+            "--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS",
             "--data-dir", "FLUX_HOME");
 
     private final Map<String, String> environment;

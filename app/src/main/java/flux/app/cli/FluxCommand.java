@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 KeysCommand.class, TenantsCommand.class,
                 DbCommand.class, MigrationsCommand.class, PushCommand.class,
                 ObserveCommand.class,
-                flux.app.cli.state.StateCommand.class,
+                flux.app.cli.state.StateCommand.class, flux.app.cli.state.TailCommand.class,
                 CaptureCommand.class,
                 flux.app.console.SqlCommand.class,
                 picocli.CommandLine.HelpCommand.class,

@@ -65,6 +65,9 @@ public final class Backends implements AutoCloseable {
         if (postgres != null) {
             home.publishDatabaseUrl(postgres.jdbcUrl());
         }
+        if (kafka != null) {
+            home.publishKafkaBootstrap(kafka.bootstrapServers());
+        }
         return new Backends(database, bootstrap, home, postgres, kafka);
     }
 

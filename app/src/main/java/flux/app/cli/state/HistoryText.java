@@ -39,6 +39,11 @@ final class HistoryText {
         this.shortForms = shortForms;
     }
 
+    /** The same text with other short forms of request ids. */
+    HistoryText withShortForms(Map<String, String> forms) {
+        return new HistoryText(zone, palette, forms);
+    }
+
     /**
      * The lines of a history page (or a request's entries when {@code withRow}); items with a
      * {@code change} are the table's schema changes among them ({@link #timeline}).
@@ -84,7 +89,7 @@ final class HistoryText {
         String operation = e.path("operation").asText();
         StringBuilder s = new StringBuilder(operation);
         String change = switch (operation) {
-            case "INSERT" -> assignments(e.path("new"), keyColumns);
+            case "INSERT", "READ" -> assignments(e.path("new"), keyColumns);
             case "UPDATE" -> changes(e) + (e.hasNonNull("old_row_id") ? " (key " + e.get("old_row_id").asText() + " → "
                     + e.path("row_id").asText() + ")" : "");
             case "TRUNCATE" -> "(the table was emptied)";
@@ -129,7 +134,7 @@ final class HistoryText {
         String operation = e.path("operation").asText();
         String rest = description.substring(operation.length());
         String op = switch (operation) {
-            case "INSERT" -> palette.green(operation);
+            case "INSERT", "READ" -> palette.green(operation);
             case "UPDATE" -> palette.yellow(operation);
             default -> palette.red(operation);
         };
