@@ -34,7 +34,7 @@ import javax.sql.DataSource;
  * rotation, connection limit), the extensions tenants may use, deletion as a tombstone,
  * undeletion and purge. Each change, what it does in PostgreSQL (roles and grants are
  * transactional there) and its audit entry are one transaction on one connection, so none is
- * stored without the others. PostgreSQL's failures are {@link TenancyException}; bad input
+ * stored without the others; only purge runs in steps, each finished by the next purge if cut short. PostgreSQL's failures are {@link TenancyException}; bad input
  * {@link IllegalArgumentException}, before anything changes.
  */
 @Singleton
