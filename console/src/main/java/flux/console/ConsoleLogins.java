@@ -3,6 +3,7 @@ package flux.console;
 import flux.pg.Identifiers;
 import flux.pg.LockKeys;
 import flux.pg.Transactions;
+import flux.tenancy.TenantExtensions;
 import flux.tenancy.TenantPolicies;
 import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
@@ -38,6 +39,8 @@ import org.postgresql.PGConnection;
  *     right on {@code flux.*} (so it can neither read the mutation log nor write the audit log);
  * <li>schema tenant: {@code USAGE} on {@code t_<id>_api}, {@code SELECT} (or DML and sequences)
  *     on its tables;
+ * <li>every tenant: {@code USAGE} on {@code flux_extensions} (through the group), for the allowed
+ *     extensions' functions and types;
  * <li>row tenant: {@code SELECT} (or DML) on the tables under the row-level policy, plus a
  *     restrictive policy {@code flux_console_isolation} on each, for members of the group role
  *     {@code flux_console}: {@code tenant_id = flux.console_tenant()}, the tenant registered for
@@ -74,6 +77,9 @@ public final class ConsoleLogins {
             INSERT INTO flux.console_roles (role_name, tenant_id, writes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final String REGISTERED_TENANT = "SELECT tenant_id FROM flux.console_roles WHERE role_name = ?";
     private static final String SCHEMA_USAGE = "SELECT has_schema_privilege(?, ?::regnamespace, 'USAGE')";
+    /** The allowed extensions' schema, when it exists and the console's group cannot use it yet. */
+    private static final String EXTENSIONS_UNGRANTED = """
+            SELECT 1 FROM pg_namespace WHERE nspname = ? AND NOT has_schema_privilege(?, oid, 'USAGE')""";
     /** Schema tenant: the tenant schema's tables and sequences the role lacks a right on. */
     private static final String SCHEMA_MISSING = """
             SELECT format('%I.%I', n.nspname, c.relname), c.relkind = 'S'
@@ -146,6 +152,7 @@ public final class ConsoleLogins {
                     st.execute(GROUP);
                 }
                 ensureRole(c, st, caller, role);
+                grantExtensions(c, st);
                 if (caller.isolation() == TenantScope.Isolation.SCHEMA) {
                     grantSchema(c, st, role, TenantSchemas.schemaOf(caller.tenantId()), caller.writes());
                 } else {
@@ -186,6 +193,26 @@ public final class ConsoleLogins {
                 }
             }
         }
+    }
+
+    /**
+     * {@code USAGE} on the allowed extensions' schema ({@link TenantExtensions}) for the group, so
+     * every console login can call their functions and use their types, as a tenant's own login
+     * can. Only {@code USAGE}: the functions are executable by anyone who can reach them, and the
+     * schema stays closed to creating objects. A database without the schema (no tenant login or
+     * extension list made yet) gets it granted at a later session.
+     */
+    private static void grantExtensions(Connection c, Statement st) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EXTENSIONS_UNGRANTED)) {
+            ps.setString(1, TenantExtensions.SCHEMA);
+            ps.setString(2, GROUP_ROLE);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+            }
+        }
+        st.execute("GRANT USAGE ON SCHEMA " + Identifiers.quote(TenantExtensions.SCHEMA) + " TO " + GROUP_ROLE);
     }
 
     private static void grantSchema(Connection c, Statement st, String role, String schema, boolean writes)

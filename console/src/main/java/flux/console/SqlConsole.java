@@ -5,6 +5,7 @@ import flux.log.TxId;
 import flux.migrate.SqlSplitter;
 import flux.migrate.SqlStatement;
 import flux.query.model.RequestId;
+import flux.tenancy.TenantExtensions;
 import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
 import java.sql.Connection;
@@ -50,7 +51,8 @@ public final class SqlConsole {
     private static final String TAG = """
             SELECT set_config('flux.request_id', ?, true), set_config('flux.tenant_id', ?, true),
                    set_config('statement_timeout', ?, true)""";
-    private static final String SEARCH_PATH = "SELECT set_config('search_path', quote_ident(?), true)";
+    /** A schema tenant's schema, then the allowed extensions' (as its own login's search_path). */
+    private static final String SEARCH_PATH = "SELECT set_config('search_path', quote_ident(?) || ', ' || quote_ident(?), true)";
     private static final String TXID = "SELECT pg_current_xact_id_if_assigned()::text";
 
     private final DataSource pool;
@@ -157,6 +159,7 @@ public final class SqlConsole {
         if (caller.isolation() == TenantScope.Isolation.SCHEMA) {
             try (PreparedStatement ps = session.prepareStatement(SEARCH_PATH)) {
                 ps.setString(1, TenantSchemas.schemaOf(caller.tenantId()));
+                ps.setString(2, TenantExtensions.SCHEMA);
                 ps.execute();
             }
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.tenancy.TenantDirectory;
+import flux.tenancy.TenantExtensions;
 import flux.tenancy.TenantScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -46,6 +47,7 @@ class SqlConsoleIT {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t_con_initech_api.items (id int PRIMARY KEY, name text)");
             st.execute("INSERT INTO t_con_initech_api.items VALUES (1, 'widget')");
+            TenantExtensions.install(c); // pgcrypto, uuid-ossp, ... in flux_extensions, as the first tenant login does
         }
         console = new SqlConsole(ds, new ConsoleLogins(ds, db.jdbcUrl(), db.user(), db.password()),
                 new ConsoleAudit(ds), new ConsoleLimits(Duration.ofSeconds(1), 3, 10));
@@ -118,6 +120,16 @@ class SqlConsoleIT {
         assertThat(column(own, 0)).containsExactly("widget");
         ConsoleRun shared = console.run(caller(INITECH, false), "SELECT body FROM public.notes");
         assertThat(shared.failure().error()).startsWith("42501");
+    }
+
+    @Test
+    void tenantsCallTheAllowedExtensionsFunctions() {
+        ConsoleRun schema = console.run(caller(INITECH, false), "SELECT encode(digest('x', 'sha256'), 'hex')");
+        assertThat(schema.failed()).as("%s", schema.failure()).isFalse();
+        assertThat(column(schema, 0).get(0)).hasSize(64);
+        ConsoleRun row = console.run(caller(ACME, false), "SELECT flux_extensions.uuid_generate_v4()::text");
+        assertThat(row.failed()).as("%s", row.failure()).isFalse();
+        assertThat(column(row, 0).get(0)).hasSize(36);
     }
 
     @Test

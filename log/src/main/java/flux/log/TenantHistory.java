@@ -1,16 +1,19 @@
 package flux.log;
 
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * A tenant's whole history, out of the log and back in: what a per-tenant backup holds and a
  * restore puts back ({@code flux.console.backup}, docs/tenant-backup.md). Records travel as JSON
  * objects with every column of the log but {@code id} and {@code placed_after} (a restored record
- * gets a new id, and the ids a place names are the old log's), in commit order.
+ * gets a new id, and the ids a place names are the old log's), in commit order. And out for good:
+ * {@link #purge}, when a deleted tenant is purged.
  */
 public final class TenantHistory {
     private static final String COUNT = "SELECT count(*) AS records FROM flux.state_mutations WHERE tenant_id = ?";
@@ -39,6 +42,15 @@ public final class TenantHistory {
                                   AND m.row_id = r.row_id AND m.operation = r.operation
                                   AND m.created_at = r.created_at AND m.tenant_id = ?)
              ORDER BY r.ordinality""";
+
+    /*
+     * The next batch of the tenant's records after a record id, deleted: the primary key's order,
+     * so each batch is the next id range of the tenant's and the walk reads the log once. The
+     * DELETEs reach capture through the WAL, which ignores deletes of the log (not mutations).
+     */
+    private static final String PURGE_BATCH = """
+            WITH batch AS (SELECT id FROM flux.state_mutations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?)
+            DELETE FROM flux.state_mutations m USING batch WHERE m.id = batch.id RETURNING m.id""";
 
     private TenantHistory() {
     }
@@ -85,5 +97,48 @@ public final class TenantHistory {
             ps.setString(5, tenantId);
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Deletes every record of the tenant's history, {@code batchSize} at a time, each batch a
+     * short transaction of its own on a connection from {@code dataSource}: a big tenant holds no
+     * long transaction and no lock on the log beyond a batch's rows, and the engine's and
+     * capture's writes go on in between. Interrupted, it has deleted whole batches only; running
+     * it again deletes the rest. Returns how many records it deleted.
+     */
+    public static long purge(DataSource dataSource, String tenantId, int batchSize) throws SQLException {
+        long deleted = 0;
+        long after = 0;
+        while (true) {
+            long from = after;
+            Batch batch = Transactions.call(dataSource, c -> purgeBatch(c, tenantId, from, batchSize));
+            if (batch.deleted() == 0) {
+                return deleted;
+            }
+            deleted += batch.deleted();
+            after = batch.lastId();
+        }
+    }
+
+    /** Deletes up to {@code limit} of the tenant's records with ids above {@code afterId}, in the caller's transaction. */
+    public static Batch purgeBatch(Connection c, String tenantId, long afterId, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PURGE_BATCH)) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, afterId);
+            ps.setInt(3, limit);
+            int deleted = 0;
+            long last = afterId;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted++;
+                    last = Math.max(last, rs.getLong("id"));
+                }
+            }
+            return new Batch(deleted, last);
+        }
+    }
+
+    /** One batch of {@link #purgeBatch}: how many records it deleted, and the highest id among them. */
+    public record Batch(int deleted, long lastId) {
     }
 }

@@ -45,8 +45,9 @@ public final class TenantDirectory {
      * moves no data.
      *
      * @param quotaBytes null for no quota
+     * @throws TenancyException when PostgreSQL fails it
      */
-    public Tenant provision(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) throws SQLException {
+    public Tenant provision(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) {
         return record(prepare(tenantId, isolation, quotaBytes));
     }
 
@@ -58,8 +59,9 @@ public final class TenantDirectory {
      * ({@link IllegalArgumentException}) before anything changes.
      *
      * @param quotaBytes null for no quota
+     * @throws TenancyException when PostgreSQL fails it
      */
-    public Prepared prepare(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) throws SQLException {
+    public Prepared prepare(String tenantId, TenantScope.Isolation isolation, Long quotaBytes) {
         ApiKeyStore.requireTenant(tenantId);
         if (quotaBytes != null && quotaBytes < 0) {
             throw new IllegalArgumentException("a quota cannot be negative: " + quotaBytes);
@@ -77,6 +79,8 @@ public final class TenantDirectory {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
             }
+        } catch (SQLException e) {
+            throw new TenancyException(e);
         }
         return new Prepared(tenantId, isolation, quotaBytes, schema);
     }
@@ -107,13 +111,17 @@ public final class TenantDirectory {
      * Makes sure a key of {@code tenantId} is served isolated: for a row-level tenant (any tenant
      * not provisioned in schema mode), the runtime role exists and every {@code tenant_id} table
      * has its policy. Idempotent; called when a key is issued and at server start.
+     *
+     * @throws TenancyException when PostgreSQL fails it
      */
-    public void ensureIsolation(String tenantId) throws SQLException {
+    public void ensureIsolation(String tenantId) {
         Optional<Tenant> tenant = records.find(tenantId);
         if (tenant.isEmpty() || tenant.get().isolation() == TenantScope.Isolation.ROW) {
             try (Connection c = dataSource.getConnection()) {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
+            } catch (SQLException e) {
+                throw new TenancyException(e);
             }
         }
     }

@@ -1,18 +1,20 @@
 package flux.tenancy;
 
 import flux.pg.Identifiers;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * What deleting a tenant does inside PostgreSQL, in the caller's transaction. A deletion first
  * leaves a tombstone ({@link #suspend}): nothing is dropped, the tenant's roles just lose their
- * way in, so {@link #resume} puts everything back. {@link #purge} drops it for good. The tenant's
- * row and keys are the records' (app); history's records stay readable by the admin until purge.
+ * way in, so {@link #resume} puts everything back. {@link #purge} drops its data for good. The
+ * tenant's row and keys are the records' (app), its history the log's ({@code flux.log.TenantHistory}).
  */
 public final class TenantRemoval {
     private static final String ROLE_EXISTS = "SELECT 1 FROM pg_roles WHERE rolname = ?";
@@ -61,31 +63,47 @@ public final class TenantRemoval {
 
     /**
      * Drops the tenant's data and roles: a schema tenant's schema with everything in it, its
-     * runtime role and login (with what they own or were granted in this database); a row
-     * tenant's rows in every table with a {@code tenant_id} column. A schema tenant's roles may
-     * still hold rights in another database, where PostgreSQL then refuses to drop them.
+     * runtime role and login (with what they own or were granted in this database), in one
+     * transaction (a catalog change, however much data the schema holds); a row tenant's rows in
+     * every table with a {@code tenant_id} column, {@code batchSize} rows at a time, each batch a
+     * short transaction of its own. Interrupted, it can run again and finishes the job. A schema
+     * tenant's roles may still hold rights in another database, where PostgreSQL then refuses to
+     * drop them.
      */
-    public static void purge(Connection c, String tenantId, TenantScope.Isolation isolation) throws SQLException {
+    public static void purge(DataSource dataSource, String tenantId, TenantScope.Isolation isolation, int batchSize)
+            throws SQLException {
         if (isolation == TenantScope.Isolation.SCHEMA) {
-            List<String> roles = rolesOf(c, tenantId);
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA IF EXISTS " + Identifiers.quote(TenantSchemas.schemaOf(tenantId)) + " CASCADE");
-                for (String role : roles) {
-                    st.execute("DROP OWNED BY " + Identifiers.quote(role));
-                    st.execute("DROP ROLE " + Identifiers.quote(role));
-                }
-            }
+            Transactions.run(dataSource, c -> dropSchemaAndRoles(c, tenantId));
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(SET_TENANT)) {
-            ps.setString(1, tenantId); // the row-level policy holds for an owner too (FORCE)
-            ps.execute();
+        for (String[] t : Transactions.call(dataSource, TenantPolicies::tablesWithTenantColumn)) {
+            String delete = "DELETE FROM " + Identifiers.qualified(t[0], t[1]) + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM "
+                    + Identifiers.qualified(t[0], t[1]) + " WHERE " + Identifiers.quote(TenantPolicies.TENANT_COLUMN)
+                    + " = ? LIMIT ?))";
+            int deleted;
+            do {
+                deleted = Transactions.call(dataSource, c -> {
+                    try (PreparedStatement ps = c.prepareStatement(SET_TENANT)) {
+                        ps.setString(1, tenantId); // the row-level policy holds for an owner too (FORCE)
+                        ps.execute();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(delete)) {
+                        ps.setString(1, tenantId);
+                        ps.setInt(2, batchSize);
+                        return ps.executeUpdate();
+                    }
+                });
+            } while (deleted > 0);
         }
-        for (String[] t : TenantPolicies.tablesWithTenantColumn(c)) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Identifiers.qualified(t[0], t[1])
-                    + " WHERE " + Identifiers.quote(TenantPolicies.TENANT_COLUMN) + " = ?")) {
-                ps.setString(1, tenantId);
-                ps.executeUpdate();
+    }
+
+    private static void dropSchemaAndRoles(Connection c, String tenantId) throws SQLException {
+        List<String> roles = rolesOf(c, tenantId);
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + Identifiers.quote(TenantSchemas.schemaOf(tenantId)) + " CASCADE");
+            for (String role : roles) {
+                st.execute("DROP OWNED BY " + Identifiers.quote(role));
+                st.execute("DROP ROLE " + Identifiers.quote(role));
             }
         }
     }

@@ -137,7 +137,8 @@ final class TenantLifecycleCommands {
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = "Drop deleted tenants whose tombstone period is over: schema and roles, or rows; keys; the tenant.")
+            description = {"Drop deleted tenants whose tombstone period is over: schema and roles, or rows; history; keys;",
+                    "the tenant. Interrupted, run it again: it finishes what it started."})
     static final class Purge extends LifecycleCommand {
         @Override
         public Integer call() throws Exception {

@@ -9,7 +9,6 @@ import flux.tenancy.TenantDirectory;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,8 +36,9 @@ public final class KeyAdministration {
      * role and policies), so the key is usable at once.
      *
      * @throws IllegalArgumentException for a tenant id that is not one, or a deleted tenant
+     * @throws flux.tenancy.TenancyException when PostgreSQL fails to isolate the tenant
      */
-    public IssuedKey create(String actor, String tenantId, Role role, String name) throws SQLException {
+    public IssuedKey create(String actor, String tenantId, Role role, String name) {
         if (tenants.find(tenantId).filter(flux.tenancy.Tenant::deleted).isPresent()) {
             throw new IllegalArgumentException("tenant " + tenantId + " is deleted: flux tenants undelete " + tenantId
                     + " first");

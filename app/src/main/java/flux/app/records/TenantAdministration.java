@@ -9,7 +9,6 @@ import flux.tenancy.TenantScope;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,9 +35,9 @@ public final class TenantAdministration {
      * {@code tenant.create} or {@code tenant.update} with the mode and quota before and after.
      *
      * @throws IllegalArgumentException for an id that cannot be this mode's, a schema another tenant owns, or a deleted tenant
+     * @throws flux.tenancy.TenancyException when PostgreSQL fails it
      */
-    public Tenant provision(String actor, String tenantId, TenantScope.Isolation isolation, Long quotaBytes)
-            throws SQLException {
+    public Tenant provision(String actor, String tenantId, TenantScope.Isolation isolation, Long quotaBytes) {
         if (tenants.find(tenantId).filter(Tenant::deleted).isPresent()) {
             throw new IllegalArgumentException("tenant " + tenantId + " is deleted: flux tenants undelete " + tenantId
                     + " first, or purge it");

@@ -3,6 +3,7 @@ package flux.app.records;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import flux.log.TenantHistory;
 import flux.tenancy.ApiKey;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.TenancyException;
@@ -26,13 +27,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * A tenant's life after provisioning, on behalf of an actor: its direct login (credentials,
  * rotation, connection limit), the extensions tenants may use, deletion as a tombstone,
  * undeletion and purge. Each change, what it does in PostgreSQL (roles and grants are
  * transactional there) and its audit entry are one transaction on one connection, so none is
- * stored without the others. PostgreSQL's failures are {@link TenancyException}; bad input
+ * stored without the others; only purge runs in steps, each finished by the next purge if cut short. PostgreSQL's failures are {@link TenancyException}; bad input
  * {@link IllegalArgumentException}, before anything changes.
  */
 @Singleton
@@ -45,18 +47,24 @@ public final class TenantLifecycle {
     private final ApiKeyRepository keyRows;
     private final AuditLog audit;
     private final TransactionOperations<Connection> transactions;
+    private final DataSource dataSource;
     private final int defaultConnectionLimit;
+    private final int purgeBatch;
     private final Duration defaultTombstone;
 
     /**
      * @param defaultConnectionLimit a new login's connection limit unless told otherwise ({@code flux.tenancy.connection-limit})
      * @param defaultTombstone       how long a deleted tenant is kept before {@link #purge} drops it,
      *                               unless told otherwise ({@code flux.tenancy.tombstone})
+     * @param purgeBatch             rows, and history records, a purge deletes per transaction ({@code flux.tenancy.purge-batch})
      */
     TenantLifecycle(TenantDirectory tenants, TenantRepository rows, ApiKeyStore keys, ApiKeyRepository keyRows,
-                    AuditLog audit, TransactionOperations<Connection> transactions,
+                    AuditLog audit, TransactionOperations<Connection> transactions, DataSource dataSource,
                     @Value("${flux.tenancy.connection-limit:10}") int defaultConnectionLimit,
-                    @Value("${flux.tenancy.tombstone:30d}") Duration defaultTombstone) {
+                    @Value("${flux.tenancy.tombstone:30d}") Duration defaultTombstone,
+                    @Value("${flux.tenancy.purge-batch:5000}") int purgeBatch) {
+        this.dataSource = dataSource;
+        this.purgeBatch = purgeBatch;
         this.defaultConnectionLimit = defaultConnectionLimit;
         this.defaultTombstone = defaultTombstone;
         this.tenants = tenants;
@@ -157,9 +165,12 @@ public final class TenantLifecycle {
     }
 
     /**
-     * Drops every tombstone whose time is up: a schema tenant's schema and roles, a row tenant's
-     * rows, the tenant's keys and row. One transaction per tenant, each audited as
-     * {@code tenant.purge}; the mutation log's records of the tenant stay.
+     * Drops every tombstone whose time is up, in this order: the tenant's data (a schema tenant's
+     * schema and roles, a row tenant's rows), then its history (its records in the mutation log,
+     * with their before and after images), then its keys and row, audited as {@code tenant.purge}
+     * in that last transaction. Rows and records go in batches of {@code flux.tenancy.purge-batch},
+     * each a short transaction. Each step finds what is left of the one before, so a purge cut
+     * short (a crash, a failing step) leaves the tombstone, expired, and the next purge finishes it.
      *
      * @return the tenants purged
      */
@@ -167,11 +178,18 @@ public final class TenantLifecycle {
         List<String> purged = new ArrayList<>();
         for (TenantRow row : rows.findExpired()) {
             Tenant t = row.toTenant();
+            long records;
+            try {
+                TenantRemoval.purge(dataSource, t.id(), t.isolation(), purgeBatch);
+                records = TenantHistory.purge(dataSource, t.id(), purgeBatch);
+            } catch (SQLException e) {
+                throw new TenancyException("cannot purge tenant " + t.id(), e);
+            }
             inTransaction("cannot purge tenant " + t.id(), c -> {
-                TenantRemoval.purge(c, t.id(), t.isolation());
                 int deletedKeys = keyRows.deleteOfTenant(t.id());
                 rows.remove(t.id());
-                audit.record(actor, t.id(), "tenant.purge", t.id(), new PurgeDetail(t.isolation().label(), deletedKeys));
+                audit.record(actor, t.id(), "tenant.purge", t.id(),
+                        new PurgeDetail(t.isolation().label(), deletedKeys, records));
                 return null;
             });
             purged.add(t.id());
@@ -256,6 +274,6 @@ public final class TenantLifecycle {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PurgeDetail(String isolation, int deletedKeys) {
+    record PurgeDetail(String isolation, int deletedKeys, long deletedRecords) {
     }
 }

@@ -104,7 +104,7 @@ final class TenantAdminController {
             return Problem.of(HttpStatus.BAD_REQUEST, "invalid-tenant-request", "Invalid tenant request", e.getMessage())
                     .toResponse();
         } catch (TenancyException e) {
-            if ("2BP01".equals(e.sqlState())) { // objects depend on it
+            if (e.reason() == TenancyException.Reason.IN_USE) {
                 return Problem.of(HttpStatus.CONFLICT, "in-use", "Still in use", e.getMessage()).about(null, e.sqlState())
                         .toResponse();
             }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import flux.app.tenancy.TenantConnections;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.log.TenantHistory;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.IssuedKey;
 import flux.tenancy.Role;
+import flux.tenancy.TenantRemoval;
 import flux.tenancy.TenantScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -206,8 +209,25 @@ class TenantLoginIT {
         TenantLifecycle.Credentials renewed = lifecycle.credentials(AuditLog.CLI, "login-gone", true, null, null);
         connect(renewed.connectionString()).close();
 
+        db.execute("INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation, new, tenant_id)"
+                + " SELECT 'req-gone-' || n, 't_login_gone_api', 'items', n::text, 'INSERT', jsonb_build_object('id', n),"
+                + " 'login-gone' FROM generate_series(1, 3) n;"
+                + " INSERT INTO flux.state_mutations (request_id, table_schema, table_name, row_id, operation, tenant_id)"
+                + " VALUES ('req-stays', 't_login_acme_api', 'items', '1', 'INSERT', 'login-acme')");
         lifecycle.delete(AuditLog.CLI, "login-gone", Duration.ZERO);
-        assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-gone");
+        // A purge cut short after the data and one batch of history: the tombstone stays, expired.
+        DataSource dataSource = records.context().get(DataSource.class);
+        TenantRemoval.purge(dataSource, "login-gone", TenantScope.Isolation.SCHEMA, 1);
+        try (Connection c = db.connect()) {
+            assertThat(TenantHistory.purgeBatch(c, "login-gone", 0, 1).deleted()).isEqualTo(1);
+        }
+        assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'login-gone'")).isEqualTo("2");
+        assertThat(db.one("SELECT count(*) FROM flux.tenants WHERE id = 'login-gone'")).isEqualTo("1");
+        assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-gone"); // the next purge finishes it
+        assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'login-gone'")).isEqualTo("0");
+        assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE request_id = 'req-stays'")).isNotEqualTo("0");
+        assertThat(db.one("SELECT detail->>'deleted_records' FROM flux.audit_log WHERE action = 'tenant.purge'"
+                + " AND tenant_id = 'login-gone' ORDER BY id DESC LIMIT 1")).isEqualTo("2");
         assertThat(db.one("SELECT count(*) FROM pg_namespace WHERE nspname = 't_login_gone_api'")).isEqualTo("0");
         assertThat(db.one("SELECT count(*) FROM pg_roles WHERE rolname IN ('t_login_gone', 'tl_login_gone')")).isEqualTo("0");
         assertThat(db.one("SELECT count(*) FROM flux.api_keys WHERE tenant_id = 'login-gone'")).isEqualTo("0");
@@ -220,12 +240,16 @@ class TenantLoginIT {
     void aRowTenantsPurgeDropsItsRowsOnly() throws Exception {
         db.execute("CREATE TABLE public.orders (id int PRIMARY KEY, tenant_id text NOT NULL)");
         tenants.provision(AuditLog.CLI, "login-row-a", TenantScope.Isolation.ROW, null);
-        db.execute("INSERT INTO public.orders VALUES (1, 'login-row-a'), (2, 'login-row-b')");
+        db.execute("INSERT INTO public.orders VALUES (1, 'login-row-a'), (2, 'login-row-b'), (3, 'login-row-a'),"
+                + " (4, 'login-row-a')");
         assertThatThrownBy(() -> lifecycle.credentials(AuditLog.CLI, "login-row-a", false, null, null))
                 .hasMessageContaining("is row-level");
         assertThatThrownBy(() -> lifecycle.delete(AuditLog.CLI, "login-nobody", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no tenant login-nobody");
         lifecycle.delete(AuditLog.CLI, "login-row-a", Duration.ZERO);
+        // batches of 2 rows, as a purge with flux.tenancy.purge-batch=2 deletes them; then the purge itself
+        TenantRemoval.purge(records.context().get(DataSource.class), "login-row-a", TenantScope.Isolation.ROW, 2);
+        assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
         assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-row-a");
         assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
     }
