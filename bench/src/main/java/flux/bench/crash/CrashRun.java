@@ -115,12 +115,9 @@ final class CrashRun {
         progress.printf("%s: %,d requests (%,d acknowledged, %,d failed while it was down); verifying every write so far%n",
                 fault.label, mine.size(), acknowledged, failedWhileDown);
         progress.flush();
-        // DEFECT (reported, docs/reliability.md "Known defects"): after the postmaster is killed, capture's
-        // cross-check may count a record "missing" whose change is on Kafka (the Kafka check below finds every
-        // committed record exactly once after deduplication). For that fault the count is shown, not judged;
-        // for the other faults a rise in "missing" is a violation.
+        // A rise in the cross-check's "missing" during any fault is a violation.
         Verdict verdict = verifier.verify(new ArrayList<>(attempts), settings.kafkaWait(), settings.historyChecks(),
-                missingBefore, fault == Fault.POSTGRES);
+                missingBefore);
         return new FaultResult(fault, killed, mine.size(), acknowledged, failedWhileDown, down / 1e9,
                 (recovered) / 1e9, verdict);
     }
