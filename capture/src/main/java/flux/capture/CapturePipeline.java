@@ -214,6 +214,7 @@ public final class CapturePipeline implements AutoCloseable {
                     }
                     // Give the lock up either way: a healthy standby may take over meanwhile.
                     lock.close();
+                    preparedStreamedUpTo.set(null); // another instance may stream before the lock is ours again
                     // Unexpected errors (bugs) land here unclassified: they are retried, as before.
                     CaptureException failure = FailureClassifier.classify("capture " + config.slotName(), e);
                     status.lastError.set(failure.getMessage());
