@@ -1,5 +1,6 @@
 package flux.app;
 
+import flux.app.server.FluxServer;
 import flux.app.wiring.FluxSchema;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
@@ -58,6 +59,7 @@ public final class TestServer implements AutoCloseable {
             }
             context.start();
             FluxSchema.install(context.getBean(DataSource.class));
+            FluxServer.prepareCapture(context);
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();
             return new TestServer(context, server);

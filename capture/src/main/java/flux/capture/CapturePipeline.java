@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * WAL to Kafka for one database and slot: the front door of the capture module.
  *
- * <p>{@link #start()} returns at once; a supervisor thread then waits for the slot's advisory
+ * <p>{@link #prepare()}, called before anything writes (the server calls it before HTTP accepts
+ * requests), makes sure the publication and the slot exist, so every write from then on is in the
+ * slot's stream; it returns once they do. {@link #start()} returns at once; a supervisor thread then waits for the slot's advisory
  * lock (standby while another instance streams), syncs the publication, runs the Debezium
  * engine with {@link ChangeStreamHandler}, follows {@code NOTIFY flux_schema_changed}, and
  * refreshes the slot lag. Failures are {@link CaptureException}s, classified once where they
@@ -74,7 +77,15 @@ public final class CapturePipeline implements AutoCloseable {
     private final Publication publication;
     private final SlotMonitor slotMonitor;
     private final KafkaTopics topics;
+    /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
+    private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
+
     private final Thread supervisor;
+    /** The slot's election; {@link #prepare()} may take it before the supervisor runs, which keeps it. */
+    private final StreamerLock lock;
+    private final AtomicBoolean started = new AtomicBoolean();
+    /** What {@link #prepare()} found while holding the lock, for the supervisor's first attempt. */
+    private final AtomicReference<Long> preparedStreamedUpTo = new AtomicReference<>();
     private volatile boolean closing;
     private volatile long lastSync;
 
@@ -85,16 +96,77 @@ public final class CapturePipeline implements AutoCloseable {
         this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
+        this.lock = new StreamerLock(config); // one session while standby, not one per attempt
     }
 
     public CaptureConfig config() {
         return config;
     }
 
-    /** Starts the supervisor; capture streams as soon as it holds the slot's lock. */
+    /**
+     * Synchronously: when this instance can take the streamer lock, checks the prerequisites, installs
+     * capture's schema, syncs the publication and creates the slot where missing, recording where it
+     * starts ({@link SlotOrigin}); the lock is kept for {@link #start()}. When another instance holds
+     * the lock, waits until the slot that instance creates exists. Either way, a write that commits
+     * after this returns is streamed (docs/capture.md, "Start-up").
+     *
+     * <p>A permanent failure (wal_level, privileges, a dropped slot) does not throw: capture is
+     * {@link CaptureState#FAILED} with the reason, as when it fails later, and {@link #start()} does
+     * nothing. A retriable one (PostgreSQL unreachable, a lost connection) throws
+     * {@link CaptureException.Retriable}: the caller should not accept writes then.
+     */
+    public void prepare() {
+        if (started.get() || status.state.get() != CaptureState.CREATED) {
+            throw new IllegalStateException("capture pipeline " + config.slotName() + " was already prepared or started");
+        }
+        moveTo(CaptureState.STARTING);
+        long deadline = System.nanoTime() + LEADER_SLOT_WAIT.toNanos();
+        try {
+            while (true) {
+                if (tryAcquire(lock)) {
+                    preparedStreamedUpTo.set(prepareToStream());
+                    return;
+                }
+                if (slotExists()) {
+                    moveTo(CaptureState.STANDBY);
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CaptureException.Retriable("another instance holds the streamer lock of slot "
+                            + config.slotName() + " but has not created the slot in " + LEADER_SLOT_WAIT.toSeconds() + " s", null);
+                }
+                pause(Duration.ofMillis(200));
+            }
+        } catch (CaptureException.Permanent permanent) {
+            lock.close();
+            status.lastError.set(permanent.getMessage());
+            fail(permanent);
+        } catch (CaptureException e) {
+            lock.close();
+            status.lastError.set(e.getMessage());
+            throw e;
+        } catch (InterruptedException e) {
+            lock.close();
+            Thread.currentThread().interrupt();
+            throw new CaptureException.Retriable("interrupted while preparing slot " + config.slotName(), e);
+        }
+    }
+
+    private boolean slotExists() {
+        try (Connection admin = PgConnections.open(config, "admin")) {
+            return SlotOrigin.exists(admin, config.slotName());
+        } catch (SQLException e) {
+            throw FailureClassifier.classify("cannot look for slot " + config.slotName(), e);
+        }
+    }
+
+    /** Starts the supervisor; capture streams as soon as it holds the slot's lock. Nothing to start once FAILED. */
     public void start() {
-        if (status.state.get() != CaptureState.CREATED) {
+        if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("capture pipeline " + config.slotName() + " was already started");
+        }
+        if (status.state.get() == CaptureState.FAILED) {
+            return;
         }
         supervisor.start();
     }
@@ -127,11 +199,13 @@ public final class CapturePipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         topics.close();
+        if (!supervisor.isAlive()) {
+            lock.close(); // prepared but never started: the lock prepare() took is still held
+        }
         moveTo(CaptureState.STOPPED);
     }
 
     private void supervise() {
-        StreamerLock lock = new StreamerLock(config); // one session while standby, not one per attempt
         try {
             while (!closing) {
                 try {
@@ -150,6 +224,7 @@ public final class CapturePipeline implements AutoCloseable {
                     }
                     // Give the lock up either way: a healthy standby may take over meanwhile.
                     lock.close();
+                    preparedStreamedUpTo.set(null); // another instance may stream before the lock is ours again
                     // Unexpected errors (bugs) land here unclassified: they are retried, as before.
                     CaptureException failure = FailureClassifier.classify("capture " + config.slotName(), e);
                     status.lastError.set(failure.getMessage());
@@ -193,7 +268,7 @@ public final class CapturePipeline implements AutoCloseable {
      * the publication and creates the slot where it is missing ({@link SlotOrigin}); returns the
      * highest mutation record id streamed before where streaming resumes ({@link ResumePosition}).
      */
-    private long prepare() {
+    private long prepareToStream() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
             SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE); // a leftover of a stuck stop
@@ -268,7 +343,8 @@ public final class CapturePipeline implements AutoCloseable {
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
         moveTo(CaptureState.STARTING);
-        long streamedUpTo = prepare();
+        Long prepared = preparedStreamedUpTo.getAndSet(null); // exact still: nobody streamed since, the lock was held
+        long streamedUpTo = prepared != null ? prepared : prepareToStream();
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below

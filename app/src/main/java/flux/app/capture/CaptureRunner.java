@@ -1,5 +1,6 @@
 package flux.app.capture;
 
+import flux.app.server.StartupFailure;
 import flux.capture.CaptureConfig;
 import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts capture when the HTTP server is up, which is after {@code serve} installed the
- * {@code flux} schema, and stops it with the context. Off with {@code flux.capture.enabled=false}
+ * Prepares capture before the HTTP server accepts requests ({@link #prepare()}: publication and
+ * slot exist, so no acknowledged write can miss Kafka), starts streaming when the HTTP server is
+ * up, and stops it with the context. Off with {@code flux.capture.enabled=false}
  * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
  * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
  * {@code flux.capture.poll-interval-ms} (default 5); the topics it makes:
@@ -35,6 +37,7 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
     private final boolean enabled;
     private final CaptureConfig config;
     private CapturePipeline pipeline;
+    private boolean streaming;
 
     CaptureRunner(@Value("${flux.capture.enabled:true}") boolean enabled,
                   @Value("${flux.database.jdbc-url}") String jdbcUrl,
@@ -75,17 +78,45 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
         CaptureMetrics.register(metrics, this);
     }
 
+    /**
+     * Called by the server's start after the {@code flux} schema and the migrations are in, before HTTP
+     * starts: creates the publication and the slot when missing ({@link CapturePipeline#prepare()}).
+     * When that fails for a reason that may heal (PostgreSQL unreachable), the server does not start:
+     * serving would acknowledge writes the slot does not hold yet, and those would never reach Kafka.
+     * A permanent failure leaves capture FAILED with its reason, and the server starts, as when capture
+     * fails later (health DOWN).
+     */
+    public synchronized void prepare() {
+        if (!enabled || pipeline != null) {
+            return;
+        }
+        CapturePipeline prepared = new CapturePipeline(config);
+        try {
+            prepared.prepare();
+        } catch (CaptureException.Retriable e) {
+            prepared.close();
+            throw new StartupFailure("capture cannot prepare slot " + config.slotName() + " and publication "
+                    + config.publicationName() + ", so writes would not reach Kafka: " + e.getMessage()
+                    + " (or disable capture: FLUX_CAPTURE_ENABLED=false)", e);
+        }
+        pipeline = prepared;
+    }
+
     @Override
     public synchronized void onApplicationEvent(ServerStartupEvent event) {
         if (!enabled) {
             log.info("capture is disabled (flux.capture.enabled=false)");
             return;
         }
-        if (pipeline == null) {
-            pipeline = new CapturePipeline(config);
-            pipeline.start();
-            log.info("capture started: slot {}, publication {}", config.slotName(), config.publicationName());
+        if (streaming) {
+            return;
         }
+        if (pipeline == null) { // a start that did not prepare (it prepares on its own thread, later)
+            pipeline = new CapturePipeline(config);
+        }
+        pipeline.start();
+        streaming = true;
+        log.info("capture started: slot {}, publication {}", config.slotName(), config.publicationName());
     }
 
     /** The running pipeline; empty when capture is disabled or the server has not started yet. */
@@ -108,6 +139,7 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
         if (pipeline != null) {
             pipeline.close();
             pipeline = null;
+            streaming = false;
         }
     }
 }

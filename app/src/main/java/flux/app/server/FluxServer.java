@@ -46,6 +46,7 @@ public final class FluxServer implements AutoCloseable {
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
+            prepareCapture(context);
             NettyEmbeddedServer server = context.getBean(NettyEmbeddedServer.class);
             server.start();
             return new FluxServer(backends, context, server);
@@ -59,6 +60,14 @@ public final class FluxServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Between the context's start (flux schema, migrations) and HTTP's: capture's slot and publication
+     * exist before the first write can be acknowledged (docs/capture.md, "Start-up").
+     */
+    public static void prepareCapture(ApplicationContext context) {
+        context.findBean(CaptureRunner.class).ifPresent(CaptureRunner::prepare);
     }
 
     public Backends backends() {

@@ -11,6 +11,7 @@ import flux.app.records.KeyAdministration;
 import flux.capture.CaptureConfig;
 import flux.capture.CapturePipeline;
 import flux.capture.CaptureState;
+import flux.capture.TopicReader;
 import flux.app.wiring.FluxSchema;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
@@ -26,6 +27,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,6 +99,59 @@ class CaptureStatusIT {
             assertThat(send(server, "DELETE", "/v1/capture/snapshots/nope", null).status()).isEqualTo(404);
         } finally {
             dropSlot("status_it");
+        }
+    }
+
+    /**
+     * The first start on a slot that does not exist yet: a write acknowledged as soon as the start
+     * returns is on Kafka. (Before the server prepared capture ahead of HTTP, the slot and the
+     * publication came a moment after "flux is up", and such writes never reached Kafka.) A new slot
+     * waits for the transactions open when it is created: one held open here stretches that moment,
+     * and is let go once the slot's creation waits for it or the start returned, whichever is first.
+     */
+    @Test
+    void aWriteRightAfterTheFirstStartReachesKafka() throws Exception {
+        String slot = "status_first";
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE first_writes (id int PRIMARY KEY, note text)");
+        }
+        CompletableFuture<TestServer> starting = new CompletableFuture<>();
+        try (Connection pin = db.connect(); Statement pinning = pin.createStatement();
+             TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public.first_writes")) {
+            pin.setAutoCommit(false);
+            pinning.execute("SELECT pg_current_xact_id()"); // open, with a transaction id
+            Thread starter = new Thread(() -> {
+                try {
+                    starting.complete(TestServer.start(db, kafka, Map.of("flux.capture.enabled", true,
+                            "flux.capture.slot", slot, "flux.capture.publication", slot)));
+                } catch (Exception | Error e) {
+                    starting.completeExceptionally(e);
+                }
+            }, "first-start");
+            starter.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> starting.isDone() || slotCreationWaits());
+            if (!starting.isDone()) {
+                pin.commit(); // the start waits for the slot, which waits for this transaction
+            }
+            try (TestServer server = starting.get(60, TimeUnit.SECONDS)) {
+                HttpResponse<String> write = server.post("/v1/query", "{\"table\":\"first_writes\",\"operation\":"
+                        + "\"insert\",\"data\":{\"id\":1,\"note\":\"at once\"}}", "X-Request-Id", "first-write");
+                assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
+                pin.commit();
+                await().atMost(Duration.ofSeconds(30)).until(() -> reader.poll().stream()
+                        .anyMatch(m -> "first-write".equals(m.requestIdHeader())));
+            }
+        } finally {
+            dropSlot(slot);
+        }
+    }
+
+    /** Capture's connection that creates the slot is there (creating it waits for open transactions). */
+    private boolean slotCreationWaits() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'flux-capture-slot'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 

@@ -65,11 +65,10 @@ final class Verifier {
 
     /**
      * Checks every attempt. {@code missingBefore} is the server's cross-check {@code missing} count when
-     * the fault began (its counters start at 0 with each server process); when {@code missingIsDiagnostic},
-     * a rise is reported as a figure, not a violation (see CrashRun: a known false count after a PostgreSQL crash).
+     * the fault began (its counters start at 0 with each server process); a rise is a violation.
      */
-    Verdict verify(Collection<Attempt> attempts, Duration kafkaWait, int historyChecks, long missingBefore,
-                   boolean missingIsDiagnostic) throws Exception {
+    Verdict verify(Collection<Attempt> attempts, Duration kafkaWait, int historyChecks, long missingBefore)
+            throws Exception {
         Verdict v = new Verdict();
         Map<String, List<Logged>> committed = new HashMap<>();
         Map<String, List<Logged>> rolledBack = new HashMap<>();
@@ -117,7 +116,7 @@ final class Verifier {
         checkTable(v, committed.values());
         checkHistory(v, present, absent, historyChecks);
         checkKafka(v, committed.values(), kafkaWait);
-        checkCaptureStatus(v, missingBefore, missingIsDiagnostic);
+        checkCaptureStatus(v, missingBefore);
         return v;
     }
 
@@ -283,7 +282,7 @@ final class Verifier {
         return JSON.readTree(r.body());
     }
 
-    private void checkCaptureStatus(Verdict v, long missingBefore, boolean missingIsDiagnostic) throws Exception {
+    private void checkCaptureStatus(Verdict v, long missingBefore) throws Exception {
         JsonNode status = captureStatus();
         JsonNode check = status.path("cross_check");
         v.set("capture: state " + status.path("state").asText(), 1);
@@ -293,10 +292,8 @@ final class Verifier {
         v.set("cross-check: mismatched (this server)", check.path("mismatched").asLong());
         v.set("cross-check: missing (this server)", check.path("missing").asLong());
         long missing = check.path("missing").asLong() - missingBefore;
-        if (missing != 0 && !missingIsDiagnostic) {
+        if (missing != 0) {
             v.violation("cross-check counts missing records", missing + " during this fault: " + status);
-        } else if (missing != 0) {
-            v.set("cross-check: missing counted during this fault (known false count)", missing);
         }
     }
 

@@ -2,7 +2,6 @@ package flux.capture.kafka;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,8 +34,8 @@ public final class ChangeMessages {
     public static final String REQUEST_ID_HEADER = "flux-request-id";
     /** Thread-safe; messages are written field by field (no tree per message, no serializer lookups). */
     public static final String TENANT_ID_HEADER = "flux-tenant-id";
-    /** Decimals as to_jsonb writes them: 0.000000000001, never BigDecimal's 1E-12. */
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    /** Decimals are written by {@link #node}, plain. */
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private ChangeMessages() {
     }
@@ -252,7 +251,9 @@ public final class ChangeMessages {
             case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
             case FLOAT -> g.writeNumber(n.floatValue());
             case DOUBLE -> g.writeNumber(n.doubleValue());
-            case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+            // As to_jsonb writes them: 0.000000000001, never 1E-12, and all digits of any scale (Jackson's
+            // WRITE_BIGDECIMAL_AS_PLAIN refuses scales beyond 9,999; PostgreSQL's numeric goes to 16,383).
+            case BIG_DECIMAL -> g.writeNumber(n.decimalValue().toPlainString());
             default -> g.writeString(n.asText());
         }
     }

@@ -100,10 +100,10 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
                         byte[] value = rs.getBytes(2);
                         if (value != null && confirmed != null) {
                             byte[] stored = value;
-                            value = ResumeSearch.skippedWhenConfirmed(stored, confirmed);
+                            value = ResumeSearch.withoutSearch(stored, confirmed);
                             if (value != stored) {
-                                log.info("capture {}: the slot confirmed the stored offset (at {}): streaming starts"
-                                        + " there at once, without Debezium's resume search", slot, Lsns.format(confirmed));
+                                log.info("capture {}: streaming starts at the stored offset at once, without Debezium's"
+                                        + " resume search (the slot confirmed {})", slot, Lsns.format(confirmed));
                             }
                         }
                         offsets.put(ByteBuffer.wrap(rs.getBytes(1)), value == null ? null : ByteBuffer.wrap(value));

@@ -46,7 +46,7 @@ public final class SlotOrigin {
      * exists is left as it is. Needs capture's schema ({@link CaptureSchema#install}).
      */
     public static void createIfMissing(CaptureConfig config, Connection admin) throws SQLException {
-        if (slotExists(admin, config.slotName())) {
+        if (exists(admin, config.slotName())) {
             return;
         }
         try (Connection replication = DriverManager.getConnection(config.jdbcUrl(), replicationProperties(config))) {
@@ -102,7 +102,8 @@ public final class SlotOrigin {
         }
     }
 
-    private static boolean slotExists(Connection c, String slot) throws SQLException {
+    /** Whether replication slot {@code slot} exists (of any kind: {@code Prerequisites} judges whether it is usable). */
+    public static boolean exists(Connection c, String slot) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SLOT_EXISTS)) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {

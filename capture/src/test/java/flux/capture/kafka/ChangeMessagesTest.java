@@ -100,6 +100,23 @@ class ChangeMessagesTest {
                 .contains("\"after\":{\"id\":1,\"tiny\":0.000000000001,\"wide\":12345678901234567890.123456789,\"scaled\":1.50}");
     }
 
+    /**
+     * PostgreSQL's numeric keeps up to 16,383 digits after the point (1e-10000 has scale 10,000), and
+     * to_jsonb writes them all; Jackson's plain BigDecimal writing refuses scales beyond 9,999, which
+     * failed the batch, and capture retried it for ever.
+     */
+    @Test
+    void decimalsWithScalesBeyondJacksonsPlainLimitAreWrittenWithAllTheirDigits() {
+        BigDecimal tiny = new BigDecimal("1E-10000");
+        BigDecimal huge = new BigDecimal("1E+10000");
+        ObjectNode after = NODES.objectNode().put("id", 1L).put("tiny", tiny).put("huge", huge);
+        WalChange change = new WalChange("public", "t", Operation.INSERT, NODES.objectNode().put("id", 1L), "1", null,
+                after, 1L, 2L, 3L, 0L, null);
+        assertThat(text(ChangeMessages.change(new CrossCheck.Outgoing(change, "wal:2", "wal", null, null), 2L,
+                new TransactionEvents(3L)).value()))
+                .contains("\"after\":{\"id\":1,\"tiny\":0." + "0".repeat(9999) + "1,\"huge\":1" + "0".repeat(10000) + "}");
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
