@@ -230,6 +230,37 @@ class StreamContractIT {
     }
 
     /**
+     * An idle runner is woken by the request itself: it looks at the table on its own only every 30 s
+     * (SnapshotRunner.IDLE_RECHECK), so a snapshot done well within that was picked up by its
+     * notification, and none of its ten chunks waited on a timer of that size either. (Each chunk costs
+     * one trip of its high watermark through the stream to Kafka's acknowledgement: see the DEBUG log.)
+     */
+    @Test
+    void anIdleRunnerStartsASnapshotWhenAskedNotAtItsNextLook() throws Exception {
+        String idle = unique("idle_snapshot");
+        long published = pipeline.status().eventsPublished();
+        CaptureFixtures.execute(db, "CREATE TABLE public." + idle + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
+                + " INSERT INTO public." + idle + " SELECT g, 0 FROM generate_series(1, 640) g");
+        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
+        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(TopicNames.forTable("public", idle)));
+        // The rows' inserts stream (raw SQL, recorded by capture): the snapshot starts on an idle capture.
+        await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() >= published + 640);
+        await().atMost(WAIT).until(() -> !hasRunningSnapshot()); // the runner is idle, listening
+        String id;
+        try (java.sql.Connection c = db.connect()) {
+            id = SnapshotStore.create(c, idle, null, 64).id();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> snapshot(id).status().equals(Snapshot.DONE));
+        assertThat(snapshot(id).rowsDone()).isEqualTo(640);
+    }
+
+    private boolean hasRunningSnapshot() throws SQLException {
+        try (java.sql.Connection c = db.connect()) {
+            return SnapshotStore.list(c).stream().anyMatch(s -> s.status().equals(Snapshot.RUNNING));
+        }
+    }
+
+    /**
      * What a consumer that dedupes on the idempotency key (a restart replays changes) and keeps rows by
      * key holds after these messages; fails when a key goes back to an older image or a READ follows
      * the row's DELETE.

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,13 @@ public final class SnapshotRunner implements AutoCloseable {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     /** A chunk whose high watermark was not published by then is read again (the engine restarted meanwhile). */
     private static final Duration CHUNK_PATIENCE = Duration.ofSeconds(60);
-    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    /**
+     * With no snapshot running the runner waits for {@link SnapshotStore#REQUESTED} (sent when one is
+     * asked for), looking at {@code stopping} this often; it looks at the table anyway after
+     * {@link #IDLE_RECHECK}, for a notification sent while its connection was being reopened.
+     */
+    private static final int LISTEN_SLICE_MILLIS = 500;
+    private static final Duration IDLE_RECHECK = Duration.ofSeconds(30);
 
     private final CaptureConfig config;
     private final SnapshotWindows windows;
@@ -70,11 +78,12 @@ public final class SnapshotRunner implements AutoCloseable {
                     c = PgConnections.open(config, "snapshots");
                     try (Statement st = c.createStatement()) {
                         st.execute("SET TIME ZONE 'UTC'");
+                        st.execute("LISTEN " + SnapshotStore.REQUESTED); // before the first look: none is missed
                     }
                 }
                 Optional<Snapshot> next = SnapshotStore.nextRunning(c);
                 if (next.isEmpty()) {
-                    pause(IDLE_POLL);
+                    awaitRequest(c);
                 } else {
                     chunk(c, next.get());
                 }
@@ -110,7 +119,9 @@ public final class SnapshotRunner implements AutoCloseable {
         }
         SnapshotWindows.Window w = windows.open(s);
         try {
+            long started = System.nanoTime();
             watermark(c, w.id, "low");
+            long lowWritten = System.nanoTime();
             List<SnapshotWindows.Row> rows;
             try {
                 rows = read(c, s, key);
@@ -130,11 +141,21 @@ public final class SnapshotRunner implements AutoCloseable {
                 clearWatermarks(c);
                 return;
             }
+            long read = System.nanoTime();
             windows.fill(w, rows);
             watermark(c, w.id, "high");
+            long highWritten = System.nanoTime();
             if (awaitPublished(w)) {
+                long acknowledged = System.nanoTime();
                 SnapshotWindows.Row last = rows.get(rows.size() - 1);
                 SnapshotStore.chunkDone(c, s.id(), last.key().toString(), rows.size());
+                if (log.isDebugEnabled()) { // where a chunk's time goes (docs/capture.md, "What a chunk costs")
+                    log.debug("capture {}: snapshot {} chunk of {} rows, ms: low watermark written {}, read {},"
+                            + " high watermark written {}, streamed and acknowledged by Kafka {}, progress stored {}",
+                            config.slotName(), s.id(), rows.size(), millis(started, lowWritten), millis(lowWritten, read),
+                            millis(read, highWritten), millis(highWritten, acknowledged),
+                            millis(acknowledged, System.nanoTime()));
+                }
             }
         } finally {
             windows.forget(w);
@@ -225,6 +246,25 @@ public final class SnapshotRunner implements AutoCloseable {
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM flux.capture_snapshot_watermarks");
         }
+    }
+
+    /**
+     * Waits until a snapshot is asked for (a notification on the runner's connection), capture stops,
+     * or {@link #IDLE_RECHECK} passed. A request is seen at once, not at the next turn of a timer.
+     */
+    private void awaitRequest(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long deadline = System.nanoTime() + IDLE_RECHECK.toNanos();
+        while (!stopping && System.nanoTime() < deadline) {
+            PGNotification[] notes = pg.getNotifications(LISTEN_SLICE_MILLIS);
+            if (notes != null && notes.length > 0) {
+                return;
+            }
+        }
+    }
+
+    private static String millis(long from, long to) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (to - from) / 1e6);
     }
 
     private void pause(Duration d) throws InterruptedException {

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 public final class SnapshotStore {
     private static final String COLUMNS = "id, table_schema, table_name, filter, chunk_size, status, last_key::text,"
             + " max_key::text, rows_done, rows_estimated, error, created_at, updated_at";
+    /** The channel notified when a snapshot is asked for: the runner, idle, waits on it. */
+    static final String REQUESTED = "flux_capture_snapshot_requested";
     /** A chunk is held in memory between its watermarks. */
     public static final int MAX_CHUNK = 100_000;
     private static final String TRACKED = "SELECT table_schema, table_name FROM flux.user_tables"
@@ -66,10 +68,22 @@ public final class SnapshotStore {
             st.setInt(5, chunkSize);
             st.setLong(6, estimated);
             st.setString(7, maxKey);
+            Snapshot s;
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                return read(rs);
+                s = read(rs);
             }
+            notifyRequested(c, s.id());
+            return s;
+        }
+    }
+
+    /** Wakes the runner (delivered when the caller's transaction commits, like the row it reads). */
+    private static void notifyRequested(Connection c, String id) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            st.setString(1, REQUESTED);
+            st.setString(2, id);
+            st.execute();
         }
     }
 
