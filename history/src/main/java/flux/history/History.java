@@ -97,14 +97,21 @@ public final class History {
     }
 
     public RequestPage request(String requestId, int limit, String cursor) {
-        return request(requestId, limit, cursor, null);
+        return request(requestId, RequestIdMatch.EXACT, limit, cursor, null);
     }
 
-    /** {@code requestId} may be a unique prefix of the id (a short form); an ambiguous one is an error naming the candidates. */
     public RequestPage request(String requestId, int limit, String cursor, String tenantId) {
+        return request(requestId, RequestIdMatch.EXACT, limit, cursor, tenantId);
+    }
+
+    /**
+     * With {@link RequestIdMatch#EXACT_OR_UNIQUE_PREFIX}, {@code requestId} may be a unique prefix of
+     * the id (a short form); an ambiguous one is an error naming the candidates.
+     */
+    public RequestPage request(String requestId, RequestIdMatch match, int limit, String cursor, String tenantId) {
         PgText.storable("request id", requestId);
         return read("the mutations of request " + requestId,
-                c -> RequestMutations.page(c, requestId, tenantId, limit, cursor));
+                c -> RequestMutations.page(c, requestId, match, tenantId, limit, cursor));
     }
 
     /**

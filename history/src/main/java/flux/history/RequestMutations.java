@@ -29,15 +29,16 @@ final class RequestMutations {
     }
 
     /** @param tenantId null for every tenant's records */
-    static RequestPage page(Connection c, String requestIdOrPrefix, String tenantId, int limit, String cursor)
-            throws SQLException {
+    static RequestPage page(Connection c, String requestIdOrPrefix, RequestIdMatch match, String tenantId, int limit,
+                            String cursor) throws SQLException {
         if (requestIdOrPrefix == null || requestIdOrPrefix.isBlank()) {
             throw new HistoryException.InvalidArgument("a request id is required");
         }
         long after = new PageRequest(false, limit, cursor, null, null).cursorId();
         List<MutationRecord> records = RequestRecords.page(c, requestIdOrPrefix, tenantId, after, limit + 1);
         String requestId = requestIdOrPrefix;
-        if (records.isEmpty() && cursor == null && requestIdOrPrefix.length() >= MIN_PREFIX) {
+        if (records.isEmpty() && cursor == null && match == RequestIdMatch.EXACT_OR_UNIQUE_PREFIX
+                && requestIdOrPrefix.length() >= MIN_PREFIX) {
             List<String> ids = RequestIds.startingWith(c, requestIdOrPrefix, tenantId, CANDIDATES + 1);
             if (ids.size() > 1) {
                 throw new HistoryException.AmbiguousRequest(requestIdOrPrefix, ids);
@@ -57,14 +58,15 @@ final class RequestMutations {
      * @throws HistoryException.UnknownRequest when no request of the tenant has such an id
      * @throws HistoryException.AmbiguousRequest when several request ids start with the prefix
      */
-    static String resolve(Connection c, String requestIdOrPrefix, String tenantId) throws SQLException {
+    static String resolve(Connection c, String requestIdOrPrefix, RequestIdMatch match, String tenantId)
+            throws SQLException {
         if (requestIdOrPrefix == null || requestIdOrPrefix.isBlank()) {
             throw new HistoryException.InvalidArgument("a request id is required");
         }
         if (!RequestRecords.page(c, requestIdOrPrefix, tenantId, 0, 1).isEmpty()) {
             return requestIdOrPrefix;
         }
-        if (requestIdOrPrefix.length() >= MIN_PREFIX) {
+        if (match == RequestIdMatch.EXACT_OR_UNIQUE_PREFIX && requestIdOrPrefix.length() >= MIN_PREFIX) {
             List<String> ids = RequestIds.startingWith(c, requestIdOrPrefix, tenantId, CANDIDATES + 1);
             if (ids.size() > 1) {
                 throw new HistoryException.AmbiguousRequest(requestIdOrPrefix, ids);

@@ -26,11 +26,16 @@ public final class Undo {
         this.engine = engine;
     }
 
-    /** The plan, and what it would overwrite; changes nothing (a dry run). */
-    public UndoPlan plan(String requestIdOrPrefix, RequestScope scope, UndoForce force) {
+    /** The plan, and what it would overwrite; changes nothing (a dry run). The request id as given. */
+    public UndoPlan plan(String requestId, RequestScope scope, UndoForce force) {
+        return plan(requestId, RequestIdMatch.EXACT, scope, force);
+    }
+
+    /** {@link #plan(String, RequestScope, UndoForce)}, the request named as {@code match} says. */
+    public UndoPlan plan(String requestIdOrPrefix, RequestIdMatch match, RequestScope scope, UndoForce force) {
         PgText.storable("request id", requestIdOrPrefix);
         return read("the undo of request " + requestIdOrPrefix,
-                c -> UndoPlanner.plan(c, requestIdOrPrefix, tenant(scope), force));
+                c -> UndoPlanner.plan(c, requestIdOrPrefix, match, tenant(scope), force));
     }
 
     /**
@@ -39,9 +44,14 @@ public final class Undo {
      * Conflicts are checked again once the undo's writes hold their rows' locks, so a write that
      * committed meanwhile is not overwritten silently.
      */
-    public UndoPlan undo(String requestIdOrPrefix, RequestScope scope, UndoForce force, RequestId undoId,
-                         String clientId) {
-        UndoPlan plan = plan(requestIdOrPrefix, scope, force);
+    public UndoPlan undo(String requestId, RequestScope scope, UndoForce force, RequestId undoId, String clientId) {
+        return undo(requestId, RequestIdMatch.EXACT, scope, force, undoId, clientId);
+    }
+
+    /** {@link #undo(String, RequestScope, UndoForce, RequestId, String)}, the request named as {@code match} says. */
+    public UndoPlan undo(String requestIdOrPrefix, RequestIdMatch match, RequestScope scope, UndoForce force,
+                         RequestId undoId, String clientId) {
+        UndoPlan plan = plan(requestIdOrPrefix, match, scope, force);
         refuseUnforced(plan);
         engine.transactionResult(undoId, clientId, scope, tx -> {
             tx.undoes(plan.requestId());

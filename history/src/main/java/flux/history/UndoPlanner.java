@@ -36,8 +36,9 @@ final class UndoPlanner {
     }
 
     /** @param tenantId the reader's tenant, or null for every tenant's records */
-    static UndoPlan plan(Connection c, String requestIdOrPrefix, String tenantId, UndoForce force) throws SQLException {
-        String requestId = RequestMutations.resolve(c, requestIdOrPrefix, tenantId);
+    static UndoPlan plan(Connection c, String requestIdOrPrefix, RequestIdMatch match, String tenantId, UndoForce force)
+            throws SQLException {
+        String requestId = RequestMutations.resolve(c, requestIdOrPrefix, match, tenantId);
         List<MutationRecord> committed = committedRecords(c, requestId, tenantId);
         committed.sort(Comparator.comparing(MutationRecord::orderKey));
         Map<RowRef, List<MutationRecord>> byRow = new LinkedHashMap<>();

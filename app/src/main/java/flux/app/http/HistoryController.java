@@ -8,6 +8,7 @@ import flux.history.HistoryPage;
 import flux.history.Moments;
 import flux.history.PageRequest;
 import flux.history.RequestPage;
+import flux.history.RequestIdMatch;
 import flux.history.RowSnapshot;
 import flux.tenancy.TenantDirectory;
 import flux.tenancy.TenantScope;
@@ -67,8 +68,13 @@ final class HistoryController {
 
     @Get("/requests/{requestId}")
     RequestPage request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String limit,
-                        @Nullable @QueryValue String cursor) {
-        return history.request(requestId, PageRequest.limit(limit), cursor, tenant(scope(request)));
+                        @Nullable @QueryValue String cursor, @Nullable @QueryValue Boolean prefix) {
+        return history.request(requestId, match(prefix), PageRequest.limit(limit), cursor, tenant(scope(request)));
+    }
+
+    /** {@code ?prefix=true}: the id may be a unique prefix, a short form the CLI or the UI printed. */
+    static RequestIdMatch match(@Nullable Boolean prefix) {
+        return Boolean.TRUE.equals(prefix) ? RequestIdMatch.EXACT_OR_UNIQUE_PREFIX : RequestIdMatch.EXACT;
     }
 
     /** The body of {@code POST /v1/requests/abbreviations}. */

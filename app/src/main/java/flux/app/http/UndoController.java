@@ -46,16 +46,16 @@ final class UndoController {
 
     @Post("/requests/{requestId}/undo")
     HttpResponse<UndoPlan> undo(HttpRequest<?> request, String requestId, @Nullable @QueryValue("dry_run") Boolean dryRun,
-                                @Nullable @Body UndoRequest body) {
+                                @Nullable @QueryValue Boolean prefix, @Nullable @Body UndoRequest body) {
         boolean dry = Boolean.TRUE.equals(dryRun);
         Principal caller = Callers.require(request, dry ? Role.READ_ONLY : Role.READ_WRITE);
         TenantScope scope = Callers.scope(caller, tenants);
         UndoForce force = body == null ? UndoForce.NONE
                 : UndoForce.parse(Boolean.TRUE.equals(body.forceAll()), body.force());
         if (dry) {
-            return HttpResponse.ok(undo.plan(requestId, scope, force));
+            return HttpResponse.ok(undo.plan(requestId, HistoryController.match(prefix), scope, force));
         }
         RequestId id = QueryController.requestId(request);
-        return QueryController.answer(id, undo.undo(requestId, scope, force, id, QueryController.clientId(request, caller)));
+        return QueryController.answer(id, undo.undo(requestId, HistoryController.match(prefix), scope, force, id, QueryController.clientId(request, caller)));
     }
 }

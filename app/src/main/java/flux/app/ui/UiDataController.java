@@ -119,8 +119,9 @@ final class UiDataController {
     HttpResponse<?> request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String cursor)
             throws SQLException {
         TenantScope scope = scope(request);
-        RequestPage page = history.request(requestId, REQUEST_ENTRIES, cursor,
-                scope == null ? null : scope.tenantId());
+        // A person may type a short form into the address (the page's title names the whole id).
+        RequestPage page = history.request(requestId, flux.history.RequestIdMatch.EXACT_OR_UNIQUE_PREFIX,
+                REQUEST_ENTRIES, cursor, scope == null ? null : scope.tenantId());
         List<Timeline.Change> changes = Diffs.of(null, page.entries());
         return pages.page("request", new RequestTrail(pages.frame(request, "Request " + requestId, "tables"),
                 page.requestId(), changes, page.nextCursor(),

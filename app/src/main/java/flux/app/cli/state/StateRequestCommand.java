@@ -34,8 +34,9 @@ final class StateRequestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // prefix=true: the short forms the CLI prints are taken back (the answer names the whole id)
         JsonNode page = server.client().get("v1/requests/" + ServerOptions.segment(requestId)
-                + "?limit=" + ServerOptions.limit(spec, limit) + ServerOptions.query("cursor", cursor));
+                + "?prefix=true&limit=" + ServerOptions.limit(spec, limit) + ServerOptions.query("cursor", cursor));
         PrintWriter out = spec.commandLine().getOut();
         if (server.json) {
             ServerOptions.printJson(out, page);

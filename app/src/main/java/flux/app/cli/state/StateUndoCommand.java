@@ -56,8 +56,9 @@ final class StateUndoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JsonNode plan;
         try {
-            plan = server.client().post("v1/requests/" + ServerOptions.segment(requestId) + "/undo"
-                    + (dryRun ? "?dry_run=true" : ""), body);
+            // prefix=true: the short forms the CLI prints are taken back (the plan names the whole id)
+            plan = server.client().post("v1/requests/" + ServerOptions.segment(requestId) + "/undo?prefix=true"
+                    + (dryRun ? "&dry_run=true" : ""), body);
         } catch (ServerClient.ServerError e) {
             JsonNode problem = e.problem();
             if (problem != null && problem.has("conflicts")) {

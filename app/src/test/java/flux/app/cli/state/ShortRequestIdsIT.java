@@ -113,4 +113,19 @@ class ShortRequestIdsIT {
         assertThat(ambiguous.exitCode()).isEqualTo(1);
         assertThat(ambiguous.err()).contains("ambiguous").contains(a).contains(b);
     }
+
+    @Test
+    void anIdIsExpandedOnlyWhenTheCallerAsksForPrefixes() throws Exception {
+        String a = requestIds.get(0);
+        String shortForm = a.substring(0, a.length() - 4);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> exact = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/requests/"
+                + shortForm)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(exact.statusCode()).as("a program naming an id that has no records: unknown, not another request's")
+                .isEqualTo(404);
+        HttpResponse<String> prefix = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/requests/"
+                + shortForm + "?prefix=true")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(prefix.statusCode()).isEqualTo(200);
+        assertThat(prefix.body()).contains("\"request_id\":\"" + a + "\"");
+    }
 }
