@@ -14,6 +14,9 @@ COPY observe observe
 COPY history history
 COPY capture capture
 COPY console console
+COPY client client
+# app's tests run the example consumer; Maven resolves test dependencies with -am too
+COPY examples/table-mirror examples/table-mirror
 COPY app app
 # Maven reads every module of the reactor; only the app and what it is built from are built.
 COPY bench/pom.xml bench/pom.xml
