@@ -114,10 +114,35 @@ final class FluxProcess implements AutoCloseable {
     /** Waits for the process to exit by itself (after a signal sent by other means); its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String why = stuck();
             process.destroyForcibly();
-            throw new AssertionError("flux did not exit within " + timeout);
+            throw new AssertionError("flux did not exit within " + timeout + "\n" + why);
         }
         return process.exitValue();
+    }
+
+    /**
+     * What a process that does not stop is doing: its threads (jstack, beside the running JVM) and
+     * the end of its log, so a stop that hangs in CI says where.
+     */
+    private String stuck() {
+        StringBuilder why = new StringBuilder();
+        try {
+            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+            Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true).start();
+            String threads = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            dump.waitFor(20, TimeUnit.SECONDS);
+            why.append("threads:\n").append(threads);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            why.append("no thread dump: ").append(e).append('\n');
+        }
+        try {
+            List<String> log = Files.readAllLines(stderr);
+            why.append("last log lines:\n").append(String.join("\n", log.subList(Math.max(0, log.size() - 80), log.size())));
+        } catch (IOException e) {
+            why.append("no log: ").append(e);
+        }
+        return why.toString();
     }
 
     /** kill -9: nothing of ours runs, the children are left behind. Fails unless the process died. */

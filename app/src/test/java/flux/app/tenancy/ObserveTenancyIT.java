@@ -66,6 +66,11 @@ class ObserveTenancyIT {
         });
     }
 
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
     /** One request of two selects by different ids (an N+1 at threshold 2); its request id. */
     private String twoSelects(String table, String key) throws Exception {
         String select = "{\"table\":\"" + table + "\",\"operation\":\"select\",\"filters\":[{\"column\":\"id\",\"op\":\"eq\",\"value\":%d}]}";
