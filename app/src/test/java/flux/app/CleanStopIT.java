@@ -100,6 +100,9 @@ class CleanStopIT {
             assertThat(members).as("the broker stops when the server tells it to, after capture, not on Ctrl-C")
                     .noneMatch(p -> p.pid() == broker);
             List<ProcessHandle> children = embeddedServices();
+            assertThat(ignoresInterrupts(flux.pid())).as("the server was started with SIGINT ignored, inherited from a"
+                    + " suite run as a background job of a non-interactive shell (nohup ... &): no JVM can catch Ctrl-C"
+                    + " then; run the suite in the foreground or under job control (set -m)").isFalse();
             signal("INT", flux.pid());
             for (ProcessHandle p : members) {
                 signal("INT", p.pid());
@@ -191,6 +194,16 @@ class CleanStopIT {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** Whether SIGINT is ignored in the process (its SigIgn mask in /proc): a JVM then installs no handler for it. */
+    private static boolean ignoresInterrupts(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (2 - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     private static void signal(String name, long pid) throws Exception {
