@@ -70,6 +70,8 @@ public final class CapturePipeline implements AutoCloseable {
     private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(2);
     /** How often tables the publication refused are tried again. */
     private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
+    /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
+    private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
 
     private final CaptureConfig config;
     private final CaptureStatus status = new CaptureStatus();
@@ -77,9 +79,6 @@ public final class CapturePipeline implements AutoCloseable {
     private final Publication publication;
     private final SlotMonitor slotMonitor;
     private final KafkaTopics topics;
-    /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
-    private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
-
     private final Thread supervisor;
     /** The slot's election; {@link #prepare()} may take it before the supervisor runs, which keeps it. */
     private final StreamerLock lock;
