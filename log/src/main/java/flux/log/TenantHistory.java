@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -44,6 +45,15 @@ public final class TenantHistory {
              ORDER BY r.ordinality""";
 
     /*
+     * A record of the file whose operation, status or source is none of the log's (the log's value
+     * checks are not enforced on PostgreSQL 18, mutation-log.sql: a file is the one writer whose
+     * values do not come from the enums, so they are checked here).
+     */
+    private static final String FIRST_INVALID = """
+            SELECT r.operation, r.status, r.source FROM jsonb_populate_recordset(NULL::flux.state_mutations, ?::jsonb) r
+             WHERE NOT (r.operation = ANY (?) AND r.status = ANY (?) AND r.source = ANY (?)) LIMIT 1""";
+
+    /*
      * The next batch of the tenant's records after a record id, deleted: the primary key's order,
      * so each batch is the next id range of the tenant's and the walk reads the log once. The
      * DELETEs reach capture through the WAL, which ignores deletes of the log (not mutations).
@@ -51,6 +61,9 @@ public final class TenantHistory {
     private static final String PURGE_BATCH = """
             WITH batch AS (SELECT id FROM flux.state_mutations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?)
             DELETE FROM flux.state_mutations m USING batch WHERE m.id = batch.id RETURNING m.id""";
+
+    /** SQLSTATE invalid_parameter_value. */
+    private static final String INVALID_VALUE = "22023";
 
     private TenantHistory() {
     }
@@ -89,6 +102,7 @@ public final class TenantHistory {
      */
     public static int restore(Connection c, String tenantId, String fromSchema, String toSchema, String records)
             throws SQLException {
+        rejectUnknownValues(c, records);
         try (PreparedStatement ps = c.prepareStatement(RESTORE)) {
             ps.setString(1, fromSchema);
             ps.setString(2, toSchema);
@@ -96,6 +110,22 @@ public final class TenantHistory {
             ps.setString(4, records);
             ps.setString(5, tenantId);
             return ps.executeUpdate();
+        }
+    }
+
+    private static void rejectUnknownValues(Connection c, String records) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIRST_INVALID)) {
+            ps.setString(1, records);
+            ps.setArray(2, c.createArrayOf("text", Arrays.stream(Operation.values()).map(Operation::name).toArray()));
+            ps.setArray(3, c.createArrayOf("text", Arrays.stream(Status.values()).map(Status::stored).toArray()));
+            ps.setArray(4, c.createArrayOf("text", Arrays.stream(Source.values()).map(Source::stored).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new SQLException("a history record of the file has operation \"" + rs.getString("operation")
+                            + "\", status \"" + rs.getString("status") + "\", source \"" + rs.getString("source")
+                            + "\": not a record of a Flux log", INVALID_VALUE);
+                }
+            }
         }
     }
 

@@ -138,21 +138,40 @@ $$;
 -- log exclusively even when there is nothing to change). NOT VALID: every existing row passed the
 -- narrower check this one replaces, and validating would scan the whole log while this
 -- transaction's exclusive lock holds off every write. New rows are checked either way.
+--
+-- On PostgreSQL 18 and later the three value checks are declared NOT ENFORCED: they stay in the
+-- catalog as the columns' documented domain, but no write evaluates them. Why: PostgreSQL reads,
+-- plans and compiles a table's check expressions anew for every statement that inserts into it,
+-- about 20 us of server CPU per engine write, some 10% of it (BENCHMARKS.md, "Write run 12"), for
+-- values only Flux writes: the log is written only by the log module's statements and capture's
+-- record writer, whose operation, status and source come from the log's enums (Operation, Status,
+-- Source), and no other role may insert (docs/contracts.md). Readers reject a value outside the
+-- enums. Before 18 the checks stay enforced.
 DO $$
 DECLARE
     c record;
+    enforce boolean := current_setting('server_version_num')::int < 180000;
+    enforced boolean;
 BEGIN
     FOR c IN SELECT * FROM (VALUES
             ('state_mutations_source_check', '''snapshot''',
              'CHECK (source IN (''api'', ''wal'', ''console'', ''snapshot''))'),
             ('state_mutations_operation_check', '''TRUNCATE''',
-             'CHECK (operation IN (''INSERT'', ''UPDATE'', ''DELETE'', ''TRUNCATE''))')) AS v(name, marker, definition)
+             'CHECK (operation IN (''INSERT'', ''UPDATE'', ''DELETE'', ''TRUNCATE''))'),
+            ('state_mutations_status_check', '''rolled_back''',
+             'CHECK (status IN (''committed'', ''rolled_back''))')) AS v(name, marker, definition)
     LOOP
+        enforced := true;
+        IF NOT enforce THEN -- pg_constraint.conenforced exists from 18 on
+            EXECUTE 'SELECT bool_and(conenforced) FROM pg_constraint'
+                    ' WHERE conrelid = ''flux.state_mutations''::regclass AND conname = $1' INTO enforced USING c.name;
+        END IF;
         IF NOT EXISTS (SELECT 1 FROM pg_constraint
                        WHERE conrelid = 'flux.state_mutations'::regclass AND conname = c.name
-                         AND pg_get_constraintdef(oid) LIKE '%' || c.marker || '%') THEN
-            EXECUTE format('ALTER TABLE flux.state_mutations DROP CONSTRAINT IF EXISTS %I, ADD CONSTRAINT %I %s NOT VALID',
-                           c.name, c.name, c.definition);
+                         AND pg_get_constraintdef(oid) LIKE '%' || c.marker || '%')
+           OR enforced IS DISTINCT FROM enforce THEN
+            EXECUTE format('ALTER TABLE flux.state_mutations DROP CONSTRAINT IF EXISTS %I, ADD CONSTRAINT %I %s %s',
+                           c.name, c.name, c.definition, CASE WHEN enforce THEN 'NOT VALID' ELSE 'NOT ENFORCED' END);
         END IF;
     END LOOP;
 END
