@@ -63,6 +63,13 @@ final class WriteBench implements Callable<Integer> {
             description = "Modes to run, of a,b,w,s,p,c,e,d (default ${DEFAULT-VALUE}); ratios need a (and b, w, s, p, c, e).")
     List<String> modes;
 
+    @Option(names = "--waits", description = "Sample pg_stat_activity's wait events during each measured cell and print"
+            + " their shares (a query every 25 ms on a connection of its own).")
+    boolean waits;
+
+    /** The database without the round-trip counter, for the wait sampler. */
+    private String plainJdbcUrl;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,6 +81,7 @@ final class WriteBench implements Callable<Integer> {
         Path dir = Files.createTempDirectory("flux-bench-");
         int maxClients = clients.stream().max(Integer::compare).orElse(1);
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
+            plainJdbcUrl = pg.jdbcUrl();
             String jdbcUrl = pg.jdbcUrl() + "&socketFactory=" + RoundTripCounter.class.getName();
             try (HikariDataSource ds = pool(jdbcUrl, maxClients + 4)) {
                 FluxSchema.install(ds);
@@ -130,7 +138,10 @@ final class WriteBench implements Callable<Integer> {
                     long tripsBefore = RoundTripCounter.roundTrips();
                     String walBefore = walPosition(ds);
                     LoadRunner.Cell cell;
-                    try (AutoCloseable log = mode.equals("p") ? PrimaryKeyOnlyLog.strip(ds) : () -> { }) {
+                    WaitSampler sampler;
+                    try (AutoCloseable log = mode.equals("p") ? PrimaryKeyOnlyLog.strip(ds) : () -> { };
+                         WaitSampler sampling = WaitSampler.start(plainJdbcUrl, warmup, waits)) {
+                        sampler = sampling;
                         cell = LoadRunner.run(n, warmup, seconds, (client, k) -> {
                             calls.incrementAndGet();
                             if (op.equals("insert")) {
@@ -148,6 +159,9 @@ final class WriteBench implements Callable<Integer> {
                                     + "  CPU/write: server %4.0f us, JVM %4.0f us  WAL/write %5.0f B%n",
                             op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
                             cell.serverCpuMicros(), cell.jvmCpuMicros(), walBytes);
+                    if (waits) {
+                        out.printf(Locale.ROOT, "       waits: %s%n", sampler.summary(6));
+                    }
                     out.flush();
                 }
             }
