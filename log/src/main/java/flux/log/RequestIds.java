@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Request ids by prefix, over {@code state_mutations_request_prefix_idx (request_id text_pattern_ops)}:
- * the pattern operators ({@code ~<~}, {@code ~>=~}, ...) compare bytes whatever the database's
- * collation, so the ids that start with a prefix are one range of that index, and an id's
+ * Request ids by prefix, over
+ * {@code state_mutations_request_order_idx (request_id text_pattern_ops, id)}: the pattern
+ * operators ({@code ~<~}, {@code ~>=~}, ...) compare bytes whatever the database's collation, so
+ * the ids that start with a prefix are one range of that index, and an id's
  * neighbours in it are one probe each way. Generated ids are UUIDv7, whose first 12 hex digits
  * are a millisecond timestamp: ids of one minute share their first 8 characters, so a short form
  * must be as long as it takes to differ, as git abbreviates hashes.

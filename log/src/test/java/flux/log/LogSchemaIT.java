@@ -94,6 +94,7 @@ class LogSchemaIT {
                 + " source text NOT NULL DEFAULT 'api', created_at timestamptz NOT NULL DEFAULT clock_timestamp());"
                 + " CREATE INDEX state_mutations_row_idx ON flux.state_mutations (table_schema, table_name, row_id, id);"
                 + " CREATE INDEX state_mutations_request_idx ON flux.state_mutations (request_id);"
+                + " CREATE INDEX state_mutations_request_prefix_idx ON flux.state_mutations (request_id text_pattern_ops);"
                 + " CREATE INDEX state_mutations_console_txid_idx ON flux.state_mutations (txid) WHERE source = 'console'");
 
         LogSchema.install(db.dataSource());
@@ -102,7 +103,7 @@ class LogSchemaIT {
 
         assertThat(one(db, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
                 + " WHERE tablename = 'state_mutations'")).isEqualTo("state_mutations_key_change_idx,"
-                + "state_mutations_pkey,state_mutations_placed_idx,state_mutations_request_prefix_idx,"
+                + "state_mutations_pkey,state_mutations_placed_idx,state_mutations_request_order_idx,"
                 + "state_mutations_row_order_idx,state_mutations_row_time_idx,state_mutations_truncate_idx,"
                 + "state_mutations_wal_txid_idx");
     }

@@ -64,7 +64,7 @@ class RequestIdsIT {
                 }
             }
         }
-        assertThat(plan.toString()).contains("state_mutations_request_prefix_idx");
+        assertThat(plan.toString()).contains("state_mutations_request_order_idx");
     }
 
     @Test

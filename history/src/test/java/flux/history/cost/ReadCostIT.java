@@ -3,14 +3,12 @@ package flux.history.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
 import flux.history.BlameFolder;
 import flux.history.History;
 import flux.history.HistoryPage;
-import flux.history.HistorySchema;
 import flux.history.PageRequest;
 import flux.query.QueryEngine;
 import flux.query.QueryException;
@@ -54,14 +52,7 @@ class ReadCostIT {
     private Instant middleOfLong;
 
     ReadCostIT(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase("read_cost");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.jdbcUrl());
-        config.setUsername(db.user());
-        config.setPassword(db.password());
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
-        HistorySchema.install(dataSource);
+        dataSource = CostDatabase.open(pg, "read_cost");
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0), note text)");
         }
