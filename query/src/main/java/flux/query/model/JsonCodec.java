@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import flux.query.InvalidQuery;
+import java.io.IOException;
+import java.math.BigDecimal;
 
 /**
  * The engine's JSON: numbers are exact decimals both ways (no binary floating point between
@@ -61,6 +64,7 @@ public final class JsonCodec {
 
     private static ObjectMapper build() {
         JsonFactory factory = JsonFactory.builder()
+                .addDecorator((f, generator) -> new ExactDecimals(generator))
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING)
                         .maxNumberLength(1000)
@@ -73,5 +77,27 @@ public final class JsonCodec {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         return mapper;
+    }
+
+    /**
+     * Decimals plain where Jackson can write them so (a scale within +-9999), in exponent form
+     * beyond: such a value is valid input (PostgreSQL's numeric takes scales to 16383), and plain
+     * writing would refuse it as unrenderable.
+     */
+    private static final class ExactDecimals extends JsonGeneratorDelegate {
+        private static final int MAX_PLAIN_SCALE = 9999;
+
+        ExactDecimals(JsonGenerator delegate) {
+            super(delegate, false);
+        }
+
+        @Override
+        public void writeNumber(BigDecimal value) throws IOException {
+            if (value != null && Math.abs(value.scale()) > MAX_PLAIN_SCALE) {
+                delegate.writeNumber(value.toString());
+            } else {
+                delegate.writeNumber(value);
+            }
+        }
     }
 }
