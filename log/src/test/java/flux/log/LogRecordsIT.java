@@ -181,8 +181,8 @@ class LogRecordsIT {
             assertThat(requests("1")).containsExactly("wal:a");
             String again = Transactions.call(c, x -> TenantPurges.begin(x, "gone"));
             assertThat(again).as("a new purge of the id").isNotEqualTo(purge);
-            assertThat(Transactions.call(c, x -> TenantPurges.begin(x, "gone"))).as("resumed")
-                    .isEqualTo(again);
+            String resumed = Transactions.call(c, x -> TenantPurges.begin(x, "gone"));
+            assertThat(resumed).as("a purge resumed keeps its request").isEqualTo(again);
         } finally {
             try (Statement st = c.createStatement()) {
                 st.execute("DELETE FROM flux.tenants; DELETE FROM flux.tenant_purges");
