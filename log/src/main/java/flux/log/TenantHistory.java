@@ -6,6 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -57,10 +60,12 @@ public final class TenantHistory {
      * The next batch of the tenant's records after a record id, deleted: the primary key's order,
      * so each batch is the next id range of the tenant's and the walk reads the log once. The
      * DELETEs reach capture through the WAL, which ignores deletes of the log (not mutations).
+     * Each deleted record's row is returned, for what is kept about rows beside the log.
      */
     private static final String PURGE_BATCH = """
             WITH batch AS (SELECT id FROM flux.state_mutations WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?)
-            DELETE FROM flux.state_mutations m USING batch WHERE m.id = batch.id RETURNING m.id""";
+            DELETE FROM flux.state_mutations m USING batch WHERE m.id = batch.id
+            RETURNING m.id, m.table_schema, m.table_name, m.row_id""";
 
     /** SQLSTATE invalid_parameter_value. */
     private static final String INVALID_VALUE = "22023";
@@ -131,17 +136,23 @@ public final class TenantHistory {
 
     /**
      * Deletes every record of the tenant's history, {@code batchSize} at a time, each batch a
-     * short transaction of its own on a connection from {@code dataSource}: a big tenant holds no
-     * long transaction and no lock on the log beyond a batch's rows, and the engine's and
-     * capture's writes go on in between. Interrupted, it has deleted whole batches only; running
-     * it again deletes the rest. Returns how many records it deleted.
+     * short transaction of its own on a connection from {@code dataSource}, which also runs
+     * {@code alsoInBatch} on the rows the batch's records were about: a big tenant holds no long
+     * transaction and no lock on the log beyond a batch's rows, and the engine's and capture's
+     * writes go on in between. Interrupted, it has deleted whole batches only; running it again
+     * deletes the rest. Returns how many records it deleted.
      */
-    public static long purge(DataSource dataSource, String tenantId, int batchSize) throws SQLException {
+    public static long purge(DataSource dataSource, String tenantId, int batchSize, BatchStep alsoInBatch)
+            throws SQLException {
         long deleted = 0;
         long after = 0;
         while (true) {
             long from = after;
-            Batch batch = Transactions.call(dataSource, c -> purgeBatch(c, tenantId, from, batchSize));
+            Batch batch = Transactions.call(dataSource, c -> {
+                Batch b = purgeBatch(c, tenantId, from, batchSize);
+                alsoInBatch.run(c, b.rows());
+                return b;
+            });
             if (batch.deleted() == 0) {
                 return deleted;
             }
@@ -158,17 +169,33 @@ public final class TenantHistory {
             ps.setInt(3, limit);
             int deleted = 0;
             long last = afterId;
+            Set<LoggedRow> rows = new LinkedHashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     deleted++;
                     last = Math.max(last, rs.getLong("id"));
+                    rows.add(new LoggedRow(rs.getString("table_schema"), rs.getString("table_name"),
+                            rs.getString("row_id")));
                 }
             }
-            return new Batch(deleted, last);
+            return new Batch(deleted, last, List.copyOf(rows));
         }
     }
 
-    /** One batch of {@link #purgeBatch}: how many records it deleted, and the highest id among them. */
-    public record Batch(int deleted, long lastId) {
+    /**
+     * One batch of {@link #purgeBatch}: how many records it deleted, the highest id among them, and
+     * the rows they were about (each once).
+     */
+    public record Batch(int deleted, long lastId, List<LoggedRow> rows) {
+    }
+
+    /** A row as the log names it. */
+    public record LoggedRow(String tableSchema, String tableName, String rowId) {
+    }
+
+    /** Work done in a purge batch's transaction, on the rows whose records it deleted. */
+    @FunctionalInterface
+    public interface BatchStep {
+        void run(Connection c, List<LoggedRow> rows) throws SQLException;
     }
 }

@@ -11,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each record gets the tenant whose history it belongs in: the tenant that owns the table's
  * schema ({@code flux.tenants.schema_name}, schema-mode tenancy; tenancy's table, see
  * {@link LogSchema}), else the row's own {@code tenant_id} column (row-level tenancy), else none.
+ * A tenant being purged, or purged before the transaction committed ({@link TenantPurges}), gets
+ * no records: they are deleted in the same transaction, before it commits; the changes keep
+ * their tenant for Kafka, and a transaction made only of one purge's changes its request id.
  */
 public final class WalRecords {
     private static final Logger log = LoggerFactory.getLogger(WalRecords.class);
@@ -82,7 +88,7 @@ public final class WalRecords {
                                ELSE to_jsonb(jsonb_populate_record(NULL::ROW_TYPE, u.n::jsonb)) END AS n) i
               LEFT JOIN flux.tenants owner ON owner.schema_name = ?
              ORDER BY u.ord
-            RETURNING tenant_id
+            RETURNING id, tenant_id
             """;
     private static final String INSERT_AS_DECODED = """
             INSERT INTO flux.state_mutations
@@ -94,8 +100,11 @@ public final class WalRecords {
                    WITH ORDINALITY AS u(k, op, o, n, p, ko, ord)
               LEFT JOIN flux.tenants owner ON owner.schema_name = ?
              ORDER BY u.ord
-            RETURNING tenant_id
+            RETURNING id, tenant_id
             """;
+
+    /** Records of a purged tenant inserted a moment ago in the same transaction, by id. */
+    private static final String DROP = "DELETE FROM flux.state_mutations WHERE id = ANY (?)";
 
     /** The highest record id in the log; 0 for an empty log. */
     private static final String HIGHEST = "SELECT coalesce(max(id), 0) AS highest FROM flux.state_mutations";
@@ -118,7 +127,8 @@ public final class WalRecords {
      * What {@link #write} did: how many records it wrote (0 for a transaction recorded before),
      * each untracked change's tenant as its record has it (null: none), in the order given, and
      * the request id and source the records have ({@code console} and the console's request id
-     * for a transaction the console marked).
+     * for a transaction the console marked; the purge's request id for a transaction of only a
+     * purged tenant's changes, which get no records, {@link TenantPurges}).
      */
     public record Recorded(int written, List<String> tenants, String requestId, Source source) {
     }
@@ -150,18 +160,50 @@ public final class WalRecords {
                 tag.execute();
             }
             OffsetDateTime committed = committedAt.atOffset(ZoneOffset.UTC);
-            List<String> tenants = new ArrayList<>(untracked.size());
+            List<Inserted> inserted = new ArrayList<>(untracked.size());
             int from = 0;
             while (from < untracked.size()) {
                 int to = from + 1;
                 while (to < untracked.size() && sameTable(untracked.get(from), untracked.get(to))) {
                     to++;
                 }
-                tenants.addAll(insert(x, txid, origin, source, committed, untracked.subList(from, to)));
+                inserted.addAll(insert(x, txid, origin, source, committed, untracked.subList(from, to)));
                 from = to;
             }
-            return new Recorded(untracked.size(), tenants, origin, source);
+            List<String> tenants = inserted.stream().map(Inserted::tenantId).toList();
+            Dropped dropped = dropPurged(x, txid, inserted);
+            // A transaction wholly of one purge (its row deletions) goes to Kafka under the purge's request id.
+            String published = dropped.count() == untracked.size() && dropped.purges().size() == 1
+                    ? dropped.purges().values().iterator().next() : origin;
+            return new Recorded(untracked.size() - dropped.count(), tenants, published, source);
         });
+    }
+
+    /** What {@link #dropPurged} deleted: how many records, and the purges (tenant: request id) that applied. */
+    private record Dropped(int count, Map<String, String> purges) {
+    }
+
+    /**
+     * Deletes, before they commit, the records just inserted for tenants being purged or purged
+     * ({@link TenantPurges}): the tenants are known only once the inserts derived them.
+     */
+    private static Dropped dropPurged(Connection c, TxId txid, List<Inserted> inserted) throws SQLException {
+        Set<String> tenants = new HashSet<>();
+        inserted.forEach(r -> {
+            if (r.tenantId() != null) {
+                tenants.add(r.tenantId());
+            }
+        });
+        Map<String, String> purges = tenants.isEmpty() ? Map.of() : TenantPurges.applying(c, txid, tenants);
+        if (purges.isEmpty()) {
+            return new Dropped(0, purges);
+        }
+        Long[] ids = inserted.stream().filter(r -> r.tenantId() != null && purges.containsKey(r.tenantId()))
+                .map(Inserted::id).toArray(Long[]::new);
+        try (PreparedStatement st = c.prepareStatement(DROP)) {
+            st.setArray(1, c.createArrayOf("bigint", ids));
+            return new Dropped(st.executeUpdate(), purges);
+        }
     }
 
     /**
@@ -212,8 +254,12 @@ public final class WalRecords {
         return a.tableSchema().equals(b.tableSchema()) && a.tableName().equals(b.tableName());
     }
 
-    /** Inserts the records of consecutive changes of one table; returns the tenants they were given, in order. */
-    private static List<String> insert(Connection c, TxId txid, String requestId, Source source,
+    /** A record just inserted: its id and the tenant it was given. */
+    private record Inserted(long id, String tenantId) {
+    }
+
+    /** Inserts the records of consecutive changes of one table; returns them, with their tenants, in order. */
+    private static List<Inserted> insert(Connection c, TxId txid, String requestId, Source source,
                                        OffsetDateTime committedAt, List<UntrackedChange> changes) throws SQLException {
         UntrackedChange first = changes.get(0);
         String table = Identifiers.qualified(first.tableSchema(), first.tableName());
@@ -226,7 +272,7 @@ public final class WalRecords {
                     st.setObject(++i, committedAt);
                     i = bindChanges(x, st, i, changes);
                     st.setString(++i, first.tableSchema());
-                    return tenants(st);
+                    return inserted(st);
                 }
             });
         } catch (SQLException e) {
@@ -239,7 +285,7 @@ public final class WalRecords {
             st.setObject(++i, committedAt);
             i = bindChanges(c, st, i, changes);
             st.setString(++i, first.tableSchema());
-            return tenants(st);
+            return inserted(st);
         }
     }
 
@@ -282,13 +328,13 @@ public final class WalRecords {
         return i;
     }
 
-    private static List<String> tenants(PreparedStatement insert) throws SQLException {
-        List<String> tenants = new ArrayList<>();
+    private static List<Inserted> inserted(PreparedStatement insert) throws SQLException {
+        List<Inserted> inserted = new ArrayList<>();
         try (ResultSet rs = insert.executeQuery()) {
             while (rs.next()) {
-                tenants.add(rs.getString("tenant_id"));
+                inserted.add(new Inserted(rs.getLong("id"), rs.getString("tenant_id")));
             }
         }
-        return tenants;
+        return inserted;
     }
 }

@@ -7,7 +7,8 @@
  * attempts ({@link flux.log.RolledBackAttempts}), capture's records of raw SQL writes and its
  * reads by id ({@link flux.log.WalRecords}, {@link flux.log.StoredImages}; the SQL console's marks
  * on its transactions, which make those records {@code source = 'console'},
- * {@link flux.log.ConsoleTransactions}), history's reads of a row's and a request's records
+ * {@link flux.log.ConsoleTransactions}; the marks of tenant purges, which keep them from bringing a
+ * purged tenant's history back, {@link flux.log.TenantPurges}), history's reads of a row's and a request's records
  * ({@link flux.log.RowRecords}, {@link flux.log.RequestRecords}), and a tenant's whole history out
  * and back in for its backup and restore ({@link flux.log.TenantHistory}).
  *

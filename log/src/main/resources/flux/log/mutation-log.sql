@@ -1,5 +1,6 @@
--- The mutation log, flux.state_mutations: its table and its indexes, and the SQL console's marks on
--- its transactions (flux.console_transactions, which decide a record's source). Owned by the log module
+-- The mutation log, flux.state_mutations: its table and its indexes, the SQL console's marks on
+-- its transactions (flux.console_transactions, which decide a record's source) and the marks of
+-- tenant purges (flux.tenant_purges, which decide what capture records). Owned by the log module
 -- (flux.log); idempotent, applied on every start. Stored data depends on these names: history,
 -- capture and Kafka consumers read them (docs/contracts.md).
 CREATE SCHEMA IF NOT EXISTS flux;
@@ -196,4 +197,18 @@ CREATE TABLE IF NOT EXISTS flux.console_transactions (
     key_id      text,
     tenant_id   text,
     created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Tenants being purged, and purged (flux.log.TenantPurges): a mark decides what capture records
+-- of raw SQL writes, as the console's does. While `ended` is null the tenant is being purged and
+-- capture records none of its changes; once the purge is done, `ended` is the snapshot taken then,
+-- and capture records none of the tenant's changes in a transaction visible in it (committed
+-- before: the purge's own row deletions, and raw writes a lagging or stopped capture had not
+-- recorded yet), so nothing it reads later brings the tenant's history back. A tenant id used
+-- again after its purge is recorded as any other. One row per tenant id; written by the server.
+CREATE TABLE IF NOT EXISTS flux.tenant_purges (
+    tenant_id   text        PRIMARY KEY,
+    request_id  text        NOT NULL,
+    started_at  timestamptz NOT NULL DEFAULT now(),
+    ended       pg_snapshot
 );

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,6 +153,49 @@ class LogRecordsIT {
         assertThat(RowRecords.lastCommittedAt(c, row("1", null), Instant.now()).orElseThrow().rowId())
                 .as("after the key change, the old key's last event is the change itself").isEqualTo("2");
         assertThat(RowRecords.exists(c, row("2", null))).isTrue();
+    }
+
+    @Test
+    void aTenantBeingPurgedOrPurgedAfterTheTransactionGetsNoRecordsButKeepsItsTenantAndThePurgesRequest()
+            throws SQLException {
+        UntrackedChange delete = LogWrites.change(Operation.DELETE, "1", "{\"id\": 1, \"name\": \"a\"}", null, 0);
+        try (Statement st = c.createStatement()) {
+            st.execute("INSERT INTO flux.tenants (id, schema_name) VALUES ('gone', 'public')"); // owns public.items
+        }
+        try {
+            String purge = Transactions.call(c, x -> TenantPurges.begin(x, "gone"));
+            WalRecords.Recorded during = WalRecords.write(c, new TxId(910), "wal:910", Instant.now(), List.of(delete));
+            assertThat(during.written()).isZero();
+            assertThat(during.tenants()).containsExactly("gone");
+            assertThat(during.requestId()).startsWith("purge:").isEqualTo(purge);
+
+            long committedBefore = committedTransaction();
+            Transactions.run(c, x -> TenantPurges.end(x, "gone"));
+            long committedAfter = committedTransaction();
+            assertThat(WalRecords.write(c, new TxId(committedBefore), "wal:b", Instant.now(), List.of(delete)).written())
+                    .as("committed before the purge ended").isZero();
+            WalRecords.Recorded later = WalRecords.write(c, new TxId(committedAfter), "wal:a", Instant.now(),
+                    List.of(delete));
+            assertThat(later.written()).as("a tenant with the id again, after the purge").isEqualTo(1);
+            assertThat(later.requestId()).isEqualTo("wal:a");
+            assertThat(requests("1")).containsExactly("wal:a");
+            String again = Transactions.call(c, x -> TenantPurges.begin(x, "gone"));
+            assertThat(again).as("a new purge of the id").isNotEqualTo(purge);
+            String resumed = Transactions.call(c, x -> TenantPurges.begin(x, "gone"));
+            assertThat(resumed).as("a purge resumed keeps its request").isEqualTo(again);
+        } finally {
+            try (Statement st = c.createStatement()) {
+                st.execute("DELETE FROM flux.tenants; DELETE FROM flux.tenant_purges");
+            }
+        }
+    }
+
+    /** The id of a transaction that committed now. */
+    private long committedTransaction() throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_xact_id()::text")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1));
+        }
     }
 
     @Test

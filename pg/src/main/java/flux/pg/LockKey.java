@@ -15,6 +15,7 @@ import java.sql.SQLException;
  */
 public record LockKey(String name, int classId, int objectId) {
     private static final String LOCK_FOR_TRANSACTION = "SELECT pg_advisory_xact_lock(?, ?)";
+    private static final String LOCK_SHARED_FOR_TRANSACTION = "SELECT pg_advisory_xact_lock_shared(?, ?)";
     private static final String TRY_LOCK_FOR_TRANSACTION = "SELECT pg_try_advisory_xact_lock(?, ?)";
     private static final String LOCK_FOR_SESSION = "SELECT pg_advisory_lock(?, ?)";
     private static final String TRY_LOCK_FOR_SESSION = "SELECT pg_try_advisory_lock(?, ?)";
@@ -23,6 +24,16 @@ public record LockKey(String name, int classId, int objectId) {
     /** Waits for the lock; it is held until the open transaction ends. */
     public void lockForTransaction(Connection c) throws SQLException {
         try (PreparedStatement ps = prepare(c, LOCK_FOR_TRANSACTION)) {
+            ps.execute();
+        }
+    }
+
+    /**
+     * Waits for the lock in its shared form (any number of sessions hold it together, none while one
+     * holds it exclusively); it is held until the open transaction ends.
+     */
+    public void lockSharedForTransaction(Connection c) throws SQLException {
+        try (PreparedStatement ps = prepare(c, LOCK_SHARED_FOR_TRANSACTION)) {
             ps.execute();
         }
     }

@@ -16,12 +16,18 @@ import java.util.zip.CRC32;
  *   <li>{@link #MIGRATION}, session-level, taken by polling: one migrator per database
  *       ({@code flux.migrate.MigrationLock}).
  *   <li>{@link #BLAME_FOLDER}, transaction-level, tried: one background folder of the blame
- *       summary at a time; others skip their turn ({@code flux.history.BlameFolder}).
+ *       summary at a time; others skip their turn ({@code flux.history.BlameFolder}). A purge's
+ *       removal of summaries waits for it, so no fold writes back what it removes
+ *       ({@code flux.history.BlameRemoval}).
  *   <li>{@link #CONSOLE_SETUP}, transaction-level: one session at a time creates the SQL console's
  *       login roles and brings their grants and policies up to date ({@code flux.console.ConsoleLogins}).
  *   <li>{@link #CONSOLE_PASSWORD}, session-level, held from setting a console login's fresh
  *       password until the login with it, so two servers do not overwrite each other's in between
  *       ({@code flux.console.ConsoleLogins}).
+ *   <li>{@link #TENANT_PURGE}, transaction-level: a purge marks a tenant as being purged holding it
+ *       exclusively; capture's records of raw SQL writes that belong to a tenant take it shared before
+ *       they look for such a mark, so a record written before the mark is committed before the purge
+ *       deletes the tenant's history, and one written after sees the mark ({@code flux.log.TenantPurges}).
  *   <li>{@link #streamer(String)}, session-level, one per replication slot: elects the one capture
  *       instance that streams the slot; standbys try again ({@code flux.capture.pg.StreamerLock}).
  *       Under a class id of its own, since its object id is a hash of the slot name and could
@@ -32,7 +38,7 @@ import java.util.zip.CRC32;
  *       here as a key because it is one per row, and it stays in the statement text, which is
  *       measured. Its class id is a hash of the table name, so it shares this two-int space: a
  *       table whose name hashes to {@link #FLUX_CLASS}, written at a row whose key hashes to 1
- *       to 5, would wait behind one of the fixed locks above (a pause, never a wrong answer; about
+ *       to 6, would wait behind one of the fixed locks above (a pause, never a wrong answer; about
  *       one chance in 2^64 per row).
  * </ul>
  */
@@ -47,10 +53,11 @@ public final class LockKeys {
     public static final LockKey BLAME_FOLDER = new LockKey("blame folder", FLUX_CLASS, 3);
     public static final LockKey CONSOLE_SETUP = new LockKey("console role setup", FLUX_CLASS, 4);
     public static final LockKey CONSOLE_PASSWORD = new LockKey("console login password", FLUX_CLASS, 5);
+    public static final LockKey TENANT_PURGE = new LockKey("tenant purge mark", FLUX_CLASS, 6);
 
     /** The fixed keys; {@link #streamer} keys are made per slot. */
     public static final List<LockKey> FIXED = List.of(SCHEMA_INSTALL, MIGRATION, BLAME_FOLDER, CONSOLE_SETUP,
-            CONSOLE_PASSWORD);
+            CONSOLE_PASSWORD, TENANT_PURGE);
 
     private LockKeys() {
     }

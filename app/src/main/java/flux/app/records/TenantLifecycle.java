@@ -3,7 +3,9 @@ package flux.app.records;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import flux.history.BlameRemoval;
 import flux.log.TenantHistory;
+import flux.log.TenantPurges;
 import flux.tenancy.ApiKey;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.TenancyException;
@@ -165,12 +167,17 @@ public final class TenantLifecycle {
     }
 
     /**
-     * Drops every tombstone whose time is up, in this order: the tenant's data (a schema tenant's
-     * schema and roles, a row tenant's rows), then its history (its records in the mutation log,
-     * with their before and after images), then its keys and row, audited as {@code tenant.purge}
-     * in that last transaction. Rows and records go in batches of {@code flux.tenancy.purge-batch},
-     * each a short transaction. Each step finds what is left of the one before, so a purge cut
-     * short (a crash, a failing step) leaves the tombstone, expired, and the next purge finishes it.
+     * Drops every tombstone whose time is up, in this order: a mark that the tenant is being purged
+     * ({@link TenantPurges}: from then on capture records none of its changes in the log, so the
+     * row deletions below, raw SQL to capture, come back as nobody's history, whenever capture
+     * reads them); the tenant's data (a schema tenant's schema and roles, a row tenant's rows); its
+     * history (its records in the mutation log, with their before and after images, and history's
+     * blame summaries of their rows, {@link BlameRemoval}); then, in one transaction, the mark
+     * closed, its keys and row deleted, audited as {@code tenant.purge} with the purge's request id
+     * (the one its DELETE messages on Kafka carry). Rows and records go in batches of
+     * {@code flux.tenancy.purge-batch}, each a short transaction. Each step finds what is left of
+     * the one before, so a purge cut short (a crash, a failing step) leaves the tombstone, expired,
+     * and its mark open; the next purge finishes it. Nothing waits for capture.
      *
      * @return the tenants purged
      */
@@ -178,18 +185,20 @@ public final class TenantLifecycle {
         List<String> purged = new ArrayList<>();
         for (TenantRow row : rows.findExpired()) {
             Tenant t = row.toTenant();
+            String requestId = inTransaction("cannot purge tenant " + t.id(), c -> TenantPurges.begin(c, t.id()));
             long records;
             try {
                 TenantRemoval.purge(dataSource, t.id(), t.isolation(), purgeBatch);
-                records = TenantHistory.purge(dataSource, t.id(), purgeBatch);
+                records = TenantHistory.purge(dataSource, t.id(), purgeBatch, BlameRemoval::forget);
             } catch (SQLException e) {
                 throw new TenancyException("cannot purge tenant " + t.id(), e);
             }
             inTransaction("cannot purge tenant " + t.id(), c -> {
+                TenantPurges.end(c, t.id());
                 int deletedKeys = keyRows.deleteOfTenant(t.id());
                 rows.remove(t.id());
                 audit.record(actor, t.id(), "tenant.purge", t.id(),
-                        new PurgeDetail(t.isolation().label(), deletedKeys, records));
+                        new PurgeDetail(t.isolation().label(), deletedKeys, records, requestId));
                 return null;
             });
             purged.add(t.id());
@@ -274,6 +283,6 @@ public final class TenantLifecycle {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PurgeDetail(String isolation, int deletedKeys, long deletedRecords) {
+    record PurgeDetail(String isolation, int deletedKeys, long deletedRecords, String requestId) {
     }
 }

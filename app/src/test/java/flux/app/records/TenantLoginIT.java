@@ -2,10 +2,16 @@ package flux.app.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import flux.app.tenancy.TenantConnections;
+import flux.capture.TopicReader;
+import flux.capture.testing.RunningCapture;
 import flux.dev.testing.FluxTestInfra;
+import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.history.BlameFolder;
+import flux.history.HistorySchema;
 import flux.log.TenantHistory;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.IssuedKey;
@@ -33,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A schema tenant's own login, used through the connection string it is given, as the tenant's
  * code would: what PostgreSQL lets it do and refuses, its password and connection limit, and
  * deletion as a tombstone (the raw write's tenant in history and on Kafka, and the CLI and admin
- * API: SchemaTenantRawWriteIT, whose server and capture run anyway). The test server trusts local logins, so the tenant logins are made to
+ * API: SchemaTenantRawWriteIT, whose server and capture run anyway), and purge, of a row tenant
+ * too, while a real capture streams the database. The test server trusts local logins, so the tenant logins are made to
  * authenticate with SCRAM by a pg_hba line for their group (restored afterwards), as docs/tenancy.md
  * tells operators to do.
  */
@@ -41,17 +48,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantLoginIT {
     private final TestRecords records;
+    private final TestKafka kafka;
     private final TestPostgres db;
     private final TenantAdministration tenants;
     private final TenantLifecycle lifecycle;
     private final Path hbaFile;
     private final String hbaBefore;
 
-    TenantLoginIT(TestPostgres pg) throws Exception {
+    TenantLoginIT(TestPostgres pg, TestKafka kafka) throws Exception {
+        this.kafka = kafka;
         records = TestRecords.start(pg, "tenant_login");
         db = records.db();
         tenants = records.context().get(TenantAdministration.class);
         lifecycle = records.context().get(TenantLifecycle.class);
+        HistorySchema.install(db.dataSource()); // as the server does: purge removes blame summaries too
         db.execute("CREATE TABLE IF NOT EXISTS public.shared (id int PRIMARY KEY)");
         tenants.provision(AuditLog.CLI, "login-acme", TenantScope.Isolation.SCHEMA, null);
         tenants.provision(AuditLog.CLI, "login-globex", TenantScope.Isolation.SCHEMA, null);
@@ -252,6 +262,82 @@ class TenantLoginIT {
         assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
         assertThat(lifecycle.purge(AuditLog.CLI)).contains("login-row-a");
         assertThat(db.one("SELECT string_agg(tenant_id, ',') FROM public.orders")).isEqualTo("login-row-b");
+    }
+
+    /**
+     * A row tenant purged while a real capture streams the database, and reads the purge's row
+     * deletions (raw SQL to it) only after the purge removed the tenant's history: here capture is
+     * held up on purpose, by a lock on a table only its record writes read, so it is behind as a
+     * busy or stopped capture would be. Nothing of the tenant may come back in the log or in
+     * history's blame summary, and Kafka consumers get the deletions, with the tenant and the
+     * purge's request id.
+     */
+    @Test
+    void aRowTenantPurgedBehindCapturesBackLeavesNoHistoryAndReachesKafkaAsDeletes() throws Exception {
+        DataSource dataSource = records.context().get(DataSource.class);
+        db.execute("CREATE TABLE public.purge_orders (id int PRIMARY KEY, tenant_id text NOT NULL, item text)");
+        tenants.provision(AuditLog.CLI, "purge-a", TenantScope.Isolation.ROW, null);
+        tenants.provision(AuditLog.CLI, "purge-b", TenantScope.Isolation.ROW, null);
+        try (RunningCapture capture = RunningCapture.start(db, kafka);
+             TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public.purge_orders")) {
+            rawSql("purge-a", "INSERT INTO purge_orders VALUES (1, 'purge-a', 'one'), (2, 'purge-a', 'two'),"
+                    + " (3, 'purge-a', 'three'); UPDATE purge_orders SET item = item || '!' WHERE id IN (1, 2)");
+            rawSql("purge-b", "INSERT INTO purge_orders VALUES (4, 'purge-b', 'four');"
+                    + " UPDATE purge_orders SET item = 'four!' WHERE id = 4");
+            capture.awaitCaughtUp();
+            BlameFolder folder = new BlameFolder(dataSource);
+            await("blame folded").atMost(Duration.ofSeconds(30)).until(() -> {
+                folder.foldOnce();
+                return db.one("SELECT count(*) FROM flux.row_blame WHERE table_name = 'purge_orders'").equals("3");
+            });
+            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-a'")).isEqualTo("5");
+
+            lifecycle.delete(AuditLog.CLI, "purge-a", Duration.ZERO);
+            try (Connection holdUp = db.connect(); Statement st = holdUp.createStatement()) {
+                holdUp.setAutoCommit(false);
+                // capture's record writes read the console's marks first: it waits here, the purge does not
+                st.execute("LOCK TABLE flux.console_transactions IN ACCESS EXCLUSIVE MODE");
+                assertThat(lifecycle.purge(AuditLog.CLI)).contains("purge-a");
+                holdUp.rollback();
+            }
+            capture.awaitCaughtUp();
+            folder.foldOnce();
+
+            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-a'"
+                    + " OR (table_name = 'purge_orders' AND row_id IN ('1', '2', '3'))")).isEqualTo("0");
+            assertThat(db.one("SELECT string_agg(row_id, ',') FROM flux.row_blame WHERE table_name = 'purge_orders'"))
+                    .isEqualTo("4");
+            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-b'")).isEqualTo("2");
+            String requestId = db.one("SELECT detail->>'request_id' FROM flux.audit_log"
+                    + " WHERE action = 'tenant.purge' AND target = 'purge-a'");
+            assertThat(requestId).startsWith("purge:");
+            assertThat(db.one("SELECT detail->>'deleted_records' FROM flux.audit_log"
+                    + " WHERE action = 'tenant.purge' AND target = 'purge-a'")).isEqualTo("5");
+
+            // Consumers mirroring the table get the purge: a DELETE per row, the tenant, the purge's request id.
+            await("the purge's deletes on Kafka").atMost(Duration.ofSeconds(30)).until(() -> purgeDeletes(reader)
+                    .size() == 3);
+            assertThat(purgeDeletes(reader)).allSatisfy(m -> {
+                assertThat(m.tenantIdHeader()).isEqualTo("purge-a");
+                assertThat(m.value().get("request_id").asText()).isEqualTo(requestId);
+            });
+
+            // The id used again after the purge is a new tenant's: its writes are recorded as any.
+            rawSql("purge-a", "INSERT INTO purge_orders VALUES (5, 'purge-a', 'again')");
+            capture.awaitCaughtUp();
+            assertThat(db.one("SELECT string_agg(row_id, ',') FROM flux.state_mutations WHERE tenant_id = 'purge-a'"))
+                    .isEqualTo("5");
+        }
+    }
+
+    private static List<TopicReader.Message> purgeDeletes(TopicReader reader) {
+        return reader.poll().stream().filter(m -> m.value() != null && "DELETE".equals(m.value().path("op").asText()))
+                .toList();
+    }
+
+    /** Raw SQL as the tenant's own code might run it, under the row-level policy's setting. */
+    private void rawSql(String tenant, String sql) throws Exception {
+        db.execute("BEGIN; SELECT set_config('flux.tenant_id', '" + tenant + "', true); " + sql + "; COMMIT");
     }
 
     /** What the tenant's runtime role (the API's) gets from its schema: a count, or PostgreSQL's refusal. */
