@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The flux launcher: builds the app jar when it is missing or older than the sources,
 # then runs it with the arguments given (`./flux serve`, `./flux --help`, ...).
+# Opt-ins (docs/capture.md, "Starting warm"): FLUX_JAVA_HOME runs it with that JDK's java instead of
+# the one on the PATH; FLUX_AOT_CACHE=file starts it from that AOT cache (JDK 25+), made by a
+# training run: FLUX_JAVA_OPTS=-XX:AOTCacheOutput=file ./flux serve, then stop it (the cache is
+# written at its exit). FLUX_JAVA_OPTS adds JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/app/target/flux.jar"
@@ -22,4 +26,13 @@ if stale; then
   rm -f "$here/.flux-build.log"
 fi
 
-exec java ${FLUX_JAVA_OPTS:-} -jar "$jar" "$@"
+java="${FLUX_JAVA_HOME:+$FLUX_JAVA_HOME/bin/}java"
+aot=()
+if [ -n "${FLUX_AOT_CACHE:-}" ]; then
+  if [ -f "$FLUX_AOT_CACHE" ]; then
+    aot=("-XX:AOTCache=$FLUX_AOT_CACHE")
+  else
+    echo "flux: FLUX_AOT_CACHE=$FLUX_AOT_CACHE does not exist; starting without an AOT cache" >&2
+  fi
+fi
+exec "$java" ${FLUX_JAVA_OPTS:-} ${aot[@]+"${aot[@]}"} -jar "$jar" "$@"

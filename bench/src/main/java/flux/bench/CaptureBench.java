@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,8 +42,9 @@ import picocli.CommandLine.Spec;
  * ({@link DecodeOnlyDrain}). Starts its own embedded PostgreSQL and Kafka in a temporary
  * directory; prints a Markdown report.
  */
-@Command(name = "capture", mixinStandardHelpOptions = true,
-        description = "Benchmark capture: backlog drain, live throughput, latency at 100 and 1,000 tx/s.")
+@Command(name = "capture", mixinStandardHelpOptions = true, subcommands = FirstDrainBench.class,
+        description = "Benchmark capture: backlog drain, live throughput, latency at 100 and 1,000 tx/s"
+                + " (first-drain: a fresh flux serve process onto a backlog).")
 public final class CaptureBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,6 +73,9 @@ public final class CaptureBench implements Callable<Integer> {
     @Option(names = "--pg-recvlogical", defaultValue = "/usr/bin/pg_recvlogical", description = "pg_recvlogical binary.")
     Path recvlogical;
 
+    @Mixin
+    EngineOptions engine;
+
     private PrintWriter out;
     /** Conditions each measurement ran in, printed under the results. */
     private final List<String> conditions = new ArrayList<>();
@@ -82,6 +87,7 @@ public final class CaptureBench implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rows, --warmup-rows, --tx-size, --live-seconds and"
                     + " --latency-seconds must be at least 1, --warmup-drains at least 0");
         }
+        engine.check(spec.commandLine());
         Path dir = Files.createTempDirectory("flux-bench-capture");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
              LocalKafka kafka = LocalKafka.start(Files.createDirectories(dir.resolve("kafka")), Ports.findFree(), Ports.findFree())) {
@@ -104,8 +110,9 @@ public final class CaptureBench implements Callable<Integer> {
         for (String table : List.of("bench_warmup", "bench_backlog", "bench_running", "bench_live", "bench_latency")) {
             createTopic(kafka.bootstrapServers(), "flux.public." + table);
         }
-        CaptureConfig config = CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", "bench", "bench",
-                kafka.bootstrapServers());
+        CaptureConfig config = engine.apply(CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", "bench",
+                "bench", kafka.bootstrapServers()));
+        conditions.add("capture: " + EngineOptions.describe(config));
 
         // The slot and publication must exist before the backlogs, so they are retained for every reader.
         try (CapturePipeline setup = started(config)) {
@@ -192,14 +199,8 @@ public final class CaptureBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Inserts ids after..after+count in transactions of --tx-size rows, each tagged as an API request. */
     private void writeBacklog(BenchDatabase db, String table, long after, long count) throws SQLException {
-        long last = after + count;
-        try (Connection c = db.connect()) {
-            for (long from = after + 1; from <= last; from += txSize) {
-                BenchDatabase.insertRange(c, table, table + "-" + from, from, Math.min(last, from + txSize - 1));
-            }
-        }
+        Backlog.write(db, table, after, count, txSize);
     }
 
     /** Writers insert for --live-seconds at full speed; capture's rate is measured until it caught up. */

@@ -54,7 +54,7 @@ final class DecodeOnlyDrain {
     private static Properties properties(CaptureConfig bench) {
         CaptureConfig own = new CaptureConfig(bench.host(), bench.port(), bench.database(), bench.user(),
                 bench.password(), SLOT, bench.publicationName(), bench.kafkaBootstrap(), bench.heartbeat(),
-                bench.pollInterval(), bench.topics(), bench.snapshots());
+                bench.pollInterval(), bench.topics(), bench.snapshots(), bench.engine());
         Properties p = EngineProperties.of(own);
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
         return p;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Times one backlog drain by a capture pipeline: from the call (a pipeline that has just reached
@@ -54,35 +55,60 @@ final class DrainMeter {
         long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long allocatedStart = allocatedBytes();
         Map<String, Long> threadsStart = cpuByThreadRole();
+        Timeline t = follow(() -> pipeline.status().eventsPublished() - before, events, start, timeoutSeconds, 1);
+        return new Drain(events, t.seconds(), t.secondsToFirstEvent(), (MachineMeters.processCpuNanos() - cpuStart) / 1e9,
+                (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3, t.perSecond(),
+                (allocatedBytes() - allocatedStart) / (double) events, perEvent(threadsStart, cpuByThreadRole(), events),
+                MachineMeters.busySince(machine), load);
+    }
+
+    /**
+     * When a count of published events first moved and when it reached {@code events}, with the count of
+     * each second since {@code start}.
+     */
+    record Timeline(long startNanos, long firstEventNanos, long endNanos, List<Long> perSecond) {
+        double secondsToFirstEvent() {
+            return (firstEventNanos - startNanos) / 1e9;
+        }
+
+        double seconds() {
+            return (endNanos - startNanos) / 1e9;
+        }
+    }
+
+    /**
+     * Reads {@code published} (events since {@code start}) every {@code pauseMillis} until it reaches
+     * {@code events}; a BenchFailure after {@code timeoutSeconds}. The counter may throw to give up (a
+     * process that exited).
+     */
+    static Timeline follow(LongSupplier published, long events, long start, int timeoutSeconds, long pauseMillis)
+            throws InterruptedException {
         List<Long> perSecond = new ArrayList<>();
         long counted = 0;
         long firstEvent = -1;
         long nextSample = start + TimeUnit.SECONDS.toNanos(1);
         long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        long published;
-        while ((published = pipeline.status().eventsPublished() - before) < events) {
-            long now = System.nanoTime();
-            if (firstEvent < 0 && published > 0) {
+        long now;
+        long seen;
+        while ((seen = published.getAsLong()) < events) {
+            now = System.nanoTime();
+            if (firstEvent < 0 && seen > 0) {
                 firstEvent = now;
             }
-            if (now >= nextSample) {
-                perSecond.add(published - counted);
-                counted = published;
+            while (now >= nextSample) {
+                perSecond.add(seen - counted);
+                counted = seen;
                 nextSample += TimeUnit.SECONDS.toNanos(1);
             }
             if (now > deadline) {
-                throw new BenchFailure("benchmark: capture published " + published + " of " + events + " events in "
+                throw new BenchFailure("benchmark: capture published " + seen + " of " + events + " events in "
                         + timeoutSeconds + " s");
             }
-            Thread.sleep(1);
+            Thread.sleep(pauseMillis);
         }
-        long end = System.nanoTime();
-        perSecond.add(published - counted);
-        return new Drain(events, (end - start) / 1e9, ((firstEvent < 0 ? end : firstEvent) - start) / 1e9,
-                (MachineMeters.processCpuNanos() - cpuStart) / 1e9,
-                (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3, perSecond,
-                (allocatedBytes() - allocatedStart) / (double) events, perEvent(threadsStart, cpuByThreadRole(), events),
-                MachineMeters.busySince(machine), load);
+        now = System.nanoTime();
+        perSecond.add(seen - counted);
+        return new Timeline(start, firstEvent < 0 ? now : firstEvent, now, perSecond);
     }
 
     /** Heap bytes this JVM allocated so far, terminated threads included: steady on a busy machine. */

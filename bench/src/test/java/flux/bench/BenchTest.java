@@ -18,6 +18,10 @@ class BenchTest {
         assertThat(Bench.run("write", "--seconds", "0")).isEqualTo(2);
         assertThat(Bench.run("history", "--small", "1")).isEqualTo(2);
         assertThat(Bench.run("capture", "--rows", "0")).isEqualTo(2);
+        assertThat(Bench.run("capture", "--max-batch-size", "4096", "--max-queue-size", "4096")).isEqualTo(2);
+        assertThat(Bench.run("capture", "first-drain", "--runs", "0")).isEqualTo(2);
+        assertThat(Bench.run("capture", "first-drain", "--sends-in-flight", "-1")).isEqualTo(2);
+        assertThat(Bench.run("capture", "first-drain", "--jvm", "/nonexistent/jdk")).isEqualTo(2);
         assertThat(Bench.run("observe", "--threads", "0")).isEqualTo(2);
         assertThat(Bench.run("frobnicate")).isEqualTo(2);
     }

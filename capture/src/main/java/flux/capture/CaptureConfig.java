@@ -25,11 +25,13 @@ import java.util.Properties;
  *                        capture spends (docs/capture.md, "Limits"); whole milliseconds, 1 ms to 1 min
  * @param topics          partitions, replication and retention of the topics capture creates
  * @param snapshots       chunk size of snapshots, and whether a table that joins is snapshotted
+ * @param engine          Debezium's batch and queue sizes and capture's sends in flight
  * @throws CaptureException.Permanent for an invalid setting (a bad name or poll interval)
  */
 public record CaptureConfig(String host, int port, String database, String user, String password,
                             String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat,
-                            Duration pollInterval, TopicSettings topics, SnapshotSettings snapshots) {
+                            Duration pollInterval, TopicSettings topics, SnapshotSettings snapshots,
+                            EngineSettings engine) {
 
     public static final String DEFAULT_SLOT = "flux";
     public static final String DEFAULT_PUBLICATION = "flux";
@@ -49,6 +51,7 @@ public record CaptureConfig(String host, int port, String database, String user,
         pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
         topics = topics == null ? TopicSettings.DEFAULT : topics;
         snapshots = snapshots == null ? SnapshotSettings.DEFAULT : snapshots;
+        engine = engine == null ? EngineSettings.DEFAULT : engine;
         // Debezium counts whole milliseconds; at 0 its queue would spin without ever waiting.
         if (pollInterval.toMillis() < 1 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0
                 || pollInterval.toNanos() % 1_000_000 != 0) {
@@ -60,25 +63,32 @@ public record CaptureConfig(String host, int port, String database, String user,
     /** With the default poll interval ({@link #DEFAULT_POLL_INTERVAL}). */
     public CaptureConfig(String host, int port, String database, String user, String password,
                          String slotName, String publicationName, String kafkaBootstrap, Duration heartbeat) {
-        this(host, port, database, user, password, slotName, publicationName, kafkaBootstrap, heartbeat, null, null, null);
+        this(host, port, database, user, password, slotName, publicationName, kafkaBootstrap, heartbeat, null, null, null,
+                null);
     }
 
     /** This configuration with another poll interval. */
     public CaptureConfig withPollInterval(Duration interval) {
         return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
-                heartbeat, interval, topics, snapshots);
+                heartbeat, interval, topics, snapshots, engine);
     }
 
     /** This configuration with other topic settings. */
     public CaptureConfig withTopics(TopicSettings settings) {
         return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
-                heartbeat, pollInterval, settings, snapshots);
+                heartbeat, pollInterval, settings, snapshots, engine);
     }
 
     /** This configuration with other snapshot settings. */
     public CaptureConfig withSnapshots(SnapshotSettings settings) {
         return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
-                heartbeat, pollInterval, topics, settings);
+                heartbeat, pollInterval, topics, settings, engine);
+    }
+
+    /** This configuration with other engine batch and queue sizes. */
+    public CaptureConfig withEngine(EngineSettings settings) {
+        return new CaptureConfig(host, port, database, user, password, slotName, publicationName, kafkaBootstrap,
+                heartbeat, pollInterval, topics, snapshots, settings);
     }
 
     /**
@@ -96,7 +106,7 @@ public record CaptureConfig(String host, int port, String database, String user,
         String u = user == null || user.isEmpty() ? parsed.getProperty("user", "postgres") : user;
         String pw = password == null || password.isEmpty() ? parsed.getProperty("password", "") : password;
         return new CaptureConfig(host, port, parsed.getProperty("PGDBNAME"), u, pw, slot, publication,
-                kafkaBootstrap, null, null, null, null);
+                kafkaBootstrap, null, null, null, null, null);
     }
 
     /** The JDBC address of the captured database. */

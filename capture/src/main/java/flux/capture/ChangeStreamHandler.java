@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * Debezium's consumer: per batch, completes transactions, cross-checks them against the
  * mutation log, records untracked changes and sends the changes to Kafka; records are marked
  * processed only once Kafka acknowledged them, oldest first, so offsets advance only to the
- * end of the last transaction Kafka holds. Up to {@value #MAX_IN_FLIGHT} sends await their
- * acknowledgement while later batches are decoded, but only after a full batch (Debezium had
+ * end of the last transaction Kafka holds. Up to {@link EngineSettings#sendsInFlight()} sends (4 by
+ * default) await their acknowledgement while later batches are decoded, but only after a full batch (Debezium had
  * more queued). A batch that is not full means the stream caught up: every send is acknowledged
  * before returning, since Debezium calls the handler again only when changes arrive, so offsets
  * and figures are current when idle. The records of a transaction still open at the end of a
@@ -55,8 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreamHandler.class);
-    /** Sends allowed to await acknowledgement while the next batches are decoded. */
-    private static final int MAX_IN_FLIGHT = 4;
     /** The key Flux adds to Debezium's offset: the highest record id streamed up to that offset. */
     static final String STREAMED_UP_TO = "flux_streamed_up_to";
 
@@ -69,6 +67,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final PublishedTables tables;
     private final LogBackfill backfill;
     private final int fullBatch;
+    /** Sends allowed to await acknowledgement while the next batches are decoded. */
+    private final int sendsInFlight;
     private final BooleanSupplier stopping;
     private final SnapshotWindows snapshots;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -82,14 +82,17 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
                         BooleanSupplier stopping, long streamedUpTo) {
-        this(topicPrefix, status, crossCheck, publisher, mutationLog, imageCheck, tables, fullBatch, stopping,
-                streamedUpTo, new SnapshotWindows());
+        this(topicPrefix, status, crossCheck, publisher, mutationLog, imageCheck, tables, fullBatch,
+                EngineSettings.DEFAULT.sendsInFlight(), stopping, streamedUpTo, new SnapshotWindows());
     }
 
-    /** @param snapshots where snapshot chunks meet the stream ({@link SnapshotWindows}) */
+    /**
+     * @param sendsInFlight sends left awaiting acknowledgement after a full batch
+     * @param snapshots     where snapshot chunks meet the stream ({@link SnapshotWindows})
+     */
     ChangeStreamHandler(String topicPrefix, CaptureStatus status, CrossCheck crossCheck, ChangePublisher publisher,
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
-                        BooleanSupplier stopping, long streamedUpTo, SnapshotWindows snapshots) {
+                        int sendsInFlight, BooleanSupplier stopping, long streamedUpTo, SnapshotWindows snapshots) {
         this.snapshots = snapshots;
         this.status = status;
         this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
@@ -100,6 +103,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         this.tables = tables;
         this.backfill = new LogBackfill(tables, mutationLog);
         this.fullBatch = fullBatch;
+        this.sendsInFlight = sendsInFlight;
         this.stopping = stopping;
     }
 
@@ -113,7 +117,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         return new ChangeStreamHandler(config.slotName(), status, crossCheck, publisher,
                 new PgMutationLog(config, "records"),
                 new ImageCheck(config.slotName(), status, new PgMutationLog(config, "images")),
-                new PgPublishedTables(config), EngineProperties.MAX_BATCH_SIZE, stopping, streamedUpTo, snapshots);
+                new PgPublishedTables(config), config.engine().maxBatchSize(), config.engine().sendsInFlight(), stopping,
+                streamedUpTo, snapshots);
     }
 
     @Override
@@ -141,7 +146,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         // 10 s later: figures and offsets stale for that long, and bench drains timed to it.) A burst
         // whose last batch is exactly full still waits for the next call: rare, and bookkeeping only.
         boolean caughtUp = records.size() < fullBatch;
-        markAcknowledged(committer, caughtUp ? 0 : MAX_IN_FLIGHT);
+        markAcknowledged(committer, caughtUp ? 0 : sendsInFlight);
         committer.markBatchFinished();
     }
 

@@ -8,9 +8,6 @@ import java.util.Properties;
  * tools that run Debezium beside capture with the same settings (the capture bench's decode-only baseline).
  */
 public final class EngineProperties {
-    /** Records per poll at most; a batch below it means Debezium's queue ran dry (ChangeStreamHandler). */
-    static final int MAX_BATCH_SIZE = 4096;
-
     private EngineProperties() {
     }
 
@@ -53,8 +50,9 @@ public final class EngineProperties {
         // of 1,000 whose thread falls behind in a drain (a warning logged per overflowing change). Off, the
         // queue stays but its consumer is a no-op. Flux reports the slot's lag instead.
         p.setProperty("statistics.metrics.enabled", "false");
-        p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
-        p.setProperty("max.queue.size", "16384");
+        // A batch below max.batch.size means Debezium's queue ran dry (ChangeStreamHandler); see EngineSettings.
+        p.setProperty("max.batch.size", Integer.toString(config.engine().maxBatchSize()));
+        p.setProperty("max.queue.size", Integer.toString(config.engine().maxQueueSize()));
         // Heartbeats move the confirmed LSN when tracked tables are idle but the server writes WAL.
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeat().toMillis()));
         p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'flux.heartbeat', '')");

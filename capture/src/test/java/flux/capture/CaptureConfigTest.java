@@ -39,4 +39,25 @@ class CaptureConfigTest {
                     .hasMessageContaining("poll interval must be whole milliseconds from 1 ms to 1 min");
         }
     }
+
+    @Test
+    void engineSettingsDefaultToTheMeasuredValuesAndReachDebezium() {
+        assertThat(BASE.engine()).isEqualTo(new EngineSettings(4096, 16384, 4));
+        assertThat(EngineProperties.of(BASE).getProperty("max.batch.size")).isEqualTo("4096");
+        assertThat(EngineProperties.of(BASE).getProperty("max.queue.size")).isEqualTo("16384");
+        CaptureConfig other = BASE.withEngine(new EngineSettings(1024, 8192, 0)).withPollInterval(Duration.ofMillis(20));
+        assertThat(EngineProperties.of(other).getProperty("max.batch.size")).isEqualTo("1024");
+        assertThat(EngineProperties.of(other).getProperty("max.queue.size")).isEqualTo("8192");
+        assertThat(other.engine().sendsInFlight()).isZero();
+        assertThat(other.withEngine(null).withPollInterval(null)).isEqualTo(BASE);
+    }
+
+    @Test
+    void engineSettingsDebeziumCannotHonourAreRefused() {
+        for (int[] bad : new int[][] {{0, 16384, 4}, {4096, 4096, 4}, {4096, 2048, 4}, {4096, 16384, -1},
+                {4096, 16384, 65}, {4096, (1 << 20) + 1, 4}}) {
+            assertThatThrownBy(() -> new EngineSettings(bad[0], bad[1], bad[2])).as(java.util.Arrays.toString(bad))
+                    .isInstanceOf(CaptureException.Permanent.class);
+        }
+    }
 }

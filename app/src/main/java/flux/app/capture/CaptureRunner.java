@@ -4,6 +4,7 @@ import flux.app.server.StartupFailure;
 import flux.capture.CaptureConfig;
 import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
+import flux.capture.EngineSettings;
 import flux.capture.kafka.TopicSettings;
 import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * up, and stops it with the context. Off with {@code flux.capture.enabled=false}
  * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
  * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
- * {@code flux.capture.poll-interval-ms} (default 5); the topics it makes:
+ * {@code flux.capture.poll-interval-ms} (default 5); the engine's batching: {@code flux.capture.max-batch-size}
+ * (4096), {@code flux.capture.max-queue-size} (16384), {@code flux.capture.sends-in-flight} (4); the topics it makes:
  * {@code flux.capture.topic.partitions} (1), {@code .replication-factor} and {@code .retention-ms}
  * (the broker's defaults when unset); snapshots: {@code flux.capture.snapshot.chunk-size} (1024) and
  * {@code flux.capture.snapshot.on-join} (false).
@@ -46,6 +48,9 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Value("${flux.capture.slot:" + CaptureConfig.DEFAULT_SLOT + "}") String slot,
                   @Value("${flux.capture.publication:" + CaptureConfig.DEFAULT_PUBLICATION + "}") String publication,
                   @Value("${flux.capture.poll-interval-ms:5}") long pollIntervalMs,
+                  @Value("${flux.capture.max-batch-size:4096}") int maxBatchSize,
+                  @Value("${flux.capture.max-queue-size:16384}") int maxQueueSize,
+                  @Value("${flux.capture.sends-in-flight:4}") int sendsInFlight,
                   @Value("${flux.capture.topic.partitions:1}") int topicPartitions,
                   @Nullable @Value("${flux.capture.topic.replication-factor:}") Short topicReplicationFactor,
                   @Nullable @Value("${flux.capture.topic.retention-ms:}") Long topicRetentionMs,
@@ -60,6 +65,13 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
             withPollInterval = base.withPollInterval(Duration.ofMillis(pollIntervalMs));
         } catch (CaptureException.Permanent e) { // name the setting to fix, not only the value
             throw new IllegalArgumentException("flux.capture.poll-interval-ms (FLUX_CAPTURE_POLL_INTERVAL_MS): "
+                    + e.getMessage(), e);
+        }
+        try {
+            withPollInterval = withPollInterval.withEngine(new EngineSettings(maxBatchSize, maxQueueSize, sendsInFlight));
+        } catch (CaptureException.Permanent e) {
+            throw new IllegalArgumentException("flux.capture.max-batch-size, max-queue-size, sends-in-flight"
+                    + " (FLUX_CAPTURE_MAX_BATCH_SIZE, FLUX_CAPTURE_MAX_QUEUE_SIZE, FLUX_CAPTURE_SENDS_IN_FLIGHT): "
                     + e.getMessage(), e);
         }
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flux.capture.CaptureConfig;
+import flux.capture.EngineSettings;
 import flux.capture.kafka.TopicSettings;
 import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,9 +18,20 @@ class CaptureRunnerTest {
     }
 
     private static CaptureRunner runner(long pollIntervalMs, int partitions) {
+        return runner(pollIntervalMs, 2048, 8192, 2, partitions);
+    }
+
+    private static CaptureRunner runner(long pollIntervalMs, int batch, int queue, int sendsInFlight, int partitions) {
         return new CaptureRunner(false, "jdbc:postgresql://db.example:6543/app", "flux_app", "secret", "slot_a",
-                "pub_b", pollIntervalMs, partitions, (short) 2, 86_400_000L, 500, true, "kafka.example:9092",
-                new SimpleMeterRegistry());
+                "pub_b", pollIntervalMs, batch, queue, sendsInFlight, partitions, (short) 2, 86_400_000L, 500, true,
+                "kafka.example:9092", new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aBadEngineSettingStopsStartUpNamingTheSettings() {
+        assertThatThrownBy(() -> runner(5, 4096, 4096, 4, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("flux.capture.max-batch-size, max-queue-size, sends-in-flight (")
+                .hasMessageContaining("the queue above the batch");
     }
 
     @Test
@@ -48,6 +60,7 @@ class CaptureRunnerTest {
         assertThat(config.publicationName()).isEqualTo("pub_b");
         assertThat(config.kafkaBootstrap()).isEqualTo("kafka.example:9092");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.engine()).isEqualTo(new EngineSettings(2048, 8192, 2));
         assertThat(config.topics()).isEqualTo(new TopicSettings(3, (short) 2, 86_400_000L));
         assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true));
     }

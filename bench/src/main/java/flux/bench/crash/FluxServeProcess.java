@@ -36,9 +36,26 @@ public final class FluxServeProcess implements AutoCloseable {
     /** {@code flux serve} with {@code arguments}, with {@code environment} added (and nothing of the caller's DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, FLUX_PORT). */
     public static FluxServeProcess start(Path jar, Path dir, Map<String, String> environment, Duration timeout,
                                          String... arguments) throws IOException, InterruptedException {
+        FluxServeProcess flux = launch(thisJava(), List.of(), jar, dir, environment, arguments);
+        flux.awaitUp(timeout);
+        return flux;
+    }
+
+    /** The java executable running this JVM: the one {@link #start} runs the server with. */
+    public static String thisJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /**
+     * As {@link #start}, with the given {@code java} executable and JVM options, and returns at once,
+     * before the server is up ({@link #isUp()}): for a caller that times the start itself.
+     */
+    public static FluxServeProcess launch(String java, List<String> jvmOptions, Path jar, Path dir,
+                                          Map<String, String> environment, String... arguments) throws IOException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", jar.toString(), "serve", "--data-dir", dir.resolve(".flux").toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--data-dir", dir.resolve(".flux").toString()));
         command.addAll(List.of(arguments));
         Path out = Files.createTempFile(dir, "flux-stdout-", ".log");
         Path err = Files.createTempFile(dir, "flux-stderr-", ".log");
@@ -46,19 +63,25 @@ public final class FluxServeProcess implements AutoCloseable {
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeAll(List.of("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "FLUX_PORT"));
         builder.environment().putAll(environment);
-        FluxServeProcess flux = new FluxServeProcess(builder.start(), out, err);
-        flux.awaitUp(timeout);
-        return flux;
+        return new FluxServeProcess(builder.start(), out, err);
     }
 
-    private void awaitUp(Duration timeout) throws IOException, InterruptedException {
+    /** True once the server printed "flux is up"; a failure (with its log's tail) once it exited. */
+    public boolean isUp() throws IOException {
+        if (Files.readString(stdout).contains("flux is up")) {
+            return true;
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException("flux serve exited with " + process.exitValue() + ": " + tail(stderr));
+        }
+        return false;
+    }
+
+    public void awaitUp(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.readString(stdout).contains("flux is up")) {
+            if (isUp()) {
                 return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("flux serve exited with " + process.exitValue() + ": " + tail(stderr));
             }
             Thread.sleep(100);
         }
@@ -95,12 +118,22 @@ public final class FluxServeProcess implements AutoCloseable {
     /** SIGTERM and wait, then SIGKILL if it hangs. */
     @Override
     public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(60));
+    }
+
+    /**
+     * SIGTERM and wait up to {@code patience} (a JVM that writes an AOT cache at exit takes long),
+     * then SIGKILL. Returns the exit code, or -1 when it had to be killed.
+     */
+    public int stop(Duration patience) throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
+                return -1;
             }
         }
+        return process.exitValue();
     }
 }
