@@ -18,7 +18,7 @@ class CaptureRunnerTest {
 
     private static CaptureRunner runner(long pollIntervalMs, int partitions) {
         return new CaptureRunner(false, "jdbc:postgresql://db.example:6543/app", "flux_app", "secret", "slot_a",
-                "pub_b", pollIntervalMs, partitions, (short) 2, 86_400_000L, 500, true, "kafka.example:9092",
+                "pub_b", pollIntervalMs, partitions, (short) 2, 86_400_000L, 500, true, 6, "kafka.example:9092",
                 new SimpleMeterRegistry());
     }
 
@@ -49,6 +49,6 @@ class CaptureRunnerTest {
         assertThat(config.kafkaBootstrap()).isEqualTo("kafka.example:9092");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.topics()).isEqualTo(new TopicSettings(3, (short) 2, 86_400_000L));
-        assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true));
+        assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true, 6));
     }
 }
