@@ -20,15 +20,15 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                            CaptureStatus.CrossCheckCounts crossCheck, Long kafkaRetries, Long restarts,
                            String lastEventAt, String lastError, FailureAnswer failure,
                            Map<String, Long> eventsByTenant, Long schemaChangesPublished,
-                           Map<String, String> refusedTables, SnapshotAnswer runningSnapshot) {
+                           Map<String, String> refusedTables, RunningSnapshotAnswer runningSnapshot) {
 
     /** The snapshot capture works on now (flux.capture.snapshot.SnapshotProgress); keys as JSON objects. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record SnapshotAnswer(String id, String table, long rowsEmitted, long chunksPublished,
+    record RunningSnapshotAnswer(String id, String table, long rowsEmitted, long chunksPublished,
                           @JsonRawValue String progressKey, @JsonRawValue String readUpTo, int chunksInFlight) {
-        static SnapshotAnswer of(SnapshotProgress p) {
-            return p == null ? null : new SnapshotAnswer(p.id(), p.table(), p.rowsEmitted(), p.chunksPublished(),
+        static RunningSnapshotAnswer of(SnapshotProgress p) {
+            return p == null ? null : new RunningSnapshotAnswer(p.id(), p.table(), p.rowsEmitted(), p.chunksPublished(),
                     p.progressKey(), p.readUpTo(), p.chunksInFlight());
         }
     }
@@ -54,6 +54,6 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                 s.restarts(), s.lastEventAt() == null ? null : s.lastEventAt().toString(), s.lastError(),
                 s.failure() == null ? null : new FailureAnswer(s.failure().reason(), s.failure().at().toString()),
                 s.eventsByTenant(), s.schemaChangesPublished(), s.refusedTables(),
-                SnapshotAnswer.of(s.runningSnapshot()));
+                RunningSnapshotAnswer.of(s.runningSnapshot()));
     }
 }
