@@ -44,6 +44,11 @@ public final class SnapshotBench implements Callable<Integer> {
     @Option(names = "--chunk-size", defaultValue = "1024", description = "Rows per chunk (default ${DEFAULT-VALUE}).")
     int chunkSize;
 
+    @Option(names = "--chunks-in-flight", defaultValue = "" + SnapshotSettings.DEFAULT_CHUNKS_IN_FLIGHT,
+            description = "Chunks between their watermarks at once, flux.capture.snapshot.chunks-in-flight"
+                    + " (default ${DEFAULT-VALUE}).")
+    int chunksInFlight;
+
     @Option(names = "--writers", defaultValue = "2", description = "Live writer threads, 20 rows a transaction"
             + " (default ${DEFAULT-VALUE}).")
     int writers;
@@ -54,8 +59,10 @@ public final class SnapshotBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rows < 1 || writers < 0 || liveSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--rows and --live-seconds must be at least 1, --writers 0 or more");
+        if (rows < 1 || writers < 0 || liveSeconds < 1 || chunksInFlight < 1
+                || chunksInFlight > SnapshotSettings.MAX_CHUNKS_IN_FLIGHT) {
+            throw new ParameterException(spec.commandLine(), "--rows and --live-seconds must be at least 1, --writers 0"
+                    + " or more, --chunks-in-flight 1 to " + SnapshotSettings.MAX_CHUNKS_IN_FLIGHT);
         }
         Path dir = Files.createTempDirectory("flux-bench-snapshot");
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree());
@@ -71,7 +78,7 @@ public final class SnapshotBench implements Callable<Integer> {
             }
             progress(String.format("%,d rows written before capture started", rows));
             CaptureConfig config = CaptureConfig.fromJdbcUrl(pg.jdbcUrl(), LocalPostgres.USER, "", "bench", "bench",
-                    kafka.bootstrapServers()).withSnapshots(new SnapshotSettings(chunkSize, false));
+                    kafka.bootstrapServers()).withSnapshots(new SnapshotSettings(chunkSize, false, chunksInFlight));
             try (CapturePipeline pipeline = CaptureBench.started(config)) {
                 AtomicLong nextId = new AtomicLong(rows + 1);
                 double[] alone = live(db, pipeline, nextId, () -> false, liveSeconds * 1000L);
@@ -95,8 +102,8 @@ public final class SnapshotBench implements Callable<Integer> {
                     s = SnapshotStore.find(c, id).orElseThrow();
                 }
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("snapshot      %s: %,d rows in %.2f s = %,.0f rows/s (chunks of %d)%n", s.status(),
-                        s.rowsDone(), seconds, s.rowsDone() / seconds, chunkSize);
+                out.printf("snapshot      %s: %,d rows in %.2f s = %,.0f rows/s (chunks of %d, %d in flight)%n",
+                        s.status(), s.rowsDone(), seconds, s.rowsDone() / seconds, chunkSize, chunksInFlight);
                 out.printf("live writes   %,.0f rows/s during the snapshot (%d writers)%n", during[0], writers);
                 out.printf("live drain    %,.0f events/s during the snapshot, %,.0f events/s without one%n", during[1],
                         alone[1]);

@@ -353,7 +353,7 @@ public final class CapturePipeline implements AutoCloseable {
         SnapshotWindows windows = new SnapshotWindows();
         ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
                 publisher, () -> closing, streamedUpTo, windows);
-        SnapshotRunner snapshots = new SnapshotRunner(config, windows);
+        SnapshotRunner snapshots = new SnapshotRunner(config, windows, status::snapshotProgress);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config))
                 .using((success, message, error) -> ended.complete(

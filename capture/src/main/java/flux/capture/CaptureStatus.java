@@ -1,5 +1,6 @@
 package flux.capture;
 
+import flux.capture.snapshot.SnapshotProgress;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +41,13 @@ public final class CaptureStatus {
     /** Events published per tenant (changes and rolled-back attempts that carry one). */
     final ConcurrentHashMap<String, AtomicLong> eventsByTenant = new ConcurrentHashMap<>();
 
+    /** The snapshot the runner works on, live; null when none. */
+    final AtomicReference<SnapshotProgress> snapshotProgress = new AtomicReference<>();
+
+    void snapshotProgress(SnapshotProgress progress) {
+        snapshotProgress.set(progress);
+    }
+
     void countTenantEvents(Map<String, Long> counts) {
         counts.forEach((tenant, n) -> eventsByTenant.computeIfAbsent(tenant, t -> new AtomicLong()).addAndGet(n));
     }
@@ -52,7 +60,7 @@ public final class CaptureStatus {
                 lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
                 new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get(), backfilled.get()),
                 kafkaRetries.get(), restarts.get(), lastEventAt.get(), lastError.get(), failure.get(), byTenant(),
-                schemaChangesPublished.get(), refusedTables.get());
+                schemaChangesPublished.get(), refusedTables.get(), snapshotProgress.get());
     }
 
     private Map<String, Long> byTenant() {
@@ -137,11 +145,14 @@ public final class CaptureStatus {
      * @param schemaChangesPublished messages published on {@code flux.schema_changes}
      * @param refusedTables  tracked tables the publication could not take (the login role does not own
      *                       them, or their writers held them too long), table to PostgreSQL's reason
+     * @param runningSnapshot the snapshot capture works on now (rows emitted, chunks, keys, chunks in
+     *                       flight), null when none
      */
     public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
                            long eventsPublished, long rolledBackPublished, long transactions,
                            CrossCheckCounts crossCheck, long kafkaRetries, long restarts, Instant lastEventAt,
                            String lastError, Failure failure, Map<String, Long> eventsByTenant,
-                           long schemaChangesPublished, Map<String, String> refusedTables) {
+                           long schemaChangesPublished, Map<String, String> refusedTables,
+                           SnapshotProgress runningSnapshot) {
     }
 }

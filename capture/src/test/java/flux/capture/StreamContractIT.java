@@ -39,14 +39,14 @@ class StreamContractIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final TopicSettings TOPICS = new TopicSettings(3, null, 3_600_000L);
     /** Rows written before capture started: only a snapshot publishes them. */
-    private static final int EXISTING = 2_000;
+    private static final int EXISTING = 10_000;
     private static final String SNAPSHOTTED = unique("snapshotted");
     private final TestPostgres db;
     private final TestKafka kafka;
     private final Admin admin;
     private String slot;
     private String table;
-    private CapturePipeline pipeline;
+    private volatile CapturePipeline pipeline;
     private EngineWrites writes;
 
     StreamContractIT(TestPostgres pg, TestKafka kafka) throws SQLException {
@@ -200,7 +200,8 @@ class StreamContractIT {
     void aSnapshotPublishesEveryExistingRowWhileWritesGoOnNeverAnOlderImageAndResumesAfterARestart() throws Exception {
         String topic = TopicNames.forTable("public", SNAPSHOTTED);
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic);
-             RawWriter writer = new RawWriter(db, SNAPSHOTTED, EXISTING).start()) {
+             RawWriter writer = new RawWriter(db, SNAPSHOTTED, EXISTING, () -> pipeline.status().runningSnapshot())
+                     .start()) {
             String id;
             try (java.sql.Connection c = db.connect()) {
                 id = SnapshotStore.create(c, SNAPSHOTTED, null, 500).id();
@@ -226,6 +227,8 @@ class StreamContractIT {
                 assertThat(consumerCopy(reader.messages(), id)).as("the consumer's copy is the table").isEqualTo(table);
             });
             assertThat(writer.writes()).isGreaterThan(0);
+            assertThat(writer.inFlightWrites()).as("updates of keys read but not yet published").isGreaterThan(0);
+            assertThat(writer.mostInFlight()).as("chunks in flight at once").isGreaterThan(1);
         }
     }
 
@@ -328,19 +331,25 @@ class StreamContractIT {
 
     /**
      * Raw SQL writes on its own thread until closed: updates ({@code v + 1}) of random existing rows,
-     * inserts of new ids and deletes, so the snapshot races with every kind of change.
+     * inserts of new ids and deletes, so the snapshot races with every kind of change; and in each
+     * transaction an update of a key in the chunks in flight (read, not yet published), when there are.
      */
     private static final class RawWriter implements AutoCloseable {
         private final TestPostgres db;
         private final String table;
         private final int existing;
         private final Thread thread;
+        private final java.util.function.Supplier<flux.capture.snapshot.SnapshotProgress> running;
         private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong inFlightWrites = new java.util.concurrent.atomic.AtomicLong();
+        private volatile int mostInFlight;
         private volatile boolean stop;
         private volatile Throwable failure;
 
-        RawWriter(TestPostgres db, String table, int existing) {
+        RawWriter(TestPostgres db, String table, int existing,
+                  java.util.function.Supplier<flux.capture.snapshot.SnapshotProgress> running) {
             this.db = db;
+            this.running = running;
             this.table = table;
             this.existing = existing;
             this.thread = new Thread(this::run, "raw-writes-" + table);
@@ -353,6 +362,31 @@ class StreamContractIT {
 
         long writes() {
             return writes.get();
+        }
+
+        long inFlightWrites() {
+            return inFlightWrites.get();
+        }
+
+        int mostInFlight() {
+            return mostInFlight;
+        }
+
+        /** An update of a key after the progress stored and up to the last key read, if chunks are in flight. */
+        private void updateInFlight(java.sql.PreparedStatement update, java.util.Random random) throws Exception {
+            flux.capture.snapshot.SnapshotProgress p = running.get();
+            if (p == null || p.chunksInFlight() == 0 || p.readUpTo() == null) {
+                return;
+            }
+            mostInFlight = Math.max(mostInFlight, p.chunksInFlight());
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            long from = p.progressKey() == null ? 0 : json.readTree(p.progressKey()).get("id").asLong();
+            long to = json.readTree(p.readUpTo()).get("id").asLong();
+            if (to > from) {
+                update.setLong(1, from + 1 + random.nextInt((int) (to - from)));
+                update.executeUpdate();
+                inFlightWrites.incrementAndGet();
+            }
         }
 
         private void run() {
@@ -380,6 +414,7 @@ class StreamContractIT {
                     }
                     writes.incrementAndGet();
                     }
+                    updateInFlight(update, random);
                     c.commit();
                     Thread.sleep(20);
                 }

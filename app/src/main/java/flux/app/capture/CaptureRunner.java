@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code flux.capture.poll-interval-ms} (default 5); the engine's batching: {@code flux.capture.max-batch-size}
  * (4096), {@code flux.capture.max-queue-size} (16384), {@code flux.capture.sends-in-flight} (4); the topics it makes:
  * {@code flux.capture.topic.partitions} (1), {@code .replication-factor} and {@code .retention-ms}
- * (the broker's defaults when unset); snapshots: {@code flux.capture.snapshot.chunk-size} (1024) and
- * {@code flux.capture.snapshot.on-join} (false).
+ * (the broker's defaults when unset); snapshots: {@code flux.capture.snapshot.chunk-size} (1024),
+ * {@code flux.capture.snapshot.chunks-in-flight} (4) and {@code flux.capture.snapshot.on-join} (false).
  */
 @Singleton
 public final class CaptureRunner implements ApplicationEventListener<ServerStartupEvent> {
@@ -56,6 +56,8 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                   @Nullable @Value("${flux.capture.topic.retention-ms:}") Long topicRetentionMs,
                   @Value("${flux.capture.snapshot.chunk-size:1024}") int snapshotChunkSize,
                   @Value("${flux.capture.snapshot.on-join:false}") boolean snapshotOnJoin,
+                  @Value("${flux.capture.snapshot.chunks-in-flight:" + SnapshotSettings.DEFAULT_CHUNKS_IN_FLIGHT + "}")
+                  int snapshotChunksInFlight,
                   @Named("kafkaBootstrapServers") String kafkaBootstrap,
                   MeterRegistry metrics) {
         this.enabled = enabled;
@@ -82,10 +84,11 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                     + "FLUX_CAPTURE_TOPIC_REPLICATION_FACTOR, FLUX_CAPTURE_TOPIC_RETENTION_MS): " + e.getMessage(), e);
         }
         try {
-            this.config = withPollInterval.withSnapshots(new SnapshotSettings(snapshotChunkSize, snapshotOnJoin));
+            this.config = withPollInterval.withSnapshots(new SnapshotSettings(snapshotChunkSize, snapshotOnJoin,
+                    snapshotChunksInFlight));
         } catch (CaptureException.Permanent e) {
-            throw new IllegalArgumentException("flux.capture.snapshot.chunk-size (FLUX_CAPTURE_SNAPSHOT_CHUNK_SIZE): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("flux.capture.snapshot.chunk-size, flux.capture.snapshot.chunks-in-flight"
+                    + " (FLUX_CAPTURE_SNAPSHOT_CHUNK_SIZE, FLUX_CAPTURE_SNAPSHOT_CHUNKS_IN_FLIGHT): " + e.getMessage(), e);
         }
         CaptureMetrics.register(metrics, this);
     }

@@ -1,9 +1,11 @@
 package flux.app.capture;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import flux.capture.CaptureStatus;
+import flux.capture.snapshot.SnapshotProgress;
 import java.util.Map;
 
 /**
@@ -18,7 +20,18 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                            CaptureStatus.CrossCheckCounts crossCheck, Long kafkaRetries, Long restarts,
                            String lastEventAt, String lastError, FailureAnswer failure,
                            Map<String, Long> eventsByTenant, Long schemaChangesPublished,
-                           Map<String, String> refusedTables) {
+                           Map<String, String> refusedTables, RunningSnapshotAnswer runningSnapshot) {
+
+    /** The snapshot capture works on now (flux.capture.snapshot.SnapshotProgress); keys as JSON objects. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RunningSnapshotAnswer(String id, String table, long rowsEmitted, long chunksPublished,
+                          @JsonRawValue String progressKey, @JsonRawValue String readUpTo, int chunksInFlight) {
+        static RunningSnapshotAnswer of(SnapshotProgress p) {
+            return p == null ? null : new RunningSnapshotAnswer(p.id(), p.table(), p.rowsEmitted(), p.chunksPublished(),
+                    p.progressKey(), p.readUpTo(), p.chunksInFlight());
+        }
+    }
 
     /** Why capture stopped retrying, and since when (present only once it FAILED). */
     record FailureAnswer(String reason, String at) {
@@ -33,12 +46,14 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
     static CaptureStatusAnswer of(CaptureStatus.Snapshot s, String tenant) {
         if (tenant != null) {
             return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), null, null, null, null, null,
-                    null, null, null, null, null, null, Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)), null, null);
+                    null, null, null, null, null, null, Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)), null, null,
+                    null);
         }
         return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), s.lastLsn(), s.slotLagBytes(),
                 s.eventsPublished(), s.rolledBackPublished(), s.transactions(), s.crossCheck(), s.kafkaRetries(),
                 s.restarts(), s.lastEventAt() == null ? null : s.lastEventAt().toString(), s.lastError(),
                 s.failure() == null ? null : new FailureAnswer(s.failure().reason(), s.failure().at().toString()),
-                s.eventsByTenant(), s.schemaChangesPublished(), s.refusedTables());
+                s.eventsByTenant(), s.schemaChangesPublished(), s.refusedTables(),
+                RunningSnapshotAnswer.of(s.runningSnapshot()));
     }
 }

@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code flux capture cancel-snapshot ID}: stops a running snapshot after its current chunk (admin key). */
+/** {@code flux capture cancel-snapshot ID}: stops a running snapshot after its chunks in flight (admin key). */
 @Command(name = "cancel-snapshot", mixinStandardHelpOptions = true,
-        description = "Cancel a running snapshot (it stops after the chunk in progress); needs an admin key.")
+        description = "Cancel a running snapshot (it stops after the chunks in flight); needs an admin key.")
 final class CaptureCancelSnapshotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -96,6 +96,14 @@ public final class CaptureCommand implements Runnable {
             s.path("refused_tables").fields().forEachRemaining(e ->
                     out.printf("not captured %s: %s%n", e.getKey(), e.getValue().asText()));
             printTenants(s, out);
+            JsonNode running = s.path("running_snapshot");
+            if (running.isObject()) {
+                out.printf("snapshotting %s (%s): %d rows emitted in %d chunks, %d in flight, read up to %s%n",
+                        running.path("table").asText(), running.path("id").asText(),
+                        running.path("rows_emitted").asLong(), running.path("chunks_published").asLong(),
+                        running.path("chunks_in_flight").asInt(),
+                        running.hasNonNull("read_up_to") ? running.get("read_up_to").toString() : "-");
+            }
             out.printf("kafka        %d retries%n", s.path("kafka_retries").asLong());
             out.printf("restarts     %d%n", s.path("restarts").asLong());
             // After a failure the reason above is the last error: not twice.

@@ -23,7 +23,7 @@ class CaptureRunnerTest {
 
     private static CaptureRunner runner(long pollIntervalMs, int batch, int queue, int sendsInFlight, int partitions) {
         return new CaptureRunner(false, "jdbc:postgresql://db.example:6543/app", "flux_app", "secret", "slot_a",
-                "pub_b", pollIntervalMs, batch, queue, sendsInFlight, partitions, (short) 2, 86_400_000L, 500, true,
+                "pub_b", pollIntervalMs, batch, queue, sendsInFlight, partitions, (short) 2, 86_400_000L, 500, true, 6,
                 "kafka.example:9092", new SimpleMeterRegistry());
     }
 
@@ -62,6 +62,6 @@ class CaptureRunnerTest {
         assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.engine()).isEqualTo(new EngineSettings(2048, 8192, 2));
         assertThat(config.topics()).isEqualTo(new TopicSettings(3, (short) 2, 86_400_000L));
-        assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true));
+        assertThat(config.snapshots()).isEqualTo(new SnapshotSettings(500, true, 6));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flux.app.http.ServerJson;
 import flux.capture.CaptureState;
 import flux.capture.CaptureStatus;
+import flux.capture.snapshot.SnapshotProgress;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class CaptureStatusShapeTest {
                                                    Map<String, Long> byTenant) {
         return new CaptureStatus.Snapshot(CaptureState.STREAMING, "flux_slot", "flux_pub", lastLsn, lag, 7, 1, 3,
                 new CaptureStatus.CrossCheckCounts(5, 1, 0, 2, 3), 4, 0, lastEventAt, lastError, null, byTenant, 2,
-                lastLsn == null ? Map.of() : REFUSED);
+                lastLsn == null ? Map.of() : REFUSED, null);
     }
 
     @Test
@@ -35,6 +36,19 @@ class CaptureStatusShapeTest {
         assertThat(json).isEqualTo("{\"state\":\"STREAMING\",\"slot\":\"flux_slot\",\"publication\":\"flux_pub\",\"last_lsn\":\"0/16B3748\",\"slot_lag_bytes\":120,\"events_published\":7,\"rolled_back_published\":1,\"transactions\":3,\"cross_c"
                 + "heck\":{\"matched\":5,\"untracked\":1,\"missing\":0,\"mismatched\":2,\"backfilled\":3},\"kafka_retries\":4,\"restarts\":0,\"last_event_at\":\"2026-03-10T14:22:01.123Z\",\"last_error\":\"kafka: timeout\",\"events_by_tenant\":{\"acme\":6},\"schema_changes_published\":2,"
                 + "\"refused_tables\":{\"\\\"public\\\".\\\"theirs\\\"\":\"role app does not own it\"}}");
+    }
+
+    @Test
+    void aRunningSnapshotsLiveFiguresAreShownWithItsKeysAsJsonAndHiddenFromATenant() {
+        CaptureStatus.Snapshot base = snapshot(null, null, null, null, Map.of("acme", 1L));
+        CaptureStatus.Snapshot running = new CaptureStatus.Snapshot(base.state(), base.slot(), base.publication(), null,
+                null, 7, 1, 3, base.crossCheck(), 4, 0, null, null, null, base.eventsByTenant(), 2, Map.of(),
+                new SnapshotProgress("6f1c", "public.users", 3000, 3, "{\"id\": 3000}", "{\"id\":7000}", 4));
+        assertThat(ServerJson.write(CaptureStatusAnswer.of(running, null))).endsWith("\"schema_changes_published\":2,"
+                + "\"running_snapshot\":{\"id\":\"6f1c\",\"table\":\"public.users\",\"rows_emitted\":3000,"
+                + "\"chunks_published\":3,\"progress_key\":{\"id\": 3000},\"read_up_to\":{\"id\":7000},"
+                + "\"chunks_in_flight\":4}}");
+        assertThat(ServerJson.write(CaptureStatusAnswer.of(running, "acme"))).doesNotContain("running_snapshot");
     }
 
     @Test

@@ -25,6 +25,6 @@ final class FailedSnapshots {
     private static CaptureStatus.Snapshot snapshot(CaptureState state, String lastError, CaptureStatus.Failure failure) {
         return new CaptureStatus.Snapshot(state, "flux", "flux", null, null, 0, 0, 0,
                 new CaptureStatus.CrossCheckCounts(0, 0, 0, 0, 0), 0, 2, null, lastError, failure, Map.of(), 0,
-                Map.of());
+                Map.of(), null);
     }
 }

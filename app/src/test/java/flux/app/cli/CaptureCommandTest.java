@@ -53,6 +53,18 @@ class CaptureCommandTest {
     }
 
     @Test
+    void aRunningSnapshotPrintsItsLiveFigures() throws Exception {
+        JsonNode streaming = JSON.readTree("""
+                {"state": "STREAMING", "slot": "flux", "publication": "flux", "events_published": 2,
+                 "running_snapshot": {"id": "6f1c", "table": "public.users", "rows_emitted": 3000,
+                  "chunks_published": 3, "progress_key": {"id": 3000}, "read_up_to": {"id": 7000},
+                  "chunks_in_flight": 4}}
+                """);
+        assertThat(print(streaming)).contains("snapshotting public.users (6f1c): 3000 rows emitted in 3 chunks,"
+                + " 4 in flight, read up to {\"id\":7000}\n");
+    }
+
+    @Test
     void aRunningCaptureShowsItsRestartsAndLastErrorAndExitsZero() throws Exception {
         JsonNode streaming = status("STREAMING", "null");
         assertThat(print(streaming)).startsWith("state        STREAMING\nslot ")

@@ -16,12 +16,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -29,14 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works through the running snapshots of {@code flux.capture_snapshots}, oldest first, one chunk at a
- * time in primary key order up to the highest key when it was asked for: low watermark, read the chunk
- * after the last key done (with the
- * snapshot's filter, in a read-only transaction), hand it to {@link SnapshotWindows}, high watermark,
- * then wait until the streaming thread published the chunk and Kafka acknowledged it before recording
- * the chunk's last key. A restart therefore resumes after the last chunk Kafka holds (a chunk may be
- * published twice, never skipped). A cancelled snapshot stops at the next chunk. One per engine run,
- * on a thread of its own, with a connection of its own.
+ * Works through the running snapshots of {@code flux.capture_snapshots}, oldest first, in chunks in
+ * primary key order up to the highest key when it was asked for. Per chunk: low watermark, read the
+ * chunk after the last key read (with the snapshot's filter, in a read-only transaction), hand it to
+ * {@link SnapshotWindows}, high watermark. It does not wait for the stream between chunks: up to
+ * {@link SnapshotSettings#chunksInFlight} chunks are between their watermarks at once, and the runner
+ * waits for the oldest to be published by the streaming thread and acknowledged by Kafka before it
+ * records that chunk's last key (progress, in key order) and reads the next. A restart therefore
+ * resumes after the last chunk Kafka holds (the chunks that were in flight may be published twice,
+ * none is skipped). A cancelled snapshot stops once its oldest chunk in flight is acknowledged. One per
+ * engine run, on a thread of its own, with a connection of its own.
  */
 public final class SnapshotRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotRunner.class);
@@ -56,12 +61,15 @@ public final class SnapshotRunner implements AutoCloseable {
 
     private final CaptureConfig config;
     private final SnapshotWindows windows;
+    /** Told what the runner is doing (null when it works on no snapshot): capture status. */
+    private final Consumer<SnapshotProgress> progress;
     private final Thread thread;
     private volatile boolean stopping;
 
-    public SnapshotRunner(CaptureConfig config, SnapshotWindows windows) {
+    public SnapshotRunner(CaptureConfig config, SnapshotWindows windows, Consumer<SnapshotProgress> progress) {
         this.config = config;
         this.windows = windows;
+        this.progress = progress;
         this.thread = new Thread(this::run, "flux-capture-snapshots-" + config.slotName());
         this.thread.setDaemon(true);
     }
@@ -85,7 +93,7 @@ public final class SnapshotRunner implements AutoCloseable {
                 if (next.isEmpty()) {
                     awaitRequest(c);
                 } else {
-                    chunk(c, next.get());
+                    work(c, next.get());
                 }
             } catch (InterruptedException e) {
                 break;
@@ -106,8 +114,17 @@ public final class SnapshotRunner implements AutoCloseable {
         PgConnections.closeQuietly(c);
     }
 
-    /** One chunk of the snapshot; marks it done after the last. */
-    private void chunk(Connection c, Snapshot s) throws SQLException, InterruptedException {
+    /** A chunk read and between its watermarks, waiting for the stream. */
+    private record Chunk(SnapshotWindows.Window window, String lastKey, int rows, long highWritten) {
+    }
+
+    /**
+     * Works on the snapshot until it ends, is cancelled, capture stops, or a chunk's high watermark did
+     * not stream in time (then the caller comes back and reads again after the progress stored). Keeps
+     * up to {@link SnapshotSettings#chunksInFlight} chunks between their watermarks; stores progress in
+     * key order, each chunk once Kafka acknowledged it.
+     */
+    private void work(Connection c, Snapshot s) throws SQLException, InterruptedException {
         if (s.maxKey() == null) {
             SnapshotStore.end(c, s.id(), Snapshot.DONE, null); // no row matched when it was asked for
             return;
@@ -117,72 +134,133 @@ public final class SnapshotRunner implements AutoCloseable {
             SnapshotStore.end(c, s.id(), Snapshot.FAILED, "the table no longer exists or has no primary key");
             return;
         }
+        Deque<Chunk> inFlight = new ArrayDeque<>();
+        String readUpTo = s.lastKey();
+        String progressKey = s.lastKey();
+        boolean allRead = false;
+        long rowsEmitted = 0;
+        long chunksPublished = 0;
+        try {
+            while (!stopping) {
+                while (!allRead && inFlight.size() < config.snapshots().chunksInFlight() && !stopping) {
+                    Chunk next;
+                    try {
+                        next = readChunk(c, s, key, readUpTo);
+                    } catch (SQLException e) {
+                        if (e.getSQLState() != null && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22"))) {
+                            SnapshotStore.end(c, s.id(), Snapshot.FAILED, e.getMessage()); // the table or the filter changed
+                            log.warn("capture {}: snapshot {} of {} failed: {}", config.slotName(), s.id(),
+                                    s.qualifiedName(), e.getMessage());
+                            return;
+                        }
+                        throw e;
+                    }
+                    if (next == null) {
+                        allRead = true;
+                    } else {
+                        inFlight.addLast(next);
+                        readUpTo = next.lastKey();
+                    }
+                    report(s, rowsEmitted, chunksPublished, progressKey, readUpTo, inFlight.size());
+                }
+                Chunk oldest = inFlight.peekFirst();
+                if (oldest == null) {
+                    if (allRead) {
+                        SnapshotStore.end(c, s.id(), Snapshot.DONE, null);
+                        log.info("capture {}: snapshot {} of {} done ({} rows)", config.slotName(), s.id(),
+                                s.qualifiedName(), SnapshotStore.find(c, s.id()).map(Snapshot::rowsDone).orElse(0L));
+                        clearWatermarks(c);
+                    }
+                    return;
+                }
+                Integer published = awaitPublished(oldest.window());
+                if (published == null) {
+                    return; // stopping, or not streamed in time: read again after the progress stored
+                }
+                inFlight.removeFirst();
+                windows.forget(oldest.window());
+                long acknowledged = System.nanoTime();
+                if (!SnapshotStore.chunkDone(c, s.id(), oldest.lastKey(), oldest.rows())) {
+                    return; // cancelled meanwhile: the chunks still in flight are given up
+                }
+                progressKey = oldest.lastKey();
+                rowsEmitted += published;
+                chunksPublished++;
+                report(s, rowsEmitted, chunksPublished, progressKey, readUpTo, inFlight.size());
+                if (log.isDebugEnabled()) { // where a chunk's time goes (docs/capture.md, "What a chunk costs")
+                    log.debug("capture {}: snapshot {} chunk of {} rows ({} published), ms: high watermark written to"
+                            + " acknowledged {}, progress stored {}; {} more in flight", config.slotName(), s.id(),
+                            oldest.rows(), published, millis(oldest.highWritten(), acknowledged),
+                            millis(acknowledged, System.nanoTime()), inFlight.size());
+                }
+            }
+        } finally {
+            inFlight.forEach(chunk -> windows.forget(chunk.window()));
+            progress.accept(null);
+        }
+    }
+
+    /**
+     * Opens a window (low watermark), reads the chunk after {@code after}, hands it over and closes the
+     * window (high watermark); null when no row is left (the window is given up).
+     */
+    private Chunk readChunk(Connection c, Snapshot s, List<String> key, String after) throws SQLException {
         SnapshotWindows.Window w = windows.open(s);
+        boolean handedOver = false;
         try {
             long started = System.nanoTime();
             watermark(c, w.id, "low");
             long lowWritten = System.nanoTime();
-            List<SnapshotWindows.Row> rows;
-            try {
-                rows = read(c, s, key);
-            } catch (SQLException e) {
-                if (e.getSQLState() != null && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22"))) {
-                    SnapshotStore.end(c, s.id(), Snapshot.FAILED, e.getMessage()); // the table or the filter changed
-                    log.warn("capture {}: snapshot {} of {} failed: {}", config.slotName(), s.id(), s.qualifiedName(),
-                            e.getMessage());
-                    return;
-                }
-                throw e;
-            }
+            List<SnapshotWindows.Row> rows = read(c, s, key, after);
             if (rows.isEmpty()) {
-                SnapshotStore.end(c, s.id(), Snapshot.DONE, null);
-                log.info("capture {}: snapshot {} of {} done ({} rows)", config.slotName(), s.id(), s.qualifiedName(),
-                        s.rowsDone());
-                clearWatermarks(c);
-                return;
+                return null;
             }
             long read = System.nanoTime();
             windows.fill(w, rows);
             watermark(c, w.id, "high");
             long highWritten = System.nanoTime();
-            if (awaitPublished(w)) {
-                long acknowledged = System.nanoTime();
-                SnapshotWindows.Row last = rows.get(rows.size() - 1);
-                SnapshotStore.chunkDone(c, s.id(), last.key().toString(), rows.size());
-                if (log.isDebugEnabled()) { // where a chunk's time goes (docs/capture.md, "What a chunk costs")
-                    log.debug("capture {}: snapshot {} chunk of {} rows, ms: low watermark written {}, read {},"
-                            + " high watermark written {}, streamed and acknowledged by Kafka {}, progress stored {}",
-                            config.slotName(), s.id(), rows.size(), millis(started, lowWritten), millis(lowWritten, read),
-                            millis(read, highWritten), millis(highWritten, acknowledged),
-                            millis(acknowledged, System.nanoTime()));
-                }
+            if (log.isDebugEnabled()) {
+                log.debug("capture {}: snapshot {} chunk of {} rows read, ms: low watermark written {}, read {},"
+                        + " high watermark written {}", config.slotName(), s.id(), rows.size(),
+                        millis(started, lowWritten), millis(lowWritten, read), millis(read, highWritten));
             }
+            handedOver = true;
+            return new Chunk(w, rows.get(rows.size() - 1).key().toString(), rows.size(), highWritten);
         } finally {
-            windows.forget(w);
+            if (!handedOver) {
+                windows.forget(w);
+            }
         }
     }
 
-    private boolean awaitPublished(SnapshotWindows.Window w) throws InterruptedException {
+    private void report(Snapshot s, long rowsEmitted, long chunksPublished, String progressKey, String readUpTo,
+                        int inFlight) {
+        progress.accept(new SnapshotProgress(s.id(), s.qualifiedName(), rowsEmitted, chunksPublished, progressKey,
+                readUpTo, inFlight));
+    }
+
+    /** The rows Kafka acknowledged for the window; null when stopping or its high watermark did not stream in time. */
+    private Integer awaitPublished(SnapshotWindows.Window w) throws InterruptedException {
         long deadline = System.nanoTime() + CHUNK_PATIENCE.toNanos();
         while (!stopping && System.nanoTime() < deadline) {
             try {
-                w.published.get(200, TimeUnit.MILLISECONDS);
-                return true;
+                return w.published.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // still streaming towards the high watermark
             } catch (ExecutionException e) {
-                return false;
+                return null;
             }
         }
-        return false;
+        return null;
     }
 
-    /** The next chunk: rows after the last key done, in key order, as {@code to_jsonb} renders them. */
-    private static List<SnapshotWindows.Row> read(Connection c, Snapshot s, List<String> key) throws SQLException {
+    /** The rows after {@code after} (null: from the first), in key order, as {@code to_jsonb} renders them. */
+    private static List<SnapshotWindows.Row> read(Connection c, Snapshot s, List<String> key, String after)
+            throws SQLException {
         String table = Identifiers.qualified(s.schema(), s.table());
         String columns = key.stream().map(k -> "t." + Identifiers.quote(k)).collect(Collectors.joining(", "));
         StringBuilder sql = new StringBuilder("SELECT to_jsonb(t)::text FROM ").append(table).append(" t WHERE true");
-        if (s.lastKey() != null) {
+        if (after != null) {
             sql.append(" AND (").append(columns).append(") > (SELECT ")
                     .append(key.stream().map(k -> "k." + Identifiers.quote(k)).collect(Collectors.joining(", ")))
                     .append(" FROM jsonb_populate_record(NULL::").append(table).append(", CAST(? AS jsonb)) k)");
@@ -200,8 +278,8 @@ public final class SnapshotRunner implements AutoCloseable {
             }
             try (PreparedStatement st = x.prepareStatement(sql.toString())) {
                 int p = 1;
-                if (s.lastKey() != null) {
-                    st.setString(p++, s.lastKey());
+                if (after != null) {
+                    st.setString(p++, after);
                 }
                 st.setString(p++, s.maxKey());
                 st.setInt(p, s.chunkSize());

@@ -133,14 +133,17 @@ public final class SnapshotStore {
         return find(c, id);
     }
 
-    /** A chunk is published (acknowledged by Kafka): where the next one starts. Only while running. */
-    static void chunkDone(Connection c, String id, String lastKey, int rows) throws SQLException {
+    /**
+     * A chunk is published (acknowledged by Kafka): where the next one starts. Only while running;
+     * false when it is not any more (cancelled).
+     */
+    static boolean chunkDone(Connection c, String id, String lastKey, int rows) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE flux.capture_snapshots SET last_key = CAST(? AS jsonb),"
                 + " rows_done = rows_done + ?, updated_at = now() WHERE id = ? AND status = 'running'")) {
             st.setString(1, lastKey);
             st.setLong(2, rows);
             st.setString(3, id);
-            st.executeUpdate();
+            return st.executeUpdate() == 1;
         }
     }
 

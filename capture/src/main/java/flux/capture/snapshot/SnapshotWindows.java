@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Where a snapshot chunk meets the stream (DBLog's watermarks, as Debezium's incremental snapshots
+ * Where snapshot chunks meet the stream (DBLog's watermarks, as Debezium's incremental snapshots
  * do them). The runner opens a window with a low watermark (a row of
  * {@code flux.capture_snapshot_watermarks}, committed), reads the chunk, hands it over here, and closes
  * the window with a high watermark. The streaming thread sees both in commit order: between them it
@@ -22,8 +23,14 @@ import java.util.concurrent.CompletableFuture;
  * those keys, is published right there in the stream. So a row's READ image is never older than a
  * change published before it (those committed before the low watermark, which the chunk's read
  * sees), and a change after the high watermark comes after it; a change in between wins over the chunk,
- * being as new as it or newer. One window at a time (the runner does one chunk at a time). Thread-safe:
- * the runner calls {@link #open}, {@link #fill} and {@link #forget}, the streaming thread the rest.
+ * being as new as it or newer.
+ * <p>
+ * Several windows may be waiting for the stream at once (the runner keeps up to
+ * {@link SnapshotSettings#chunksInFlight} chunks in flight). Each is judged on its own watermarks only:
+ * a change counts against every window open at that point of the stream, a TRUNCATE of the table drops
+ * every such chunk. The runner writes one chunk's watermarks after the previous chunk's, so high
+ * watermarks, and with them chunks, reach the stream in key order. Thread-safe: the runner calls
+ * {@link #open}, {@link #fill} and {@link #forget}, the streaming thread the rest.
  */
 public final class SnapshotWindows {
     private static final String WATERMARK_SCHEMA = LogSchema.SCHEMA;
@@ -40,7 +47,9 @@ public final class SnapshotWindows {
         /** Keys streamed between the watermarks: streaming thread only. */
         private final Set<String> touched = new HashSet<>();
         private boolean truncated;
+        /** Low watermark streamed; high watermark streamed (the chunk handed out): streaming thread only. */
         private boolean opened;
+        private boolean closed;
         private volatile List<Row> rows;
         /** Completed with the rows published once Kafka acknowledged them; the runner waits on it. */
         final CompletableFuture<Integer> published = new CompletableFuture<>();
@@ -57,14 +66,20 @@ public final class SnapshotWindows {
         public void acknowledged(int count) {
             published.complete(count);
         }
+
+        /** Open at this point of the stream: its low watermark came, its high one not yet. */
+        private boolean between() {
+            return opened && !closed;
+        }
     }
 
-    private volatile Window current;
+    /** The runner's windows in the order it opened them (few: bounded by the chunks in flight). */
+    private final List<Window> windows = new CopyOnWriteArrayList<>();
 
     /** Runner: a new window for the next chunk of the snapshot (its id goes into the watermarks). */
     Window open(Snapshot snapshot) {
         Window w = new Window(snapshot);
-        current = w;
+        windows.add(w);
         return w;
     }
 
@@ -73,11 +88,14 @@ public final class SnapshotWindows {
         w.rows = rows;
     }
 
-    /** Runner: the window is given up (timed out, stopping); its watermarks are ignored when they come. */
+    /** Runner: the window is done with or given up (timed out, stopping); its watermarks are ignored when they come. */
     void forget(Window w) {
-        if (current == w) {
-            current = null;
-        }
+        windows.remove(w);
+    }
+
+    /** Windows the runner has open: chunks in flight (and at most one being read). */
+    int inFlight() {
+        return windows.size();
     }
 
     /** Whether a change is a watermark (not a change to publish). */
@@ -102,37 +120,50 @@ public final class SnapshotWindows {
      * watermarks of a window given up, replayed ones, deletions of old watermarks).
      */
     public Window watermark(WalChange c) {
-        Window w = current;
-        if (w == null || c.operation() != Operation.INSERT || c.after() == null
-                || !w.id.equals(c.after().path("window_id").asText())) {
+        if (c.operation() != Operation.INSERT || c.after() == null) {
             return null;
         }
-        if ("low".equals(c.after().path("kind").asText())) {
-            w.opened = true;
-            return null;
+        String id = c.after().path("window_id").asText();
+        for (Window w : windows) {
+            if (w.id.equals(id)) {
+                if ("low".equals(c.after().path("kind").asText())) {
+                    w.opened = true;
+                    return null;
+                }
+                if (!w.between() || w.rows == null) {
+                    return null;
+                }
+                w.closed = true;
+                return w;
+            }
         }
-        return w.opened && w.rows != null ? w : null;
+        return null;
     }
 
-    /** Streaming thread: notes the keys a published change touched, when a window is open on its table. */
+    /** Streaming thread: notes the keys a published change touched, in every window open on its table. */
     public void streamed(WalChange c) {
-        Window w = current;
-        if (w == null || !w.opened || !w.snapshot.table().equals(c.table()) || !w.snapshot.schema().equals(c.schema())) {
-            return;
-        }
-        if (c.operation() == Operation.TRUNCATE) {
-            w.truncated = true;
-        }
-        w.touched.add(c.rowId());
-        if (c.oldKey() != null) {
-            w.touched.add(c.oldRowId());
+        for (Window w : windows) {
+            if (!w.between() || !w.snapshot.table().equals(c.table()) || !w.snapshot.schema().equals(c.schema())) {
+                continue;
+            }
+            if (c.operation() == Operation.TRUNCATE) {
+                w.truncated = true;
+            }
+            w.touched.add(c.rowId());
+            if (c.oldKey() != null) {
+                w.touched.add(c.oldRowId());
+            }
         }
     }
 
-    /** Whether any window is open: the streaming thread looks at changes only then. */
+    /** Whether any window is open at this point of the stream: the streaming thread looks at changes only then. */
     public boolean anyOpen() {
-        Window w = current;
-        return w != null && w.opened;
+        for (Window w : windows) {
+            if (w.between()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The chunk's rows that no change between the watermarks touched. */

@@ -46,6 +46,44 @@ class SnapshotWindowsTest {
         assertThat(windows.anyOpen()).isFalse();
     }
 
+    @Test
+    void windowsInFlightAreEachJudgedOnTheirOwnWatermarks() {
+        SnapshotWindows.Window first = windows.open(snapshot);
+        SnapshotWindows.Window second = windows.open(snapshot); // read ahead: both wait for the stream
+        windows.fill(first, List.of(row(1), row(2)));
+        windows.fill(second, List.of(row(3), row(4)));
+        windows.watermark(mark(first, "low"));
+        change("users", 2);
+        change("users", 3); // before the second chunk's low watermark: its read saw it, 3 stays
+        assertThat(SnapshotWindows.rowsToPublish(windows.watermark(mark(first, "high"))))
+                .extracting(SnapshotWindows.Row::rowId).containsExactly("1");
+        assertThat(windows.anyOpen()).isFalse();
+        windows.watermark(mark(second, "low"));
+        change("users", 1); // the first chunk is out: a change after it comes after it
+        change("users", 4);
+        assertThat(windows.watermark(mark(first, "high"))).as("a replayed high watermark").isNull();
+        assertThat(SnapshotWindows.rowsToPublish(windows.watermark(mark(second, "high"))))
+                .extracting(SnapshotWindows.Row::rowId).containsExactly("3");
+        assertThat(windows.inFlight()).isEqualTo(2);
+        windows.forget(first);
+        windows.forget(second);
+        assertThat(windows.inFlight()).isZero();
+    }
+
+    @Test
+    void aTruncateDropsEveryChunkWhoseWindowIsOpenInTheStream() {
+        SnapshotWindows.Window first = windows.open(snapshot);
+        SnapshotWindows.Window second = windows.open(snapshot);
+        windows.fill(first, List.of(row(1)));
+        windows.fill(second, List.of(row(2)));
+        windows.watermark(mark(first, "low"));
+        windows.watermark(mark(second, "low"));
+        windows.streamed(new WalChange("public", "users", Operation.TRUNCATE, NODES.objectNode(), "", null, null, 1, 1,
+                1, 0, null));
+        assertThat(SnapshotWindows.rowsToPublish(windows.watermark(mark(first, "high")))).isEmpty();
+        assertThat(SnapshotWindows.rowsToPublish(windows.watermark(mark(second, "high")))).isEmpty();
+    }
+
     private void change(String table, long id) {
         ObjectNode key = NODES.objectNode().put("id", id);
         windows.streamed(new WalChange("public", table, Operation.UPDATE, key, Long.toString(id), key, key, 1, 1, 1, 0,
