@@ -31,6 +31,15 @@ public final class DatabaseException extends RuntimeException {
         return (SQLException) getCause();
     }
 
+    /**
+     * The {@link SQLException} of a failure caught as either kind, for a caller whose own statements
+     * throw it beside the log's or pg's: {@code catch (SQLException | DatabaseException failure)}
+     * handles both alike with {@code SQLException e = DatabaseException.sqlCauseOf(failure)}.
+     */
+    public static SQLException sqlCauseOf(Exception failure) {
+        return failure instanceof DatabaseException db ? db.sqlCause() : (SQLException) failure;
+    }
+
     /** PostgreSQL's code, e.g. {@code 40001}; null when the driver gave none. */
     public String sqlState() {
         return sqlState;
