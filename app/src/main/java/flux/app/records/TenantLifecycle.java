@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import flux.log.TenantHistory;
+import flux.pg.DatabaseException;
 import flux.tenancy.ApiKey;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.TenancyException;
@@ -182,7 +183,8 @@ public final class TenantLifecycle {
             try {
                 TenantRemoval.purge(dataSource, t.id(), t.isolation(), purgeBatch);
                 records = TenantHistory.purge(dataSource, t.id(), purgeBatch);
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseException failure) {
+                SQLException e = DatabaseException.sqlCauseOf(failure);
                 throw new TenancyException("cannot purge tenant " + t.id(), e);
             }
             inTransaction("cannot purge tenant " + t.id(), c -> {
@@ -247,7 +249,8 @@ public final class TenantLifecycle {
         return transactions.executeWrite(status -> {
             try {
                 return work.run(status.getConnection());
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseException failure) {
+                SQLException e = DatabaseException.sqlCauseOf(failure);
                 throw new TenancyException(doing, e);
             }
         });
