@@ -116,7 +116,7 @@ public final class SnapshotBench implements Callable<Integer> {
     private static boolean ended(BenchDatabase db, String id) {
         try (Connection c = db.connect()) {
             return !Snapshot.RUNNING.equals(SnapshotStore.find(c, id).orElseThrow().status());
-        } catch (java.sql.SQLException e) {
+        } catch (java.sql.SQLException | flux.pg.DatabaseException e) {
             throw new BenchFailure("cannot read the snapshot: " + e.getMessage());
         }
     }

@@ -16,6 +16,7 @@ import flux.capture.snapshot.SnapshotStore;
 import flux.capture.snapshot.SnapshotWindows;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
+import flux.pg.DatabaseException;
 import flux.pg.SchemaChangeListener;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -154,7 +155,8 @@ public final class CapturePipeline implements AutoCloseable {
     private boolean slotExists() {
         try (Connection admin = PgConnections.open(config, "admin")) {
             return SlotOrigin.exists(admin, config.slotName());
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw FailureClassifier.classify("cannot look for slot " + config.slotName(), e);
         }
     }
@@ -250,7 +252,8 @@ public final class CapturePipeline implements AutoCloseable {
     private boolean tryAcquire(StreamerLock lock) {
         try {
             return lock.tryAcquire();
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw FailureClassifier.classify("cannot take the streamer lock of slot " + config.slotName(), e);
         }
     }
@@ -280,7 +283,8 @@ public final class CapturePipeline implements AutoCloseable {
                 status.lastError.set(behind); // shown by the status until something else goes wrong
             });
             return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -298,7 +302,8 @@ public final class CapturePipeline implements AutoCloseable {
             if (!SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE)) {
                 log.warn("capture {}: the slot's walsender did not exit when terminated", config.slotName());
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             log.debug("capture {}: cannot check that the slot is free: {}", config.slotName(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -447,7 +452,8 @@ public final class CapturePipeline implements AutoCloseable {
     private void syncPublication() {
         try (Connection c = PgConnections.open(config, "admin")) {
             sync(c);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException caught) {
+            SQLException e = DatabaseException.sqlCauseOf(caught);
             // Streaming goes on for the tables already published; the status shows what was refused.
             CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "
                     + config.publicationName(), e);

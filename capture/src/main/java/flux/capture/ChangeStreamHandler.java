@@ -14,6 +14,7 @@ import flux.capture.wal.TransactionAssembler;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import flux.capture.wal.WalTransaction;
+import flux.pg.DatabaseException;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.sql.SQLException;
@@ -341,7 +342,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private LogBackfill.Resolved resolve(CrossCheck.Result result) throws InterruptedException {
         try {
             return backfill.resolve(result);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
             throw FailureClassifier.classify("cannot read the mutation records of transaction "
                     + Long.toUnsignedString(result.txid8()) + " that have no WAL change", e);
@@ -355,7 +357,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         }
         try {
             return mutationLog.withImages(records);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
             throw FailureClassifier.classify("cannot read the images of " + records.size() + " mutation record(s)", e);
         }
@@ -374,7 +377,8 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                         Long.toUnsignedString(result.txid8()), recorded.written(), recorded.source());
             }
             return recorded;
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             // Failing the batch leaves offsets where they are: the engine restarts and replays it.
             throw FailureClassifier.classify("cannot record untracked changes of transaction "
                     + Long.toUnsignedString(result.txid8()), e);

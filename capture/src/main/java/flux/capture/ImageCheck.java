@@ -3,6 +3,7 @@ package flux.capture;
 import flux.capture.verify.CrossCheck;
 import flux.capture.verify.Discrepancy;
 import flux.capture.wal.WalMutationRecord;
+import flux.pg.DatabaseException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,8 @@ final class ImageCheck implements AutoCloseable {
         List<WalMutationRecord> withImages;
         try {
             withImages = images.withImages(records);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             log.warn("capture {}: images of {} mutation record(s) not compared: {}", slot,
                     records.size(), e.getMessage());
             return;

@@ -5,6 +5,7 @@ import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -36,7 +37,8 @@ final class PgMutationLog implements MutationLog {
             throws SQLException, InterruptedException {
         try {
             return recordImages.read(connection(), records);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             close();
             throw e;
         }
@@ -47,7 +49,8 @@ final class PgMutationLog implements MutationLog {
                                                     List<WalChange> untracked) throws SQLException {
         try {
             return walRecords.write(connection(), txid8, requestId, committedAt, untracked);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             close();
             throw e;
         }

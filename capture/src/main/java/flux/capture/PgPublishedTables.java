@@ -3,6 +3,7 @@ package flux.capture;
 import flux.capture.pg.JoinPoints;
 import flux.capture.pg.PgConnections;
 import flux.log.SchemaJournal;
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -30,7 +31,8 @@ final class PgPublishedTables implements PublishedTables {
     public List<String> keyColumns(String schema, String table) throws SQLException {
         try {
             return SchemaJournal.keyColumns(connection(), schema, table);
-        } catch (SQLException e) {
+        } catch (DatabaseException failure) {
+            SQLException e = failure.sqlCause();
             close();
             throw e;
         }

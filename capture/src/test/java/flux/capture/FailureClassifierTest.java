@@ -2,6 +2,7 @@ package flux.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import flux.pg.DatabaseException;
 import io.debezium.DebeziumException;
 import java.io.EOFException;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,21 @@ class FailureClassifierTest {
         assertThat(c).isInstanceOf(CaptureException.Permanent.class).hasCause(fromEngine);
         assertThat(c).hasMessage("Debezium engine ended: permission denied to start WAL sender (Only roles with the"
                 + " REPLICATION attribute may start a WAL sender process.) [SQLSTATE 42501]");
+    }
+
+    @Test
+    void aFailureOfThePgOrLogModulesIsClassifiedByItsSqlState() {
+        DatabaseException refused = new DatabaseException(serverError("ERROR", "42501",
+                "permission denied for table state_mutations", null));
+        assertThat(FailureClassifier.classify("cannot record untracked changes", new IllegalStateException(refused)))
+                .isInstanceOf(CaptureException.Permanent.class)
+                .hasMessage("cannot record untracked changes: permission denied for table state_mutations"
+                        + " [SQLSTATE 42501]");
+        DatabaseException lost = new DatabaseException(
+                new PSQLException("Connection to 127.0.0.1:5432 refused.", PSQLState.CONNECTION_UNABLE_TO_CONNECT));
+        assertThat(FailureClassifier.classify("cannot take the streamer lock", lost))
+                .isInstanceOf(CaptureException.Retriable.class)
+                .hasMessage("cannot take the streamer lock: Connection to 127.0.0.1:5432 refused. [SQLSTATE 08001]");
     }
 
     @Test

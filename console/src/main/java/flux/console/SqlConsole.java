@@ -4,6 +4,7 @@ import flux.log.ConsoleTransactions;
 import flux.log.TxId;
 import flux.migrate.SqlSplitter;
 import flux.migrate.SqlStatement;
+import flux.pg.DatabaseException;
 import flux.query.model.RequestId;
 import flux.tenancy.TenantExtensions;
 import flux.tenancy.TenantSchemas;
@@ -99,7 +100,8 @@ public final class SqlConsole {
                 }
                 return runIn(session, auditing, caller, dbRole, requestId, statements);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new ConsoleUnavailable("cannot open a console session", e);
         }
     }
@@ -136,7 +138,8 @@ public final class SqlConsole {
         try {
             mark(session, auditing, caller, requestId);
             session.commit();
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             // A deferred constraint or a serialization failure at commit: nothing stays.
             StatementResult last = results.remove(results.size() - 1);
             results.add(new StatementResult(last.auditId(), last.sql(), last.columns(), last.rows(), last.truncated(),

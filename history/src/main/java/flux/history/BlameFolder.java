@@ -147,10 +147,10 @@ public final class BlameFolder implements AutoCloseable {
      *
      * @return the number of records read (0: nothing new, or another folder holds the lock)
      */
-    public synchronized int foldOnce() throws SQLException {
+    public synchronized int foldOnce() {
         try {
             return Transactions.call(dataSource, this::fold);
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             scanned = -1; // re-read the stored watermark next time
             throw e;
         }
@@ -247,7 +247,7 @@ public final class BlameFolder implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (closed) {
                     return; // the interrupt of close() (or the pool closing with it) broke the fold: nothing to report
                 }

@@ -4,7 +4,6 @@ import flux.log.LogSchema;
 import flux.log.SchemaJournal;
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -19,7 +18,7 @@ public final class HistorySchema {
     private HistorySchema() {
     }
 
-    public static void install(DataSource dataSource) throws SQLException {
+    public static void install(DataSource dataSource) {
         SchemaInstaller.install(dataSource, LogSchema.script(), SchemaJournal.script(),
                 SchemaScript.resource(HistorySchema.class, RESOURCE));
     }

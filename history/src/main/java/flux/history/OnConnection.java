@@ -1,11 +1,15 @@
 package flux.history;
 
+import flux.pg.DatabaseException;
 import flux.pg.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** Runs one question on a connection of its own; a failing database becomes a {@link HistoryException}. */
+/**
+ * Runs one question on a connection of its own; a failing database (its own statements' or the log's,
+ * {@link DatabaseException}) becomes a {@link HistoryException}.
+ */
 final class OnConnection {
     private OnConnection() {
     }
@@ -15,6 +19,8 @@ final class OnConnection {
             return question.apply(c);
         } catch (SQLException e) {
             throw new HistoryException.DatabaseFailure(reading, e);
+        } catch (DatabaseException e) {
+            throw new HistoryException.DatabaseFailure(reading, e.sqlCause());
         }
     }
 }

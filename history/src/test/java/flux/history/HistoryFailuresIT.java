@@ -43,6 +43,7 @@ class HistoryFailuresIT {
 
         assertThatThrownBy(() -> new History(db.dataSource()).history("users", "1", PageRequest.newestFirst(10)))
                 .isInstanceOfSatisfying(HistoryException.DatabaseFailure.class,
-                        e -> assertThat(e.sqlState()).isEqualTo("42P01"));
+                        e -> assertThat(e.sqlState()).isEqualTo("42P01"))
+                .hasCauseInstanceOf(SQLException.class); // the log's read failed: its SQLException, not the wrapper
     }
 }

@@ -38,13 +38,7 @@ class HistorySchemaIT {
                 db.insertQuery(Row.of("users", "{\"id\": 1}"), "{\"id\": 1}"))) {
             // A lock on the log (CREATE INDEX IF NOT EXISTS takes one even when the index exists)
             // would wait for this transaction, and hold off every new writer meanwhile.
-            CompletableFuture<Void> install = CompletableFuture.runAsync(() -> {
-                try {
-                    HistorySchema.install(db.dataSource);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> install = CompletableFuture.runAsync(() -> HistorySchema.install(db.dataSource));
             await("the install finishes or waits for a lock").atMost(Duration.ofMinutes(2))
                     .until(() -> install.isDone() || sessionsWaitingForALock() > 0);
             assertThat(sessionsWaitingForALock()).as("sessions waiting for a lock").isZero();

@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,7 +78,7 @@ public final class AsOfRows {
      * Flux watched; null when Flux found it already there, it was renamed to this name (its older
      * records are under another), or the journal does not know it: as-of cannot be answered then.
      */
-    public static Instant coveredSince(Connection c, String tableSchema, String tableName) throws SQLException {
+    public static Instant coveredSince(Connection c, String tableSchema, String tableName) {
         try (PreparedStatement ps = c.prepareStatement(NAMED)) {
             ps.setString(1, tableSchema);
             ps.setString(2, tableName);
@@ -93,7 +94,7 @@ public final class AsOfRows {
             if ("42P01".equals(e.getSQLState())) {
                 return null; // no journal: a database no Flux server has run on
             }
-            throw e;
+            throw new DatabaseException(e);
         }
     }
 }

@@ -80,7 +80,12 @@ public final class CommittedRecords {
         return List.of(tableSchema, tableName);
     }
 
-    /** Reads {@link #RETURNED} by name, the names looked up once per result set. */
+    /**
+     * Reads {@link #RETURNED} by name, the names looked up once per result set. It works on the
+     * caller's own result set, a cursor of the caller's write statement, so it keeps that result
+     * set's {@link SQLException}: the engine classifies it with its statement's (the log's one
+     * exception to {@link flux.pg.DatabaseException}).
+     */
     public static final class Reader {
         private final ResultSet rs;
         private final int oldImage;

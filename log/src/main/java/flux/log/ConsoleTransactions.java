@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,14 +30,15 @@ public final class ConsoleTransactions {
      * @param keyId    the caller's API key id; null in open mode
      * @param tenantId the caller's tenant; null for the operator
      */
-    public static void mark(Connection c, TxId txid, String requestId, String keyId, String tenantId)
-            throws SQLException {
+    public static void mark(Connection c, TxId txid, String requestId, String keyId, String tenantId) {
         try (PreparedStatement ps = c.prepareStatement(MARK)) {
             ps.setString(1, txid.toString());
             ps.setString(2, requestId);
             ps.setString(3, keyId);
             ps.setString(4, tenantId);
             ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

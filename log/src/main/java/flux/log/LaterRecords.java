@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +45,7 @@ public final class LaterRecords {
     }
 
     /** For each of {@code rows}, in the same order, the records after its place, in commit order. */
-    public static List<List<MutationRecord>> after(Connection c, List<RowPlace> rows) throws SQLException {
+    public static List<List<MutationRecord>> after(Connection c, List<RowPlace> rows) {
         List<List<MutationRecord>> later = new ArrayList<>(rows.size());
         String[] schemas = new String[rows.size()];
         String[] tables = new String[rows.size()];
@@ -76,6 +77,8 @@ public final class LaterRecords {
                     later.get((int) rs.getLong(place) - 1).add(reader.read());
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return later;
     }

@@ -2,7 +2,6 @@ package flux.log;
 
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
-import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -38,7 +37,7 @@ public final class LogSchema {
     }
 
     /** Installs the log alone (the engine's needs); see the class comment for capture's. */
-    public static void install(DataSource dataSource) throws SQLException {
+    public static void install(DataSource dataSource) {
         SchemaInstaller.install(dataSource, script());
     }
 }

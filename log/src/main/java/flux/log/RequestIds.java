@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,8 +50,7 @@ public final class RequestIds {
      * Up to {@code limit} distinct request ids that start with {@code prefix}, in byte order;
      * {@code tenantId} null for every tenant's.
      */
-    public static List<String> startingWith(Connection c, String prefix, String tenantId, int limit)
-            throws SQLException {
+    public static List<String> startingWith(Connection c, String prefix, String tenantId, int limit) {
         List<String> ids = new ArrayList<>();
         String above = above(prefix);
         try (PreparedStatement ps = c.prepareStatement(tenantId == null ? IN_RANGE_OF_ALL : IN_RANGE_OF_TENANT)) {
@@ -70,6 +70,8 @@ public final class RequestIds {
                     ids.add(rs.getString("request_id"));
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return ids;
     }
@@ -80,7 +82,7 @@ public final class RequestIds {
      * ends at a {@code -}. Unique when answered: a later id may share it, and then it is refused as
      * ambiguous where it is used ({@link #startingWith} finds both).
      */
-    public static String abbreviation(Connection c, String requestId, int minimum) throws SQLException {
+    public static String abbreviation(Connection c, String requestId, int minimum) {
         int length = Math.min(minimum, requestId.length());
         try (PreparedStatement ps = c.prepareStatement(NEIGHBOURS)) {
             ps.setString(1, requestId);
@@ -93,6 +95,8 @@ public final class RequestIds {
                     }
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         while (length < requestId.length() && requestId.charAt(length - 1) == '-') {
             length++;

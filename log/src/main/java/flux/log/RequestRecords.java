@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +45,7 @@ public final class RequestRecords {
     }
 
     /** The request that request {@code requestId} undid (it was an undo), or null. */
-    public static String undone(Connection c, String requestId) throws SQLException {
+    public static String undone(Connection c, String requestId) {
         try (PreparedStatement ps = c.prepareStatement(UNDONE)) {
             ps.setString(1, requestId);
             ps.setString(2, requestId);
@@ -52,12 +53,13 @@ public final class RequestRecords {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString("undoes") : null;
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
     /** Up to {@code limit} of the request's records with ids above {@code afterId}; {@code tenantId} null for all. */
-    public static List<MutationRecord> page(Connection c, String requestId, String tenantId, long afterId, int limit)
-            throws SQLException {
+    public static List<MutationRecord> page(Connection c, String requestId, String tenantId, long afterId, int limit) {
         List<MutationRecord> records = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(tenantId == null ? PAGE : PAGE_OF_TENANT)) {
             int i = 1;
@@ -74,6 +76,8 @@ public final class RequestRecords {
                     records.add(reader.read());
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return records;
     }

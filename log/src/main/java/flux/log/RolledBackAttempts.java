@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -35,7 +36,7 @@ public final class RolledBackAttempts {
      * tenant the request acted for, null without one.
      */
     public static void record(Connection connection, String requestId, String tenantId, List<Mutation> attempts,
-                              String error) throws SQLException {
+                              String error) {
         if (attempts.isEmpty()) {
             return;
         }
@@ -60,6 +61,8 @@ public final class RolledBackAttempts {
                 ps.setArray(4 + c, connection.createArrayOf("text", columns[c]));
             }
             ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 }

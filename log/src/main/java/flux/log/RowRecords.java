@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -123,7 +124,7 @@ public final class RowRecords {
      * newest first or oldest first.
      */
     public static List<MutationRecord> page(Connection c, RowFilter row, OrderKey after, OrderKey before, Instant from,
-                                            Instant to, boolean newestFirst, int limit) throws SQLException {
+                                            Instant to, boolean newestFirst, int limit) {
         List<MutationRecord> records = new ArrayList<>();
         try (PreparedStatement ps = preparePage(c, "", row, after, before, from, to, newestFirst, limit);
              ResultSet rs = ps.executeQuery()) {
@@ -131,6 +132,8 @@ public final class RowRecords {
             while (rs.next()) {
                 records.add(reader.read());
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return records;
     }
@@ -173,22 +176,24 @@ public final class RowRecords {
     }
 
     /** The place of the row's first entry at or after {@code at}, or null. */
-    public static OrderKey firstFrom(Connection c, RowFilter row, Instant at) throws SQLException {
+    public static OrderKey firstFrom(Connection c, RowFilter row, Instant at) {
         return probe(c, FIRST_FROM, row, at);
     }
 
     /** The place of the row's last entry before {@code at}, or null. */
-    public static OrderKey lastBefore(Connection c, RowFilter row, Instant at) throws SQLException {
+    public static OrderKey lastBefore(Connection c, RowFilter row, Instant at) {
         return probe(c, LAST_BEFORE, row, at);
     }
 
     /** Whether the log has any record of the row (for the reader's tenant), a key change away included. */
-    public static boolean exists(Connection c, RowFilter row) throws SQLException {
+    public static boolean exists(Connection c, RowFilter row) {
         try (PreparedStatement ps = c.prepareStatement(ANY_RECORD.text(row))) {
             row.bind(ps, row.bind(ps, 1));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -198,12 +203,14 @@ public final class RowRecords {
      * changed away or its table was truncated after that record, that record (the row was gone);
      * empty before the row's first record.
      */
-    public static Optional<MutationRecord> lastCommittedAt(Connection c, RowFilter row, Instant at) throws SQLException {
+    public static Optional<MutationRecord> lastCommittedAt(Connection c, RowFilter row, Instant at) {
         try (PreparedStatement ps = c.prepareStatement(LAST_AT.text(row))) {
             bindEachSource(ps, row, at);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new RecordReader(rs).read()) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -212,7 +219,7 @@ public final class RowRecords {
      * the one that emptied a row whose last record is at {@code after}.
      */
     public static Optional<MutationRecord> firstTruncateAfter(Connection c, String tableSchema, String tableName,
-                                                              String tenantId, OrderKey after) throws SQLException {
+                                                              String tenantId, OrderKey after) {
         try (PreparedStatement ps = c.prepareStatement(tenantId == null ? FIRST_TRUNCATE_AFTER_OF_ALL
                 : FIRST_TRUNCATE_AFTER_OF_TENANT)) {
             ps.setString(1, tableSchema);
@@ -225,15 +232,19 @@ public final class RowRecords {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new RecordReader(rs).read()) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
-    private static OrderKey probe(Connection c, RowTimeline.Statement sql, RowFilter row, Instant at) throws SQLException {
+    private static OrderKey probe(Connection c, RowTimeline.Statement sql, RowFilter row, Instant at) {
         try (PreparedStatement ps = c.prepareStatement(sql.text(row))) {
             bindEachSource(ps, row, at);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new OrderKey(rs.getLong("p"), rs.getLong("id")) : null;
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

@@ -4,7 +4,6 @@ import flux.pg.SchemaChangeListener;
 import flux.pg.SchemaChanges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
@@ -41,7 +40,7 @@ public final class SchemaDetector implements SchemaChangeListener.Probe {
     }
 
     @Override
-    public boolean changed(Connection c) throws SQLException {
+    public boolean changed(Connection c) {
         if (c != preparedOn) { // a new connection after a reconnect
             fingerprint = SchemaJournal.prepareFingerprint(c);
             preparedOn = c;

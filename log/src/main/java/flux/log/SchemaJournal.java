@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import flux.pg.SchemaScript;
 import flux.pg.Transactions;
 import java.sql.Array;
@@ -88,20 +89,23 @@ public final class SchemaJournal {
      * @param announce run in the transaction after recording when there were changes (e.g. a
      *                 {@code NOTIFY}, delivered only if the changes commit); may be null
      */
-    public static List<SchemaChange> record(Connection c, SchemaChange.Recorder recorder, Announcement announce)
-            throws SQLException {
-        int isolation = c.getTransactionIsolation();
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    public static List<SchemaChange> record(Connection c, SchemaChange.Recorder recorder, Announcement announce) {
         try {
-            return Transactions.call(c, x -> {
-                List<SchemaChange> changes = recordInTransaction(x, recorder);
-                if (!changes.isEmpty() && announce != null) {
-                    announce.announce(x, changes);
-                }
-                return changes;
-            });
-        } finally {
-            c.setTransactionIsolation(isolation);
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return Transactions.call(c, x -> {
+                    List<SchemaChange> changes = recordInTransaction(x, recorder);
+                    if (!changes.isEmpty() && announce != null) {
+                        announce.announce(x, changes);
+                    }
+                    return changes;
+                });
+            } finally {
+                c.setTransactionIsolation(isolation);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -115,11 +119,12 @@ public final class SchemaJournal {
      * Journals what changed, in the transaction open on {@code c} (a migration's: the changes are then
      * ordered with it, and carry its {@code flux.migration} setting).
      */
-    public static List<SchemaChange> recordInTransaction(Connection c, SchemaChange.Recorder recorder)
-            throws SQLException {
+    public static List<SchemaChange> recordInTransaction(Connection c, SchemaChange.Recorder recorder) {
         try (PreparedStatement ps = c.prepareStatement(RECORD)) {
             ps.setString(1, recorder.stored());
             return read(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -127,35 +132,44 @@ public final class SchemaJournal {
      * {@link #recordInTransaction}, where the journal is installed (a database a Flux server used);
      * elsewhere (a database only migrated by the CLI so far) nothing, and an empty list.
      */
-    public static List<SchemaChange> recordIfInstalled(Connection c, SchemaChange.Recorder recorder)
-            throws SQLException {
+    public static List<SchemaChange> recordIfInstalled(Connection c, SchemaChange.Recorder recorder) {
         try (PreparedStatement ps = c.prepareStatement(INSTALLED); ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return List.of();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return recordInTransaction(c, recorder);
     }
 
     /** A text that changes whenever a user table's shape may have changed (see {@link #FINGERPRINT}). */
-    public static String fingerprint(PreparedStatement statement) throws SQLException {
+    public static String fingerprint(PreparedStatement statement) {
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getString(1);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
     /** The fingerprint's statement, prepared once per connection by a poller. */
-    public static PreparedStatement prepareFingerprint(Connection c) throws SQLException {
-        return c.prepareStatement(FINGERPRINT);
+    public static PreparedStatement prepareFingerprint(Connection c) {
+        try {
+            return c.prepareStatement(FINGERPRINT);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
     }
 
     /** Every change journaled for the table with this oid, in journal order. */
-    public static List<SchemaChange> ofTable(Connection c, long tableOid) throws SQLException {
+    public static List<SchemaChange> ofTable(Connection c, long tableOid) {
         try (PreparedStatement ps = c.prepareStatement(OF_TABLE)) {
             ps.setLong(1, tableOid);
             return read(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -164,10 +178,12 @@ public final class SchemaJournal {
      * (created under it, or renamed to it, after that rename), in journal order: where records logged
      * under a former name stop being this table's.
      */
-    public static List<SchemaChange> nameTakers(Connection c, long tableOid) throws SQLException {
+    public static List<SchemaChange> nameTakers(Connection c, long tableOid) {
         try (PreparedStatement ps = c.prepareStatement(NAME_TAKERS)) {
             ps.setLong(1, tableOid);
             return read(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -175,7 +191,7 @@ public final class SchemaJournal {
      * The oid of the table {@code schema.name} designates now, or, when none does, of the table it
      * designated last (dropped or renamed since); null when the journal never knew the name.
      */
-    public static Long tableOid(Connection c, String schema, String name) throws SQLException {
+    public static Long tableOid(Connection c, String schema, String name) {
         try (PreparedStatement ps = c.prepareStatement(TABLE_OID)) {
             for (int i = 0; i < 3; i++) {
                 ps.setString(2 * i + 1, schema);
@@ -184,6 +200,8 @@ public final class SchemaJournal {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong("table_oid") : null;
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -191,7 +209,7 @@ public final class SchemaJournal {
      * The primary key columns of table {@code schema.name}, in key order: as the catalog has them, or,
      * for a table dropped since, as the journal last recorded them; empty when neither knows the name.
      */
-    public static List<String> keyColumns(Connection c, String schema, String name) throws SQLException {
+    public static List<String> keyColumns(Connection c, String schema, String name) {
         try (PreparedStatement ps = c.prepareStatement(KEY_COLUMNS)) {
             for (int i = 0; i < 2; i++) {
                 ps.setString(2 * i + 1, schema);
@@ -200,6 +218,8 @@ public final class SchemaJournal {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? texts(rs.getArray("key_columns")) : List.of();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

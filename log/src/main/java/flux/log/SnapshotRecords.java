@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import flux.pg.SchemaScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,13 +32,15 @@ public final class SnapshotRecords {
      * in the transaction open on {@code c}; returns how many records it wrote. Hold the table in SHARE
      * mode first, or writers may slip between the read and the records.
      */
-    public static int record(Connection c, long tableOid) throws SQLException {
+    public static int record(Connection c, long tableOid) {
         try (PreparedStatement ps = c.prepareStatement(RECORD)) {
             ps.setLong(1, tableOid);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt("written");
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ public record StoredImages(long id, String oldImage, String newImage, String err
     private static final String SELECT = "SELECT id, old::text, new::text, error FROM flux.state_mutations WHERE id = ANY(?)";
 
     /** The records among {@code ids} that exist, by id, in one query. */
-    public static Map<Long, StoredImages> byIds(Connection c, Collection<Long> ids) throws SQLException {
+    public static Map<Long, StoredImages> byIds(Connection c, Collection<Long> ids) {
         Map<Long, StoredImages> stored = new HashMap<>(ids.size() * 2);
         try (PreparedStatement st = c.prepareStatement(SELECT)) {
             st.setArray(1, c.createArrayOf("bigint", ids.toArray()));
@@ -27,6 +28,8 @@ public record StoredImages(long id, String oldImage, String newImage, String err
                     stored.put(id, new StoredImages(id, rs.getString("old"), rs.getString("new"), rs.getString("error")));
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return stored;
     }

@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,7 @@ public final class TableRecords {
     /** Up to {@code limit} row ids above {@code afterRowId} ('' for the first page) with a record in {@code (from, to]}. */
     public static java.util.List<String> rowsChanged(Connection c, String tableSchema, String tableName, String tenantId,
                                                      java.time.Instant from, java.time.Instant to, String afterRowId,
-                                                     int limit) throws SQLException {
+                                                     int limit) {
         java.util.List<String> rows = new java.util.ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(tenantId == null ? ROWS_IN_WINDOW_OF_ALL : ROWS_IN_WINDOW_OF_TENANT)) {
             int i = 1;
@@ -51,17 +52,21 @@ public final class TableRecords {
                     rows.add(rs.getString("row_id"));
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
         return rows;
     }
 
-    public static boolean any(Connection c, String tableSchema, String tableName) throws SQLException {
+    public static boolean any(Connection c, String tableSchema, String tableName) {
         try (PreparedStatement ps = c.prepareStatement(ANY)) {
             ps.setString(1, tableSchema);
             ps.setString(2, tableName);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 }

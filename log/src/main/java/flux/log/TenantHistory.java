@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,13 +75,15 @@ public final class TenantHistory {
     }
 
     /** How many records the tenant's history has. */
-    public static long count(Connection c, String tenantId) throws SQLException {
+    public static long count(Connection c, String tenantId) {
         try (PreparedStatement ps = c.prepareStatement(COUNT)) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong("records");
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -88,7 +91,7 @@ public final class TenantHistory {
      * Hands each of the tenant's records to {@code each}, oldest first, as JSON text, fetched
      * {@code fetchSize} at a time (the connection must be in a transaction for that to stream).
      */
-    public static void export(Connection c, String tenantId, int fetchSize, Consumer<String> each) throws SQLException {
+    public static void export(Connection c, String tenantId, int fetchSize, Consumer<String> each) {
         try (PreparedStatement ps = c.prepareStatement(EXPORT)) {
             ps.setFetchSize(fetchSize);
             ps.setString(1, tenantId);
@@ -97,6 +100,8 @@ public final class TenantHistory {
                     each.accept(rs.getString("record"));
                 }
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -105,16 +110,17 @@ public final class TenantHistory {
      * tenant's history lacks, as the tenant's, those of schema {@code fromSchema} moved to
      * {@code toSchema}; returns how many it added.
      */
-    public static int restore(Connection c, String tenantId, String fromSchema, String toSchema, String records)
-            throws SQLException {
-        rejectUnknownValues(c, records);
+    public static int restore(Connection c, String tenantId, String fromSchema, String toSchema, String records) {
         try (PreparedStatement ps = c.prepareStatement(RESTORE)) {
+            rejectUnknownValues(c, records);
             ps.setString(1, fromSchema);
             ps.setString(2, toSchema);
             ps.setString(3, tenantId);
             ps.setString(4, records);
             ps.setString(5, tenantId);
             return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -142,8 +148,7 @@ public final class TenantHistory {
      * writes go on in between. Interrupted, it has deleted whole batches only; running it again
      * deletes the rest. Returns how many records it deleted.
      */
-    public static long purge(DataSource dataSource, String tenantId, int batchSize, BatchStep alsoInBatch)
-            throws SQLException {
+    public static long purge(DataSource dataSource, String tenantId, int batchSize, BatchStep alsoInBatch) {
         long deleted = 0;
         long after = 0;
         while (true) {
@@ -162,7 +167,7 @@ public final class TenantHistory {
     }
 
     /** Deletes up to {@code limit} of the tenant's records with ids above {@code afterId}, in the caller's transaction. */
-    public static Batch purgeBatch(Connection c, String tenantId, long afterId, int limit) throws SQLException {
+    public static Batch purgeBatch(Connection c, String tenantId, long afterId, int limit) {
         try (PreparedStatement ps = c.prepareStatement(PURGE_BATCH)) {
             ps.setString(1, tenantId);
             ps.setLong(2, afterId);
@@ -179,6 +184,8 @@ public final class TenantHistory {
                 }
             }
             return new Batch(deleted, last, List.copyOf(rows));
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

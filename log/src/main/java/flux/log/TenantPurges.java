@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,7 @@ public final class TenantPurges {
      * purge deletes anything; returns the purge's request id (a purge resumed after an interruption
      * gets the one it had).
      */
-    public static String begin(Connection c, String tenantId) throws SQLException {
+    public static String begin(Connection c, String tenantId) {
         LockKeys.TENANT_PURGE.lockForTransaction(c);
         try (PreparedStatement ps = c.prepareStatement(BEGIN)) {
             ps.setString(1, tenantId);
@@ -59,6 +60,8 @@ public final class TenantPurges {
                 rs.next();
                 return rs.getString("request_id");
             }
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -67,10 +70,12 @@ public final class TenantPurges {
      * of transactions committed before stay unrecorded; later ones (a new tenant with the same id)
      * are recorded as any.
      */
-    public static void end(Connection c, String tenantId) throws SQLException {
+    public static void end(Connection c, String tenantId) {
         try (PreparedStatement ps = c.prepareStatement(END)) {
             ps.setString(1, tenantId);
             ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

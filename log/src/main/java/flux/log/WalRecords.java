@@ -1,5 +1,6 @@
 package flux.log;
 
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -116,10 +117,12 @@ public final class WalRecords {
      * The highest record id the log holds now (visible to {@code c}): where capture places raw
      * changes when it does not know how far it streamed the log (a slot that never streamed).
      */
-    public static long highestRecordId(Connection c) throws SQLException {
+    public static long highestRecordId(Connection c) {
         try (PreparedStatement st = c.prepareStatement(HIGHEST); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong("highest");
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -142,7 +145,7 @@ public final class WalRecords {
      * mode it had.
      */
     public static Recorded write(Connection c, TxId txid, String requestId, Instant committedAt,
-                                 List<UntrackedChange> untracked) throws SQLException {
+                                 List<UntrackedChange> untracked) {
         if (untracked.isEmpty()) {
             return new Recorded(0, List.of(), requestId, Source.WAL);
         }
@@ -275,7 +278,7 @@ public final class WalRecords {
                     return inserted(st);
                 }
             });
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             // e.g. the table was dropped or altered since the change: keep the WAL's rendering
             log.debug("re-rendering images of {} failed ({}); storing them as decoded", table, e.getMessage());
         }

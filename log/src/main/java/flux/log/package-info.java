@@ -33,7 +33,10 @@
  * </ul>
  *
  * <p>Plain JDBC. Methods take the caller's connection (the log's statements run inside the
- * caller's transactions) and throw {@link java.sql.SQLException}: each caller maps failures to
- * its own module's errors. Thread-safe: no state.
+ * caller's transactions) and throw the unchecked {@link flux.pg.DatabaseException}, pg's, with the
+ * {@link java.sql.SQLException} as its cause and its SQLSTATE (why one type for both modules: see
+ * there); each caller maps failures to its own module's errors. The one exception is
+ * {@link flux.log.CommittedRecords.Reader}, which reads the caller's own result set and keeps its
+ * {@link java.sql.SQLException}. Thread-safe: no state.
  */
 package flux.log;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
+import flux.pg.DatabaseException;
 import flux.pg.SchemaInstaller;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -146,12 +147,12 @@ class SchemaJournalIT {
             }
             List<SchemaChange> won = SchemaJournal.recordInTransaction(first, SchemaChange.Recorder.DETECTOR);
             first.commit();
-            SQLException lost = catchThrowableOfType(SQLException.class,
+            DatabaseException lost = catchThrowableOfType(DatabaseException.class,
                     () -> SchemaJournal.recordInTransaction(second, SchemaChange.Recorder.DETECTOR));
             second.rollback();
             assertThat(won).hasSize(1);
             assertThat((Throwable) lost).isNotNull();
-            assertThat(lost.getSQLState()).isEqualTo("40001");
+            assertThat(lost.sqlState()).isEqualTo("40001");
         }
         assertThat(record(db)).isEmpty();
         assertThat(db.one("SELECT count(*) FROM flux.schema_changes")).isEqualTo("1");

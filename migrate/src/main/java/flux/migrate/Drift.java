@@ -1,5 +1,6 @@
 package flux.migrate;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ public final class Drift {
             SchemaCatalog live = FluxOwned.strip(SchemaDiff.readLive(c, expected.catalog().schemas()), expected.catalog());
             return new SchemaComparison(CatalogDiff.compare(live, expected.catalog()),
                     DiffSql.statements(live, expected.catalog()), expected.where(), notes);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database("checking drift", e);
         }
     }

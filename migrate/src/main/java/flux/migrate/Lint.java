@@ -1,6 +1,7 @@
 package flux.migrate;
 
 import flux.migrate.MigrationPlan.Step;
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,7 +78,8 @@ public final class Lint {
                 }
             }
             return new LintReport(names, findings, "a scratch database", notes);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database("linting the pending migrations", e);
         }
     }

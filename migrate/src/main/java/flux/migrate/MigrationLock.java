@@ -60,7 +60,7 @@ final class MigrationLock implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public void close() {
         KEY.unlockSession(connection);
     }
 

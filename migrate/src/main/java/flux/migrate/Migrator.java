@@ -3,6 +3,7 @@ package flux.migrate;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -211,7 +212,8 @@ public final class Migrator {
             } finally {
                 discard(c);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database("preparing the migration run (connection, lock, ledger)", e);
         }
     }
@@ -219,7 +221,8 @@ public final class Migrator {
     private <T> T read(String doing, Read<T> read) {
         try (Connection c = dataSource.getConnection()) {
             return read.run(c);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database(doing, e);
         }
     }

@@ -1,5 +1,6 @@
 package flux.migrate;
 
+import flux.pg.DatabaseException;
 import flux.pg.Transactions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,7 +113,8 @@ public final class SchemaDiff {
     private <T> T call(String doing, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database(doing, e);
         }
     }

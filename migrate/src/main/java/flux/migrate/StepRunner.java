@@ -6,6 +6,7 @@ import flux.migrate.MigrationPlan.Action;
 import flux.migrate.MigrationPlan.Step;
 import flux.migrate.MigrationReport.Outcome;
 import flux.migrate.MigrationReport.Result;
+import flux.pg.DatabaseException;
 import flux.pg.SchemaChanges;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -49,7 +50,8 @@ final class StepRunner {
         try {
             long started = System.nanoTime();
             return body(step, started, ReplicaIdentity.keyedTables(c), true, Result.ROLLED_BACK);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw MigrationFailed.database("dry run of " + step.fileName(), e);
         }
     }
@@ -60,8 +62,8 @@ final class StepRunner {
                 long started = System.nanoTime();
                 return body(step, started, ReplicaIdentity.keyedTables(x), true, Result.DONE);
             });
-        } catch (SQLException e) {
-            throw ledgerFailure(step, e);
+        } catch (DatabaseException e) {
+            throw ledgerFailure(step, e.sqlCause());
         }
     }
 
@@ -105,7 +107,8 @@ final class StepRunner {
                         null);
             }
             return Transactions.call(c, x -> body(step, started, keyedBefore, false, Result.DONE));
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new MigrationFailed(step.fileName(), 0, e.getSQLState(), "recording " + step.fileName()
                     + " failed: " + SqlErrors.describe(e) + "; its statements ran outside a transaction and stay"
                     + " applied, but it is not recorded: run migrate again (the file must be safe to re-run)", e);

@@ -2,6 +2,7 @@ package flux.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import flux.pg.DatabaseException;
 import flux.pg.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,7 +47,8 @@ public final class PlanExplainer {
     public String text(String sql, List<Object> parameters) {
         try {
             return explain(sql, parameters, "FORMAT TEXT", false);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new ObserveException(e);
         }
     }
@@ -63,7 +65,8 @@ public final class PlanExplainer {
             } catch (java.io.IOException e) {
                 throw new SQLException("EXPLAIN returned JSON that does not parse: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new ObserveException(e);
         }
     }

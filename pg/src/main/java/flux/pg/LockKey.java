@@ -22,9 +22,11 @@ public record LockKey(String name, int classId, int objectId) {
     private static final String UNLOCK_SESSION = "SELECT pg_advisory_unlock(?, ?)";
 
     /** Waits for the lock; it is held until the open transaction ends. */
-    public void lockForTransaction(Connection c) throws SQLException {
+    public void lockForTransaction(Connection c) {
         try (PreparedStatement ps = prepare(c, LOCK_FOR_TRANSACTION)) {
             ps.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -32,31 +34,35 @@ public record LockKey(String name, int classId, int objectId) {
      * Waits for the lock in its shared form (any number of sessions hold it together, none while one
      * holds it exclusively); it is held until the open transaction ends.
      */
-    public void lockSharedForTransaction(Connection c) throws SQLException {
+    public void lockSharedForTransaction(Connection c) {
         try (PreparedStatement ps = prepare(c, LOCK_SHARED_FOR_TRANSACTION)) {
             ps.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
     /** Takes the lock until the open transaction ends, unless another session holds it (false). */
-    public boolean tryLockForTransaction(Connection c) throws SQLException {
+    public boolean tryLockForTransaction(Connection c) {
         return answer(c, TRY_LOCK_FOR_TRANSACTION);
     }
 
     /** Waits for the lock; it is held until {@link #unlockSession} or the session's end. */
-    public void lockForSession(Connection c) throws SQLException {
+    public void lockForSession(Connection c) {
         try (PreparedStatement ps = prepare(c, LOCK_FOR_SESSION)) {
             ps.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
     /** Takes the lock until {@link #unlockSession} or the session's end, unless another holds it (false). */
-    public boolean tryLockForSession(Connection c) throws SQLException {
+    public boolean tryLockForSession(Connection c) {
         return answer(c, TRY_LOCK_FOR_SESSION);
     }
 
     /** Releases a session-level hold; false when this session did not hold it. */
-    public boolean unlockSession(Connection c) throws SQLException {
+    public boolean unlockSession(Connection c) {
         return answer(c, UNLOCK_SESSION);
     }
 
@@ -75,10 +81,12 @@ public record LockKey(String name, int classId, int objectId) {
         return name + " (" + Integer.toHexString(classId) + ", " + Integer.toHexString(objectId) + ")";
     }
 
-    private boolean answer(Connection c, String sql) throws SQLException {
+    private boolean answer(Connection c, String sql) {
         try (PreparedStatement ps = prepare(c, sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 

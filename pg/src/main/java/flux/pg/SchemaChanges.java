@@ -29,10 +29,12 @@ public final class SchemaChanges {
      * Names the migration the transaction open on {@code c} applies ({@link #MIGRATION_SETTING}), until
      * it ends: call it before the migration's statements.
      */
-    public static void migrating(Connection c, String migration) throws SQLException {
+    public static void migrating(Connection c, String migration) {
         try (PreparedStatement ps = c.prepareStatement(MIGRATING)) {
             ps.setString(1, migration);
             ps.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
@@ -40,10 +42,12 @@ public final class SchemaChanges {
      * Announces a change with {@code payload}. Inside a transaction the notification is delivered
      * when it commits, and never if it rolls back: send it in the transaction of the change.
      */
-    public static void notify(Connection c, String payload) throws SQLException {
+    public static void notify(Connection c, String payload) {
         try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
             ps.setString(1, payload);
             ps.execute();
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 }

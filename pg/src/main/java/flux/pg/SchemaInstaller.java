@@ -17,14 +17,16 @@ public final class SchemaInstaller {
     private SchemaInstaller() {
     }
 
-    public static void install(DataSource dataSource, SchemaScript... scripts) throws SQLException {
+    public static void install(DataSource dataSource, SchemaScript... scripts) {
         try (Connection c = dataSource.getConnection()) {
             install(c, scripts);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
         }
     }
 
     /** On {@code connection}, which is left in the autocommit mode it had. */
-    public static void install(Connection connection, SchemaScript... scripts) throws SQLException {
+    public static void install(Connection connection, SchemaScript... scripts) {
         List<SchemaScript> all = List.of(scripts);
         Transactions.run(connection, c -> {
             LockKeys.SCHEMA_INSTALL.lockForTransaction(c);

@@ -39,13 +39,7 @@ class SchemaInstallerIT {
         try (Connection holder = db.connect()) {
             holder.setAutoCommit(false);
             LockKeys.SCHEMA_INSTALL.lockForTransaction(holder);
-            CompletableFuture<Void> install = CompletableFuture.runAsync(() -> {
-                try {
-                    SchemaInstaller.install(db.dataSource(), FIRST);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> install = CompletableFuture.runAsync(() -> SchemaInstaller.install(db.dataSource(), FIRST));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> one(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
                             + " AND datname = current_database()").equals("1"));

@@ -18,12 +18,16 @@ class TransactionsTest {
     }
 
     @Test
-    void workThatFailsRollsBackAndItsOwnErrorPropagates() {
+    void workThatFailsRollsBackAndItsOwnErrorPropagatesUncheckedWithItsSqlState() {
         FakeConnection fake = new FakeConnection(true);
         SQLException failure = new SQLException("duplicate key", "23505");
         assertThatThrownBy(() -> Transactions.run(fake.connection, c -> {
             throw failure;
-        })).isSameAs(failure);
+        })).isInstanceOfSatisfying(DatabaseException.class, e -> {
+            assertThat((Object) e.sqlCause()).isSameAs(failure);
+            assertThat(e.sqlState()).isEqualTo("23505");
+            assertThat(e).hasMessage("duplicate key");
+        });
         assertThat(fake.calls).containsExactly("setAutoCommit(false)", "rollback", "setAutoCommit(true)");
     }
 
@@ -42,7 +46,7 @@ class TransactionsTest {
         SQLException failure = new SQLException("connection lost", "08006");
         assertThatThrownBy(() -> Transactions.run(fake.connection, c -> {
             throw failure;
-        })).isSameAs(failure);
+        })).hasCause(failure);
         assertThat(failure.getSuppressed()).extracting(Throwable::getMessage).containsExactly("rollback failed");
     }
 
@@ -50,7 +54,7 @@ class TransactionsTest {
     void aFailedCommitRollsBackAndPropagates() {
         FakeConnection fake = new FakeConnection(true).failOn("commit");
         assertThatThrownBy(() -> Transactions.run(fake.connection, c -> { }))
-                .hasMessage("commit failed");
+                .isInstanceOf(DatabaseException.class).hasMessage("commit failed");
         assertThat(fake.calls).containsExactly("setAutoCommit(false)", "commit", "rollback", "setAutoCommit(true)");
     }
 
@@ -74,6 +78,16 @@ class TransactionsTest {
     void aSavepointThatFailsIsRolledBackToAndTheErrorPropagates() {
         FakeConnection fake = new FakeConnection(false);
         SQLException failure = new SQLException("relation does not exist", "42P01");
+        assertThatThrownBy(() -> Transactions.inSavepoint(fake.connection, c -> {
+            throw failure;
+        })).isInstanceOf(DatabaseException.class).hasCause(failure);
+        assertThat(fake.calls).containsExactly("setSavepoint", "rollback(savepoint)");
+    }
+
+    @Test
+    void aSavepointIsRolledBackToWhenTheWorkFailsInTheLogsOrPgsMethods() {
+        FakeConnection fake = new FakeConnection(false);
+        DatabaseException failure = new DatabaseException(new SQLException("lock timeout", "55P03"));
         assertThatThrownBy(() -> Transactions.inSavepoint(fake.connection, c -> {
             throw failure;
         })).isSameAs(failure);

@@ -3,6 +3,7 @@ package flux.query;
 import flux.log.AsOfRows;
 import flux.log.Mutation;
 import flux.log.RolledBackAttempts;
+import flux.pg.DatabaseException;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
 import flux.query.model.Names;
@@ -180,7 +181,8 @@ public final class QueryEngine {
         java.time.Instant since;
         try (Connection c = connect()) {
             since = AsOfRows.coveredSince(c, table.schema(), table.name());
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw SqlErrors.classify(e);
         }
         if (since == null || at.isBefore(since)) {

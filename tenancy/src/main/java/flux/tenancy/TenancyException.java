@@ -7,7 +7,8 @@ import java.sql.SQLException;
  * extensions, a purge): the module's one error, unchecked, with the SQLSTATE PostgreSQL gave and
  * a {@link Reason} read from it. The public entry points convert at their edge ({@link TenantDirectory});
  * the helpers that work in a caller's transaction on its connection ({@link TenantSchemas},
- * {@link TenantPolicies}, ...) stay on {@link SQLException}, as the log's do, so a caller composes
+ * {@link TenantPolicies}, ...) stay on {@link SQLException} (and pg's unchecked
+ * {@link flux.pg.DatabaseException} where they run its transaction template), so a caller composes
  * them in one transaction. (Bad input is {@link IllegalArgumentException}, refused before any SQL runs.)
  */
 public final class TenancyException extends RuntimeException {

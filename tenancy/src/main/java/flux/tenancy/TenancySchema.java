@@ -2,7 +2,6 @@ package flux.tenancy;
 
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -20,7 +19,7 @@ public final class TenancySchema {
         return SchemaScript.resource(TenancySchema.class, RESOURCE);
     }
 
-    public static void install(DataSource dataSource) throws SQLException {
+    public static void install(DataSource dataSource) {
         SchemaInstaller.install(dataSource, script());
     }
 }

@@ -1,5 +1,6 @@
 package flux.tenancy;
 
+import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -79,7 +80,8 @@ public final class TenantDirectory {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new TenancyException(e);
         }
         return new Prepared(tenantId, isolation, quotaBytes, schema);
@@ -120,7 +122,8 @@ public final class TenantDirectory {
             try (Connection c = dataSource.getConnection()) {
                 TenantPolicies.installRuntimeRole(c);
                 TenantPolicies.isolateAll(c);
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseException failure) {
+                SQLException e = DatabaseException.sqlCauseOf(failure);
                 throw new TenancyException(e);
             }
         }

@@ -2,6 +2,7 @@ package flux.app.cli;
 
 import flux.app.records.RecordsContext;
 import flux.app.wiring.FluxSchema;
+import flux.pg.DatabaseException;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -31,7 +32,8 @@ final class AdminContext implements AutoCloseable {
     AdminContext installSchema() {
         try {
             FluxSchema.install(dataSource);
-        } catch (SQLException e) {
+        } catch (DatabaseException failure) {
+            SQLException e = failure.sqlCause();
             close();
             throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);
         }

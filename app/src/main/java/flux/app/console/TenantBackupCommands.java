@@ -8,6 +8,7 @@ import flux.console.backup.BackupHeader;
 import flux.console.backup.TenantBackup;
 import flux.console.backup.TenantRestore;
 import flux.app.wiring.FluxSchema;
+import flux.pg.DatabaseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,8 @@ public final class TenantBackupCommands {
         DataSource ds = options.dataSource();
         try {
             FluxSchema.install(ds);
-        } catch (SQLException e) {
+        } catch (DatabaseException failure) {
+            SQLException e = failure.sqlCause();
             throw new CliFailure("cannot prepare the flux schema: " + e.getMessage(), e);
         }
         return ds;

@@ -2,6 +2,7 @@ package flux.app.migrate;
 
 import flux.app.wiring.FluxSchema;
 import flux.app.server.StartupFailure;
+import flux.pg.DatabaseException;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.Tenant;
 import flux.tenancy.TenantDirectory;
@@ -80,7 +81,8 @@ final class StartupMigrations implements ApplicationEventListener<StartupEvent> 
         try {
             // The ledger lives in the flux schema, with Flux's own records; installing them is idempotent.
             FluxSchema.install(dataSource);
-        } catch (SQLException e) {
+        } catch (DatabaseException failure) {
+            SQLException e = failure.sqlCause();
             throw new StartupFailure("cannot create the flux schema: " + e.getMessage(), e);
         }
         if (!Files.isDirectory(dir)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import flux.history.BlameRemoval;
 import flux.log.TenantHistory;
 import flux.log.TenantPurges;
+import flux.pg.DatabaseException;
 import flux.tenancy.ApiKey;
 import flux.tenancy.ApiKeyStore;
 import flux.tenancy.TenancyException;
@@ -190,7 +191,8 @@ public final class TenantLifecycle {
             try {
                 TenantRemoval.purge(dataSource, t.id(), t.isolation(), purgeBatch);
                 records = TenantHistory.purge(dataSource, t.id(), purgeBatch, BlameRemoval::forget);
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseException failure) {
+                SQLException e = DatabaseException.sqlCauseOf(failure);
                 throw new TenancyException("cannot purge tenant " + t.id(), e);
             }
             inTransaction("cannot purge tenant " + t.id(), c -> {
@@ -256,7 +258,8 @@ public final class TenantLifecycle {
         return transactions.executeWrite(status -> {
             try {
                 return work.run(status.getConnection());
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseException failure) {
+                SQLException e = DatabaseException.sqlCauseOf(failure);
                 throw new TenancyException(doing, e);
             }
         });

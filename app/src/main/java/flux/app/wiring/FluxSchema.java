@@ -6,7 +6,6 @@ import flux.log.SchemaJournal;
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
 import flux.tenancy.TenancySchema;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -25,7 +24,7 @@ public final class FluxSchema {
     private FluxSchema() {
     }
 
-    public static void install(DataSource dataSource) throws SQLException {
+    public static void install(DataSource dataSource) {
         SchemaInstaller.install(dataSource, LogSchema.script(), SchemaJournal.script(), TenancySchema.script(),
                 SchemaScript.resource(FluxSchema.class, AUDIT), ConsoleSchema.script());
     }

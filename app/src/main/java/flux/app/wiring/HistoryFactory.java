@@ -5,6 +5,7 @@ import flux.history.BlameFolder;
 import flux.history.History;
 import flux.history.Restore;
 import flux.history.Undo;
+import flux.pg.DatabaseException;
 import flux.query.QueryEngine;
 import flux.history.HistorySchema;
 import io.micronaut.context.annotation.Bean;
@@ -64,7 +65,8 @@ final class HistoryFactory {
         return event -> {
             try {
                 HistorySchema.install(dataSource);
-            } catch (SQLException e) {
+            } catch (DatabaseException failure) {
+                SQLException e = failure.sqlCause();
                 throw new StartupFailure("cannot install the history schema: " + e.getMessage(), e);
             }
             // How long the folder rests when caught up; 0 leaves folding to another server (reads stay exact).

@@ -1,6 +1,7 @@
 package flux.capture.pg;
 
 import flux.capture.Lsns;
+import flux.pg.DatabaseException;
 import flux.pg.SchemaInstaller;
 import flux.pg.SchemaScript;
 import flux.pg.Transactions;
@@ -110,7 +111,8 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
                     }
                 }
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             closeConnection();
             throw new IllegalStateException("cannot read capture offsets of slot " + slot + ": " + e.getMessage(), e);
         }
@@ -163,7 +165,8 @@ public final class PostgresOffsetStore implements OffsetBackingStore {
                 callback.onCompletion(null, null);
             }
             return CompletableFuture.completedFuture(null);
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             closeConnection(); // reconnect on the next flush
             if (callback != null) {
                 callback.onCompletion(e, null);

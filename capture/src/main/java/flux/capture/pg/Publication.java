@@ -2,6 +2,7 @@ package flux.capture.pg;
 
 import flux.log.LogSchema;
 import flux.log.SchemaJournal;
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -101,7 +102,8 @@ public final class Publication {
                 } else if (!"f".equals(t.replicaIdentity())) {
                     Transactions.run(c, x -> fullReplicaIdentity(x, table));
                 }
-            } catch (SQLException e) {
+            } catch (DatabaseException failure) {
+                SQLException e = failure.sqlCause();
                 if (e.getSQLState() == null || e.getSQLState().startsWith("08")) {
                     throw e; // the connection, not the table
                 }

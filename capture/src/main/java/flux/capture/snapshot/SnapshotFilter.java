@@ -1,5 +1,6 @@
 package flux.capture.snapshot;
 
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -65,7 +66,8 @@ final class SnapshotFilter {
                 }
                 return null;
             });
-        } catch (SQLException e) {
+        } catch (DatabaseException failure) {
+            SQLException e = failure.sqlCause();
             if (e.getSQLState() != null && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22")
                     || e.getSQLState().equals("25006"))) {
                 throw new SnapshotStore.Refused("the filter is not a boolean expression over " + schema + "." + table

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.capture.CaptureConfig;
 import flux.capture.pg.PgConnections;
 import flux.capture.wal.RowIds;
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.sql.Connection;
@@ -146,7 +147,8 @@ public final class SnapshotRunner implements AutoCloseable {
                     Chunk next;
                     try {
                         next = readChunk(c, s, key, readUpTo);
-                    } catch (SQLException e) {
+                    } catch (SQLException | DatabaseException failure) {
+                        SQLException e = DatabaseException.sqlCauseOf(failure);
                         if (e.getSQLState() != null && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22"))) {
                             SnapshotStore.end(c, s.id(), Snapshot.FAILED, e.getMessage()); // the table or the filter changed
                             log.warn("capture {}: snapshot {} of {} failed: {}", config.slotName(), s.id(),

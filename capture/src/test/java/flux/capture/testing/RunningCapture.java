@@ -54,11 +54,7 @@ public final class RunningCapture implements AutoCloseable {
      * Idempotent.
      */
     public static void installCaptureSchema(DataSource dataSource) {
-        try {
-            SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot install the flux schema: " + e.getMessage(), e);
-        }
+        SchemaInstaller.install(dataSource, LogSchema.script(), TenancySchema.script());
     }
 
     /** Installs what capture needs ({@link #installCaptureSchema}), starts capture on {@code db} and waits until it streams. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.console.BackupFailed;
 import flux.log.TenantHistory;
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.io.IOException;
@@ -56,7 +57,8 @@ public final class TenantBackup {
             });
         } catch (UncheckedIOException e) {
             throw new BackupFailed("cannot write the backup of tenant " + tenantId, e.getCause());
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new BackupFailed("cannot back up tenant " + tenantId, e);
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.console.BackupFailed;
 import flux.log.TenantHistory;
+import flux.pg.DatabaseException;
 import flux.pg.Identifiers;
 import flux.pg.Transactions;
 import java.io.IOException;
@@ -80,7 +81,8 @@ public final class TenantRestore {
             }
             progress.total(header.rows() + header.history());
             return Transactions.call(c, x -> new Run(x, header, tenantId, target[1], progress).apply(lines, fileName));
-        } catch (SQLException e) {
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
             throw new BackupFailed("cannot restore tenant " + tenantId + " from " + fileName, e);
         } catch (IOException e) {
             throw new BackupFailed("cannot read " + fileName, e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import flux.log.Mutation;
 import flux.log.Operation;
 import flux.log.TxId;
+import flux.pg.DatabaseException;
 import flux.pg.Transactions;
 import flux.query.QueryException;
 import flux.query.RequestScope;
@@ -75,7 +76,7 @@ public final class AttemptedMutations {
                 readAsTenant(connection, scope, images, table, op, txid, attempts);
             }
             return attempts;
-        } catch (SQLException | QueryException e) {
+        } catch (SQLException | DatabaseException | QueryException e) {
             log.debug("cannot read the rows a failed {} targeted: {}", op, e.getMessage());
             String data = query.rows().isEmpty() ? null : JsonCodec.write(query.rows().get(0));
             return List.of(new Mutation(table.schema(), table.name(), keyFromFilters(table, query), op, null,

@@ -26,11 +26,7 @@ public final class EngineFixture implements AutoCloseable {
         config.setPassword(db.password());
         config.setMaximumPoolSize(8);
         this.dataSource = new HikariDataSource(config);
-        try {
-            LogSchema.install(dataSource);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        LogSchema.install(dataSource);
         execute(ddl);
         this.engine = new QueryEngine(dataSource, 100);
     }
