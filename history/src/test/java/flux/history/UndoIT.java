@@ -276,6 +276,75 @@ class UndoIT {
                 .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("found it already there");
     }
 
+    /**
+     * The log keeps each image under the column names of its moment; a time-travel select answers in
+     * the table's columns of now: a renamed column with its values, a dropped one gone (its name taken
+     * by a new column shows none of the old values), an added one with what existing rows got once
+     * it existed; a volatile default's values are not in the log, and the select says so.
+     */
+    @Test
+    void aTimeTravelSelectGivesPastImagesTheColumnsOfNow() throws SQLException {
+        ddl("CREATE TABLE shapes (id int PRIMARY KEY, a text, b int)");
+        db.insert("sh-1", Row.of("shapes", "{\"id\": 1}"), "{\"id\": 1, \"a\": \"one\", \"b\": 10}");
+        db.insert("sh-2", Row.of("shapes", "{\"id\": 2}"), "{\"id\": 2, \"a\": \"two\", \"b\": 20}");
+        java.time.Instant first = nowInstant();
+        ddl("ALTER TABLE shapes RENAME COLUMN a TO a2");
+        ddl("ALTER TABLE shapes ADD COLUMN c int DEFAULT 7");
+        ddl("ALTER TABLE shapes DROP COLUMN b");
+        ddl("ALTER TABLE shapes ADD COLUMN b text");
+        db.insert("sh-3", Row.of("shapes", "{\"id\": 3}"), "{\"id\": 3, \"a2\": \"three\", \"c\": 1, \"b\": \"new\"}");
+        java.time.Instant second = nowInstant();
+        Query all = q("{\"table\": \"shapes\", \"operation\": \"select\", \"order\": [{\"column\": \"id\"}]}");
+
+        assertThat(asOf(all, first)).containsExactly("1 one null null", "2 two null null");
+        assertThat(asOf(all, second)).containsExactly("1 one 7 null", "2 two 7 null", "3 three 1 new");
+        assertThat(asOf(q("{\"table\": \"shapes\", \"operation\": \"select\", \"columns\": [\"id\"],"
+                + " \"filters\": [{\"column\": \"a2\", \"op\": \"eq\", \"value\": \"two\"}]}"), first))
+                .as("filters see the renamed column's past values").containsExactly("2");
+
+        ddl("ALTER TABLE shapes ADD COLUMN seen timestamptz DEFAULT clock_timestamp()");
+        java.time.Instant third = nowInstant();
+        assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null, all, third))
+                .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("column \"seen\"")
+                .hasMessageContaining("volatile default");
+        assertThat(asOf(q("{\"table\": \"shapes\", \"operation\": \"select\", \"columns\": [\"id\", \"a2\"],"
+                + " \"order\": [{\"column\": \"id\"}]}"), second)).as("before that column existed: answered")
+                .containsExactly("1 one", "2 two", "3 three");
+    }
+
+    private List<String> asOf(Query query, java.time.Instant at) {
+        return db.engine.queryAsOf(RequestId.generate(), null, null, query, at).rows().stream()
+                .map(r -> {
+                    List<String> values = new java.util.ArrayList<>();
+                    r.fields().forEachRemaining(f -> {
+                        if (!f.getKey().equals("seen")) {
+                            values.add(f.getValue().isNull() ? "null" : f.getValue().asText());
+                        }
+                    });
+                    return String.join(" ", values);
+                }).toList();
+    }
+
+    /** DDL as a Flux migration runs it: journaled in its own transaction, the engine's catalog refreshed. */
+    private void ddl(String statement) throws SQLException {
+        try (Connection c = db.dataSource.getConnection()) {
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
+            c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute(statement);
+            }
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
+            c.commit();
+        }
+        db.engine.catalog().refresh();
+    }
+
+    private java.time.Instant nowInstant() throws SQLException {
+        try (Connection c = db.dataSource.getConnection()) {
+            return now(c);
+        }
+    }
+
     @Test
     void bytesComeBackAsTheyWereThoughTheLogWritesThemAsHex() {
         Row row = Row.of("blobs", "{\"id\": 1}");

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,8 +18,9 @@ import java.util.List;
  * table's row ids are walked with a recursive skip over the time index
  * {@code (table_schema, table_name, row_id, created_at)} (one descent per row, whatever its history's
  * length), each row one backward probe of the same index, the two "gone" checks one probe each of
- * the partial indexes. Images become rows of the table's type with {@code jsonb_populate_record}
- * (a column absent from an image, e.g. added since, is null).
+ * the partial indexes. Images get today's columns ({@link AsOfShape}: renamed, dropped and added
+ * columns replayed from the schema journal) and become rows of the table's type with
+ * {@code jsonb_populate_record}.
  *
  * <p>Only complete where the log is: {@link #coveredSince} says from when.
  */
@@ -32,12 +34,12 @@ public final class AsOfRows {
               SELECT (SELECT m.row_id FROM flux.state_mutations m
                        WHERE m.table_schema = ? AND m.table_name = ? AND m.row_id > i.row_id ORDER BY m.row_id LIMIT 1)
                 FROM flux_ids i WHERE i.row_id IS NOT NULL)
-            SELECT (jsonb_populate_record(NULL::%s, l.new)).*
+            SELECT (jsonb_populate_record(NULL::%s, :image)).*
               FROM flux_ids i CROSS JOIN LATERAL (
-                SELECT m.operation, m.new, :key AS p, m.id FROM flux.state_mutations m
+                SELECT m.operation, m.new, m.created_at, :key AS p, m.id FROM flux.state_mutations m
                  WHERE m.table_schema = ? AND m.table_name = ? AND m.row_id = i.row_id
                    AND m.created_at <= CAST(? AS timestamptz) AND m.status = 'committed'
-                 ORDER BY m.created_at DESC, :key DESC, m.id DESC LIMIT 1) l
+                 ORDER BY m.created_at DESC, :key DESC, m.id DESC LIMIT 1) l:shape
              WHERE i.row_id IS NOT NULL AND l.operation IN ('INSERT', 'UPDATE')
                AND NOT EXISTS (SELECT 1 FROM flux.state_mutations m
                     WHERE m.table_schema = ? AND m.table_name = ? AND m.old_row_id = i.row_id AND m.status = 'committed'
@@ -61,16 +63,22 @@ public final class AsOfRows {
     private AsOfRows() {
     }
 
-    /** The rows' query text, {@code qualifiedTable} (quoted, from the catalog) naming their type. */
-    public static String source(String qualifiedTable) {
-        return SOURCE.formatted(qualifiedTable);
+    /**
+     * The rows' query text, {@code qualifiedTable} (quoted, from the catalog) naming their type, the
+     * images given today's columns by {@code shape}.
+     */
+    public static String source(String qualifiedTable, AsOfShape shape) {
+        return SOURCE.formatted(qualifiedTable).replace(":image", shape.image()).replace(":shape", shape.laterals());
     }
 
     /** The values {@link #source} binds, in order. */
-    public static List<Object> params(String tableSchema, String tableName, Instant at) {
+    public static List<Object> params(String tableSchema, String tableName, Instant at, AsOfShape shape) {
         String time = at.toString();
-        return List.of(tableSchema, tableName, tableSchema, tableName, tableSchema, tableName, time,
-                tableSchema, tableName, time, tableSchema, tableName, time);
+        List<Object> params = new ArrayList<>(List.of(tableSchema, tableName, tableSchema, tableName, tableSchema,
+                tableName, time));
+        params.addAll(shape.params(at));
+        params.addAll(List.of(tableSchema, tableName, time, tableSchema, tableName, time));
+        return params;
     }
 
     /**

@@ -1,6 +1,7 @@
 package flux.query;
 
 import flux.log.AsOfRows;
+import flux.log.AsOfShape;
 import flux.log.Mutation;
 import flux.log.RolledBackAttempts;
 import flux.pg.DatabaseException;
@@ -179,20 +180,29 @@ public final class QueryEngine {
         }
         Table table = resolve(null, query.table(), true);
         java.time.Instant since;
+        AsOfShape shape = null;
         try (Connection c = connect()) {
             since = AsOfRows.coveredSince(c, table.schema(), table.name());
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            throw SqlErrors.classify(e);
+            if (since != null) {
+                shape = AsOfShape.since(c, table.schema(), table.name(), since);
+            }
+        } catch (SQLException | DatabaseException e) {
+            throw SqlErrors.classify(DatabaseException.sqlCauseOf(e));
         }
         if (since == null || at.isBefore(since)) {
             throw new InvalidQuery("\"as_of\" " + at + " cannot be answered for table \"" + Names.shorten(query.table())
                     + "\": " + (since == null ? "Flux found it already there (or it was renamed), so the log may lack rows it"
                     + " had before" : "the log holds all its rows only from its creation at " + since));
         }
+        java.util.Optional<AsOfShape.ColumnChange> unknown = shape.unknownAt(at);
+        if (unknown.isPresent()) {
+            throw new InvalidQuery("\"as_of\" " + at + " cannot be answered for table \"" + Names.shorten(query.table())
+                    + "\": column \"" + Names.shorten(unknown.get().column()) + "\", added at " + unknown.get().at()
+                    + " with a volatile default, gave each existing row its own value, which the log does not hold");
+        }
         SqlStatement statement = compiler().selectFrom(query, table,
-                AsOfRows.source(flux.pg.Identifiers.qualified(table.schema(), table.name())),
-                AsOfRows.params(table.schema(), table.name(), at));
+                AsOfRows.source(flux.pg.Identifiers.qualified(table.schema(), table.name()), shape),
+                AsOfRows.params(table.schema(), table.name(), at, shape));
         return run(requestId, clientId, null, true, tx -> tx.execute(query, table, statement, false));
     }
 
