@@ -59,7 +59,7 @@ final class UndoPlanner {
             }
         }
         return new UndoPlan(requestId, RequestRecords.undone(c, requestId), false, null, List.copyOf(steps),
-                conflicts(c, byRow, force));
+                conflicts(c, byRow, shapes, force));
     }
 
     private static List<MutationRecord> committedRecords(Connection c, String requestId, String tenantId)
@@ -100,8 +100,8 @@ final class UndoPlanner {
             throw new HistoryException.Refused("table " + shape.table().display()
                     + " has no primary key now: its rows cannot be found again to undo request " + r.requestId());
         }
-        ObjectNode before = Images.parse(r.oldImage(), shape.columns());
-        ObjectNode after = Images.parse(r.newImage(), shape.columns());
+        ObjectNode before = namesNow(r.oldImage(), r, shape);
+        ObjectNode after = namesNow(r.newImage(), r, shape);
         String table = shape.table().display();
         return switch (r.operation()) {
             case INSERT -> new UndoStep(table, r.rowId(), UndoStep.DELETE, changes(after, null, after), shape.table(),
@@ -109,7 +109,7 @@ final class UndoPlanner {
             case DELETE -> new UndoStep(table, r.rowId(), UndoStep.INSERT, changes(before, before, null), shape.table(),
                     null, before);
             case UPDATE -> {
-                List<String> changed = r.changedColumns() == null ? List.of() : r.changedColumns();
+                List<String> changed = changedNow(r, shape).stream().filter(shape.columns()::contains).toList();
                 if (changed.isEmpty()) {
                     yield null;
                 }
@@ -124,6 +124,26 @@ final class UndoPlanner {
             }
             case TRUNCATE -> throw new IllegalStateException("a TRUNCATE is refused before it is planned");
         };
+    }
+
+    /**
+     * An image of record {@code r} in the table's columns of now: the log keeps it under the names of
+     * its moment, so a column renamed since is put back under its name now, and one dropped since is
+     * left out (there is nothing to put back). Keys first, in table order.
+     */
+    private static ObjectNode namesNow(String image, MutationRecord r, TableShape shape) {
+        ObjectNode renamed = shape.lineage().namesNow(Images.parse(image, List.of()), r.createdAt());
+        if (renamed == null) {
+            return null;
+        }
+        renamed.retain(shape.columns());
+        return Images.ordered(renamed, shape.columns());
+    }
+
+    /** The columns record {@code r} changed, under their names now. */
+    private static List<String> changedNow(MutationRecord r, TableShape shape) {
+        List<String> changed = r.changedColumns() == null ? List.of() : r.changedColumns();
+        return shape.lineage().namesNow(changed, r.createdAt());
     }
 
     /** Every column of {@code image}: from {@code from}'s value to {@code to}'s (null: the row is absent). */
@@ -148,8 +168,8 @@ final class UndoPlanner {
     }
 
     /** Later committed changes to the request's rows, each marked forced or not. */
-    private static List<UndoConflict> conflicts(Connection c, Map<RowRef, List<MutationRecord>> byRow, UndoForce force)
-            throws SQLException {
+    private static List<UndoConflict> conflicts(Connection c, Map<RowRef, List<MutationRecord>> byRow,
+                                                Map<TableRef, TableShape> shapes, UndoForce force) throws SQLException {
         List<RowRef> rows = new ArrayList<>(byRow.keySet());
         List<LaterRecords.RowPlace> places = new ArrayList<>();
         for (RowRef row : rows) {
@@ -161,13 +181,14 @@ final class UndoPlanner {
         List<UndoConflict> conflicts = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             RowRef row = rows.get(i);
-            Set<String> touched = touchedColumns(byRow.get(row));
+            TableShape shape = shapes.get(row.table());
+            Set<String> touched = touchedColumns(byRow.get(row), shape);
             for (MutationRecord l : later.get(i)) {
-                ObjectNode image = Images.parse(l.newImage(), List.of());
+                // Both sides under the columns' names now: a rename between them is the same column.
+                ObjectNode image = shape.lineage().namesNow(Images.parse(l.newImage(), List.of()), l.createdAt());
                 boolean wholeRow = touched == null || l.operation() != Operation.UPDATE || !row.rowId().equals(l.rowId());
                 List<String> columns = wholeRow ? List.of(UndoConflict.WHOLE_ROW)
-                        : (l.changedColumns() == null ? List.<String>of() : l.changedColumns()).stream()
-                        .filter(touched::contains).toList();
+                        : changedNow(l, shape).stream().filter(touched::contains).toList();
                 for (String column : columns) {
                     conflicts.add(new UndoConflict(row.table().display(), row.rowId(), column, l.requestId(),
                             l.source().name().toLowerCase(java.util.Locale.ROOT), l.operation().name(),
@@ -180,13 +201,13 @@ final class UndoPlanner {
     }
 
     /** The columns the request's records of one row changed, or null when it inserted or deleted the row. */
-    private static Set<String> touchedColumns(List<MutationRecord> records) {
+    private static Set<String> touchedColumns(List<MutationRecord> records, TableShape shape) {
         Set<String> columns = new LinkedHashSet<>();
         for (MutationRecord r : records) {
             if (r.operation() != Operation.UPDATE || r.changedKey()) {
                 return null;
             }
-            columns.addAll(r.changedColumns() == null ? List.of() : r.changedColumns());
+            columns.addAll(changedNow(r, shape));
         }
         return columns;
     }

@@ -312,6 +312,34 @@ class UndoIT {
                 .containsExactly("1 one", "2 two", "3 three");
     }
 
+    /** Undo reads images kept under the names of their moment: a rename since is the same column. */
+    @Test
+    void undoFollowsAColumnRenamedSinceTheRequestAndSeesConflictsAcrossTheRename() throws SQLException {
+        ddl("CREATE TABLE moved (id int PRIMARY KEY, a text, gone int, b text)");
+        Row one = Row.of("moved", "{\"id\": 1}");
+        Row two = Row.of("moved", "{\"id\": 2}");
+        Row three = Row.of("moved", "{\"id\": 3}");
+        db.insert("mv-seed-3", three, "{\"id\": 3, \"a\": \"first\", \"gone\": 5, \"b\": \"x\"}");
+        db.insert("mv-seed-1", one, "{\"id\": 1, \"a\": \"first\", \"gone\": 5, \"b\": \"x\"}");
+        db.insert("mv-seed-2", two, "{\"id\": 2, \"a\": \"first\", \"gone\": 5, \"b\": \"x\"}");
+        db.update("mv-a", one, "{\"a\": \"second\", \"gone\": 6}");
+        db.update("mv-b", three, "{\"a\": \"second\", \"b\": \"y\"}");
+        db.delete("mv-delete", two);
+        ddl("ALTER TABLE moved RENAME COLUMN a TO a2");
+        ddl("ALTER TABLE moved DROP COLUMN gone");
+
+        undo.undo("mv-a", null, UndoForce.NONE, RequestId.of("mv-undo-a"), null);
+        assertThat(db.rows("SELECT a2, b FROM moved WHERE id = 1")).containsExactly(List.of("first", "x"));
+        undo.undo("mv-delete", null, UndoForce.NONE, RequestId.of("mv-undo-delete"), null);
+        assertThat(db.rows("SELECT a2, b FROM moved WHERE id = 2")).as("re-inserted under the names of now")
+                .containsExactly(List.of("first", "x"));
+
+        db.update("mv-later", three, "{\"a2\": \"third\"}");
+        assertThat(undo.plan("mv-b", null, UndoForce.NONE).conflicts())
+                .extracting(UndoConflict::column, UndoConflict::requestId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a2", "mv-later"));
+    }
+
     private List<String> asOf(Query query, java.time.Instant at) {
         return db.engine.queryAsOf(RequestId.generate(), null, null, query, at).rows().stream()
                 .map(r -> {
