@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A table's rows as they were at a moment, rebuilt from the log, for a time-travel select: every
@@ -30,7 +31,7 @@ public final class AsOfRows {
      * query's conditions into a materialized CTE, so no filter of the caller's (whose cost could
      * rank it before the narrowing in a WHERE) decodes an image the narrowing leaves out. Decoding
      * can fail on a value the column's current type no longer takes, and the error would quote
-     * it. The CTE is still read on demand, so a LIMIT stops the walk as before.
+     * it (seen without the fence: a filter of the caller's decoded another tenant's image). The CTE is still read on demand, so a LIMIT stops the walk as before.
      */
     private static final String SOURCE = """
             WITH RECURSIVE flux_ids(row_id) AS (
@@ -80,8 +81,8 @@ public final class AsOfRows {
      */
     public record ImageValue(String field, String value) {
         public ImageValue {
-            java.util.Objects.requireNonNull(field, "field");
-            java.util.Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(value, "value");
         }
     }
 
