@@ -31,7 +31,8 @@ public final class AsOfRows {
      * query's conditions into a materialized CTE, so no filter of the caller's (whose cost could
      * rank it before the narrowing in a WHERE) decodes an image the narrowing leaves out. Decoding
      * can fail on a value the column's current type no longer takes, and the error would quote
-     * it (seen without the fence: a filter of the caller's decoded another tenant's image). The CTE is still read on demand, so a LIMIT stops the walk as before.
+     * it (seen without the fence: a filter of the caller's decoded another tenant's image). The
+     * CTE is still read on demand, so a LIMIT stops the walk as before.
      */
     private static final String SOURCE = """
             WITH RECURSIVE flux_ids(row_id) AS (
