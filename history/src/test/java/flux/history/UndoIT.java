@@ -12,6 +12,7 @@ import flux.query.model.Query;
 import flux.query.model.QueryJson;
 import flux.query.model.RequestId;
 import flux.tenancy.TenantPolicies;
+import flux.tenancy.TenantSchemas;
 import flux.tenancy.TenantScope;
 import flux.tenancy.TenantScope.Isolation;
 import java.sql.Connection;
@@ -217,22 +218,7 @@ class UndoIT {
      */
     @Test
     void aTimeTravelSelectReturnsTheRowsEachMomentHadAndIsRefusedBeforeTheLogCoversTheTable() throws SQLException {
-        java.time.Instant beforeCreation;
-        try (Connection c = db.dataSource.getConnection()) {
-            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
-            beforeCreation = now(c);
-            c.setAutoCommit(false);
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE items (id int PRIMARY KEY, kind text NOT NULL, qty int)");
-            }
-            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
-            c.commit();
-            c.setAutoCommit(true);
-        }
-        // As after a migration (the server does it on flux_schema_changed): without it the engine
-        // finds the new table only if its catalog was read over a second ago (a miss rereads at most
-        // once a second), so this test failed whenever the class ran fast.
-        db.engine.catalog().refresh();
+        java.time.Instant beforeCreation = createWhileWatched("CREATE TABLE items (id int PRIMARY KEY, kind text NOT NULL, qty int)");
         java.util.Random random = new java.util.Random(23);
         List<java.time.Instant> moments = new java.util.ArrayList<>();
         List<List<List<String>>> snapshots = new java.util.ArrayList<>();
@@ -284,14 +270,14 @@ class UndoIT {
      */
     @Test
     void aTimeTravelSelectGivesPastImagesTheColumnsOfNow() throws SQLException {
-        ddl("CREATE TABLE shapes (id int PRIMARY KEY, a text, b int)");
+        createWhileWatched("CREATE TABLE shapes (id int PRIMARY KEY, a text, b int)");
         db.insert("sh-1", Row.of("shapes", "{\"id\": 1}"), "{\"id\": 1, \"a\": \"one\", \"b\": 10}");
         db.insert("sh-2", Row.of("shapes", "{\"id\": 2}"), "{\"id\": 2, \"a\": \"two\", \"b\": 20}");
         java.time.Instant first = nowInstant();
-        ddl("ALTER TABLE shapes RENAME COLUMN a TO a2");
-        ddl("ALTER TABLE shapes ADD COLUMN c int DEFAULT 7");
-        ddl("ALTER TABLE shapes DROP COLUMN b");
-        ddl("ALTER TABLE shapes ADD COLUMN b text");
+        createWhileWatched("ALTER TABLE shapes RENAME COLUMN a TO a2");
+        createWhileWatched("ALTER TABLE shapes ADD COLUMN c int DEFAULT 7");
+        createWhileWatched("ALTER TABLE shapes DROP COLUMN b");
+        createWhileWatched("ALTER TABLE shapes ADD COLUMN b text");
         db.insert("sh-3", Row.of("shapes", "{\"id\": 3}"), "{\"id\": 3, \"a2\": \"three\", \"c\": 1, \"b\": \"new\"}");
         java.time.Instant second = nowInstant();
         Query all = q("{\"table\": \"shapes\", \"operation\": \"select\", \"order\": [{\"column\": \"id\"}]}");
@@ -302,7 +288,7 @@ class UndoIT {
                 + " \"filters\": [{\"column\": \"a2\", \"op\": \"eq\", \"value\": \"two\"}]}"), first))
                 .as("filters see the renamed column's past values").containsExactly("2");
 
-        ddl("ALTER TABLE shapes ADD COLUMN seen timestamptz DEFAULT clock_timestamp()");
+        createWhileWatched("ALTER TABLE shapes ADD COLUMN seen timestamptz DEFAULT clock_timestamp()");
         java.time.Instant third = nowInstant();
         assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, null, all, third))
                 .isInstanceOf(flux.query.InvalidQuery.class).hasMessageContaining("column \"seen\"")
@@ -315,7 +301,7 @@ class UndoIT {
     /** Undo reads images kept under the names of their moment: a rename since is the same column. */
     @Test
     void undoFollowsAColumnRenamedSinceTheRequestAndSeesConflictsAcrossTheRename() throws SQLException {
-        ddl("CREATE TABLE moved (id int PRIMARY KEY, a text, gone int, b text)");
+        createWhileWatched("CREATE TABLE moved (id int PRIMARY KEY, a text, gone int, b text)");
         Row one = Row.of("moved", "{\"id\": 1}");
         Row two = Row.of("moved", "{\"id\": 2}");
         Row three = Row.of("moved", "{\"id\": 3}");
@@ -325,8 +311,8 @@ class UndoIT {
         db.update("mv-a", one, "{\"a\": \"second\", \"gone\": 6}");
         db.update("mv-b", three, "{\"a\": \"second\", \"b\": \"y\"}");
         db.delete("mv-delete", two);
-        ddl("ALTER TABLE moved RENAME COLUMN a TO a2");
-        ddl("ALTER TABLE moved DROP COLUMN gone");
+        createWhileWatched("ALTER TABLE moved RENAME COLUMN a TO a2");
+        createWhileWatched("ALTER TABLE moved DROP COLUMN gone");
 
         undo.undo("mv-a", null, UndoForce.NONE, RequestId.of("mv-undo-a"), null);
         assertThat(db.rows("SELECT a2, b FROM moved WHERE id = 1")).containsExactly(List.of("first", "x"));
@@ -353,24 +339,119 @@ class UndoIT {
                 }).toList();
     }
 
-    /** DDL as a Flux migration runs it: journaled in its own transaction, the engine's catalog refreshed. */
-    private void ddl(String statement) throws SQLException {
-        try (Connection c = db.dataSource.getConnection()) {
-            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
-            c.setAutoCommit(false);
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute(statement);
-            }
-            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
-            c.commit();
-        }
-        db.engine.catalog().refresh();
-    }
-
     private java.time.Instant nowInstant() throws SQLException {
         try (Connection c = db.dataSource.getConnection()) {
             return now(c);
         }
+    }
+
+    /**
+     * Time travel for tenants (run as the login role, every narrowing in the statement): a row
+     * tenant's past rows are those whose image at the moment names it, whatever the filters say (a
+     * row moved to another tenant is the old one's before the move, the new one's after), and
+     * another tenant's images are never decoded (one holds a value the column's type no longer
+     * takes); a schema tenant reads its own table, another's is unknown.
+     */
+    @Test
+    void aTenantsTimeTravelSelectAnswersOnlyItsOwnPastRows() throws SQLException {
+        TenantScope acme = new TenantScope("asof-acme", Isolation.ROW, false);
+        TenantScope globex = new TenantScope("asof-globex", Isolation.ROW, false);
+        TenantScope initech = new TenantScope("asof-initech", Isolation.SCHEMA, false);
+        TenantScope hooli = new TenantScope("asof-hooli", Isolation.SCHEMA, false);
+        try (Connection c = db.dataSource.getConnection()) {
+            TenantSchemas.provision(c, "asof-initech");
+            TenantSchemas.provision(c, "asof-hooli");
+        }
+        java.time.Instant beforeCreation = createWhileWatched("""
+                CREATE TABLE tasks (id int PRIMARY KEY, tenant_id text NOT NULL, body text, points text);
+                CREATE TABLE t_asof_initech_api.items (id int PRIMARY KEY, name text);
+                CREATE TABLE t_asof_hooli_api.items (id int PRIMARY KEY, name text)""");
+        try (Connection c = db.dataSource.getConnection()) {
+            TenantPolicies.isolate(c, "public", "tasks");
+        }
+        db.engine.query(RequestId.generate(), null, acme, q("{\"table\": \"tasks\", \"operation\": \"insert\", \"data\":"
+                + " [{\"id\": 1, \"body\": \"a1\", \"points\": \"1\"}, {\"id\": 3, \"body\": \"a3\"}]}"));
+        db.engine.query(RequestId.generate(), null, globex, q("{\"table\": \"tasks\", \"operation\": \"insert\","
+                + " \"data\": {\"id\": 2, \"body\": \"g2\", \"points\": \"globex secret\"}}"));
+        db.engine.query(RequestId.generate(), null, initech,
+                q("{\"table\": \"items\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"name\": \"mine\"}}"));
+        db.engine.query(RequestId.generate(), null, hooli,
+                q("{\"table\": \"items\", \"operation\": \"insert\", \"data\": {\"id\": 1, \"name\": \"hooli secret\"}}"));
+        java.time.Instant first;
+        try (Connection c = db.dataSource.getConnection()) {
+            first = now(c);
+        }
+        db.update("asof-move", Row.of("tasks", "{\"id\": 3}"), "{\"tenant_id\": \"asof-globex\"}");
+        db.engine.query(RequestId.generate(), null, globex, q("{\"table\": \"tasks\", \"operation\": \"update\","
+                + " \"data\": {\"points\": \"7\"}, \"filters\": [{\"column\": \"id\", \"op\": \"eq\", \"value\": 2}]}"));
+        db.execute("ALTER TABLE tasks ALTER COLUMN points TYPE int USING points::int");
+        db.engine.catalog().refresh();
+        java.time.Instant second;
+        try (Connection c = db.dataSource.getConnection()) {
+            second = now(c);
+        }
+
+        String byId = ", \"order\": [{\"column\": \"id\"}]}";
+        String all = "{\"table\": \"tasks\", \"operation\": \"select\"" + byId;
+        assertThat(pastRows(acme, all, first)).containsExactly("1 asof-acme a1 1", "3 asof-acme a3 null");
+        for (String filters : List.of("{\"column\": \"tenant_id\", \"op\": \"eq\", \"value\": \"asof-globex\"}",
+                "{\"column\": \"tenant_id\", \"op\": \"neq\", \"value\": \"asof-acme\"}",
+                "{\"column\": \"id\", \"op\": \"eq\", \"value\": 2}")) {
+            assertThat(pastRows(acme, "{\"table\": \"tasks\", \"operation\": \"select\", \"filters\": [" + filters + "]}",
+                    first)).as("acme's past rows filtered by %s", filters).isEmpty();
+        }
+        assertThat(pastRows(acme, "{\"table\": \"tasks\", \"operation\": \"select\", \"filters\": [{\"column\":"
+                + " \"points\", \"op\": \"is_null\"}, {\"column\": \"id\", \"op\": \"in\", \"value\": [1, 2, 3]}]" + byId, first))
+                .containsExactly("3 asof-acme a3 null");
+        assertThat(pastRows(acme, all, second)).as("row 3 moved to globex").containsExactly("1 asof-acme a1 1");
+        assertThat(pastRows(globex, all, second)).containsExactly("2 asof-globex g2 7", "3 asof-globex a3 null");
+        assertThatThrownBy(() -> pastRows(acme, all, beforeCreation)).isInstanceOf(flux.query.InvalidQuery.class)
+                .hasMessageContaining("from its creation");
+
+        for (String own : List.of("items", "t_asof_initech_api.items")) {
+            assertThat(db.engine.queryAsOf(RequestId.generate(), null, initech,
+                    q("{\"table\": \"" + own + "\", \"operation\": \"select\"}"), second).rows())
+                    .extracting(r -> r.get("name").asText()).containsExactly("mine");
+        }
+        for (TenantScope other : List.of(initech, acme)) {
+            for (String table : List.of("t_asof_hooli_api.items", "public.items")) {
+                assertThatThrownBy(() -> db.engine.queryAsOf(RequestId.generate(), null, other,
+                        q("{\"table\": \"" + table + "\", \"operation\": \"select\"}"), second))
+                        .isInstanceOf(flux.query.UnknownName.class);
+            }
+        }
+    }
+
+    /** A tenant's as-of rows, each "id tenant_id body points". */
+    private List<String> pastRows(TenantScope scope, String query, java.time.Instant at) {
+        return db.engine.queryAsOf(RequestId.generate(), null, scope, q(query), at).rows().stream()
+                .map(r -> r.get("id").asText() + " " + r.get("tenant_id").asText() + " " + r.get("body").asText()
+                        + " " + (r.get("points").isNull() ? "null" : r.get("points").asText())).toList();
+    }
+
+    /**
+     * Runs {@code ddl} as a migration would, the schema journal recording its tables as created while
+     * Flux watched (tables created before it, by the fixture, are journaled first as found already
+     * there), and refreshes the catalog; returns the moment before.
+     */
+    private java.time.Instant createWhileWatched(String ddl) throws SQLException {
+        java.time.Instant before;
+        try (Connection c = db.dataSource.getConnection()) {
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.DETECTOR);
+            before = now(c);
+            c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute(ddl);
+            }
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        // As after a migration (the server does it on flux_schema_changed): without it the engine
+        // finds the new table only if its catalog was read over a second ago (a miss rereads at most
+        // once a second), so this test failed whenever the class ran fast.
+        db.engine.catalog().refresh();
+        return before;
     }
 
     @Test

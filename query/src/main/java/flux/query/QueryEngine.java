@@ -7,7 +7,9 @@ import flux.log.RolledBackAttempts;
 import flux.pg.DatabaseException;
 import flux.query.catalog.Catalog;
 import flux.query.catalog.Table;
+import flux.query.model.Filter;
 import flux.query.model.Names;
+import flux.query.model.Op;
 import flux.query.model.Query;
 import flux.query.model.RequestId;
 import flux.query.mutation.AttemptedMutations;
@@ -168,17 +170,18 @@ public final class QueryEngine {
     /**
      * A time-travel select: the rows of the table as they were at {@code at} (inclusive), rebuilt
      * from the mutation log ({@link AsOfRows}), the query's filters, order, limit and columns applied
-     * to those past rows. Refused ({@link InvalidQuery}) for anything but a select, for a tenant
-     * (not offered to tenants yet), and when the log may not hold every row the table had then:
-     * before the table was created while Flux watched, or for a table Flux found already there.
+     * to those past rows. For a tenant ({@code scope}, nullable), the name resolves as for its
+     * ordinary select and only its past rows are answered (see {@link #pastImagesOf}). Refused
+     * ({@link InvalidQuery}) for anything but a select, and when the log may not hold every row the
+     * table had then: before the table was created while Flux watched, or for a table Flux found
+     * already there.
      */
     public QueryResult queryAsOf(RequestId requestId, String clientId, RequestScope scope, Query query,
                                  java.time.Instant at) {
         Objects.requireNonNull(at, "at");
-        if (scope != null) {
-            throw new InvalidQuery("\"as_of\" is not available to a tenant's key yet");
-        }
-        Table table = resolve(null, query.table(), true);
+        Table table = resolve(scope, query.table(), true);
+        Query scoped = scope == null ? query : scope.apply(query, table);
+        List<AsOfRows.ImageValue> narrowing = pastImagesOf(scope, table);
         java.time.Instant since;
         AsOfShape shape = null;
         try (Connection c = connect()) {
@@ -200,10 +203,38 @@ public final class QueryEngine {
                     + "\": column \"" + Names.shorten(unknown.get().column()) + "\", added at " + unknown.get().at()
                     + " with a volatile default, gave each existing row its own value, which the log does not hold");
         }
-        SqlStatement statement = compiler().selectFrom(query, table,
-                AsOfRows.source(flux.pg.Identifiers.qualified(table.schema(), table.name()), shape),
-                AsOfRows.params(table.schema(), table.name(), at, shape));
-        return run(requestId, clientId, null, true, tx -> tx.execute(query, table, statement, false));
+        SqlStatement statement = compiler().selectFrom(scoped, table,
+                AsOfRows.source(flux.pg.Identifiers.qualified(table.schema(), table.name()), shape, narrowing),
+                AsOfRows.params(table.schema(), table.name(), at, shape, narrowing));
+        // Run as the login role, without the tenant's setting and role: a schema tenant's role may
+        // only append to the log, not read it. The login role may bypass row-level
+        // security (a superuser, or the tables' owner without FORCE), so no policy narrows anything
+        // here: the tenant's narrowing is all in the statement, twice. The images are narrowed in
+        // the log read before they are decoded (AsOfRows), and the scope's filters, the same an
+        // ordinary select gets, apply to the past rows; a schema tenant's rows are those of its own
+        // table, the only one whose records the statement reads.
+        return run(requestId, clientId, null, true, tx -> tx.execute(scoped, table, statement, false));
+    }
+
+    /**
+     * What a past image must hold to be the tenant's: the scope's narrowing of a bare select of
+     * {@code table} (a row tenant's {@code tenant_id eq} its id; nothing for a schema tenant, whose
+     * table is its own), each filter an equality with a text value, checked on the image. A scope
+     * whose narrowing cannot be checked that way is refused rather than answered unnarrowed.
+     */
+    private static List<AsOfRows.ImageValue> pastImagesOf(RequestScope scope, Table table) {
+        if (scope == null) {
+            return List.of();
+        }
+        List<AsOfRows.ImageValue> values = new ArrayList<>();
+        for (Filter f : scope.apply(Query.select(table.name()).build(), table).filters()) {
+            if (f.op() != Op.EQ || f.value() == null || !f.value().isTextual()) {
+                throw new InvalidQuery("\"as_of\" cannot narrow the past rows of table \"" + Names.shorten(table.name())
+                        + "\" to this caller (" + f.column() + " " + f.op().jsonName() + ")");
+            }
+            values.add(new AsOfRows.ImageValue(table.column(f.column()).name(), f.value().textValue()));
+        }
+        return values;
     }
 
     /** Runs {@code body} in one transaction: all its queries commit, or none do. */

@@ -240,6 +240,45 @@ class CrossTenantIT {
         }
     }
 
+    /**
+     * A time-travel select with a tenant's key: a schema tenant's table created while Flux watched
+     * (journaled in its creating transaction, as a Flux migration does) answers its past rows;
+     * another tenant's is unknown; a table the server found already there is refused for tenants
+     * as for everyone.
+     */
+    @Test
+    void aTenantsTimeTravelSelectReadsOnlyItsOwnPastRows() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("CREATE TABLE t_app_initech_api.memos (id int PRIMARY KEY, body text)");
+            flux.log.SchemaJournal.recordInTransaction(c, flux.log.SchemaChange.Recorder.MIGRATION);
+            c.commit();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> post(initech, "/v1/query",
+                insert("memos", "{\"id\":1,\"body\":\"then\"}")).statusCode() == 200);
+        String then;
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+            rs.next();
+            then = rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString();
+        }
+        assertThat(post(initech, "/v1/query", "{\"table\":\"memos\",\"operation\":\"update\",\"data\":{\"body\":\"now\"},"
+                + "\"filters\":[{\"column\":\"id\",\"op\":\"eq\",\"value\":1}]}").statusCode()).isEqualTo(200);
+
+        String past = "{\"operation\":\"select\",\"as_of\":\"" + then + "\",\"table\":";
+        HttpResponse<String> own = post(initech, "/v1/query", past + "\"memos\"}");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("\"rows\":[{\"id\":1,\"body\":\"then\"}]");
+        for (String other : new String[] {"memos", "t_app_initech_api.memos"}) {
+            HttpResponse<String> r = post(hooli, "/v1/query", past + "\"" + other + "\"}");
+            assertThat(r.statusCode()).as(other).isEqualTo(400);
+            assertThat(r.body()).contains("unknown-table").doesNotContain("then");
+        }
+        HttpResponse<String> uncovered = post(acme, "/v1/query", past + "\"notes\"}");
+        assertThat(uncovered.statusCode()).isEqualTo(400);
+        assertThat(uncovered.body()).contains("already there");
+    }
+
     @Test
     void writesOverTheQuotaAreRefusedUntilDeletesBringTheTenantUnder() throws Exception {
         assertThat(post(globex, "/v1/query", insert("notes", "{\"id\":20,\"body\":\"" + "x".repeat(400) + "\"}"))
