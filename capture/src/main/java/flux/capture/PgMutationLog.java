@@ -5,6 +5,7 @@ import flux.capture.verify.RecordImages;
 import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
+import flux.log.WalRecords;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -47,6 +48,16 @@ final class PgMutationLog implements MutationLog {
                                                     List<WalChange> untracked) throws SQLException {
         try {
             return walRecords.write(connection(), txid8, requestId, committedAt, untracked);
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String schemaOwner(String schema) throws SQLException {
+        try {
+            return WalRecords.schemaOwner(connection(), schema);
         } catch (SQLException e) {
             close();
             throw e;

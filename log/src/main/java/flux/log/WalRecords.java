@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each record gets the tenant whose history it belongs in: the tenant that owns the table's
  * schema ({@code flux.tenants.schema_name}, schema-mode tenancy; tenancy's table, see
  * {@link LogSchema}), else the row's own {@code tenant_id} column (row-level tenancy), else none.
+ * Capture gives a snapshot's READ messages, which have no record, the tenant by the same rule
+ * ({@link #schemaOwner}, then the row's column).
  */
 public final class WalRecords {
     private static final Logger log = LoggerFactory.getLogger(WalRecords.class);
@@ -97,6 +99,9 @@ public final class WalRecords {
             RETURNING tenant_id
             """;
 
+    /** The tenant owning a schema: one probe of the unique index on schema_name. */
+    private static final String SCHEMA_OWNER = "SELECT id FROM flux.tenants WHERE schema_name = ?";
+
     /** The highest record id in the log; 0 for an empty log. */
     private static final String HIGHEST = "SELECT coalesce(max(id), 0) AS highest FROM flux.state_mutations";
 
@@ -111,6 +116,20 @@ public final class WalRecords {
         try (PreparedStatement st = c.prepareStatement(HIGHEST); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong("highest");
+        }
+    }
+
+    /**
+     * The tenant that owns {@code schema} (schema-mode tenancy), or null: the first half of the
+     * records' tenant rule, for rows that get no record here (a snapshot's READ messages); read
+     * each time, like the inserts do, so a tenant provisioned a moment ago is seen.
+     */
+    public static String schemaOwner(Connection c, String schema) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(SCHEMA_OWNER)) {
+            st.setString(1, schema);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
