@@ -91,7 +91,8 @@ class SchemaChangesFromAnywhereIT {
         slot = slotName;
         t = table;
         t2 = table + "2";
-        Path migrations = Files.createTempDirectory("anywhere-migrations");
+        // made only for the migration at the end: a directory there at start is migrated at start
+        Path migrations = Files.createTempDirectory("anywhere").resolve("migrations");
         try (TestServer api = TestServer.start(server, kafka, Map.of("flux.capture.enabled", true,
                      "flux.capture.slot", slot, "flux.capture.publication", slot,
                      "flux.migrations.dir", migrations.toString()));
@@ -178,6 +179,7 @@ class SchemaChangesFromAnywhereIT {
             // a migration applied through the API: its schema change on Kafka names it (recorded by the
             // event trigger where there is one, else by the migration itself)
             String migration = "001_" + t + "_side.sql";
+            Files.createDirectories(migrations);
             Files.writeString(migrations.resolve(migration), "CREATE TABLE " + t + "_side (id bigint PRIMARY KEY);");
             assertThat(api.post("/v1/admin/schema/apply", "{}").statusCode()).isEqualTo(200);
             await().atMost(WAIT).untilAsserted(() -> assertThat(reader.poll().stream()
