@@ -113,7 +113,8 @@ class TenantCaptureIT {
                     assertThat(pipeline.status().eventsByTenant()).containsEntry(tenant, 2L));
 
             // The schema's owner, for a snapshot's READ messages too.
-            assertThat(snapshotReadTenants(reader, schema + "." + table, 1)).containsExactlyInAnyOrderEntriesOf(Map.of("1", tenant));
+            assertThat(snapshotReadTenants(reader, schema + "." + table, 1))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("1", tenant));
         } finally {
             pipeline.close();
             CaptureFixtures.dropSlot(db, slot);

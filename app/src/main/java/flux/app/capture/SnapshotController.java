@@ -51,7 +51,8 @@ final class SnapshotController {
     }
 
     @Post
-    @ApiResponse(responseCode = "202", description = "Recorded; the runner works through it", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "202", description = "Recorded; the runner works through it",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SnapshotAnswer.class)))
     @ProblemResponses.BadRequest
     @ProblemResponses.TooLarge
@@ -92,7 +93,8 @@ final class SnapshotController {
     }
 
     @Delete("/{id}")
-    @ApiResponse(responseCode = "200", description = "Its state (cancelled, or as it was if it had ended)", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "200", description = "Its state (cancelled, or as it was if it had ended)",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SnapshotAnswer.class)))
     @ProblemResponses.NotFound
     HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id) throws SQLException {

@@ -40,7 +40,7 @@ final class ConsoleJson {
     record Column(String name, String type) {
     }
 
-    /** A failed run as problem+json: the problem's members (as the API's other problems have them) and the statements. */
+    /** A failed run as problem+json: the members the API's other problems have, and the statements. */
     @Schema(name = "SqlProblem", requiredProperties = {"type", "title", "status", "statements"})
     record SqlProblem(String type, String title, int status, String detail,
                       @Nullable @JsonProperty("request_id") String requestId,
@@ -50,8 +50,8 @@ final class ConsoleJson {
 
     @Schema(name = "SqlAudit", requiredProperties = {"entries", "next_before"})
     record Audit(List<AuditEntry> entries,
-                 @Nullable @JsonProperty("next_before") @Schema(description = "?before= of the next page; null at the end")
-                 Long nextBefore) {
+                 @Nullable @JsonProperty("next_before")
+                 @Schema(description = "?before= of the next page; null at the end") Long nextBefore) {
     }
 
     @Schema(name = "SqlAuditEntry", requiredProperties = {"id", "at", "key_id", "tenant_id", "db_role", "request_id",
@@ -70,7 +70,8 @@ final class ConsoleJson {
     static List<Statement> statements(List<StatementResult> results) {
         return results.stream().map(r -> new Statement(r.auditId(), r.sql(),
                 r.columns().stream().map(c -> new Column(c.name(), c.type())).toList(), r.rows(), r.truncated(),
-                r.rowCount() < 0 ? null : r.rowCount(), Math.round(r.durationMs() * 1000) / 1000.0, r.error())).toList();
+                r.rowCount() < 0 ? null : r.rowCount(), Math.round(r.durationMs() * 1000) / 1000.0, r.error()))
+                .toList();
     }
 
     /** A failed run as problem+json (absent members left out, as the API's other problems have them). */
@@ -81,8 +82,8 @@ final class ConsoleJson {
 
     static Audit audit(List<flux.console.AuditEntry> entries, Long nextBefore) {
         return new Audit(entries.stream().map(e -> new AuditEntry(e.id(), e.at().toString(), e.keyId(), e.tenantId(),
-                e.dbRole(), e.requestId(), e.statement(), e.durationMs(), e.rowCount(), e.error(), e.outcome())).toList(),
-                nextBefore);
+                        e.dbRole(), e.requestId(), e.statement(), e.durationMs(), e.rowCount(), e.error(), e.outcome()))
+                .toList(), nextBefore);
     }
 
     static String write(Object body) {

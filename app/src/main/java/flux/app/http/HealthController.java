@@ -45,9 +45,11 @@ final class HealthController {
     }
 
     @Get
-    @ApiResponse(responseCode = "200", description = "Every backend up", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "200", description = "Every backend up",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Health.class)))
-    @ApiResponse(responseCode = "503", description = "A backend down (the same shape, not a problem)", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "503", description = "A backend down (the same shape, not a problem)",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Health.class)))
     HttpResponse<Health> health(HttpRequest<?> request) {
         CompletableFuture<Health.Component> database = CompletableFuture.supplyAsync(this::database);

@@ -24,7 +24,8 @@ final class UndoConflictHandler implements ExceptionHandler<HistoryException.Con
 
     /** RFC 9457 problem with the conflicts as an extension member. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "UndoConflictProblem", requiredProperties = {"type", "title", "status", "undone_request_id", "conflicts"})
+    @Schema(name = "UndoConflictProblem",
+            requiredProperties = {"type", "title", "status", "undone_request_id", "conflicts"})
     record ConflictProblem(String type, String title, int status, String detail,
                            @JsonProperty("undone_request_id") String undoneRequestId, List<UndoConflict> conflicts) {
     }

@@ -54,7 +54,8 @@ final class UndoController {
     }
 
     @Post("/requests/{requestId}/undo")
-    @ApiResponse(responseCode = "200", description = "The plan (applied unless a dry run)", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "200", description = "The plan (applied unless a dry run)",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UndoPlan.class)))
     @ApiResponse(responseCode = "409", description = "`undo-refused`, or `undo-conflict` with the conflicts listed",
             content = @Content(mediaType = ProblemResponses.MEDIA_TYPE,

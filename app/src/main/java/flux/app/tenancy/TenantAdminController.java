@@ -67,7 +67,8 @@ final class TenantAdminController {
 
     /** Deletes the tenant, kept as a tombstone for {@code ?keep_days=} (default the server's, 30). */
     @Delete(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
-    @ApiResponse(responseCode = "200", description = "The tenant, now a tombstone", content = @Content(mediaType = "application/json",
+    @ApiResponse(responseCode = "200", description = "The tenant, now a tombstone",
+            content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Tenant.class)))
     HttpResponse<?> delete(HttpRequest<?> request, String id, @Nullable @QueryValue("keep_days") Integer keepDays) {
         String actor = admin(request);

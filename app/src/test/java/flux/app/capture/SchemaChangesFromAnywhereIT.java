@@ -10,6 +10,9 @@ import flux.capture.TopicReader;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.migrate.MigrationFiles;
+import flux.migrate.MigrationSettings;
+import flux.migrate.Migrator;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * missing. Twice: the server as a role that is not a superuser either (no event trigger: the
  * schema detector is all that notices DDL), and as a superuser (capture's event trigger). The delays
  * it waits for are printed ({@code delay:} lines), not asserted: the machine's load decides them.
- * A migration applied through the API is on {@code flux.schema_changes} naming its migration, and the
+ * A Flux migration's schema change is on {@code flux.schema_changes} naming its migration, and the
  * dropped table's topic stays, its messages readable by a consumer that comes after the drop.
  */
 @ExtendWith(FluxTestInfra.class)
@@ -91,11 +94,8 @@ class SchemaChangesFromAnywhereIT {
         slot = slotName;
         t = table;
         t2 = table + "2";
-        // made only for the migration at the end: a directory there at start is migrated at start
-        Path migrations = Files.createTempDirectory("anywhere").resolve("migrations");
         try (TestServer api = TestServer.start(server, kafka, Map.of("flux.capture.enabled", true,
-                     "flux.capture.slot", slot, "flux.capture.publication", slot,
-                     "flux.migrations.dir", migrations.toString()));
+                     "flux.capture.slot", slot, "flux.capture.publication", slot));
              Connection psql = ddl.connect(); Statement sql = psql.createStatement();
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + t, "flux.public." + t2,
                      "flux.schema_changes")) {
@@ -176,12 +176,13 @@ class SchemaChangesFromAnywhereIT {
                     "rename_column " + t + " a2 " + recorder, "drop_column " + t + " b " + recorder,
                     "rename_table " + t2 + " " + recorder, "drop_table " + t2 + " " + recorder));
 
-            // a migration applied through the API: its schema change on Kafka names it (recorded by the
-            // event trigger where there is one, else by the migration itself)
+            // a Flux migration (as `flux db migrate` applies it, as the server's role): its schema change on
+            // Kafka names it (recorded by the event trigger where there is one, else by the migration itself)
+            Path migrations = Files.createTempDirectory("anywhere-migrations");
             String migration = "001_" + t + "_side.sql";
-            Files.createDirectories(migrations);
             Files.writeString(migrations.resolve(migration), "CREATE TABLE " + t + "_side (id bigint PRIMARY KEY);");
-            assertThat(api.post("/v1/admin/schema/apply", "{}").statusCode()).isEqualTo(200);
+            new Migrator(flux.dataSource(), MigrationSettings.DEFAULTS)
+                    .migrate(MigrationFiles.directory(migrations, null), false);
             await().atMost(WAIT).untilAsserted(() -> assertThat(reader.poll().stream()
                     .filter(m -> m.topic().equals("flux.schema_changes")
                             && m.value().path("table").asText().equals(t + "_side"))
