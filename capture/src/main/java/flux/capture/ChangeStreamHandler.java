@@ -291,7 +291,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
      * changed since the low one; the snapshot runner learns once Kafka acknowledged it.
      */
     private void publishChunks(WalTransaction tx, List<ProducerRecord<byte[], byte[]>> out,
-                               List<Runnable> onAcknowledged) {
+                               List<Runnable> onAcknowledged) throws InterruptedException {
         for (WalChange mark : tx.changes()) {
             if (!SnapshotWindows.isWatermark(mark)) {
                 continue;
@@ -301,12 +301,23 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 continue;
             }
             List<SnapshotWindows.Row> rows = SnapshotWindows.rowsToPublish(window);
+            String schemaOwner = rows.isEmpty() ? null : schemaOwner(window.snapshot().schema());
             long now = System.currentTimeMillis();
             for (SnapshotWindows.Row r : rows) {
                 out.add(ChangeMessages.snapshotRead(window.snapshot().schema(), window.snapshot().table(), r.key(),
-                        r.rowId(), r.image(), window.snapshot().id(), now));
+                        r.rowId(), r.image(), window.snapshot().id(), schemaOwner, now));
             }
             onAcknowledged.add(() -> window.acknowledged(rows.size()));
+        }
+    }
+
+    /** The tenant owning a snapshotted table's schema: READ messages carry it, as the table's changes do. */
+    private String schemaOwner(String schema) throws InterruptedException {
+        try {
+            return mutationLog.schemaOwner(schema);
+        } catch (SQLException e) {
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw FailureClassifier.classify("cannot read the tenant owning schema " + schema, e);
         }
     }
 

@@ -25,6 +25,12 @@ interface MutationLog extends AutoCloseable {
     WalRecordWriter.Recorded recordUntracked(long txid8, String requestId, Instant committedAt,
                                              List<WalChange> untracked) throws SQLException;
 
+    /**
+     * The tenant that owns {@code schema} (schema-mode tenancy), or null: a snapshot's READ messages
+     * carry it, or else the row's {@code tenant_id}, as a raw write's record would ({@code WalRecords}).
+     */
+    String schemaOwner(String schema) throws SQLException;
+
     /** From another thread: ends a call that hangs (the next call starts afresh). */
     void abort();
 

@@ -6,6 +6,7 @@ import flux.capture.verify.WalRecordWriter;
 import flux.capture.wal.WalChange;
 import flux.capture.wal.WalMutationRecord;
 import flux.pg.DatabaseException;
+import flux.log.WalRecords;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -49,6 +50,17 @@ final class PgMutationLog implements MutationLog {
                                                     List<WalChange> untracked) throws SQLException {
         try {
             return walRecords.write(connection(), txid8, requestId, committedAt, untracked);
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String schemaOwner(String schema) throws SQLException {
+        try {
+            return WalRecords.schemaOwner(connection(), schema);
         } catch (SQLException | DatabaseException failure) {
             SQLException e = DatabaseException.sqlCauseOf(failure);
             close();

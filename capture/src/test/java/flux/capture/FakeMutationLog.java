@@ -50,6 +50,14 @@ final class FakeMutationLog implements MutationLog {
                 "wal");
     }
 
+    @Override
+    public String schemaOwner(String schema) throws SQLException {
+        if (refusal != null) {
+            throw refusal;
+        }
+        return null; // no schema tenants without a database
+    }
+
     /** The untracked changes recorded, in order. */
     List<WalChange> recordedChanges() {
         return recordedChanges;

@@ -5,6 +5,7 @@ import static flux.capture.CaptureFixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import flux.capture.snapshot.SnapshotStore;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
@@ -18,11 +19,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Tenants' changes, through the API or raw SQL, carry their tenant to Kafka, the log and capture's figures. */
+/**
+ * Tenants' changes, through the API or raw SQL, carry their tenant to Kafka, the log and capture's figures;
+ * a snapshot's READ messages carry the same tenant as the row's changes.
+ */
 @ExtendWith(FluxTestInfra.class)
 class TenantCaptureIT {
     private final TestPostgres db;
@@ -42,6 +48,8 @@ class TenantCaptureIT {
             st.execute("CREATE TABLE public." + table + " (id int PRIMARY KEY, tenant_id text NOT NULL, body text)");
             TenantPolicies.installRuntimeRole(c);
             TenantPolicies.isolateAll(c);
+            // Written before capture: only a snapshot publishes it.
+            st.execute("INSERT INTO public." + table + " VALUES (3, 'cap-initech', 'before capture')");
         }
         CapturePipeline pipeline = CaptureFixtures.startStreaming(config(db, kafka.bootstrapServers(), slot));
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public." + table)) {
@@ -60,6 +68,11 @@ class TenantCaptureIT {
             // The raw write's record, added by capture, carries the row's tenant, so its history has it.
             await().atMost(Duration.ofSeconds(30)).until(() -> walRecordTenant(table) != null);
             assertThat(walRecordTenant(table)).isEqualTo("cap-globex");
+
+            // A snapshot's READ messages carry the tenant the row's writes carry (its tenant_id column).
+            Map<String, String> reads = snapshotReadTenants(reader, table, 3);
+            assertThat(reads).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "1", "cap-acme", "2", "cap-globex", "3", "cap-initech"));
         } finally {
             pipeline.close();
             CaptureFixtures.dropSlot(db, slot);
@@ -98,10 +111,37 @@ class TenantCaptureIT {
             assertThat(walRecordTenant(table)).isEqualTo(tenant);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(pipeline.status().eventsByTenant()).containsEntry(tenant, 2L));
+
+            // The schema's owner, for a snapshot's READ messages too.
+            assertThat(snapshotReadTenants(reader, schema + "." + table, 1))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("1", tenant));
         } finally {
             pipeline.close();
             CaptureFixtures.dropSlot(db, slot);
         }
+    }
+
+    /**
+     * Snapshots the table and waits for its {@code rows} READ messages: each row's {@code flux-tenant-id}
+     * header (the value's {@code tenant_id} must say the same), by row id.
+     */
+    private Map<String, String> snapshotReadTenants(TopicReader reader, String table, int rows) throws Exception {
+        String id;
+        try (Connection c = db.connect()) {
+            id = SnapshotStore.create(c, table, null, 64).id();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> reads(reader.poll(), id).size() >= rows);
+        Map<String, String> tenants = new HashMap<>();
+        for (TopicReader.Message m : reads(reader.messages(), id)) {
+            assertThat(m.value().path("tenant_id").asText(null)).as("tenant_id of %s", m.value())
+                    .isEqualTo(m.tenantIdHeader());
+            tenants.put(m.value().get("row_id").asText(), m.tenantIdHeader());
+        }
+        return tenants;
+    }
+
+    private static List<TopicReader.Message> reads(List<TopicReader.Message> messages, String snapshotId) {
+        return messages.stream().filter(m -> snapshotId.equals(m.value().path("snapshot_id").asText())).toList();
     }
 
     private String walRecordTenant(String table) throws Exception {

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * A tenant being purged, or purged before the transaction committed ({@link TenantPurges}), gets
  * no records: they are deleted in the same transaction, before it commits; the changes keep
  * their tenant for Kafka, and a transaction made only of one purge's changes its request id.
+ * Capture gives a snapshot's READ messages, which have no record, the tenant by the same rule
+ * ({@link #schemaOwner}, then the row's column).
  */
 public final class WalRecords {
     private static final Logger log = LoggerFactory.getLogger(WalRecords.class);
@@ -106,6 +108,8 @@ public final class WalRecords {
 
     /** Records of a purged tenant inserted a moment ago in the same transaction, by id. */
     private static final String DROP = "DELETE FROM flux.state_mutations WHERE id = ANY (?)";
+    /** The tenant owning a schema: one probe of the unique index on schema_name. */
+    private static final String SCHEMA_OWNER = "SELECT id FROM flux.tenants WHERE schema_name = ?";
 
     /** The highest record id in the log; 0 for an empty log. */
     private static final String HIGHEST = "SELECT coalesce(max(id), 0) AS highest FROM flux.state_mutations";
@@ -121,6 +125,22 @@ public final class WalRecords {
         try (PreparedStatement st = c.prepareStatement(HIGHEST); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong("highest");
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /**
+     * The tenant that owns {@code schema} (schema-mode tenancy), or null: the first half of the
+     * records' tenant rule, for rows that get no record here (a snapshot's READ messages); read
+     * each time, like the inserts do, so a tenant provisioned a moment ago is seen.
+     */
+    public static String schemaOwner(Connection c, String schema) {
+        try (PreparedStatement st = c.prepareStatement(SCHEMA_OWNER)) {
+            st.setString(1, schema);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         } catch (SQLException e) {
             throw new DatabaseException(e);
         }

@@ -1,6 +1,7 @@
 package flux.app.capture;
 
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.app.http.auth.Callers;
 import flux.capture.CaptureStatus;
 import io.micronaut.http.HttpRequest;
@@ -8,6 +9,9 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * {@code GET /v1/capture/status}: the pipeline's state, last LSN, slot lag, counts published and
@@ -16,6 +20,8 @@ import io.micronaut.http.annotation.Get;
  * events of each tenant; a caller with a tenant sees only its own entry there.
  */
 @Controller("/v1/capture")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Unavailable
 final class CaptureController {
     private final CaptureRunner runner;
 
@@ -24,6 +30,8 @@ final class CaptureController {
     }
 
     @Get("/status")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = CaptureStatusAnswer.class)))
     HttpResponse<?> status(HttpRequest<?> request) {
         String tenant = Callers.of(request).tenantId();
         return runner.pipeline()

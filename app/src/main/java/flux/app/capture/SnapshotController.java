@@ -2,6 +2,7 @@ package flux.app.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.app.http.auth.Callers;
 import flux.capture.snapshot.Snapshot;
 import flux.capture.snapshot.SnapshotStore;
@@ -18,6 +19,9 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -33,6 +37,9 @@ import javax.sql.DataSource;
  * capture pipeline works through them ({@code SnapshotRunner}); 503 {@code capture-disabled} without it.
  */
 @Controller("/v1/capture/snapshots")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.Unavailable
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class SnapshotController {
     private final CaptureRunner runner;
@@ -44,6 +51,11 @@ final class SnapshotController {
     }
 
     @Post
+    @ApiResponse(responseCode = "202", description = "Recorded; the runner works through it",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SnapshotAnswer.class)))
+    @ProblemResponses.BadRequest
+    @ProblemResponses.TooLarge
     HttpResponse<?> create(HttpRequest<?> request, @Body JsonNode body) throws SQLException {
         Callers.require(request, Role.ADMIN);
         if (runner.pipeline().isEmpty()) {
@@ -70,6 +82,9 @@ final class SnapshotController {
     }
 
     @Get("/{id}")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SnapshotAnswer.class)))
+    @ProblemResponses.NotFound
     HttpResponse<?> one(HttpRequest<?> request, @PathVariable String id) throws SQLException {
         Callers.require(request, Role.ADMIN);
         try (Connection c = dataSource.getConnection()) {
@@ -78,6 +93,10 @@ final class SnapshotController {
     }
 
     @Delete("/{id}")
+    @ApiResponse(responseCode = "200", description = "Its state (cancelled, or as it was if it had ended)",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SnapshotAnswer.class)))
+    @ProblemResponses.NotFound
     HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id) throws SQLException {
         Callers.require(request, Role.ADMIN);
         try (Connection c = dataSource.getConnection()) {

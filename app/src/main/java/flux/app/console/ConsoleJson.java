@@ -1,19 +1,20 @@
 package flux.app.console;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.http.Problem;
-import flux.console.AuditEntry;
 import flux.console.ConsoleRun;
 import flux.console.StatementResult;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The console's answers as JSON (docs/console.md), written with a mapper of its own so that every
- * field is always present (the server's mapper leaves out nulls and empty lists).
+ * field is always present (the server's mapper leaves out nulls and empty lists). The records are
+ * also the answers' schemas in the OpenAPI document ({@code /openapi.yml}).
  */
 final class ConsoleJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -21,75 +22,68 @@ final class ConsoleJson {
     private ConsoleJson() {
     }
 
-    static Map<String, Object> run(ConsoleRun run) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("request_id", run.requestId());
-        body.put("db_role", run.dbRole());
-        body.put("committed", run.committed());
-        body.put("statements", statements(run.statements()));
-        return body;
+    @Schema(name = "SqlRun", requiredProperties = {"request_id", "db_role", "committed", "statements"})
+    record Run(@JsonProperty("request_id") String requestId, @JsonProperty("db_role") String dbRole, boolean committed,
+               List<Statement> statements) {
     }
 
-    static List<Map<String, Object>> statements(List<StatementResult> results) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (StatementResult r : results) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("audit_id", r.auditId());
-            s.put("sql", r.sql());
-            List<Map<String, String>> columns = new ArrayList<>();
-            for (StatementResult.Column c : r.columns()) {
-                columns.add(Map.of("name", c.name(), "type", c.type()));
-            }
-            s.put("columns", columns);
-            s.put("rows", r.rows());
-            s.put("truncated", r.truncated());
-            s.put("row_count", r.rowCount() < 0 ? null : r.rowCount());
-            s.put("duration_ms", Math.round(r.durationMs() * 1000) / 1000.0);
-            s.put("error", r.error());
-            all.add(s);
-        }
-        return all;
+    @Schema(name = "SqlStatement", requiredProperties = {"audit_id", "sql", "columns", "rows", "truncated", "row_count",
+            "duration_ms", "error"})
+    record Statement(@JsonProperty("audit_id") long auditId, String sql, List<Column> columns,
+                     @Schema(description = "each row's values as text (null for SQL NULL)") List<List<String>> rows,
+                     boolean truncated,
+                     @Nullable @JsonProperty("row_count") @Schema(description = "null when not known") Long rowCount,
+                     @JsonProperty("duration_ms") double durationMs, @Nullable String error) {
     }
 
-    /**
-     * A failed run as problem+json: the problem's members (as the API's other problems have them,
-     * absent ones left out) and the statements as they ran.
-     */
-    static Map<String, Object> problem(Problem problem, List<StatementResult> results) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("request_id", problem.requestId());
-        if (problem.sqlstate() != null) {
-            body.put("sqlstate", problem.sqlstate());
-        }
-        body.put("statements", statements(results));
-        return body;
+    @Schema(name = "SqlColumn", requiredProperties = {"name", "type"})
+    record Column(String name, String type) {
     }
 
-    static Map<String, Object> audit(List<AuditEntry> entries, Long nextBefore) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (AuditEntry e : entries) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
-            m.put("at", e.at().toString());
-            m.put("key_id", e.keyId());
-            m.put("tenant_id", e.tenantId());
-            m.put("db_role", e.dbRole());
-            m.put("request_id", e.requestId());
-            m.put("statement", e.statement());
-            m.put("duration_ms", e.durationMs());
-            m.put("row_count", e.rowCount());
-            m.put("error", e.error());
-            m.put("outcome", e.outcome());
-            all.add(m);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("entries", all);
-        body.put("next_before", nextBefore);
-        return body;
+    /** A failed run as problem+json: the members the API's other problems have, and the statements. */
+    @Schema(name = "SqlProblem", requiredProperties = {"type", "title", "status", "statements"})
+    record SqlProblem(String type, String title, int status, String detail,
+                      @Nullable @JsonProperty("request_id") String requestId,
+                      @Nullable @JsonInclude(JsonInclude.Include.NON_NULL) String sqlstate,
+                      List<Statement> statements) {
+    }
+
+    @Schema(name = "SqlAudit", requiredProperties = {"entries", "next_before"})
+    record Audit(List<AuditEntry> entries,
+                 @Nullable @JsonProperty("next_before")
+                 @Schema(description = "?before= of the next page; null at the end") Long nextBefore) {
+    }
+
+    @Schema(name = "SqlAuditEntry", requiredProperties = {"id", "at", "key_id", "tenant_id", "db_role", "request_id",
+            "statement", "duration_ms", "row_count", "error", "outcome"})
+    record AuditEntry(long id, String at, @Nullable @JsonProperty("key_id") String keyId,
+                      @Nullable @JsonProperty("tenant_id") String tenantId, @JsonProperty("db_role") String dbRole,
+                      @Nullable @JsonProperty("request_id") String requestId, String statement,
+                      @Nullable @JsonProperty("duration_ms") Double durationMs,
+                      @Nullable @JsonProperty("row_count") Long rowCount, @Nullable String error, String outcome) {
+    }
+
+    static Run run(ConsoleRun run) {
+        return new Run(run.requestId(), run.dbRole(), run.committed(), statements(run.statements()));
+    }
+
+    static List<Statement> statements(List<StatementResult> results) {
+        return results.stream().map(r -> new Statement(r.auditId(), r.sql(),
+                r.columns().stream().map(c -> new Column(c.name(), c.type())).toList(), r.rows(), r.truncated(),
+                r.rowCount() < 0 ? null : r.rowCount(), Math.round(r.durationMs() * 1000) / 1000.0, r.error()))
+                .toList();
+    }
+
+    /** A failed run as problem+json (absent members left out, as the API's other problems have them). */
+    static SqlProblem problem(Problem problem, List<StatementResult> results) {
+        return new SqlProblem(problem.type(), problem.title(), problem.status(), problem.detail(), problem.requestId(),
+                problem.sqlstate(), statements(results));
+    }
+
+    static Audit audit(List<flux.console.AuditEntry> entries, Long nextBefore) {
+        return new Audit(entries.stream().map(e -> new AuditEntry(e.id(), e.at().toString(), e.keyId(), e.tenantId(),
+                        e.dbRole(), e.requestId(), e.statement(), e.durationMs(), e.rowCount(), e.error(), e.outcome()))
+                .toList(), nextBefore);
     }
 
     static String write(Object body) {

@@ -2,6 +2,7 @@ package flux.app.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.console.AuditEntry;
 import flux.console.ConsoleCaller;
 import flux.console.ConsoleRefused;
@@ -20,6 +21,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -30,6 +34,8 @@ import java.util.List;
  * problem+json {@code sql-error}, naming the SQLSTATE, with the statements as they ran.
  */
 @Controller("/v1/sql")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Unavailable
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class SqlController {
     private final SqlConsole console;
@@ -41,6 +47,13 @@ final class SqlController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ConsoleJson.Run.class)))
+    @ApiResponse(responseCode = "400", description = "`sql-error` (a statement failed: the statements as they ran),"
+            + " or `sql-refused` (a text the console will not run)",
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE,
+                    schema = @Schema(implementation = ConsoleJson.SqlProblem.class)))
+    @ProblemResponses.TooLarge
     HttpResponse<?> run(HttpRequest<?> request, @Nullable @Body String body) {
         ConsoleRun run = console.run(ConsoleCallers.of(request, tenants), sqlOf(body));
         if (run.failed()) {
@@ -53,6 +66,9 @@ final class SqlController {
     }
 
     @Get(uri = "/audit", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ConsoleJson.Audit.class)))
+    @ProblemResponses.BadRequest
     HttpResponse<?> audit(HttpRequest<?> request, @Nullable @QueryValue String before,
                           @Nullable @QueryValue String limit) throws SQLException {
         ConsoleCaller caller = ConsoleCallers.of(request, tenants);

@@ -25,6 +25,10 @@ import java.time.ZoneOffset;
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.NotFound
+@ProblemResponses.Unavailable
 final class DiffController {
     private final History history;
     private final TenantDirectory tenants;

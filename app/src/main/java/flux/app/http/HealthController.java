@@ -11,6 +11,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
  * anyone else.
  */
 @Controller("/health")
+@ProblemResponses.Unauthorized
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class HealthController {
     private final DataSource dataSource;
@@ -41,6 +45,12 @@ final class HealthController {
     }
 
     @Get
+    @ApiResponse(responseCode = "200", description = "Every backend up",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Health.class)))
+    @ApiResponse(responseCode = "503", description = "A backend down (the same shape, not a problem)",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Health.class)))
     HttpResponse<Health> health(HttpRequest<?> request) {
         CompletableFuture<Health.Component> database = CompletableFuture.supplyAsync(this::database);
         Health.Component broker = kafka();

@@ -36,6 +36,9 @@ import java.util.Map;
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Unavailable
 final class HistoryController {
     private final History history;
     private final TenantDirectory tenants;
@@ -46,6 +49,7 @@ final class HistoryController {
     }
 
     @Get("/state/{table}/{id}/history")
+    @ProblemResponses.NotFound
     HistoryPage history(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String order,
                         @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor,
                         @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
@@ -55,18 +59,21 @@ final class HistoryController {
     }
 
     @Get("/state/{table}/{id}/blame")
+    @ProblemResponses.NotFound
     Blame blame(HttpRequest<?> request, String table, String id) {
         TenantScope scope = scope(request);
         return history.blame(table(table, scope), id, tenant(scope));
     }
 
     @Get("/state/{table}/{id}/at")
+    @ProblemResponses.NotFound
     RowSnapshot at(HttpRequest<?> request, String table, String id, @Nullable @QueryValue String time) {
         TenantScope scope = scope(request);
         return history.at(table(table, scope), id, Moments.parse(time, ZoneOffset.UTC), tenant(scope));
     }
 
     @Get("/requests/{requestId}")
+    @ProblemResponses.NotFound
     RequestPage request(HttpRequest<?> request, String requestId, @Nullable @QueryValue String limit,
                         @Nullable @QueryValue String cursor, @Nullable @QueryValue Boolean prefix) {
         return history.request(requestId, match(prefix), PageRequest.limit(limit), cursor, tenant(scope(request)));
@@ -86,6 +93,7 @@ final class HistoryController {
     }
 
     @Post("/requests/abbreviations")
+    @ProblemResponses.TooLarge
     Abbreviations abbreviations(@Body AbbreviationsQuery query) {
         return new Abbreviations(history.abbreviations(query.requestIds() == null ? List.of() : query.requestIds()));
     }

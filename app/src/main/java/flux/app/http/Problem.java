@@ -7,6 +7,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * An RFC 9457 problem detail. {@code type} is a stable URI per kind of error
@@ -16,6 +17,7 @@ import io.micronaut.http.MutableHttpResponse;
  * {@code candidates} (what an ambiguous short id could mean).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", requiredProperties = {"type", "title", "status"})
 public record Problem(String type, String title, int status, String detail, String instance,
                       @JsonProperty("request_id") String requestId, String sqlstate, List<String> candidates) {
 

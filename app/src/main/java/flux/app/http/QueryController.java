@@ -37,6 +37,12 @@ import java.util.List;
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.Conflict
+@ProblemResponses.TooLarge
+@ProblemResponses.Unavailable
 final class QueryController {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     /** Request attribute holding the validated request id, for the error handlers to echo. */

@@ -27,6 +27,12 @@ import java.time.ZoneOffset;
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.NotFound
+@ProblemResponses.Conflict
+@ProblemResponses.Unavailable
 final class RestoreController {
     private final Restore restore;
     private final TenantDirectory tenants;

@@ -9,6 +9,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -23,6 +24,8 @@ final class UndoConflictHandler implements ExceptionHandler<HistoryException.Con
 
     /** RFC 9457 problem with the conflicts as an extension member. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "UndoConflictProblem",
+            requiredProperties = {"type", "title", "status", "undone_request_id", "conflicts"})
     record ConflictProblem(String type, String title, int status, String detail,
                            @JsonProperty("undone_request_id") String undoneRequestId, List<UndoConflict> conflicts) {
     }

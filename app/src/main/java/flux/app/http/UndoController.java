@@ -19,6 +19,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 
 /**
@@ -31,6 +34,12 @@ import java.util.List;
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.NotFound
+@ProblemResponses.TooLarge
+@ProblemResponses.Unavailable
 final class UndoController {
     private final Undo undo;
     private final TenantDirectory tenants;
@@ -45,6 +54,12 @@ final class UndoController {
     }
 
     @Post("/requests/{requestId}/undo")
+    @ApiResponse(responseCode = "200", description = "The plan (applied unless a dry run)",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = UndoPlan.class)))
+    @ApiResponse(responseCode = "409", description = "`undo-refused`, or `undo-conflict` with the conflicts listed",
+            content = @Content(mediaType = ProblemResponses.MEDIA_TYPE,
+                    schema = @Schema(implementation = UndoConflictHandler.ConflictProblem.class)))
     HttpResponse<UndoPlan> undo(HttpRequest<?> request, String requestId, @Nullable @QueryValue("dry_run") Boolean dryRun,
                                 @Nullable @QueryValue Boolean prefix, @Nullable @Body UndoRequest body) {
         boolean dry = Boolean.TRUE.equals(dryRun);

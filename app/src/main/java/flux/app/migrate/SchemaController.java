@@ -3,6 +3,7 @@ package flux.app.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.app.http.auth.Callers;
 import flux.app.migrate.SchemaAnswers.Applied;
 import flux.app.migrate.SchemaAnswers.ApplyAnswer;
@@ -29,6 +30,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +48,10 @@ import java.util.Map;
  * ({@link MigrationProblemHandler}). Blocking: scratch databases and migrations take seconds.
  */
 @Controller("/v1/admin/schema")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.Unprocessable
+@ProblemResponses.Unavailable
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Requires(beans = SchemaAdmin.class)
 final class SchemaController {
@@ -117,6 +125,11 @@ final class SchemaController {
      * ({@code "allow_destructive": true} to let it drop tables or columns).
      */
     @Post(uri = "/apply", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApplyAnswer.class)))
+    @ProblemResponses.BadRequest
+    @ProblemResponses.Conflict
+    @ProblemResponses.TooLarge
     HttpResponse<?> apply(HttpRequest<?> request, @Nullable @Body String body) {
         Callers.require(request, Role.ADMIN);
         JsonNode options;

@@ -1,6 +1,7 @@
 package flux.app.observe;
 
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.app.http.QueryProblemHandler;
 import flux.app.http.auth.Callers;
 import flux.observe.IndexAdvisor;
@@ -19,6 +20,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +33,7 @@ import javax.sql.DataSource;
  * statements its requests ran, with their tables and request ids ({@link TenantView}).
  */
 @Controller("/v1/observe")
+@ProblemResponses.Unauthorized
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ObserveController {
     private static final int DEFAULT_LIMIT = 100;
@@ -42,6 +47,9 @@ final class ObserveController {
     }
 
     @Get("/traces")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ObserveJson.Traces.class)))
+    @ProblemResponses.BadRequest
     HttpResponse<?> traces(HttpRequest<?> request, @Nullable @QueryValue("request_id") String requestId,
                            @Nullable @QueryValue String limit) {
         int max = observers.traces().capacity();
@@ -69,6 +77,9 @@ final class ObserveController {
     }
 
     @Get("/indexes")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ObserveJson.Indexes.class)))
+    @ProblemResponses.Unavailable
     HttpResponse<?> indexes(HttpRequest<?> request) {
         IndexAdvisor advisor = observers.indexAdvisor();
         IndexAdvisor.Advice advice;

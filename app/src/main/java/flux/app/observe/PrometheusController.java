@@ -1,5 +1,6 @@
 package flux.app.observe;
 
+import flux.app.http.ProblemResponses;
 import flux.app.http.auth.Callers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.http.HttpRequest;
@@ -15,6 +16,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * label, so they cannot be narrowed to one tenant as {@code /v1/observe/*} is.
  */
 @Controller("/prometheus")
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class PrometheusController {
     private final PrometheusMeterRegistry registry;

@@ -1,6 +1,7 @@
 package flux.app.tenancy;
 
 import flux.app.http.Problem;
+import flux.app.http.ProblemResponses;
 import flux.app.http.auth.Callers;
 import flux.app.records.TenantLifecycle;
 import flux.tenancy.Principal;
@@ -23,6 +24,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * 400 problem and changes nothing; PostgreSQL's refusals (an extension still in use) 409.
  */
 @Controller("/v1/admin/tenants")
+@ProblemResponses.BadRequest
+@ProblemResponses.Unauthorized
+@ProblemResponses.Forbidden
+@ProblemResponses.Conflict
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class TenantAdminController {
     private static final Logger log = LoggerFactory.getLogger(TenantAdminController.class);
@@ -48,6 +56,9 @@ final class TenantAdminController {
 
     /** The tenant's login: created when missing (the password in the answer, once), rotated on {@code "rotate": true}. */
     @Post(uri = "/{id}/credentials", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = TenantLifecycle.Credentials.class)))
+    @ProblemResponses.TooLarge
     HttpResponse<?> credentials(HttpRequest<?> request, String id, @Nullable @Body CredentialsRequest body) {
         String actor = admin(request);
         CredentialsRequest b = body == null ? new CredentialsRequest(null, null, null) : body;
@@ -56,36 +67,49 @@ final class TenantAdminController {
 
     /** Deletes the tenant, kept as a tombstone for {@code ?keep_days=} (default the server's, 30). */
     @Delete(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", description = "The tenant, now a tombstone",
+            content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Tenant.class)))
     HttpResponse<?> delete(HttpRequest<?> request, String id, @Nullable @QueryValue("keep_days") Integer keepDays) {
         String actor = admin(request);
         return answer(() -> lifecycle.delete(actor, id, keepDays == null ? null : Duration.ofDays(keepDays)));
     }
 
     @Post(uri = "/{id}/undelete", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Tenant.class)))
     HttpResponse<?> undelete(HttpRequest<?> request, String id) {
         String actor = admin(request);
         return answer(() -> lifecycle.undelete(actor, id));
     }
 
     @Post(uri = "/purge", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Purged.class)))
     HttpResponse<?> purge(HttpRequest<?> request) {
         String actor = admin(request);
         return answer(() -> new Purged(lifecycle.purge(actor)));
     }
 
     @Get(uri = "/extensions", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Extensions.class)))
     HttpResponse<?> extensions(HttpRequest<?> request) {
         admin(request);
         return answer(() -> new Extensions(lifecycle.extensions()));
     }
 
     @Put(uri = "/extensions/{name}", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Extensions.class)))
     HttpResponse<?> allow(HttpRequest<?> request, String name) {
         String actor = admin(request);
         return answer(() -> new Extensions(lifecycle.changeExtension(actor, name, true)));
     }
 
     @Delete(uri = "/extensions/{name}", produces = MediaType.APPLICATION_JSON)
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Extensions.class)))
     HttpResponse<?> withdraw(HttpRequest<?> request, String name) {
         String actor = admin(request);
         return answer(() -> new Extensions(lifecycle.changeExtension(actor, name, false)));

@@ -10,9 +10,14 @@ import flux.capture.TopicReader;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.migrate.MigrationFiles;
+import flux.migrate.MigrationSettings;
+import flux.migrate.Migrator;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,6 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * missing. Twice: the server as a role that is not a superuser either (no event trigger: the
  * schema detector is all that notices DDL), and as a superuser (capture's event trigger). The delays
  * it waits for are printed ({@code delay:} lines), not asserted: the machine's load decides them.
+ * A Flux migration's schema change is on {@code flux.schema_changes} naming its migration, and the
+ * dropped table's topic stays, its messages readable by a consumer that comes after the drop.
  */
 @ExtendWith(FluxTestInfra.class)
 class SchemaChangesFromAnywhereIT {
@@ -165,6 +175,30 @@ class SchemaChangesFromAnywhereIT {
                     "create_table " + t + " " + recorder, "add_column " + t + " b " + recorder,
                     "rename_column " + t + " a2 " + recorder, "drop_column " + t + " b " + recorder,
                     "rename_table " + t2 + " " + recorder, "drop_table " + t2 + " " + recorder));
+
+            // a Flux migration (as `flux db migrate` applies it, as the server's role): its schema change on
+            // Kafka names it (recorded by the event trigger where there is one, else by the migration itself)
+            Path migrations = Files.createTempDirectory("anywhere-migrations");
+            String migration = "001_" + t + "_side.sql";
+            Files.writeString(migrations.resolve(migration), "CREATE TABLE " + t + "_side (id bigint PRIMARY KEY);");
+            new Migrator(flux.dataSource(), MigrationSettings.DEFAULTS)
+                    .migrate(MigrationFiles.directory(migrations, null), false);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(reader.poll().stream()
+                    .filter(m -> m.topic().equals("flux.schema_changes")
+                            && m.value().path("table").asText().equals(t + "_side"))
+                    .map(m -> m.value().path("change").asText() + " " + m.value().path("migration").asText()))
+                    .containsExactly("create_table apply " + migration));
+
+            // the dropped table's topic is left alone: it exists, and a consumer that starts now reads it
+            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .contains("flux.public." + t, "flux.public." + t2);
+            }
+            try (TopicReader late = new TopicReader(kafka.bootstrapServers(), "flux.public." + t2)) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(rows(late.poll())).containsExactlyInAnyOrder(
+                        t2 + " UPDATE {\"a2\":\"api1\",\"id\":1}", t2 + " INSERT {\"a2\":\"r6\",\"id\":6}"));
+            }
             await().atMost(WAIT).untilAsserted(() -> {
                 JsonNode status = status(api);
                 assertThat(status.path("cross_check").path("missing").isNumber()).as(status.toString()).isTrue();

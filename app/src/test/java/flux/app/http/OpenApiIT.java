@@ -18,6 +18,8 @@ import flux.client.rest.FluxRestClient;
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
+import flux.tenancy.ApiKeyStore;
+import flux.tenancy.Role;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /openapi.yml} is served without credentials and is OpenAPI 3.1, and the real answers of
- * every endpoint validate against the schema it gives for them. The REST client of module
+ * every endpoint validate against the schema it gives for them: the 200s, and problem answers
+ * (400, 401, 403, 404, 409, 413, 503) of several endpoints, each of which must be documented for its
+ * operation and status with the media type it was sent with. The REST client of module
  * {@code client} ({@link FluxRestClient}) makes the writes and reads here, so it is tested against
  * the same server: typed answers, problems as {@link FluxProblem}.
  */
@@ -139,32 +143,118 @@ class OpenApiIT {
                 new Call("POST", "/v1/admin/schema/plan", "/v1/admin/schema/plan", "{}"),
                 new Call("POST", "/v1/admin/schema/validate", "/v1/admin/schema/validate", "{}"),
                 new Call("POST", "/v1/sql", "/v1/sql", "{\"sql\":\"SELECT count(*) FROM notes\"}"),
-                new Call("GET", "/v1/sql/audit", "/v1/sql/audit", null));
+                new Call("GET", "/v1/sql/audit", "/v1/sql/audit", null),
+                new Call("GET", "/v1/admin/tenants/extensions", "/v1/admin/tenants/extensions", null));
         for (Call call : calls) {
             HttpResponse<String> answer = send(call.method(), call.path(), call.body());
             assertThat(answer.statusCode()).as(call + " " + answer.body()).isEqualTo(200);
-            assertThat(errors(openapi, call, answer.body())).as(call + " answered " + answer.body()).isEmpty();
+            assertThat(errors(openapi, call, answer)).as(call + " answered " + answer.body()).isEmpty();
         }
         // The check can fail: a shape the document does not allow is refused.
         Call historyCall = calls.get(3);
-        assertThat(errors(openapi, historyCall, "{\"table\": 1, \"entries\": \"none\"}")).isNotEmpty();
+        assertThat(errors(openapi, historyCall, 200, "application/json", "{\"table\": 1, \"entries\": \"none\"}"))
+                .isNotEmpty();
     }
 
-    private record Call(String method, String template, String path, String body) {
+    @Test
+    void problemAnswersAreDocumentedForTheirOperationAndStatusAndValidate() throws Exception {
+        JsonNode openapi = new YAMLMapper().readTree(send("GET", "/openapi.yml", null).body());
+        send("POST", "/v1/query", "{\"table\":\"notes\",\"operation\":\"insert\",\"data\":{\"id\":100,\"body\":\"x\"}}");
+        String reader = "Bearer " + server.context().getBean(ApiKeyStore.class)
+                .create("openapi", Role.READ_ONLY, "openapi-reader").token();
+        String insert100 = "{\"table\":\"notes\",\"operation\":\"insert\",\"data\":{\"id\":100,\"body\":\"again\"}}";
+        List<ProblemCall> problems = List.of(
+                new ProblemCall(new Call("POST", "/v1/query", "/v1/query", "{not json"), 400, "malformed-json"),
+                new ProblemCall(new Call("GET", "/v1/observe/traces", "/v1/observe/traces?limit=0", null), 400,
+                        "invalid-parameter"),
+                new ProblemCall(new Call("POST", "/v1/sql", "/v1/sql", "{\"sql\":\"SELECT * FROM no_such_table\"}"), 400,
+                        "sql-error"),
+                new ProblemCall(new Call("GET", "/v1/state/{table}/{id}/at", "/v1/state/notes/100/at?time=soon", null), 400,
+                        "invalid-history-query"),
+                new ProblemCall(new Call("POST", "/v1/admin/schema/apply", "/v1/admin/schema/apply", "{nope"), 400,
+                        "invalid-json"),
+                new ProblemCall(new Call("GET", "/v1/whoami", "/v1/whoami", null, "Authorization", "Bearer not-a-key"), 401,
+                        "unauthorized"),
+                new ProblemCall(new Call("POST", "/v1/query", "/v1/query", insert100, "Authorization", "Bearer not-a-key"),
+                        401, "unauthorized"),
+                new ProblemCall(new Call("GET", "/health", "/health", null, "Authorization", "Basic b3Blbg=="), 401,
+                        "unauthorized"),
+                new ProblemCall(new Call("POST", "/v1/query", "/v1/query", insert100, "Authorization", reader), 403,
+                        "forbidden"),
+                new ProblemCall(new Call("GET", "/v1/admin/schema", "/v1/admin/schema", null, "Authorization", reader), 403,
+                        "forbidden"),
+                new ProblemCall(new Call("POST", "/v1/capture/snapshots", "/v1/capture/snapshots", "{\"table\":\"notes\"}",
+                        "Authorization", reader), 403, "forbidden"),
+                new ProblemCall(new Call("GET", "/v1/state/{table}/{id}/history", "/v1/state/notes/999/history", null), 404,
+                        "unknown-row"),
+                new ProblemCall(new Call("GET", "/v1/state/{table}/{id}/blame", "/v1/state/no_such_table/1/blame", null), 404,
+                        "unknown-table"),
+                new ProblemCall(new Call("GET", "/v1/requests/{requestId}", "/v1/requests/no-such-request", null), 404,
+                        "unknown-request"),
+                new ProblemCall(new Call("POST", "/v1/query", "/v1/query", insert100), 409, "unique-violation"),
+                new ProblemCall(new Call("POST", "/v1/transaction", "/v1/transaction", "{\"queries\":[" + insert100 + "]}"),
+                        409, "unique-violation"),
+                new ProblemCall(new Call("POST", "/v1/state/{table}/{id}/restore", "/v1/state/notes/100/restore", null), 409,
+                        "undo-refused"),
+                new ProblemCall(new Call("POST", "/v1/query", "/v1/query", "{\"table\":\"notes\",\"operation\":\"insert\","
+                        + "\"data\":{\"id\":101,\"body\":\"" + "x".repeat(1_100_000) + "\"}}"), 413, "body-too-large"),
+                new ProblemCall(new Call("GET", "/v1/capture/status", "/v1/capture/status", null), 503, "capture-disabled"),
+                new ProblemCall(new Call("POST", "/v1/capture/snapshots", "/v1/capture/snapshots", "{\"table\":\"notes\"}"),
+                        503, "capture-disabled"));
+        for (ProblemCall problem : problems) {
+            Call call = problem.call();
+            HttpResponse<String> answer = send(call.method(), call.path(), call.body(), call.headers());
+            String shown = call.method() + " " + call.path().substring(0, Math.min(80, call.path().length()));
+            assertThat(answer.statusCode()).as(shown + " answered " + answer.body()).isEqualTo(problem.status());
+            assertThat(JSON.readTree(answer.body()).path("type").asText()).as(shown)
+                    .isEqualTo("https://flux.dev/problems/" + problem.type());
+            assertThat(errors(openapi, call, answer)).as(shown + " answered " + answer.body()).isEmpty();
+        }
+        // The check can fail: a status the document does not give for the operation is refused.
+        assertThatThrownBy(() -> errors(openapi, new Call("GET", "/v1/whoami", "/v1/whoami", null), 404,
+                "application/problem+json", "{}")).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("404 of GET /v1/whoami");
     }
 
-    /** What is wrong with {@code answer} by the document's 200 schema of the call's operation. */
-    private static List<String> errors(JsonNode openapi, Call call, String answer) throws Exception {
+    private record Call(String method, String template, String path, String body, String... headers) {
+    }
+
+    /** A call that must answer {@code status} with a problem of {@code type} (its slug). */
+    private record ProblemCall(Call call, int status, String type) {
+    }
+
+    /** What is wrong with a real answer by the document's schema for its operation, status and media type. */
+    private static List<String> errors(JsonNode openapi, Call call, HttpResponse<String> answer) throws Exception {
+        return errors(openapi, call, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(""),
+                answer.body());
+    }
+
+    /**
+     * What is wrong with {@code answer} by the document's schema of the call's operation for {@code status},
+     * of the media type {@code contentType} starts with; fails when the document does not describe that
+     * status or media type for the operation.
+     */
+    private static List<String> errors(JsonNode openapi, Call call, int status, String contentType, String answer)
+            throws Exception {
         JsonNode content = openapi.path("paths").path(call.template()).path(call.method().toLowerCase())
-                .path("responses").path("200").path("content");
-        assertThat(content.isObject()).as("the document describes " + call.method() + " " + call.template()).isTrue();
-        String mediaType = content.fieldNames().next();
+                .path("responses").path(String.valueOf(status)).path("content");
+        assertThat(content.isObject()).as("the document describes " + status + " of " + call.method() + " "
+                + call.template()).isTrue();
+        String mediaType = null;
+        for (java.util.Iterator<String> it = content.fieldNames(); it.hasNext(); ) {
+            String documented = it.next();
+            if (contentType.startsWith(documented)) {
+                mediaType = documented;
+            }
+        }
+        assertThat(mediaType).as("the document gives " + status + " of " + call.method() + " " + call.template()
+                + " as " + contentType + " (it has " + content + ")").isNotNull();
         // The whole document as a JSON Schema (2020-12, OpenAPI 3.1's dialect) whose root refers to
         // the response schema, so its $refs into #/components resolve.
         ObjectNode schema = openapi.deepCopy();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         schema.put("$ref", "#/paths/" + pointer(call.template()) + "/" + call.method().toLowerCase()
-                + "/responses/200/content/" + pointer(mediaType) + "/schema");
+                + "/responses/" + status + "/content/" + pointer(mediaType) + "/schema");
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                 .getSchema(JSON.writeValueAsString(schema), InputFormat.JSON)
                 .validate(answer, InputFormat.JSON).stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage())

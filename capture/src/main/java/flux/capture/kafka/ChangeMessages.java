@@ -134,11 +134,16 @@ public final class ChangeMessages {
      * A row of a snapshot chunk ({@code flux capture snapshot}): {@code op READ}, the row as {@code after},
      * keyed like the table's changes; no transaction ({@code txid}, {@code lsn}, {@code commit_lsn},
      * {@code tx_position} null, no idempotency header), {@code source: "snapshot"} and the snapshot's id.
+     * Its tenant ({@code tenant_id} and {@code flux-tenant-id}) is the one a write of the row would carry:
+     * the schema's owner, else the row's {@code tenant_id} column ({@link #snapshotTenant}).
      *
-     * @param tsMs when the chunk was read
+     * @param schemaOwner the tenant owning {@code schema} (schema-mode tenancy), or null
+     * @param tsMs        when the chunk was read
      */
     public static ProducerRecord<byte[], byte[]> snapshotRead(String schema, String table, ObjectNode key, String rowId,
-                                                              ObjectNode row, String snapshotId, long tsMs) {
+                                                              ObjectNode row, String snapshotId, String schemaOwner,
+                                                              long tsMs) {
+        String tenantId = snapshotTenant(schemaOwner, row);
         byte[] value = write(g -> {
             startValue(g, "READ", schema, table, rowId, null, row);
             g.writeNullField("request_id");
@@ -149,9 +154,28 @@ public final class ChangeMessages {
             g.writeNumberField("ts_ms", tsMs);
             g.writeStringField("source", Source.SNAPSHOT.stored());
             g.writeStringField("snapshot_id", snapshotId);
+            if (tenantId != null) {
+                g.writeStringField("tenant_id", tenantId);
+            }
             g.writeEndObject();
         });
-        return record(TopicNames.forTable(schema, table), write(g -> node(g, key)), value, null, null);
+        return record(TopicNames.forTable(schema, table), write(g -> node(g, key)), value, null, tenantId);
+    }
+
+    /**
+     * The tenant of a snapshot's row by the rule the log gives raw writes ({@code WalRecords}): the schema's
+     * owner first (in a tenant's schema a {@code tenant_id} column is that tenant's data), else the row's
+     * {@code tenant_id} as text ({@code ->> 'tenant_id'}), else none.
+     */
+    static String snapshotTenant(String schemaOwner, JsonNode row) {
+        if (schemaOwner != null) {
+            return schemaOwner;
+        }
+        JsonNode column = row == null ? null : row.get("tenant_id");
+        if (column == null || column.isNull()) {
+            return null;
+        }
+        return column.isValueNode() ? column.asText() : column.toString();
     }
 
     /** Opens the value of a message made from a mutation record: the fields of a change, from the record. */

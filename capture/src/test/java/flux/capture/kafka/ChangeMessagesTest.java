@@ -68,6 +68,24 @@ class ChangeMessagesTest {
     }
 
     @Test
+    void aSnapshotReadCarriesTheSchemaOwnerElseTheRowsTenantColumn() throws Exception {
+        ObjectNode key = NODES.objectNode().put("id", 7L);
+        ObjectNode row = key.deepCopy().put("tenant_id", "globex");
+        ProducerRecord<byte[], byte[]> owned = ChangeMessages.snapshotRead("t_acme_api", "notes", key, "7", row, "s-1",
+                "acme", 5L);
+        assertThat(JSON.readTree(owned.value()).get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(text(owned.headers().lastHeader(ChangeMessages.TENANT_ID_HEADER).value())).isEqualTo("acme");
+        ProducerRecord<byte[], byte[]> byColumn = ChangeMessages.snapshotRead("public", "notes", key, "7", row, "s-1",
+                null, 5L);
+        assertThat(text(byColumn.headers().lastHeader(ChangeMessages.TENANT_ID_HEADER).value())).isEqualTo("globex");
+        assertThat(ChangeMessages.snapshotTenant(null, key.deepCopy().put("tenant_id", 12))).isEqualTo("12");
+        ProducerRecord<byte[], byte[]> none = ChangeMessages.snapshotRead("public", "notes", key, "7",
+                key.deepCopy().putNull("tenant_id"), "s-1", null, 5L);
+        assertThat(none.headers().lastHeader(ChangeMessages.TENANT_ID_HEADER)).isNull();
+        assertThat(JSON.readTree(none.value()).has("tenant_id")).isFalse();
+    }
+
+    @Test
     void insertHasANullBefore() throws Exception {
         ObjectNode after = NODES.objectNode().put("id", 1L);
         WalChange change = new WalChange("public", "users", Operation.INSERT, after, "1", null, after, 1L, 2L, 3L, 0L, null);

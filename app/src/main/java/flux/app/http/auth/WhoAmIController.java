@@ -1,5 +1,6 @@
 package flux.app.http.auth;
 
+import flux.app.http.ProblemResponses;
 import flux.tenancy.Principal;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
@@ -7,6 +8,7 @@ import io.micronaut.http.annotation.Get;
 
 /** {@code GET /v1/whoami}: the tenant and role the server sees for this request's key. */
 @Controller("/v1/whoami")
+@ProblemResponses.Unauthorized
 final class WhoAmIController {
     private final AuthMode mode;
 
