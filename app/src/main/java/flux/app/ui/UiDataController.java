@@ -85,6 +85,9 @@ final class UiDataController {
                     page.rows(), page.rowIds(), query.filters(), RowQuery.OPS, query.offset(), PAGE_ROWS, page.more(),
                     null));
         } catch (QueryException e) {
+            if (e instanceof UnknownName n && n.kind() == UnknownName.Kind.TABLE) {
+                throw e; // no table, no form: the API's answer, as the error page (UiAuthFilter)
+            }
             // A filter the query API refuses: the form stays, with the reason, as a 400.
             return pages.page(HttpStatus.BAD_REQUEST, "rows", new RowList(pages.frame(request, table, "tables"), table,
                     List.of(), List.of(), List.of(), query.filters(), RowQuery.OPS, query.offset(), PAGE_ROWS, false,

@@ -167,6 +167,18 @@ class HostileInputFuzzIT {
     }
 
     @Example
+    void anUnknownTableOrFilterInTheWebUiIsAPageWithItsStatus() throws Exception {
+        // The random seed 3797525871392988193 found /ui/tables/1: a table page with the error as a
+        // filter's, 400, without the status the UI's error pages show (docs/console.md).
+        RawHttp.Answer table = oracle.send(new HttpCase("GET", HttpCase.ascii("/ui/tables/1"), List.of(), null));
+        assertThat(table.text()).contains("unknown table").doesNotContain("id=\"filters\"");
+        RawHttp.Answer filter = oracle.send(new HttpCase("GET",
+                HttpCase.ascii("/ui/tables/users?column=nope&op=eq&value=1"), List.of(), null));
+        assertThat(filter.status()).isEqualTo(400);
+        assertThat(filter.text()).contains("id=\"filters\"").contains("unknown column");
+    }
+
+    @Example
     void aBodyInACharsetJavaCannotDecodeIsA415Problem() throws Exception {
         for (String type : List.of("application/json; charset=utf-16 : ", "application/json; charset=utf-17")) {
             RawHttp.Answer answer = oracle.send(HttpCase.post("/v1/query", List.of(HttpCase.header("Content-Type", type)),
