@@ -144,7 +144,9 @@ class OpenApiIT {
                 new Call("POST", "/v1/admin/schema/validate", "/v1/admin/schema/validate", "{}"),
                 new Call("POST", "/v1/sql", "/v1/sql", "{\"sql\":\"SELECT count(*) FROM notes\"}"),
                 new Call("GET", "/v1/sql/audit", "/v1/sql/audit", null),
-                new Call("GET", "/v1/admin/tenants/extensions", "/v1/admin/tenants/extensions", null));
+                new Call("GET", "/v1/admin/tenants/extensions", "/v1/admin/tenants/extensions", null),
+                // capture never ran on this database: no snapshots, not a missing relation (was 400)
+                new Call("GET", "/v1/capture/snapshots", "/v1/capture/snapshots", null));
         for (Call call : calls) {
             HttpResponse<String> answer = send(call.method(), call.path(), call.body());
             assertThat(answer.statusCode()).as(call + " " + answer.body()).isEqualTo(200);
@@ -191,6 +193,8 @@ class OpenApiIT {
                         "unknown-table"),
                 new ProblemCall(new Call("GET", "/v1/requests/{requestId}", "/v1/requests/no-such-request", null), 404,
                         "unknown-request"),
+                new ProblemCall(new Call("GET", "/v1/capture/snapshots/{id}", "/v1/capture/snapshots/no-such-snapshot", null),
+                        404, "snapshot-not-found"),
                 new ProblemCall(new Call("POST", "/v1/query", "/v1/query", insert100), 409, "unique-violation"),
                 new ProblemCall(new Call("POST", "/v1/transaction", "/v1/transaction", "{\"queries\":[" + insert100 + "]}"),
                         409, "unique-violation"),

@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * given.
  */
 public final class SnapshotStore {
+    /** SQLSTATE undefined_table. */
+    private static final String UNDEFINED_TABLE = "42P01";
+
     private static final String COLUMNS = "id, table_schema, table_name, filter, chunk_size, status, last_key::text,"
             + " max_key::text, rows_done, rows_estimated, error, created_at, updated_at";
     /** The channel notified when a snapshot is asked for: the runner, idle, waits on it. */
@@ -109,12 +112,35 @@ public final class SnapshotStore {
     }
 
     /** Every snapshot, newest first. */
+    /** Every snapshot, newest first; none on a database capture's schema was never installed on. */
     public static List<Snapshot> list(Connection c) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM flux.capture_snapshots ORDER BY created_at DESC, id");
+        return neverInstalledAsNone(() -> query(c, "SELECT " + COLUMNS + " FROM flux.capture_snapshots"
+                + " ORDER BY created_at DESC, id"));
     }
 
     public static Optional<Snapshot> find(Connection c, String id) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM flux.capture_snapshots WHERE id = ?", id).stream().findFirst();
+        return neverInstalledAsNone(() -> query(c, "SELECT " + COLUMNS + " FROM flux.capture_snapshots WHERE id = ?", id))
+                .stream().findFirst();
+    }
+
+    /**
+     * The snapshots {@code read} finds, or none when capture's schema was never installed (no
+     * capture ever ran on this database, so no snapshot exists): an answer, not a missing relation.
+     */
+    private static List<Snapshot> neverInstalledAsNone(SnapshotRead read) throws SQLException {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SnapshotRead {
+        List<Snapshot> run() throws SQLException;
     }
 
     /** The oldest running snapshot: the runner's next work. */
@@ -129,6 +155,11 @@ public final class SnapshotStore {
                 + " updated_at = now() WHERE id = ? AND status = 'running'")) {
             st.setString(1, id);
             st.executeUpdate();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return Optional.empty(); // capture never ran here: no snapshot of that id
+            }
+            throw e;
         }
         return find(c, id);
     }
