@@ -41,6 +41,7 @@ class UndoIT {
                 CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text);
                 CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);
                 CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+                CREATE TABLE priced (id int PRIMARY KEY, net int NOT NULL, gross int GENERATED ALWAYS AS (net * 2) STORED);
                 """);
         try (Connection c = db.dataSource.getConnection()) {
             TenantPolicies.installRuntimeRole(c);
@@ -178,6 +179,27 @@ class UndoIT {
         assertThat(db.rows("SELECT plan FROM teams WHERE id = 60")).containsExactly(List.of("free"));
         assertThatThrownBy(() -> restore.restore("teams", "60", null, null, RequestId.of("s-restore-4"), null))
                 .isInstanceOf(HistoryException.Refused.class);
+    }
+
+    @Test
+    void aGeneratedColumnIsComputedAgainWhenItsRowIsUndoneOrRestored() {
+        Row row = Row.of("priced", "{\"id\": 1}");
+        db.insert("g-insert", row, "{\"id\": 1, \"net\": 10}");
+        db.update("g-update", row, "{\"net\": 20}");
+        assertThat(undo.plan("g-update", null, UndoForce.NONE).steps().get(0).columns())
+                .as("the generated column's change is in the plan (its image), not in the writes")
+                .extracting(UndoStep.ColumnChange::column).containsExactlyInAnyOrder("net", "gross");
+
+        undo.undo("g-update", null, UndoForce.NONE, RequestId.of("g-undo-update"), null);
+        assertThat(db.rows("SELECT net, gross FROM priced WHERE id = 1")).containsExactly(List.of("10", "20"));
+
+        db.delete("g-delete", row);
+        undo.undo("g-delete", null, UndoForce.NONE, RequestId.of("g-undo-delete"), null);
+        assertThat(db.rows("SELECT net, gross FROM priced WHERE id = 1")).containsExactly(List.of("10", "20"));
+
+        db.delete("g-delete-2", row);
+        new Restore(db.dataSource, db.engine).restore("priced", "1", null, null, RequestId.of("g-restore"), null);
+        assertThat(db.rows("SELECT net, gross FROM priced WHERE id = 1")).containsExactly(List.of("10", "20"));
     }
 
     @Test
