@@ -2,12 +2,17 @@ package flux.app.tenancy;
 
 import flux.app.http.Problem;
 import flux.app.http.ProblemResponses;
+import flux.app.http.QueryProblemHandler;
 import flux.app.http.auth.Callers;
 import flux.app.records.TenantLifecycle;
 import flux.tenancy.Principal;
 import flux.tenancy.Role;
 import flux.tenancy.TenancyException;
 import flux.tenancy.Tenant;
+import flux.query.sql.SqlErrors;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.transaction.exceptions.CannotCreateTransactionException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -127,10 +132,17 @@ final class TenantAdminController {
         } catch (IllegalArgumentException e) {
             return Problem.of(HttpStatus.BAD_REQUEST, "invalid-tenant-request", "Invalid tenant request", e.getMessage())
                     .toResponse();
+        } catch (DataAccessException | CannotGetJdbcConnectionException | CannotCreateTransactionException e) {
+            // The records' repositories and transactions: no connection came (an exhausted pool, the
+            // database unreachable). 503 as every route answers it, never a 500.
+            return QueryProblemHandler.response(SqlErrors.connectionFailure("administer tenants", e), null);
         } catch (TenancyException e) {
             if (e.reason() == TenancyException.Reason.IN_USE) {
                 return Problem.of(HttpStatus.CONFLICT, "in-use", "Still in use", e.getMessage()).about(null, e.sqlState())
                         .toResponse();
+            }
+            if (e.reason() == TenancyException.Reason.UNAVAILABLE) {
+                return QueryProblemHandler.response(SqlErrors.connectionFailure("administer tenants", e), null);
             }
             log.error("tenant administration failed: {}", e.getMessage(), e);
             return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "database-error", "Database error",

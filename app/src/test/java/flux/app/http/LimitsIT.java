@@ -127,6 +127,8 @@ class LimitsIT {
             HttpResponse<String> r = post("/v1/query", bump(1));
             assertProblem(r, 503, "pool-exhausted");
             assertThat(r.headers().firstValue("Retry-After")).contains("1");
+            assertProblem(post("/v1/admin/tenants/purge", ""), 503, "pool-exhausted");
+            assertProblem(server.get("/v1/admin/tenants/extensions"), 503, "pool-exhausted");
         } finally {
             for (Connection c : held) {
                 c.close();
