@@ -10,8 +10,11 @@ import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestKafka;
 import flux.dev.testing.TestPostgres;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -95,9 +98,10 @@ class SchemaChangesCaptureIT {
             dev.execute("ALTER TABLE evo DROP COLUMN b; DELETE FROM evo WHERE id = 2");
             dev.execute("DROP TABLE evo");
 
-            await().atMost(WAIT).until(() -> reader.poll().size() >= 9);
+            // flux.schema_changes is shared by the tests' databases: only evo's changes are this test's.
+            await().atMost(WAIT).until(() -> evo(reader.poll()).size() >= 9);
             // Two topics: a consumer interleaves them as it likes; the WAL position is the order they were written in.
-            List<TopicReader.Message> inWalOrder = reader.messages().stream()
+            List<TopicReader.Message> inWalOrder = evo(reader.messages()).stream()
                     .sorted(java.util.Comparator.comparingLong(m -> m.value().get("lsn").asLong())).toList();
             List<String> seen = inWalOrder.stream().map(SchemaChangesCaptureIT::describe).collect(Collectors.toList());
             assertThat(seen).containsExactly(
@@ -124,6 +128,69 @@ class SchemaChangesCaptureIT {
         } finally {
             CaptureFixtures.dropSlot(db, slot);
         }
+    }
+
+    /**
+     * Capture held behind (stopped) while a table is altered, written with raw SQL and renamed: when it
+     * decodes those changes, Debezium looks their table up by the name they carry, finds none, and
+     * delivers them without a key. Capture takes the key columns the journal had for the table then:
+     * the log's records and the Kafka messages carry the row's key, an UPDATE of the key included.
+     */
+    @Test
+    void changesDecodedAfterTheirTableWasRenamedAwayKeepTheirKey() throws Exception {
+        TestPostgres db = pg.newDatabase("schema_lag");
+        CaptureFixtures.installFluxSchema(db);
+        String slot = unique("lag");
+        CaptureConfig config = CaptureFixtures.config(db, kafka.bootstrapServers(), slot);
+        CapturePipeline pipeline = CaptureFixtures.startStreaming(config);
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public.lagging")) {
+            db.execute("CREATE TABLE lagging (id bigint PRIMARY KEY, a text); INSERT INTO lagging VALUES (1, 'one')");
+            await().atMost(WAIT).until(() -> logged(db).size() == 1);
+            pipeline.close();
+            db.execute("ALTER TABLE lagging ADD COLUMN b int");
+            db.execute("INSERT INTO lagging VALUES (2, 'two', 2)");
+            db.execute("UPDATE lagging SET a = 'uno', b = 1 WHERE id = 1");
+            db.execute("UPDATE lagging SET id = 3 WHERE id = 2");
+            db.execute("DELETE FROM lagging WHERE id = 1");
+            db.execute("ALTER TABLE lagging RENAME TO lagged");
+            db.execute("CREATE TABLE lagging (code text PRIMARY KEY, id bigint, a text, b int)");
+            db.execute("INSERT INTO lagging VALUES ('c1', 7, 'new', 0)");
+            pipeline = CaptureFixtures.startStreaming(config);
+
+            await().atMost(WAIT).until(() -> logged(db).size() == 6);
+            assertThat(logged(db)).containsExactly("INSERT 1", "INSERT 2", "UPDATE 1", "UPDATE 3 from 2", "DELETE 1",
+                    "INSERT c1");
+            await().atMost(WAIT).until(() -> reader.poll().size() >= 6);
+            assertThat(reader.messages().stream().map(m -> m.value().get("op").asText() + " " + m.key()
+                    + " " + m.value().get("row_id").asText() + (m.value().has("old_row_id")
+                    ? " from " + m.value().get("old_key") : "")))
+                    .containsExactly("INSERT {\"id\":1} 1", "INSERT {\"id\":2} 2", "UPDATE {\"id\":1} 1",
+                            "UPDATE {\"id\":3} 3 from {\"id\":2}", "DELETE {\"id\":1} 1",
+                            "INSERT {\"code\":\"c1\"} c1");
+            assertThat(pipeline.status().crossCheck().missing()).isZero();
+        } finally {
+            pipeline.close();
+            CaptureFixtures.dropSlot(db, slot);
+        }
+    }
+
+    /** Capture's records of the table's rows, in log order: operation, row id, and the old one of a key change. */
+    private static List<String> logged(TestPostgres db) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT operation, row_id, old_row_id FROM flux.state_mutations"
+                     + " WHERE table_name = 'lagging' ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2)
+                        + (rs.getString(3) == null ? "" : " from " + rs.getString(3)));
+            }
+        }
+        return rows;
+    }
+
+    private static List<TopicReader.Message> evo(List<TopicReader.Message> messages) {
+        return messages.stream().filter(m -> !m.topic().equals("flux.schema_changes")
+                || m.value().get("table").asText().equals("evo")).toList();
     }
 
     private static String describe(TopicReader.Message m) {
