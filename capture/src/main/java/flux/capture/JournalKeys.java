@@ -30,11 +30,13 @@ import java.util.Set;
  * <p>The table the name designated when the change committed, and its key then: the last journal row
  * recorded under or away from the name at or before the commit time, when it leaves the name designating
  * a table (not a drop, not a rename away) whose shape fits the change's image; otherwise the first
- * later row whose shape fits, in journal order: a DDL the detector journaled after the fact, or the
- * table's shape before a drop or a rename away (those rows keep it). A shape fits when every column
- * of the image is among its columns and each key column has a value in the image. Rows journaled
- * inside the DDL's transaction (event trigger, migration) are ordered exactly against the change:
- * the DDL's lock keeps the table's writes before its journal row's time or after its commit.
+ * later row whose shape fits, in journal order (a DDL the detector journaled after the fact, or the
+ * table's shape before a drop or a rename away: those rows keep it); otherwise the latest earlier row
+ * that fits (the change's own transaction renamed or dropped the table after writing it). A shape fits
+ * when every column of the image is among its columns and each key column has a value in the image.
+ * Rows journaled inside the DDL's transaction (event trigger, migration) are ordered exactly against
+ * other transactions' changes: the DDL's lock keeps the table's writes before its journal row's time or
+ * after its commit.
  *
  * <p>No key found at all: capture fails the batch, retriably (the detector may journal the table's
  * DDL a moment later), rather than record an empty row id. Asks the database once per table name and
@@ -109,6 +111,14 @@ final class JournalKeys {
         }
         for (SchemaChange row : later) {
             if (fits(row, image)) {
+                return row.keyColumns();
+            }
+        }
+        // The change's own transaction renamed (or dropped) the table after writing it: the shape the
+        // rename or drop kept, else an older one.
+        for (int i = named.size() - 1; i >= 0; i--) {
+            SchemaChange row = named.get(i);
+            if (!row.createdAt().isAfter(at) && fits(row, image)) {
                 return row.keyColumns();
             }
         }

@@ -70,6 +70,16 @@ class JournalKeysTest {
     }
 
     @Test
+    void aTableRenamedAwayByTheChangesOwnTransactionIsKeyedByTheShapeTheRenameKept() {
+        List<SchemaChange> named = List.of(
+                row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
+                row(2, Kind.ADD_COLUMN, "evo", null, ID_A_B, List.of("id"), 8),
+                row(3, Kind.RENAME_TABLE, "evo2", "evo", ID_A_B, List.of("id"), 9));
+        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\", \"b\": 2}")))
+                .containsExactly("id");
+    }
+
+    @Test
     void noShapeThatFitsTheChangeIsNoKey() {
         List<SchemaChange> named = List.of(row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1));
         assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\", \"c\": 1}")))

@@ -138,7 +138,7 @@ class SchemaChangesCaptureIT {
      * table that took the name since, keyed by a column they lack), and delivers them without a key.
      * Capture keys them by the key the journal had for the table then: the log's records and the Kafka
      * messages carry the row's key, an UPDATE of the key included. {@code lagging}'s DDL is journaled by
-     * the event trigger; {@code detected}'s (its key column renamed) only after capture met its changes,
+     * the event trigger, and {@code moved} is renamed by the transaction that wrote it; {@code detected}'s (its key column renamed) only after capture met its changes,
      * as the detector would: until then capture fails the batch (retriably) rather than record an empty
      * row id.
      */
@@ -152,7 +152,7 @@ class SchemaChangesCaptureIT {
         TopicReader reader = null;
         try {
             db.execute("CREATE TABLE lagging (id bigint PRIMARY KEY, a text); INSERT INTO lagging VALUES (1, 'one');"
-                    + " CREATE TABLE detected (id bigint PRIMARY KEY, a text)");
+                    + " CREATE TABLE detected (id bigint PRIMARY KEY, a text); CREATE TABLE moved (id bigint PRIMARY KEY)");
             await().atMost(WAIT).until(() -> logged(db, "lagging").size() == 1);
             pipeline.close();
             db.execute("ALTER TABLE lagging ADD COLUMN b int");
@@ -163,6 +163,7 @@ class SchemaChangesCaptureIT {
             db.execute("ALTER TABLE lagging RENAME TO lagged");
             db.execute("CREATE TABLE lagging (code text PRIMARY KEY, id bigint, a text, b int)");
             db.execute("INSERT INTO lagging VALUES ('c1', 7, 'new', 0)");
+            db.execute("BEGIN; INSERT INTO moved VALUES (9); ALTER TABLE moved RENAME TO moved2; COMMIT");
             db.execute("ALTER EVENT TRIGGER flux_capture_ddl_command_end DISABLE");
             db.execute("ALTER TABLE detected RENAME COLUMN id TO ident");
             db.execute("INSERT INTO detected VALUES (5, 'five')");
@@ -170,7 +171,8 @@ class SchemaChangesCaptureIT {
             pipeline = CaptureFixtures.startStreaming(config);
             // Both topics exist now (created when the tables joined): the consumer joins (in its polls)
             // while capture works.
-            reader = new TopicReader(kafka.bootstrapServers(), "flux.public.lagging", "flux.public.detected");
+            reader = new TopicReader(kafka.bootstrapServers(), "flux.public.lagging", "flux.public.detected",
+                    "flux.public.moved");
             TopicReader messages = reader;
 
             CapturePipeline running = pipeline;
@@ -185,11 +187,13 @@ class SchemaChangesCaptureIT {
             assertThat(logged(db, "detected")).containsExactly("INSERT 5");
             assertThat(logged(db, "lagging")).containsExactly("INSERT 1", "INSERT 2", "UPDATE 1", "UPDATE 3 from 2",
                     "DELETE 1", "INSERT c1");
-            await().atMost(WAIT).until(() -> messages.poll().size() >= 7);
+            assertThat(logged(db, "moved")).containsExactly("INSERT 9");
+            await().atMost(WAIT).until(() -> messages.poll().size() >= 8);
             assertThat(keyed(reader.messages(), "lagging")).containsExactly("INSERT {\"id\":1} 1",
                     "INSERT {\"id\":2} 2", "UPDATE {\"id\":1} 1", "UPDATE {\"id\":3} 3 from {\"id\":2}",
                     "DELETE {\"id\":1} 1", "INSERT {\"code\":\"c1\"} c1");
             assertThat(keyed(reader.messages(), "detected")).containsExactly("INSERT {\"ident\":5} 5");
+            assertThat(keyed(reader.messages(), "moved")).containsExactly("INSERT {\"id\":9} 9");
             assertThat(pipeline.status().crossCheck().missing()).isZero();
         } finally {
             if (reader != null) {
