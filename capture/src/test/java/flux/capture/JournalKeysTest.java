@@ -30,61 +30,50 @@ class JournalKeysTest {
 
     @Test
     void aTableRenamedAwayAfterTheChangeIsKeyedAsTheNameHadItWhenTheChangeCommitted() {
-        List<SchemaChange> named = List.of(
-                row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
+        SchemaChange[] named = {row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
                 row(2, Kind.ADD_COLUMN, "evo", null, ID_A_B, List.of("id"), 5),
-                row(3, Kind.RENAME_TABLE, "evo2", "evo", ID_A_B, List.of("id"), 20));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\", \"b\": 2}")))
-                .containsExactly("id");
+                row(3, Kind.RENAME_TABLE, "evo2", "evo", ID_A_B, List.of("id"), 20)};
+        assertThat(key(COMMIT, "{\"id\": 2, \"a\": \"x\", \"b\": 2}", named)).containsExactly("id");
     }
 
     @Test
     void aNameRetakenByAnotherTableWithAnotherKeyKeysTheChangeByTheKeyOfTheTableThatBoreItThen() {
-        List<SchemaChange> named = List.of(
-                row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
+        SchemaChange[] named = {row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
                 row(2, Kind.DROP_TABLE, "evo", null, ID_A, List.of("id"), 20),
-                row(3, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("a"), 21));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\"}")))
-                .containsExactly("id");
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", T0.plusSeconds(30), image("{\"id\": 2, \"a\": \"x\"}")))
-                .containsExactly("a");
+                row(3, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("a"), 21)};
+        assertThat(key(COMMIT, "{\"id\": 2, \"a\": \"x\"}", named)).containsExactly("id");
+        assertThat(key(T0.plusSeconds(30), "{\"id\": 2, \"a\": \"x\"}", named)).containsExactly("a");
     }
 
     @Test
     void aDdlTheDetectorJournaledAfterTheChangeIsFoundByTheShapeOfTheChange() {
         // The key column renamed at 8 s, journaled by the detector at 12 s; the table renamed at 13 s.
         String renamedKey = "[{\"name\": \"ident\", \"type\": \"bigint\"}, {\"name\": \"a\", \"type\": \"text\"}]";
-        List<SchemaChange> named = List.of(
-                row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
+        SchemaChange[] named = {row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
                 row(2, Kind.RENAME_COLUMN, "evo", null, renamedKey, List.of("ident"), 12),
-                row(3, Kind.RENAME_TABLE, "evo2", "evo", renamedKey, List.of("ident"), 13));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"ident\": 2, \"a\": \"x\"}")))
-                .containsExactly("ident");
+                row(3, Kind.RENAME_TABLE, "evo2", "evo", renamedKey, List.of("ident"), 13)};
+        assertThat(key(COMMIT, "{\"ident\": 2, \"a\": \"x\"}", named)).containsExactly("ident");
     }
 
     @Test
     void aTableTheJournalKnewOnlyFromItsRenameIsKeyedByTheShapeTheRenameKept() {
-        List<SchemaChange> named = List.of(row(7, Kind.RENAME_TABLE, "evo2", "evo", ID_A, List.of("id"), 20));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\"}")))
-                .containsExactly("id");
+        SchemaChange[] named = {row(7, Kind.RENAME_TABLE, "evo2", "evo", ID_A, List.of("id"), 20)};
+        assertThat(key(COMMIT, "{\"id\": 2, \"a\": \"x\"}", named)).containsExactly("id");
     }
 
     @Test
     void aTableRenamedAwayByTheChangesOwnTransactionIsKeyedByTheShapeTheRenameKept() {
-        List<SchemaChange> named = List.of(
-                row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
+        SchemaChange[] named = {row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1),
                 row(2, Kind.ADD_COLUMN, "evo", null, ID_A_B, List.of("id"), 8),
-                row(3, Kind.RENAME_TABLE, "evo2", "evo", ID_A_B, List.of("id"), 9));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\", \"b\": 2}")))
-                .containsExactly("id");
+                row(3, Kind.RENAME_TABLE, "evo2", "evo", ID_A_B, List.of("id"), 9)};
+        assertThat(key(COMMIT, "{\"id\": 2, \"a\": \"x\", \"b\": 2}", named)).containsExactly("id");
     }
 
     @Test
     void noShapeThatFitsTheChangeIsNoKey() {
-        List<SchemaChange> named = List.of(row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1));
-        assertThat(JournalKeys.keyAsOf(named, "public", "evo", COMMIT, image("{\"id\": 2, \"a\": \"x\", \"c\": 1}")))
-                .isNull();
-        assertThat(JournalKeys.keyAsOf(List.of(), "public", "evo", COMMIT, image("{\"id\": 2}"))).isNull();
+        SchemaChange[] named = {row(1, Kind.CREATE_TABLE, "evo", null, ID_A, List.of("id"), 1)};
+        assertThat(key(COMMIT, "{\"id\": 2, \"a\": \"x\", \"c\": 1}", named)).isNull();
+        assertThat(key(COMMIT, "{\"id\": 2}")).isNull();
     }
 
     @Test
@@ -125,6 +114,11 @@ class JournalKeysTest {
         assertThatThrownBy(() -> new JournalKeys(new FakePublishedTables()).keyed(tx))
                 .isInstanceOf(CaptureException.Retriable.class)
                 .hasMessageContaining("no primary key for the UPDATE of public.evo");
+    }
+
+    /** The key the journal rows under {@code public.evo} give a change committed at {@code at} with this image. */
+    private static List<String> key(Instant at, String image, SchemaChange... named) {
+        return JournalKeys.keyAsOf(List.of(named), "public", "evo", at, image(image));
     }
 
     private static SchemaChange row(long id, Kind kind, String table, String oldTable, String columns,
