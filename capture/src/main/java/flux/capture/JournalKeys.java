@@ -22,10 +22,11 @@ import java.util.Set;
  * (its first change after a start, and after each DDL on it), Debezium reads the table's primary key
  * from the catalog of now, by the name the change carries: a table renamed or dropped since the change
  * was written (capture lagging behind the DDL) is not found under that name, and its changes come
- * with no key. Such a change is keyed here by the key columns the schema journal had for the table
- * when the change committed, read from its image (after an INSERT or UPDATE, before a DELETE; tracked
- * tables have REPLICA IDENTITY FULL), before it is paired, recorded or published; an UPDATE whose
- * before image has another key gets it as its old key.
+ * with no key (or with the key of the table that took the name since, whose columns they lack). Such a
+ * change is keyed here by the key columns the schema journal had for the table when the change
+ * committed, read from its image (after an INSERT or UPDATE, before a DELETE; tracked tables have
+ * REPLICA IDENTITY FULL), before it is paired, recorded or published; an UPDATE whose before image has
+ * another key gets it as its old key.
  *
  * <p>The table the name designated when the change committed, and its key then: the last journal row
  * recorded under or away from the name at or before the commit time, when it leaves the name designating
@@ -45,6 +46,8 @@ import java.util.Set;
 final class JournalKeys {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PublishedTables tables;
+    /** Each journal row's column names, by its id: rows never change, and one fits many changes of a bulk write. */
+    private final Map<Long, Set<String>> columns = new HashMap<>();
 
     JournalKeys(PublishedTables tables) {
         this.tables = tables;
@@ -96,7 +99,7 @@ final class JournalKeys {
      * The key columns of the table {@code schema.table} designated at {@code at}, for a change with this
      * image, from the journal's rows under or away from that name in journal order; null when none fits.
      */
-    static List<String> keyAsOf(List<SchemaChange> named, String schema, String table, Instant at, ObjectNode image) {
+    List<String> keyAsOf(List<SchemaChange> named, String schema, String table, Instant at, ObjectNode image) {
         SchemaChange last = null;
         List<SchemaChange> later = new ArrayList<>();
         for (SchemaChange row : named) {
@@ -131,13 +134,13 @@ final class JournalKeys {
                 && row.tableName().equals(table);
     }
 
-    private static boolean fits(SchemaChange row, ObjectNode image) {
+    private boolean fits(SchemaChange row, ObjectNode image) {
         if (row.keyColumns().isEmpty() || image == null) {
             return false;
         }
-        Set<String> columns = columnNames(row);
+        Set<String> shape = columns.computeIfAbsent(row.id(), id -> columnNames(row));
         for (Iterator<String> names = image.fieldNames(); names.hasNext(); ) {
-            if (!columns.contains(names.next())) {
+            if (!shape.contains(names.next())) {
                 return false;
             }
         }

@@ -118,7 +118,7 @@ class JournalKeysTest {
 
     /** The key the journal rows under {@code public.evo} give a change committed at {@code at} with this image. */
     private static List<String> key(Instant at, String image, SchemaChange... named) {
-        return JournalKeys.keyAsOf(List.of(named), "public", "evo", at, image(image));
+        return new JournalKeys(new FakePublishedTables()).keyAsOf(List.of(named), "public", "evo", at, image(image));
     }
 
     private static SchemaChange row(long id, Kind kind, String table, String oldTable, String columns,
