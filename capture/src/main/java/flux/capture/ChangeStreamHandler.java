@@ -67,6 +67,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final ImageCheck imageCheck;
     private final PublishedTables tables;
     private final LogBackfill backfill;
+    private final JournalKeys journalKeys;
     private final int fullBatch;
     /** Sends allowed to await acknowledgement while the next batches are decoded. */
     private final int sendsInFlight;
@@ -103,6 +104,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         this.imageCheck = imageCheck;
         this.tables = tables;
         this.backfill = new LogBackfill(tables, mutationLog);
+        this.journalKeys = new JournalKeys(tables);
         this.fullBatch = fullBatch;
         this.sendsInFlight = sendsInFlight;
         this.stopping = stopping;
@@ -224,7 +226,9 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             // The schema journal's rows go to flux.schema_changes first: they describe the shape of
             // the rows that follow them (recorded inside a DDL's or a migration's transaction).
             WalTransaction withoutJournal = SchemaChangeMessages.withoutJournal(whole);
-            WalTransaction tx = SnapshotWindows.withoutWatermarks(withoutJournal);
+            WalTransaction withoutWatermarks = SnapshotWindows.withoutWatermarks(withoutJournal);
+            // Keyed before anything pairs, records or publishes a change by its key.
+            WalTransaction tx = withKeys(withoutWatermarks);
             for (WalChange journaled : SchemaChangeMessages.journalRows(whole)) {
                 out.add(SchemaChangeMessages.of(journaled));
                 schemaChanges++;
@@ -258,7 +262,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
             if (snapshots.anyOpen()) {
                 result.published().forEach(p -> snapshots.streamed(p.change()));
             }
-            if (tx != withoutJournal) {
+            if (withoutWatermarks != withoutJournal) {
                 publishChunks(withoutJournal, out, onAcknowledged);
             }
             for (WalMutationRecord r : withImages(result.rolledBack())) {
@@ -346,6 +350,18 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                 status.mismatched.incrementAndGet();
             }
             log.warn("cross-check: {}", d);
+        }
+    }
+
+    /** Changes Debezium delivered without a key get the one the schema journal had for their table (JournalKeys). */
+    private WalTransaction withKeys(WalTransaction tx) {
+        try {
+            return journalKeys.keyed(tx);
+        } catch (SQLException | DatabaseException failure) {
+            SQLException e = DatabaseException.sqlCauseOf(failure);
+            // Failing the batch leaves offsets where they are: the engine restarts and replays it.
+            throw FailureClassifier.classify("cannot read the schema journal for the keyless changes of transaction "
+                    + tx.xid(), e);
         }
     }
 

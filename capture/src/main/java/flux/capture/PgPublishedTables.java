@@ -2,11 +2,13 @@ package flux.capture;
 
 import flux.capture.pg.JoinPoints;
 import flux.capture.pg.PgConnections;
+import flux.log.SchemaChange;
 import flux.log.SchemaJournal;
 import flux.pg.DatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
 
 /** {@link PublishedTables} over a connection of its own, opened on first use, closed after a failure. */
 final class PgPublishedTables implements PublishedTables {
@@ -29,8 +31,17 @@ final class PgPublishedTables implements PublishedTables {
 
     @Override
     public List<String> keyColumns(String schema, String table) throws SQLException {
+        return fromJournal(c -> SchemaJournal.keyColumns(c, schema, table));
+    }
+
+    @Override
+    public List<SchemaChange> journaledUnder(String schema, String table) throws SQLException {
+        return fromJournal(c -> SchemaJournal.underName(c, schema, table));
+    }
+
+    private <T> T fromJournal(Function<Connection, T> read) throws SQLException {
         try {
-            return SchemaJournal.keyColumns(connection(), schema, table);
+            return read.apply(connection());
         } catch (DatabaseException failure) {
             SQLException e = failure.sqlCause();
             close();

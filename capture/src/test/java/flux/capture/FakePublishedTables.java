@@ -1,5 +1,6 @@
 package flux.capture;
 
+import flux.log.SchemaChange;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,18 @@ import java.util.Map;
 final class FakePublishedTables implements PublishedTables {
     private final Map<String, Long> joined = new HashMap<>();
     private final Map<String, List<String>> keys = new HashMap<>();
+    private final Map<String, List<SchemaChange>> journal = new HashMap<>();
 
     /** The table joined the publication at {@code lsn} (Long.MAX_VALUE: not yet), with these key columns. */
     FakePublishedTables joinedAt(String schema, String table, long lsn, List<String> keyColumns) {
         joined.put(schema + "." + table, lsn);
         keys.put(schema + "." + table, keyColumns);
+        return this;
+    }
+
+    /** The schema journal's changes under or away from the table's name, in journal order. */
+    FakePublishedTables journaled(String schema, String table, List<SchemaChange> changes) {
+        journal.put(schema + "." + table, changes);
         return this;
     }
 
@@ -24,6 +32,11 @@ final class FakePublishedTables implements PublishedTables {
     @Override
     public List<String> keyColumns(String schema, String table) {
         return keys.getOrDefault(schema + "." + table, List.of("id"));
+    }
+
+    @Override
+    public List<SchemaChange> journaledUnder(String schema, String table) {
+        return journal.getOrDefault(schema + "." + table, List.of());
     }
 
     @Override

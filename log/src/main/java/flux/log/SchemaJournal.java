@@ -45,6 +45,12 @@ public final class SchemaJournal {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'flux') AND n.nspname NOT LIKE 'pg\\_%'
             """;
     private static final String OF_TABLE = "SELECT * FROM flux.schema_changes WHERE table_oid = ? ORDER BY id";
+    /** Old names have no index: the journal holds one row per DDL, and capture asks only for keyless changes. */
+    private static final String UNDER_NAME = """
+            SELECT * FROM flux.schema_changes
+             WHERE (table_schema = ? AND table_name = ?) OR (old_table_schema = ? AND old_table_name = ?)
+             ORDER BY id
+            """;
     /** Other tables' creations and renames that took a name the table was renamed away from, after that rename. */
     private static final String NAME_TAKERS = """
             SELECT o.* FROM flux.schema_changes r
@@ -167,6 +173,22 @@ public final class SchemaJournal {
     public static List<SchemaChange> ofTable(Connection c, long tableOid) {
         try (PreparedStatement ps = c.prepareStatement(OF_TABLE)) {
             ps.setLong(1, tableOid);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /**
+     * Every change journaled under the name {@code schema.name} (the name after the change, before it
+     * for a drop) or away from it (a table renamed from it), whichever tables bore it, in journal order.
+     */
+    public static List<SchemaChange> underName(Connection c, String schema, String name) {
+        try (PreparedStatement ps = c.prepareStatement(UNDER_NAME)) {
+            for (int i = 0; i < 2; i++) {
+                ps.setString(2 * i + 1, schema);
+                ps.setString(2 * i + 2, name);
+            }
             return read(ps);
         } catch (SQLException e) {
             throw new DatabaseException(e);
