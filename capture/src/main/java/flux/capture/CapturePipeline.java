@@ -355,8 +355,9 @@ public final class CapturePipeline implements AutoCloseable {
         if (topicsAside) {
             long from = status.start.now();
             Thread maker = new Thread(() -> {
-                makeTopics(wanted);
-                status.start.markSince("topics", from);
+                if (makeTopics(wanted)) {
+                    status.start.markSince("topics", from);
+                }
             }, "flux-capture-topics-" + config.slotName());
             maker.setDaemon(true);
             topicMaker = maker;
@@ -372,16 +373,18 @@ public final class CapturePipeline implements AutoCloseable {
     /**
      * The topics of every published table and capture's own, before their first record: at start and
      * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
-     * before the record ({@link KafkaTopics#ensure}) and retries like any send.
+     * before the record ({@link KafkaTopics#ensure}) and retries like any send. False when Kafka could not.
      */
-    private void makeTopics(List<String> wanted) {
+    private boolean makeTopics(List<String> wanted) {
         try {
             topics.ensureAll(wanted);
+            return true;
         } catch (KafkaException e) {
             if (!closing) {
                 log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
                         config.slotName(), e.toString());
             }
+            return false;
         }
     }
 
