@@ -40,10 +40,14 @@ public final class StartTimeline {
     }
 
     /** A phase in a row that ends now: it began where the last one marked this way ended (or the JVM's start). */
-    public synchronized void mark(String name) {
-        long now = now();
-        if (add(new Phase(name, lastMs, now))) {
-            lastMs = now;
+    public void mark(String name) {
+        markTo(name, now());
+    }
+
+    /** As {@link #mark}, for a phase that ended earlier, at {@code toMs} ({@link #now()} then). */
+    public synchronized void markTo(String name, long toMs) {
+        if (add(new Phase(name, lastMs, toMs))) {
+            lastMs = toMs;
         }
     }
 

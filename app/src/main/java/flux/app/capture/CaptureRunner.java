@@ -105,10 +105,21 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
      * fails later (health DOWN).
      */
     public synchronized void prepare() {
+        prepare(-1);
+    }
+
+    /**
+     * As {@link #prepare()}, with when the server's context began to start ({@link StartTimeline#now()}), so
+     * that the start's phases tell the JVM's start and the backends from the context (-1: not known).
+     */
+    public synchronized void prepare(long contextFromMs) {
         if (!enabled || pipeline != null) {
             return;
         }
         CapturePipeline prepared = new CapturePipeline(config);
+        if (contextFromMs >= 0) {
+            prepared.figures().start().markTo("JVM and backends", contextFromMs);
+        }
         prepared.figures().start().mark("server context");
         try {
             prepared.prepare();

@@ -41,13 +41,14 @@ public final class FluxServer implements AutoCloseable {
         Backends backends = Backends.start(settings);
         ApplicationContext context = null;
         try {
+            long contextFrom = StartTimeline.sinceJvmStart();
             context = ApplicationContext.builder()
                     .mainClass(FluxServer.class)
                     .banner(false)
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
-            prepareCapture(context);
+            prepareCapture(context, contextFrom);
             long httpFrom = StartTimeline.sinceJvmStart();
             NettyEmbeddedServer server = context.getBean(NettyEmbeddedServer.class);
             server.start();
@@ -71,7 +72,12 @@ public final class FluxServer implements AutoCloseable {
      * start (docs/capture.md, "Start-up").
      */
     public static void prepareCapture(ApplicationContext context) {
-        context.findBean(CaptureRunner.class).ifPresent(CaptureRunner::prepare);
+        prepareCapture(context, -1);
+    }
+
+    /** As {@link #prepareCapture(ApplicationContext)}; the context began to start at {@code contextFromMs} (ms since the JVM started). */
+    private static void prepareCapture(ApplicationContext context, long contextFromMs) {
+        context.findBean(CaptureRunner.class).ifPresent(runner -> runner.prepare(contextFromMs));
     }
 
     public Backends backends() {
