@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * records, so a restart replays and loses nothing (at-least-once). After a permanent one
  * (wal_level, privileges, a dropped slot, Kafka refusing a topic) it stops and stays
  * {@link CaptureState#FAILED}, {@link #status()} saying why. {@link #close()} stops everything
- * and waits. Thread-safe.
+ * and waits. Where the first start went, phase by phase, is in {@link CaptureStatus#start()} (the topics
+ * are made on a thread of their own meanwhile: a send makes a topic still missing first). Thread-safe.
  */
 public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
