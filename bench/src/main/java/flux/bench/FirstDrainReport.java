@@ -38,6 +38,7 @@ record FirstDrainReport(int rows, int txSize, String knobs, List<String> javaOpt
                     range(mine, FreshStart.Run::eventsPerSecond, "%,.0f"),
                     range(mine, FreshStart.Run::firstEventSeconds, "%.2f"));
         }
+        printStartPhases(out);
         out.println();
         trained.forEach((spec, t) -> out.printf("AOT cache for %s: trained on a backlog of %,d rows (drained in %.1f s from"
                 + " the start), written at the training run's exit in %.1f s, %,.0f MB (%s)%n", spec, trainingRows,
@@ -50,6 +51,39 @@ record FirstDrainReport(int rows, int txSize, String knobs, List<String> javaOpt
             out.printf("run %d, %s: events per second from the start: %s%n", r.round(), r.jvm().spec(), r.perSecond());
         }
         out.flush();
+    }
+
+    /**
+     * Where each run's start went, from the process's capture status: a phase's end in ms since its JVM
+     * started, and in brackets how long it took (phases beside others, such as HTTP and the topics, overlap).
+     */
+    private void printStartPhases(PrintWriter out) {
+        List<String> names = runs.stream().flatMap(r -> r.startPhases().stream()).map(FreshStart.StartPhase::phase)
+                .distinct().toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Start phases: when each ended, ms since the JVM started (how long it took); the first event is the"
+                + " one Kafka acknowledged.");
+        out.println();
+        StringBuilder header = new StringBuilder("| phase |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (FreshStart.Run r : runs) {
+            header.append(" run ").append(r.round()).append(", ").append(r.jvm().spec()).append(" |");
+            rule.append("---:|");
+        }
+        out.println(header);
+        out.println(rule);
+        for (String name : names) {
+            StringBuilder row = new StringBuilder("| ").append(name).append(" |");
+            for (FreshStart.Run r : runs) {
+                String cell = r.startPhases().stream().filter(p -> p.phase().equals(name)).findFirst()
+                        .map(p -> String.format("%,d (%,d)", p.toMs(), p.toMs() - p.fromMs())).orElse("-");
+                row.append(' ').append(cell).append(" |");
+            }
+            out.println(row);
+        }
     }
 
     private static String range(List<FreshStart.Run> runs, ToDoubleFunction<FreshStart.Run> figure, String format) {

@@ -42,7 +42,7 @@ final class FreshStart implements AutoCloseable {
     /** One timed run; times in seconds from the process's start. */
     record Run(JvmVariant jvm, int round, long events, double upSeconds, double firstEventSeconds,
                double caughtUpSeconds, double cpuSeconds, double jitCpuSeconds, List<Long> perSecond,
-               CrossCheck crossCheck, String machineBusy, String load) {
+               CrossCheck crossCheck, String machineBusy, String load, List<StartPhase> startPhases) {
         double eventsPerSecond() {
             return events / caughtUpSeconds;
         }
@@ -58,6 +58,14 @@ final class FreshStart implements AutoCloseable {
 
     /** The capture status's counts once caught up (this process's, since its start). */
     record CrossCheck(long published, long matched, long untracked, long missing, long mismatched) {
+    }
+
+    /** A phase of the process's start as its capture status reports it ({@code start_phases}), ms since its JVM started. */
+    record StartPhase(String phase, long fromMs, long toMs) {
+    }
+
+    /** What the process's status said once caught up. */
+    private record Status(CrossCheck crossCheck, List<StartPhase> startPhases) {
     }
 
     /** An AOT cache made by a training run. */
@@ -153,9 +161,9 @@ final class FreshStart implements AutoCloseable {
                 flux.awaitUp(UP);
                 up[0] = System.nanoTime();
             }
-            CrossCheck check = crossCheck(flux, port, rows);
+            Status status = status(flux, port, rows);
             return new Run(jvm, round, rows, (up[0] - start) / 1e9, t.secondsToFirstEvent(), t.seconds(), cpu, jit,
-                    t.perSecond(), check, busy, load);
+                    t.perSecond(), status.crossCheck(), busy, load, status.startPhases());
         }
     }
 
@@ -190,7 +198,7 @@ final class FreshStart implements AutoCloseable {
     }
 
     /** The process's capture status once its figures count the backlog (they follow Kafka's acknowledgements). */
-    private CrossCheck crossCheck(FluxServeProcess flux, int port, long rows) throws Exception {
+    private Status status(FluxServeProcess flux, int port, long rows) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         JsonNode status;
         do {
@@ -207,8 +215,12 @@ final class FreshStart implements AutoCloseable {
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
         JsonNode c = status.path("cross_check");
-        return new CrossCheck(status.path("events_published").asLong(), c.path("matched").asLong(),
-                c.path("untracked").asLong(), c.path("missing").asLong(), c.path("mismatched").asLong());
+        List<StartPhase> phases = new ArrayList<>();
+        for (JsonNode p : status.path("start_phases")) {
+            phases.add(new StartPhase(p.path("phase").asText(), p.path("from_ms").asLong(), p.path("to_ms").asLong()));
+        }
+        return new Status(new CrossCheck(status.path("events_published").asLong(), c.path("matched").asLong(),
+                c.path("untracked").asLong(), c.path("missing").asLong(), c.path("mismatched").asLong()), phases);
     }
 
     static String topic(String table) {

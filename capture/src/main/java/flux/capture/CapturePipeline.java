@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * records, so a restart replays and loses nothing (at-least-once). After a permanent one
  * (wal_level, privileges, a dropped slot, Kafka refusing a topic) it stops and stays
  * {@link CaptureState#FAILED}, {@link #status()} saying why. {@link #close()} stops everything
- * and waits. Thread-safe.
+ * and waits. Where the first start went, phase by phase, is in {@link CaptureStatus#start()} (the topics
+ * are made on a thread of their own meanwhile: a send makes a topic still missing first). Thread-safe.
  */
 public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
@@ -87,6 +88,8 @@ public final class CapturePipeline implements AutoCloseable {
     /** What {@link #prepare()} found while holding the lock, for the supervisor's first attempt. */
     private final AtomicReference<Long> preparedStreamedUpTo = new AtomicReference<>();
     private volatile boolean closing;
+    /** The thread making the topics of the last start ({@link #syncAtStart}); interrupted by {@link #close()}. */
+    private volatile Thread topicMaker;
     private volatile long lastSync;
 
     public CapturePipeline(CaptureConfig config) {
@@ -199,6 +202,10 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Thread maker = topicMaker;
+        if (maker != null) {
+            maker.interrupt(); // a Kafka that is away would hold the topics' lock for their timeout
+        }
         topics.close();
         if (!supervisor.isAlive()) {
             lock.close(); // prepared but never started: the lock prepare() took is still held
@@ -271,18 +278,25 @@ public final class CapturePipeline implements AutoCloseable {
      * highest mutation record id streamed before where streaming resumes ({@link ResumePosition}).
      */
     private long prepareToStream() {
+        StartTimeline start = status.start;
         try (Connection admin = PgConnections.open(config, "admin")) {
             Prerequisites.check(admin, config.slotName());
             SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE); // a leftover of a stuck stop
+            start.mark("prerequisites");
             CaptureSchema.install(admin);
-            sync(admin);
+            start.mark("capture schema");
+            syncAtStart(admin);
+            start.mark("publication");
             SlotOrigin.createIfMissing(config, admin);
+            start.mark("slot");
             refreshSlot(admin);
             ResumePosition.behindSlot(admin, config.slotName()).ifPresent(behind -> {
                 log.warn("capture {}: {}", config.slotName(), behind);
                 status.lastError.set(behind); // shown by the status until something else goes wrong
             });
-            return ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
+            long streamedUpTo = ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
+            start.mark("resume position");
+            return streamedUpTo;
         } catch (SQLException | DatabaseException failure) {
             SQLException e = DatabaseException.sqlCauseOf(failure);
             throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
@@ -314,7 +328,21 @@ public final class CapturePipeline implements AutoCloseable {
      * One sync at a time (the listener's and the supervisor's retry of refused tables), so two never
      * race to add the same table; the tables refused go to the status, and to the log when new.
      */
-    private synchronized void sync(Connection c) throws SQLException {
+    private void sync(Connection c) throws SQLException {
+        sync(c, false);
+    }
+
+    /**
+     * As {@link #sync(Connection)}, with the topics made on a thread of their own: making them (an admin
+     * client's first connection, a list, a create per missing topic) took 0.6-0.9 s of a start, and nothing
+     * needs them before the first record, whose send makes any topic still missing first
+     * ({@link KafkaTopics#ensure}, which waits for a check of the same topics in progress).
+     */
+    private void syncAtStart(Connection c) throws SQLException {
+        sync(c, true);
+    }
+
+    private synchronized void sync(Connection c, boolean topicsAside) throws SQLException {
         Publication.Sync done = publication.sync(c);
         lastSync = System.nanoTime();
         Map<String, String> before = status.refusedTables.getAndSet(Map.copyOf(done.refused()));
@@ -323,7 +351,21 @@ public final class CapturePipeline implements AutoCloseable {
                 log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
             }
         });
-        makeTopics(c);
+        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
+        wanted.addAll(publication.tableTopics(c));
+        if (topicsAside) {
+            long from = status.start.now();
+            Thread maker = new Thread(() -> {
+                if (makeTopics(wanted)) {
+                    status.start.markSince("topics", from);
+                }
+            }, "flux-capture-topics-" + config.slotName());
+            maker.setDaemon(true);
+            topicMaker = maker;
+            maker.start();
+        } else {
+            makeTopics(wanted);
+        }
         if (config.snapshots().onJoin()) {
             SnapshotStore.onJoin(c, done.added(), config.snapshots().chunkSize());
         }
@@ -332,16 +374,18 @@ public final class CapturePipeline implements AutoCloseable {
     /**
      * The topics of every published table and capture's own, before their first record: at start and
      * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
-     * before the record ({@link KafkaTopics#ensure}) and retries like any send.
+     * before the record ({@link KafkaTopics#ensure}) and retries like any send. False when Kafka could not.
      */
-    private void makeTopics(Connection c) throws SQLException {
-        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
-        wanted.addAll(publication.tableTopics(c));
+    private boolean makeTopics(List<String> wanted) {
         try {
             topics.ensureAll(wanted);
+            return true;
         } catch (KafkaException e) {
-            log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
-                    config.slotName(), e.toString());
+            if (!closing) {
+                log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
+                        config.slotName(), e.toString());
+            }
+            return false;
         }
     }
 
@@ -367,6 +411,7 @@ public final class CapturePipeline implements AutoCloseable {
                     @Override
                     public void pollingStarted() {
                         LastEventSummary.install(built.get()); // tasks (and their metrics) exist now
+                        status.start.mark("Debezium's task started");
                         log.info("capture {}: Debezium's task started in {} ms", config.slotName(),
                                 (System.nanoTime() - engineStarted.get()) / 1_000_000);
                         transition(CaptureState.STARTING, CaptureState.STREAMING);
@@ -375,6 +420,7 @@ public final class CapturePipeline implements AutoCloseable {
                 .notifying(handler)
                 .build();
         built.set(engine);
+        status.start.mark("engine built");
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "flux-capture-engine-" + config.slotName());
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package flux.capture;
 
 import flux.capture.snapshot.SnapshotProgress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,9 @@ public final class CaptureStatus {
     /** Events published per tenant (changes and rolled-back attempts that carry one). */
     final ConcurrentHashMap<String, AtomicLong> eventsByTenant = new ConcurrentHashMap<>();
 
+    /** Where the first start spent its time, until the first event Kafka acknowledged. */
+    final StartTimeline start = new StartTimeline();
+
     /** The snapshot the runner works on, live; null when none. */
     final AtomicReference<SnapshotProgress> snapshotProgress = new AtomicReference<>();
 
@@ -60,7 +64,7 @@ public final class CaptureStatus {
                 lag < 0 ? null : lag, eventsPublished.get(), rolledBackPublished.get(), transactions.get(),
                 new CrossCheckCounts(matched.get(), untracked.get(), missing.get(), mismatched.get(), backfilled.get()),
                 kafkaRetries.get(), restarts.get(), lastEventAt.get(), lastError.get(), failure.get(), byTenant(),
-                schemaChangesPublished.get(), refusedTables.get(), snapshotProgress.get());
+                schemaChangesPublished.get(), refusedTables.get(), snapshotProgress.get(), start.phases());
     }
 
     private Map<String, Long> byTenant() {
@@ -71,6 +75,11 @@ public final class CaptureStatus {
 
     public CaptureState state() {
         return state.get();
+    }
+
+    /** Where the first start spent its time; the server's start marks its own phases in it. */
+    public StartTimeline start() {
+        return start;
     }
 
     public long eventsPublished() {
@@ -147,12 +156,25 @@ public final class CaptureStatus {
      *                       them, or their writers held them too long), table to PostgreSQL's reason
      * @param runningSnapshot the snapshot capture works on now (rows emitted, chunks, keys, chunks in
      *                       flight), null when none
+     * @param startPhases    where this process's first start of capture spent its time ({@link StartTimeline}),
+     *                       until the first event Kafka acknowledged; empty before the first phase
      */
     public record Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
                            long eventsPublished, long rolledBackPublished, long transactions,
                            CrossCheckCounts crossCheck, long kafkaRetries, long restarts, Instant lastEventAt,
                            String lastError, Failure failure, Map<String, Long> eventsByTenant,
                            long schemaChangesPublished, Map<String, String> refusedTables,
-                           SnapshotProgress runningSnapshot) {
+                           SnapshotProgress runningSnapshot, List<StartTimeline.Phase> startPhases) {
+        /** Without start phases (a pipeline not started by this process's server). */
+        public Snapshot(CaptureState state, String slot, String publication, String lastLsn, Long slotLagBytes,
+                        long eventsPublished, long rolledBackPublished, long transactions,
+                        CrossCheckCounts crossCheck, long kafkaRetries, long restarts, Instant lastEventAt,
+                        String lastError, Failure failure, Map<String, Long> eventsByTenant,
+                        long schemaChangesPublished, Map<String, String> refusedTables,
+                        SnapshotProgress runningSnapshot) {
+            this(state, slot, publication, lastLsn, slotLagBytes, eventsPublished, rolledBackPublished, transactions,
+                    crossCheck, kafkaRetries, restarts, lastEventAt, lastError, failure, eventsByTenant,
+                    schemaChangesPublished, refusedTables, runningSnapshot, List.of());
+        }
     }
 }

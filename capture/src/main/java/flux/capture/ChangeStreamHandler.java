@@ -59,6 +59,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     /** The key Flux adds to Debezium's offset: the highest record id streamed up to that offset. */
     static final String STREAMED_UP_TO = "flux_streamed_up_to";
 
+    private final String topicPrefix;
     private final CaptureStatus status;
     private final TransactionAssembler assembler;
     private final CrossCheck crossCheck;
@@ -74,6 +75,10 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     private final BooleanSupplier stopping;
     private final SnapshotWindows snapshots;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    /** When this engine run began (the handler is made right before its engine), for the log of a (re)start. */
+    private final long createdAt = System.nanoTime();
+    private boolean sawBatch;
+    private boolean sawAcknowledgement;
 
     /**
      * @param topicPrefix the connector's {@code topic.prefix} (the slot name)
@@ -96,6 +101,7 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
                         MutationLog mutationLog, ImageCheck imageCheck, PublishedTables tables, int fullBatch,
                         int sendsInFlight, BooleanSupplier stopping, long streamedUpTo, SnapshotWindows snapshots) {
         this.snapshots = snapshots;
+        this.topicPrefix = topicPrefix;
         this.status = status;
         this.assembler = new TransactionAssembler(topicPrefix, streamedUpTo);
         this.crossCheck = crossCheck;
@@ -128,6 +134,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        if (!sawBatch) {
+            sawBatch = true;
+            status.start.mark("first batch");
+            log.info("capture {}: first batch of this engine run ({} records) {} ms after the engine was made",
+                    topicPrefix, records.size(), (System.nanoTime() - createdAt) / 1_000_000);
+        }
         List<RecordChangeEvent<SourceRecord>> complete = new ArrayList<>(records.size());
         List<RecordChangeEvent<SourceRecord>> pending = new ArrayList<>();
         List<WalTransaction> transactions = new ArrayList<>();
@@ -194,6 +206,12 @@ final class ChangeStreamHandler implements DebeziumEngine.ChangeConsumer<RecordC
         if (f.lastLsn() >= 0) {
             status.lastLsn.set(f.lastLsn());
             status.lastEventAt.set(Instant.now());
+            if (!sawAcknowledgement) {
+                sawAcknowledgement = true;
+                status.start.mark(StartTimeline.FIRST_EVENT);
+                log.info("capture {}: first event of this engine run acknowledged by Kafka {} ms after the engine was"
+                        + " made", topicPrefix, (System.nanoTime() - createdAt) / 1_000_000);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package flux.capture;
 
 import flux.capture.pg.PostgresOffsetStore;
+import flux.capture.pg.Publication;
 import java.util.Properties;
 
 /**
@@ -26,6 +27,8 @@ public final class EngineProperties {
         p.setProperty("publication.name", config.publicationName());
         // Flux maintains the publication (tracked tables + mutation log), never all_tables.
         p.setProperty("publication.autocreate.mode", "disabled");
+        // Flux's own tables outside the publication send nothing, but each would cost a schema query per start.
+        p.setProperty("table.exclude.list", Publication.unpublishedOwnTables());
         // History starts with the slot; existing rows are not replayed as inserts.
         p.setProperty("snapshot.mode", "no_data");
         // BEGIN/END markers tell where a transaction ends, so it is paired and published whole.

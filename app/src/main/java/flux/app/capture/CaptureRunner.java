@@ -5,6 +5,7 @@ import flux.capture.CaptureConfig;
 import flux.capture.CaptureException;
 import flux.capture.CapturePipeline;
 import flux.capture.EngineSettings;
+import flux.capture.StartTimeline;
 import flux.capture.kafka.TopicSettings;
 import flux.capture.snapshot.SnapshotSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prepares capture before the HTTP server accepts requests ({@link #prepare()}: publication and
- * slot exist, so no acknowledged write can miss Kafka), starts streaming when the HTTP server is
- * up, and stops it with the context. Off with {@code flux.capture.enabled=false}
+ * slot exist, so no acknowledged write can miss Kafka), starts streaming right after (beside HTTP's
+ * start), and stops it with the context. Off with {@code flux.capture.enabled=false}
  * (env FLUX_CAPTURE_ENABLED). Slot and publication: {@code flux.capture.slot},
  * {@code flux.capture.publication} (default {@code flux}); Debezium's poll interval:
  * {@code flux.capture.poll-interval-ms} (default 5); the engine's batching: {@code flux.capture.max-batch-size}
@@ -95,17 +96,31 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
 
     /**
      * Called by the server's start after the {@code flux} schema and the migrations are in, before HTTP
-     * starts: creates the publication and the slot when missing ({@link CapturePipeline#prepare()}).
-     * When that fails for a reason that may heal (PostgreSQL unreachable), the server does not start:
+     * starts: creates the publication and the slot when missing ({@link CapturePipeline#prepare()}),
+     * then starts streaming at once, beside HTTP's start (a backlog left while the server was down
+     * drains the sooner; writes acknowledged later are in the slot either way).
+     * When preparing fails for a reason that may heal (PostgreSQL unreachable), the server does not start:
      * serving would acknowledge writes the slot does not hold yet, and those would never reach Kafka.
      * A permanent failure leaves capture FAILED with its reason, and the server starts, as when capture
      * fails later (health DOWN).
      */
     public synchronized void prepare() {
+        prepare(-1);
+    }
+
+    /**
+     * As {@link #prepare()}, with when the server's context began to start ({@link StartTimeline#now()}), so
+     * that the start's phases tell the JVM's start and the backends from the context (-1: not known).
+     */
+    public synchronized void prepare(long contextFromMs) {
         if (!enabled || pipeline != null) {
             return;
         }
         CapturePipeline prepared = new CapturePipeline(config);
+        if (contextFromMs >= 0) {
+            prepared.figures().start().markTo("JVM and backends", contextFromMs);
+        }
+        prepared.figures().start().mark("server context");
         try {
             prepared.prepare();
         } catch (CaptureException.Retriable e) {
@@ -115,23 +130,36 @@ public final class CaptureRunner implements ApplicationEventListener<ServerStart
                     + " (or disable capture: FLUX_CAPTURE_ENABLED=false)", e);
         }
         pipeline = prepared;
+        startStreaming();
     }
 
+    /** HTTP is up: a start that did not prepare starts capture now (it prepares on its own thread). */
     @Override
     public synchronized void onApplicationEvent(ServerStartupEvent event) {
         if (!enabled) {
             log.info("capture is disabled (flux.capture.enabled=false)");
             return;
         }
+        if (pipeline == null) {
+            pipeline = new CapturePipeline(config);
+        }
+        startStreaming();
+    }
+
+    private void startStreaming() {
         if (streaming) {
             return;
-        }
-        if (pipeline == null) { // a start that did not prepare (it prepares on its own thread, later)
-            pipeline = new CapturePipeline(config);
         }
         pipeline.start();
         streaming = true;
         log.info("capture started: slot {}, publication {}", config.slotName(), config.publicationName());
+    }
+
+    /** The server's HTTP started, beside capture's start, from {@code fromMs} ({@link StartTimeline#now()}). */
+    public synchronized void httpStarted(long fromMs) {
+        if (pipeline != null) {
+            pipeline.figures().start().markSince("http", fromMs);
+        }
     }
 
     /** The running pipeline; empty when capture is disabled or the server has not started yet. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import flux.capture.CaptureStatus;
+import flux.capture.StartTimeline;
 import flux.capture.snapshot.SnapshotProgress;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +22,16 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
                            CaptureStatus.CrossCheckCounts crossCheck, Long kafkaRetries, Long restarts,
                            String lastEventAt, String lastError, FailureAnswer failure,
                            Map<String, Long> eventsByTenant, Long schemaChangesPublished,
-                           Map<String, String> refusedTables, RunningSnapshotAnswer runningSnapshot) {
+                           Map<String, String> refusedTables, RunningSnapshotAnswer runningSnapshot,
+                           List<StartPhaseAnswer> startPhases) {
+
+    /** A phase of this process's first start of capture, in ms since the JVM started (flux.capture.StartTimeline). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record StartPhaseAnswer(String phase, long fromMs, long toMs) {
+        static List<StartPhaseAnswer> of(List<StartTimeline.Phase> phases) {
+            return phases.stream().map(p -> new StartPhaseAnswer(p.name(), p.fromMs(), p.toMs())).toList();
+        }
+    }
 
     /** The snapshot capture works on now (flux.capture.snapshot.SnapshotProgress); keys as JSON objects. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,13 +58,13 @@ record CaptureStatusAnswer(String state, String slot, String publication, String
         if (tenant != null) {
             return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), null, null, null, null, null,
                     null, null, null, null, null, null, Map.of(tenant, s.eventsByTenant().getOrDefault(tenant, 0L)), null, null,
-                    null);
+                    null, null);
         }
         return new CaptureStatusAnswer(s.state().name(), s.slot(), s.publication(), s.lastLsn(), s.slotLagBytes(),
                 s.eventsPublished(), s.rolledBackPublished(), s.transactions(), s.crossCheck(), s.kafkaRetries(),
                 s.restarts(), s.lastEventAt() == null ? null : s.lastEventAt().toString(), s.lastError(),
                 s.failure() == null ? null : new FailureAnswer(s.failure().reason(), s.failure().at().toString()),
                 s.eventsByTenant(), s.schemaChangesPublished(), s.refusedTables(),
-                RunningSnapshotAnswer.of(s.runningSnapshot()));
+                RunningSnapshotAnswer.of(s.runningSnapshot()), StartPhaseAnswer.of(s.startPhases()));
     }
 }

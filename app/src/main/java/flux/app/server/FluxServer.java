@@ -2,6 +2,7 @@ package flux.app.server;
 
 import flux.app.capture.CaptureRunner;
 import flux.app.http.auth.AuthMode;
+import flux.capture.StartTimeline;
 import flux.history.BlameFolder;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
@@ -40,15 +41,18 @@ public final class FluxServer implements AutoCloseable {
         Backends backends = Backends.start(settings);
         ApplicationContext context = null;
         try {
+            long contextFrom = StartTimeline.sinceJvmStart();
             context = ApplicationContext.builder()
                     .mainClass(FluxServer.class)
                     .banner(false)
                     .deduceEnvironment(false)
                     .properties(properties(settings, host, authMode, backends))
                     .start();
-            prepareCapture(context);
+            prepareCapture(context, contextFrom);
+            long httpFrom = StartTimeline.sinceJvmStart();
             NettyEmbeddedServer server = context.getBean(NettyEmbeddedServer.class);
             server.start();
+            context.findBean(CaptureRunner.class).ifPresent(runner -> runner.httpStarted(httpFrom));
             return new FluxServer(backends, context, server);
         } catch (RuntimeException e) {
             if (context != null) {
@@ -64,10 +68,16 @@ public final class FluxServer implements AutoCloseable {
 
     /**
      * Between the context's start (flux schema, migrations) and HTTP's: capture's slot and publication
-     * exist before the first write can be acknowledged (docs/capture.md, "Start-up").
+     * exist before the first write can be acknowledged, and capture streams from then on, beside HTTP's
+     * start (docs/capture.md, "Start-up").
      */
     public static void prepareCapture(ApplicationContext context) {
-        context.findBean(CaptureRunner.class).ifPresent(CaptureRunner::prepare);
+        prepareCapture(context, -1);
+    }
+
+    /** As {@link #prepareCapture(ApplicationContext)}; the context began to start at {@code contextFromMs} (ms since the JVM started). */
+    private static void prepareCapture(ApplicationContext context, long contextFromMs) {
+        context.findBean(CaptureRunner.class).ifPresent(runner -> runner.prepare(contextFromMs));
     }
 
     public Backends backends() {

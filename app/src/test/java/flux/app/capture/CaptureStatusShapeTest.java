@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flux.app.http.ServerJson;
 import flux.capture.CaptureState;
 import flux.capture.CaptureStatus;
+import flux.capture.StartTimeline;
 import flux.capture.snapshot.SnapshotProgress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +60,19 @@ class CaptureStatusShapeTest {
                 Map.of("acme", 6L, "globex", 2L)), "globex"));
         assertThat(json).isEqualTo("{\"state\":\"STREAMING\",\"slot\":\"flux_slot\",\"publication\":\"flux_pub\","
                 + "\"events_by_tenant\":{\"globex\":2}}");
+    }
+
+    @Test
+    void theStartsPhasesAreListedInMillisecondsSinceTheJvmStartedAndHiddenFromATenant() {
+        CaptureStatus.Snapshot base = snapshot(null, null, null, null, Map.of("acme", 1L));
+        CaptureStatus.Snapshot started = new CaptureStatus.Snapshot(base.state(), base.slot(), base.publication(), null,
+                null, 7, 1, 3, base.crossCheck(), 4, 0, null, null, null, base.eventsByTenant(), 2, Map.of(), null,
+                List.of(new StartTimeline.Phase("server context", 0, 3100), new StartTimeline.Phase("topics", 3300, 3900),
+                        new StartTimeline.Phase(StartTimeline.FIRST_EVENT, 3200, 4800)));
+        assertThat(ServerJson.write(CaptureStatusAnswer.of(started, null))).endsWith("\"schema_changes_published\":2,"
+                + "\"start_phases\":[{\"phase\":\"server context\",\"from_ms\":0,\"to_ms\":3100},"
+                + "{\"phase\":\"topics\",\"from_ms\":3300,\"to_ms\":3900},"
+                + "{\"phase\":\"first event acknowledged\",\"from_ms\":3200,\"to_ms\":4800}]}");
+        assertThat(ServerJson.write(CaptureStatusAnswer.of(started, "acme"))).doesNotContain("start_phases");
     }
 }

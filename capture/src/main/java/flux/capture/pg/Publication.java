@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import flux.capture.kafka.TopicNames;
@@ -56,6 +57,8 @@ public final class Publication {
     /** Snapshot chunks' watermarks (flux.capture.snapshot): streamed so a chunk is placed among the changes. */
     public static final String WATERMARK_TABLE_NAME = "capture_snapshot_watermarks";
     static final String WATERMARK_TABLE = Identifiers.qualified(LogSchema.SCHEMA, WATERMARK_TABLE_NAME);
+    /** Flux's own tables in the publication (schema {@code flux}): the log, the journal, the watermarks. */
+    private static final List<String> OWN_TABLE_NAMES = List.of(LogSchema.TABLE, SchemaJournal.TABLE, WATERMARK_TABLE_NAME);
     /** The mutation log's published columns: those that pair a record with its change. */
     static final List<String> LOG_COLUMNS = LogSchema.PAIRING_COLUMNS;
     static final String LOG_COLUMNS_PUBLISHED =
@@ -66,6 +69,20 @@ public final class Publication {
     private static final String JOIN = "SELECT flux.capture_join(?, ?, ?) AS written";
 
     private final String name;
+
+    /**
+     * A regular expression for Debezium's {@code table.exclude.list}: the {@code flux} schema's tables that
+     * are in no publication of capture's (tenants, keys, offsets, ...). They send no change, and Debezium
+     * reads the columns and replica identity of every table its filter lets through, a query each, at every
+     * start. Case-sensitive, though Debezium matches without case: a user's schema {@code "FLUX"} is not Flux's.
+     */
+    public static String unpublishedOwnTables() {
+        StringBuilder own = new StringBuilder();
+        for (String table : OWN_TABLE_NAMES) {
+            own.append(own.isEmpty() ? "" : "|").append(Pattern.quote(table));
+        }
+        return "(?-i)" + Pattern.quote(LogSchema.SCHEMA + ".") + "(?!(?:" + own + ")$).+";
+    }
 
     public Publication(String name) {
         this.name = name;
