@@ -18,7 +18,7 @@ final class LoadRunner {
 
     /** A measured cell; CPU figures are microseconds per operation over the measured time. */
     record Cell(double opsPerSecond, double p50Millis, double p99Millis, long operations, double serverCpuMicros,
-                double jvmCpuMicros) {
+                double jvmCpuMicros, double jvmAllocatedBytes) {
     }
 
     private LoadRunner() {
@@ -90,9 +90,10 @@ final class LoadRunner {
             at += counts[c];
         }
         Arrays.sort(all);
-        CpuMeter.Sample used = cpu == null ? new CpuMeter.Sample(0, 0) : cpuAt[1].minus(cpuAt[0]);
+        CpuMeter.Sample used = cpu == null ? CpuMeter.Sample.NONE : cpuAt[1].minus(cpuAt[0]);
+        double ops = Math.max(1, total);
         return new Cell(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total,
-                used.serverMicros() / (double) Math.max(1, total), used.jvmMicros() / (double) Math.max(1, total));
+                used.serverMicros() / ops, used.jvmMicros() / ops, used.jvmAllocatedBytes() / ops);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
