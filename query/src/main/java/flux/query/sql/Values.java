@@ -125,6 +125,8 @@ final class Values {
             text = value.textValue();
         } else if (value.isBoolean()) {
             text = value.booleanValue() ? "true" : "false";
+        } else if (value.isInt() || value.isLong()) {
+            text = Long.toString(value.longValue()); // no BigInteger in between for the common case
         } else if (value.isIntegralNumber()) {
             text = value.bigIntegerValue().toString();
         } else if (value.isNumber()) {
