@@ -34,6 +34,10 @@ import java.util.StringJoiner;
  * and cannot be separated. The first result column of every statement is the row as JSON; a
  * write that hands its records back adds the log's {@link CommittedRecords#RETURNED}, by name.
  *
+ * <p>{@link #compile} compiles each query shape once ({@link StatementCache}): a later query of
+ * the same shape gets the same text with its own values bound, through the same conversions and
+ * checks ({@link Params}). The engine lets the cache go when its catalog is read again.
+ *
  * <p>On PostgreSQL 18 and later, UPDATE takes its before image from {@code RETURNING OLD};
  * before 18, from a {@code FOR UPDATE} self-join on the primary key, which locks the rows first
  * so the image is the version the update replaces.
