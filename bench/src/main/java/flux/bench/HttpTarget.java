@@ -19,9 +19,7 @@ import java.util.Map;
  */
 final class HttpTarget implements WriteTarget {
     private final ApplicationContext context;
-    private final int port;
-    private final ThreadLocal<LeanHttpClient> clients;
-    private final java.util.List<LeanHttpClient> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final PerThreadHttpClients clients;
 
     HttpTarget(String jdbcUrl, int poolSize) throws IOException {
         context = ApplicationContext.builder()
@@ -40,36 +38,34 @@ final class HttpTarget implements WriteTarget {
                         "flux.kafka.bootstrap-servers", "127.0.0.1:9"))
                 .start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-        port = server.getPort();
-        clients = ThreadLocal.withInitial(() -> {
-            LeanHttpClient client = new LeanHttpClient("127.0.0.1", port);
-            opened.add(client);
-            return client;
-        });
+        clients = new PerThreadHttpClients(server.getPort());
     }
 
     @Override
     public void insert(long id) throws IOException {
-        post("{\"table\":\"bench_engine\",\"operation\":\"insert\",\"data\":{\"id\":" + id + ",\"name\":\"row " + id
-                + "\",\"amount\":" + BigDecimal.valueOf(id % 10_000, 2) + "}}");
+        clients.post("/v1/query", insertBody(id));
     }
 
     @Override
     public void update(long id, long value) throws IOException {
-        post("{\"table\":\"bench_engine\",\"operation\":\"update\",\"data\":{\"amount\":"
-                + BigDecimal.valueOf(value % 10_000, 2) + "},\"filters\":[{\"column\":\"id\",\"op\":\"eq\",\"value\":" + id + "}]}");
+        clients.post("/v1/query", updateBody(id, value));
     }
 
-    private void post(String body) throws IOException {
-        LeanHttpClient.Response answer = clients.get().post("/v1/query", body);
-        if (answer.status() != 200) {
-            throw new IOException("HTTP " + answer.status() + ": " + answer.body());
-        }
+    /** The body of (d)'s insert of row {@code id}: what (c) writes, as JSON. */
+    static String insertBody(long id) {
+        return "{\"table\":\"bench_engine\",\"operation\":\"insert\",\"data\":{\"id\":" + id + ",\"name\":\"row " + id
+                + "\",\"amount\":" + BigDecimal.valueOf(id % 10_000, 2) + "}}";
+    }
+
+    /** The body of (d)'s update of row {@code id} to {@code value}. */
+    static String updateBody(long id, long value) {
+        return "{\"table\":\"bench_engine\",\"operation\":\"update\",\"data\":{\"amount\":"
+                + BigDecimal.valueOf(value % 10_000, 2) + "},\"filters\":[{\"column\":\"id\",\"op\":\"eq\",\"value\":" + id + "}]}";
     }
 
     @Override
     public void close() {
-        opened.forEach(LeanHttpClient::close);
+        clients.close();
         context.close();
     }
 }

@@ -18,7 +18,7 @@ final class LoadRunner {
 
     /** A measured cell; CPU figures are microseconds per operation over the measured time. */
     record Cell(double opsPerSecond, double p50Millis, double p99Millis, long operations, double serverCpuMicros,
-                double jvmCpuMicros) {
+                double jvmCpuMicros, double jvmAllocatedBytes) {
     }
 
     private LoadRunner() {
@@ -35,6 +35,9 @@ final class LoadRunner {
         int[] counts = new int[clients];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(clients);
+        // The clients live until the closing sample is read: a thread that ended no longer counts in
+        // the JVM's allocated bytes (CpuMeter), and a client that stopped at the end would drop out.
+        CountDownLatch sampled = new CountDownLatch(cpu == null ? 0 : 1);
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSeconds * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
@@ -66,17 +69,22 @@ final class LoadRunner {
                     latencies[client] = mine;
                     counts[client] = n;
                     done.countDown();
+                    awaitQuietly(sampled);
                 }
             }, "bench-client-" + c);
             threads.add(t);
             t.start();
         }
         CpuMeter.Sample[] cpuAt = new CpuMeter.Sample[2];
-        if (cpu != null) {
-            sleepUntil(measureFrom);
-            cpuAt[0] = cpu.sample();
-            sleepUntil(end);
-            cpuAt[1] = cpu.sample();
+        try {
+            if (cpu != null) {
+                sleepUntil(measureFrom);
+                cpuAt[0] = cpu.sample();
+                sleepUntil(end);
+                cpuAt[1] = cpu.sample();
+            }
+        } finally {
+            sampled.countDown();
         }
         done.await();
         if (failure.get() != null) {
@@ -90,9 +98,18 @@ final class LoadRunner {
             at += counts[c];
         }
         Arrays.sort(all);
-        CpuMeter.Sample used = cpu == null ? new CpuMeter.Sample(0, 0) : cpuAt[1].minus(cpuAt[0]);
+        CpuMeter.Sample used = cpu == null ? CpuMeter.Sample.NONE : cpuAt[1].minus(cpuAt[0]);
+        double ops = Math.max(1, total);
         return new Cell(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total,
-                used.serverMicros() / (double) Math.max(1, total), used.jvmMicros() / (double) Math.max(1, total));
+                used.serverMicros() / ops, used.jvmMicros() / ops, used.jvmAllocatedBytes() / ops);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -32,17 +32,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flux-bench write}: single-row insert and update throughput and latency for (a) raw
  * JDBC, (b) raw JDBC with a minimal audit trigger, (w) raw JDBC with the PostgreSQL wiki's audit
- * trigger, (c) the engine in-process, (e) the engine with its query observers, (d) HTTP, at
- * several client counts, against one embedded PostgreSQL; prints markdown tables with the ratios.
+ * trigger, (c) the engine in-process, (e) the engine with its query observers, (d) HTTP, (n) the
+ * floor of HTTP (a bare Netty handler around the engine, {@link NettyFloorTarget}), at several
+ * client counts, against one embedded PostgreSQL; prints markdown tables with the ratios.
  */
 @Command(name = "write", mixinStandardHelpOptions = true,
-        description = "Single-row write throughput: raw JDBC, two audit triggers, engine, HTTP.")
+        description = "Single-row write throughput: raw JDBC, audit triggers, engine, HTTP and its floor.")
 final class WriteBench implements Callable<Integer> {
-    private static final List<String> ALL_MODES = List.of("a", "b", "w", "s", "p", "c", "e", "d");
+    private static final List<String> ALL_MODES = List.of("a", "b", "w", "s", "p", "c", "e", "n", "d");
     private static final Map<String, String> MODE_NAMES = Map.of(
             "a", "(a) raw JDBC", "b", "(b) JDBC + audit trigger", "w", "(w) JDBC + the wiki's audit trigger",
             "s", "(s) JDBC + supa_audit", "p", "(p) engine, log with a primary key only",
-            "c", "(c) engine in-process", "e", "(e) engine + observability", "d", "(d) HTTP");
+            "c", "(c) engine in-process", "e", "(e) engine + observability", "n", "(n) HTTP floor: bare Netty",
+            "d", "(d) HTTP");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -59,8 +61,9 @@ final class WriteBench implements Callable<Integer> {
     @Option(names = "--ops", split = ",", defaultValue = "insert,update", description = "Operations (default ${DEFAULT-VALUE}).")
     List<String> ops;
 
-    @Option(names = "--modes", split = ",", defaultValue = "a,b,w,s,p,c,e,d",
-            description = "Modes to run, of a,b,w,s,p,c,e,d (default ${DEFAULT-VALUE}); ratios need a (and b, w, s, p, c, e).")
+    @Option(names = "--modes", split = ",", defaultValue = "a,b,w,s,p,c,e,n,d",
+            description = "Modes to run, of a,b,w,s,p,c,e,n,d (default ${DEFAULT-VALUE}); ratios need a (and b, w, s, p, c,"
+                    + " e, n). (n) is the floor of (d): a bare Netty HTTP handler around the engine in-process.")
     List<String> modes;
 
     @Option(names = "--waits", description = "Sample pg_stat_activity's wait events during each measured cell and print"
@@ -76,7 +79,7 @@ final class WriteBench implements Callable<Integer> {
         if (seconds <= 0 || warmup < 0 || clients.stream().anyMatch(c -> c < 1)
                 || !List.of("insert", "update").containsAll(ops) || !ALL_MODES.containsAll(modes) || modes.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients positive,"
-                    + " --ops insert and/or update, --modes some of a,b,w,s,p,c,e,d");
+                    + " --ops insert and/or update, --modes some of a,b,w,s,p,c,e,n,d");
         }
         Path dir = Files.createTempDirectory("flux-bench-");
         int maxClients = clients.stream().max(Integer::compare).orElse(1);
@@ -98,6 +101,7 @@ final class WriteBench implements Callable<Integer> {
                 QueryObservers observers = QueryObservers.start(ObserveSettings.defaults(), ds, List.of());
                 targets.put("e", new EngineTarget(new QueryEngine(ds, QueryEngine.DEFAULT_MAX_LIMIT, observers),
                         observers::close));
+                targets.put("n", new NettyFloorTarget(new QueryEngine(ds), maxClients));
                 targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
                 try {
                     warmUp(ds, targets, out);
@@ -156,9 +160,9 @@ final class WriteBench implements Callable<Integer> {
                     double walBytes = walBytesSince(ds, walBefore) / (double) calls.get();
                     rows.add(new Row(op, n, mode, cell, roundTrips, walBytes));
                     out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write"
-                                    + "  CPU/write: server %4.0f us, JVM %4.0f us  WAL/write %5.0f B%n",
+                                    + "  CPU/write: server %4.0f us, JVM %4.0f us  JVM alloc/write %5.1f KB  WAL/write %5.0f B%n",
                             op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
-                            cell.serverCpuMicros(), cell.jvmCpuMicros(), walBytes);
+                            cell.serverCpuMicros(), cell.jvmCpuMicros(), cell.jvmAllocatedBytes() / 1024, walBytes);
                     if (waits) {
                         out.printf(Locale.ROOT, "       waits: %s%n", sampler.summary(6));
                     }
@@ -217,25 +221,28 @@ final class WriteBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "Single-row writes, %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
                 seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
         out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write | server CPU us / write"
-                + " | JVM CPU us / write | WAL bytes / write |");
-        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " | JVM CPU us / write | JVM KB allocated / write | WAL bytes / write |");
+        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |%n", r.op(), r.clients(),
+            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f |%n", r.op(), r.clients(),
                     MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(),
-                    r.roundTrips(), r.cell().serverCpuMicros(), r.cell().jvmCpuMicros(), r.walBytes());
+                    r.roundTrips(), r.cell().serverCpuMicros(), r.cell().jvmCpuMicros(), r.cell().jvmAllocatedBytes() / 1024,
+                    r.walBytes());
         }
         out.println();
         out.println("| op | clients | (c)/(a) target >= 0.6 | (p)/(a) bound | (c)/(p) | (c)/(w) target >= 1.1"
-                + " | (c)/(s) target >= 1.0 | (c)/(b) | (d)/(c) target >= 0.85 | (e)/(c) target >= 0.95 |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | (c)/(s) target >= 1.0 | (c)/(b) | (d)/(c) target >= 0.85 | (n)/(c) floor | (d)/(n) | (e)/(c) target >= 0.95 |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String op : ops) {
             for (int n : clients) {
                 double a = ops(rows, op, n, "a");
                 double c = ops(rows, op, n, "c");
                 double p = ops(rows, op, n, "p");
-                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", op, n,
+                double d = ops(rows, op, n, "d");
+                double floor = ops(rows, op, n, "n");
+                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", op, n,
                         c / a, p / a, c / p, c / ops(rows, op, n, "w"), c / ops(rows, op, n, "s"),
-                        c / ops(rows, op, n, "b"), ops(rows, op, n, "d") / c, ops(rows, op, n, "e") / c);
+                        c / ops(rows, op, n, "b"), d / c, floor / c, d / floor, ops(rows, op, n, "e") / c);
             }
         }
         out.flush();

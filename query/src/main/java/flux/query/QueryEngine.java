@@ -67,6 +67,8 @@ public final class QueryEngine {
     private final Catalog catalog;
     private final EngineLimits limits;
     private volatile SqlCompiler compiler;
+    /** The catalog's generation the compiler's cached statements were compiled against. */
+    private volatile long compiledGeneration = -1;
 
     public QueryEngine(DataSource dataSource) {
         this(dataSource, EngineLimits.DEFAULTS, NO_OBSERVER);
@@ -272,11 +274,21 @@ public final class QueryEngine {
         return observer;
     }
 
+    /**
+     * The compiler, its cached statements let go after the catalog was read again: they are
+     * keyed by the tables of the catalog they were compiled against, which a new read replaces,
+     * so they could never be used again.
+     */
     SqlCompiler compiler() {
         SqlCompiler c = compiler;
         if (c == null) {
             c = new SqlCompiler(limits.maxLimit(), limits.maxInValues(), serverVersion());
             compiler = c;
+        }
+        long generation = catalog.generation();
+        if (generation != compiledGeneration) {
+            compiledGeneration = generation;
+            c.forgetStatements();
         }
         return c;
     }

@@ -128,7 +128,7 @@ public final class Transaction {
         String prefix = !tagged ? (scope == null ? TAG : TENANT_TAG) + (markUndo ? UNDOES_TAG : "")
                 : mode.equals(planMode) ? "" : PLAN_MODE;
         List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(prefix + statement.text())) {
+        try (PreparedStatement ps = connection.prepareStatement(statement.prefixedText(prefix))) {
             int next = 1;
             if (!tagged) {
                 ps.setString(next++, requestId.value());

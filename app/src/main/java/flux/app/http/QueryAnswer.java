@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answer of {@code POST /v1/query}: {@code {"request_id": ..., "rows": [...]}}. Each row is
- * the JSON text PostgreSQL rendered, written as it is ({@link RawJson}).
+ * The answer of {@code POST /v1/query}: {@code {"request_id": ..., "rows": [...]}}, each row the
+ * JSON text PostgreSQL rendered. The schema of the OpenAPI document; the bytes are written by
+ * {@link AnswerJson}, without a tree or reflection.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record QueryAnswer(@JsonProperty("request_id") String requestId,

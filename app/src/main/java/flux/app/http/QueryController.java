@@ -25,6 +25,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,7 +66,9 @@ final class QueryController {
     }
 
     @Post(uri = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<QueryAnswer> query(HttpRequest<?> request, @Nullable @Body String body) {
+    @ApiResponse(responseCode = "200", description = "The selected rows, or the rows the write affected",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = QueryAnswer.class)))
+    HttpResponse<byte[]> query(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         JsonNode json = JsonCodec.parse(body == null ? "" : body);
         // "as_of" (a time-travel select, docs/history.md) is taken off before the query is read
@@ -75,11 +80,13 @@ final class QueryController {
                 ? engine.query(id, clientId(request, caller), scope, query)
                 : engine.queryAsOf(id, clientId(request, caller), scope, query,
                         Moments.parse(asOf.asText(), java.time.ZoneOffset.UTC));
-        return answer(id, new QueryAnswer(id.value(), result.rowsJson()));
+        return answer(id, AnswerJson.query(id.value(), result.rowsJson()));
     }
 
     @Post(uri = "/transaction", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<TransactionAnswer> transaction(HttpRequest<?> request, @Nullable @Body String body) {
+    @ApiResponse(responseCode = "200", description = "Each query's rows, in the order sent; all committed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransactionAnswer.class)))
+    HttpResponse<byte[]> transaction(HttpRequest<?> request, @Nullable @Body String body) {
         RequestId id = requestId(request);
         JsonNode json = JsonCodec.parse(body == null ? "" : body);
         List<Query> queries = QueryJson.readTransaction(json, maxTransactionQueries);
@@ -88,14 +95,14 @@ final class QueryController {
             Callers.require(request, needed(q));
         }
         TenantScope scope = Callers.scope(caller, tenants);
-        List<TransactionAnswer.Result> results = engine.transactionResult(id, clientId(request, caller), scope, tx -> {
-            List<TransactionAnswer.Result> each = new ArrayList<>();
+        List<List<String>> results = engine.transactionResult(id, clientId(request, caller), scope, tx -> {
+            List<List<String>> each = new ArrayList<>();
             for (Query q : queries) {
-                each.add(new TransactionAnswer.Result(tx.query(q).rowsJson()));
+                each.add(tx.query(q).rowsJson());
             }
             return each;
         });
-        return answer(id, new TransactionAnswer(id.value(), results));
+        return answer(id, AnswerJson.transaction(id.value(), results));
     }
 
     private static Role needed(Query query) {

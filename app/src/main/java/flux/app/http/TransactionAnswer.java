@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The answer of {@code POST /v1/transaction}: {@code {"request_id": ..., "results": [{"rows": [...]}, ...]}},
- * one result per query in the order sent, rows as PostgreSQL rendered them ({@link RawJson}).
+ * one result per query in the order sent, rows as PostgreSQL rendered them. The schema of the
+ * OpenAPI document; the bytes are written by {@link AnswerJson}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record TransactionAnswer(@JsonProperty("request_id") String requestId, List<Result> results) {

@@ -16,6 +16,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterPatternStyle;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
@@ -28,8 +29,15 @@ import java.util.Optional;
  * goes to the login form (htmx requests are told with {@code HX-Redirect}). Static assets and the
  * login form need no key.
  */
-@ServerFilter("/ui/**")
+@ServerFilter(value = UiAuthFilter.PATHS, patternStyle = FilterPatternStyle.REGEX)
 final class UiAuthFilter {
+    /**
+     * {@code /ui} and below, as a regular expression, compiled once: an Ant pattern ({@code /ui/**})
+     * is tokenized again for every request Micronaut matches it against, each {@code /v1} request
+     * included (see {@code flux.app.http.auth.FilterPaths}).
+     */
+    static final String PATHS = "/ui(/.*)?";
+
     private final AuthMode mode;
     private final ApiKeyStore keys;
     private final UiPages pages;

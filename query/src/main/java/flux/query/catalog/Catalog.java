@@ -32,6 +32,7 @@ public final class Catalog {
     private volatile CatalogReader.Snapshot snapshot;
     private final LongSupplier clock;
     private volatile long lastRefresh;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public Catalog(DataSource dataSource) {
         this(dataSource, System::nanoTime);
@@ -48,6 +49,7 @@ public final class Catalog {
         try (Connection c = dataSource.getConnection()) {
             CatalogReader.Snapshot fresh = reader.read(c);
             snapshot = fresh;
+            generation.incrementAndGet();
             lastRefresh = clock.getAsLong();
             log.debug("catalog refreshed: {} schemas", fresh.tables().size());
         } catch (SQLException e) {
@@ -104,6 +106,14 @@ public final class Catalog {
         current().tables().values().forEach(byName -> all.addAll(byName.values()));
         all.sort(Comparator.comparing(Table::schema).thenComparing(Table::name));
         return all;
+    }
+
+    /**
+     * How many times the catalog was read: it changes whenever the tables may have, so what was
+     * derived from the previous tables (compiled statements) can be let go.
+     */
+    public long generation() {
+        return generation.get();
     }
 
     /** Reads the catalog now unless it was read before. */

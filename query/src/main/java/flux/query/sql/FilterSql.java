@@ -9,7 +9,6 @@ import flux.query.catalog.Table;
 import flux.query.model.Filter;
 import flux.query.model.Op;
 import flux.query.model.Query;
-import java.util.List;
 import java.util.StringJoiner;
 
 /** A query's filters as a SQL WHERE: the catalog's quoted column, the operator, bound values. */
@@ -17,18 +16,25 @@ final class FilterSql {
     private FilterSql() {
     }
 
-    static String where(Query query, Table table, String alias, List<Object> params) {
+    static String where(Query query, Table table, String alias, Params params) {
         if (query.filters().isEmpty()) {
             return "";
         }
         StringJoiner conditions = new StringJoiner(" AND ", " WHERE ", "");
-        for (Filter f : query.filters()) {
-            conditions.add(condition(f, table.column(f.column()), alias + "." + Identifiers.quote(table.column(f.column()).name()), params));
+        for (int i = 0; i < query.filters().size(); i++) {
+            Filter f = query.filters().get(i);
+            Column column = table.column(f.column());
+            conditions.add(condition(f, valueOf(i), column, alias + "." + Identifiers.quote(column.name()), params));
         }
         return conditions.toString();
     }
 
-    private static String condition(Filter f, Column column, String ref, List<Object> params) {
+    /** The value of the query's filter {@code index}. */
+    static Values.At valueOf(int index) {
+        return q -> q.filters().get(index).value();
+    }
+
+    private static String condition(Filter f, Values.At at, Column column, String ref, Params params) {
         Op op = f.op();
         JsonNode value = f.value();
         if ((op == Op.EQ || op == Op.NEQ) && value.isNull()) {
@@ -40,14 +46,10 @@ final class FilterSql {
             case NOT_NULL:
                 return ref + " IS NOT NULL";
             case IN:
-                return ref + " = ANY(" + Values.bindList(column, value, params) + ")";
+                return ref + " = ANY(" + Values.bindList(column, at, params) + ")";
             case LIKE:
             case ILIKE:
-                if (!value.isTextual()) {
-                    throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
-                            + "\" needs a string pattern");
-                }
-                params.add(Values.text(column, value));
+                params.from(q -> pattern(op, column, at.in(q)));
                 String operand = column.kind() == ColumnKind.STRING ? ref : "CAST(" + ref + " AS text)";
                 return operand + (op == Op.LIKE ? " LIKE " : " ILIKE ") + "CAST(? AS text)";
             default:
@@ -55,8 +57,16 @@ final class FilterSql {
                     throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
                             + "\" needs a value");
                 }
-                return ref + " " + comparison(op) + " " + Values.bind(column, value, params);
+                return ref + " " + comparison(op) + " " + Values.bind(column, at, params);
         }
+    }
+
+    private static String pattern(Op op, Column column, JsonNode value) {
+        if (!value.isTextual()) {
+            throw new InvalidQuery("filter \"" + op.jsonName() + "\" on column \"" + column.name()
+                    + "\" needs a string pattern");
+        }
+        return Values.text(column, value);
     }
 
     private static String comparison(Op op) {

@@ -34,6 +34,10 @@ import java.util.StringJoiner;
  * and cannot be separated. The first result column of every statement is the row as JSON; a
  * write that hands its records back adds the log's {@link CommittedRecords#RETURNED}, by name.
  *
+ * <p>{@link #compile} compiles each query shape once ({@link StatementCache}): a later query of
+ * the same shape gets the same text with its own values bound, through the same conversions and
+ * checks ({@link Params}). The engine lets the cache go when its catalog is read again.
+ *
  * <p>On PostgreSQL 18 and later, UPDATE takes its before image from {@code RETURNING OLD};
  * before 18, from a {@code FOR UPDATE} self-join on the primary key, which locks the rows first
  * so the image is the version the update replaces.
@@ -58,11 +62,18 @@ public final class SqlCompiler {
     private final int maxLimit;
     private final int maxInValues;
     private final int serverVersion;
+    private final StatementCache statements;
 
     public SqlCompiler(int maxLimit, int maxInValues, int serverVersion) {
+        this(maxLimit, maxInValues, serverVersion, StatementCache.DEFAULT_CAPACITY);
+    }
+
+    /** @param cachedShapes how many query shapes' statements are kept compiled ({@link StatementCache}) */
+    public SqlCompiler(int maxLimit, int maxInValues, int serverVersion, int cachedShapes) {
         this.maxLimit = maxLimit;
         this.maxInValues = maxInValues;
         this.serverVersion = serverVersion;
+        this.statements = new StatementCache(cachedShapes);
     }
 
     /**
@@ -112,17 +123,34 @@ public final class SqlCompiler {
             rejectReadOnlyFields(query);
         }
         rejectLongInLists(query);
-        SqlStatement statement = switch (query.operation()) {
-            case SELECT -> select(query, table);
-            case INSERT -> insert(query, table, records);
-            case UPDATE -> update(query, table, records);
-            case DELETE -> delete(query, table, records);
+        StatementCache.Key key = StatementCache.keyOf(query, table, records);
+        StatementCache.Template cached = statements.get(key);
+        if (cached != null) {
+            return cached.bind(query);
+        }
+        Params params = new Params(query);
+        String text = switch (query.operation()) {
+            case SELECT -> select(query, table, target(table), params);
+            case INSERT -> insert(query, table, records, params);
+            case UPDATE -> update(query, table, records, params);
+            case DELETE -> delete(query, table, records, params);
         };
-        if (statement.params().size() > MAX_BOUND_VALUES) {
-            throw new InvalidQuery(InvalidQuery.Reason.TOO_MANY_VALUES, "the query binds " + statement.params().size()
+        if (params.size() > MAX_BOUND_VALUES) {
+            throw new InvalidQuery(InvalidQuery.Reason.TOO_MANY_VALUES, "the query binds " + params.size()
                     + " values; one statement takes at most " + MAX_BOUND_VALUES + " (split a bulk insert)");
         }
-        return statement;
+        return statements.put(key, new StatementCache.Template(text, WriteGate.leadingStatements(text), params.slots()),
+                params.values());
+    }
+
+    /** Forgets every compiled statement (the catalog was read again: its tables may have changed). */
+    public void forgetStatements() {
+        statements.clear();
+    }
+
+    /** How many query shapes have a compiled statement. */
+    int cachedShapes() {
+        return statements.size();
     }
 
     private void rejectLongInLists(Query query) {
@@ -141,27 +169,24 @@ public final class SqlCompiler {
      * Used to record an attempt whose statement failed, in a later transaction.
      */
     public SqlStatement attemptedImages(Query query, Table table) {
-        List<Object> params = new ArrayList<>();
+        Params params = new Params(query);
         String newImage = "NULL::text";
         String changed = "NULL::text";
         if (query.operation() == Operation.UPDATE) {
-            params.add(flux.query.model.JsonCodec.write(assignments(query, table)));
+            String assigned = flux.query.model.JsonCodec.write(assignments(query, table));
+            params.fixed(assigned);
             newImage = "(to_jsonb(t.*) || CAST(? AS jsonb))::text";
-            params.add(table.columnNames());
+            params.fixed(table.columnNames());
             changed = "(SELECT COALESCE(json_agg(u.c ORDER BY u.i), '[]')::text"
                     + " FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)"
                     + " WHERE to_jsonb(t.*) -> u.c IS DISTINCT FROM (to_jsonb(t.*) || CAST(? AS jsonb)) -> u.c)";
-            params.add(params.get(0));
+            params.fixed(assigned);
         }
         String where = FilterSql.where(query, table, "t", params);
-        params.add((long) MAX_RECORDED_ATTEMPTS);
+        params.fixed((long) MAX_RECORDED_ATTEMPTS);
         String sql = "SELECT to_jsonb(t.*)::text AS o, " + newImage + " AS n, " + key(table, "t") + " AS k, " + changed
                 + " AS c FROM " + target(table) + " AS t" + where + " LIMIT ?";
-        return new SqlStatement(sql, params);
-    }
-
-    private SqlStatement select(Query query, Table table) {
-        return select(query, table, target(table), List.of());
+        return new SqlStatement(sql, params.values());
     }
 
     /**
@@ -174,11 +199,13 @@ public final class SqlCompiler {
             throw new InvalidQuery("\"as_of\" applies to a select only, not to an " + query.operation().jsonName());
         }
         rejectLongInLists(query);
-        return select(query, table, "(" + source + ")", sourceParams);
+        Params params = new Params(query);
+        params.fixedAll(sourceParams);
+        return new SqlStatement(select(query, table, "(" + source + ")", params), params.values());
     }
 
-    private SqlStatement select(Query query, Table table, String from, List<Object> fromParams) {
-        List<Object> params = new ArrayList<>(fromParams);
+    /** A select from {@code from} (the table, or a query text whose values {@code params} already holds). */
+    private String select(Query query, Table table, String from, Params params) {
         StringBuilder sql = new StringBuilder("SELECT row_to_json(flux_r.*)::text FROM (SELECT ")
                 .append(projection(query, table, "t"))
                 .append(" FROM ").append(from).append(" AS t")
@@ -190,18 +217,17 @@ public final class SqlCompiler {
             }
             sql.append(terms);
         }
-        int limit = query.limit() == null ? maxLimit : Math.min(query.limit(), maxLimit);
         sql.append(" LIMIT ?");
-        params.add((long) limit);
+        params.from(q -> (long) (q.limit() == null ? maxLimit : Math.min(q.limit(), maxLimit)));
         if (query.offset() != null && query.offset() > 0) {
             sql.append(" OFFSET ?");
-            params.add((long) query.offset());
+            params.from(q -> (long) q.offset());
         }
         sql.append(") AS flux_r");
-        return new SqlStatement(sql.toString(), params);
+        return sql.toString();
     }
 
-    private SqlStatement insert(Query query, Table table, boolean records) {
+    private static String insert(Query query, Table table, boolean records, Params params) {
         requireKey(table);
         if (!query.filters().isEmpty()) {
             throw new InvalidQuery("an insert takes no filters");
@@ -214,7 +240,6 @@ public final class SqlCompiler {
             row.fieldNames().forEachRemaining(names::add);
         }
         List<Column> columns = inTableOrder(table, names);
-        List<Object> params = new ArrayList<>();
         StringBuilder dml = new StringBuilder("INSERT INTO ").append(target(table)).append(" AS t");
         if (columns.isEmpty()) {
             if (query.rows().size() > 1) {
@@ -226,11 +251,11 @@ public final class SqlCompiler {
             columns.forEach(c -> cols.add(Identifiers.quote(c.name())));
             dml.append(cols).append(" VALUES ");
             StringJoiner tuples = new StringJoiner(", ");
-            for (ObjectNode row : query.rows()) {
+            for (int r = 0; r < query.rows().size(); r++) {
+                ObjectNode row = query.rows().get(r);
                 StringJoiner tuple = new StringJoiner(", ", "(", ")");
                 for (Column c : columns) {
-                    JsonNode value = row.get(c.name());
-                    tuple.add(value == null ? "DEFAULT" : Values.bind(c, value, params));
+                    tuple.add(row.get(c.name()) == null ? "DEFAULT" : Values.bind(c, rowValue(r, c), params));
                 }
                 tuples.add(tuple.toString());
             }
@@ -243,16 +268,21 @@ public final class SqlCompiler {
                 false);
     }
 
-    private SqlStatement update(Query query, Table table, boolean records) {
+    /** The value of column {@code c} in the query's row {@code r}. */
+    private static Values.At rowValue(int r, Column c) {
+        String name = c.name();
+        return q -> q.rows().get(r).get(name);
+    }
+
+    private String update(Query query, Table table, boolean records, Params params) {
         requireKey(table);
         ObjectNode data = assignments(query, table);
         requireFiltersOrAll(query);
-        List<Object> params = new ArrayList<>();
         StringJoiner set = new StringJoiner(", ", " SET ", "");
         Set<String> names = new LinkedHashSet<>();
         data.fieldNames().forEachRemaining(names::add);
         for (Column c : inTableOrder(table, names)) {
-            set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, data.get(c.name()), params));
+            set.add(Identifiers.quote(c.name()) + " = " + Values.bind(c, rowValue(0, c), params));
         }
         StringBuilder dml = new StringBuilder("UPDATE ").append(target(table)).append(" AS t").append(set);
         // Only an update that assigns a key column can move the row to another key: it alone returns
@@ -281,19 +311,18 @@ public final class SqlCompiler {
                     .append(" AS k, ARRAY(SELECT u.c FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(c, i)")
                     .append(" WHERE flux_o.flux_old -> u.c IS DISTINCT FROM to_jsonb(t.*) -> u.c ORDER BY u.i) AS c")
                     .append(keyAssigned ? ", " + key(table, "flux_o") + " AS ko" : "");
-            params.add(table.columnNames());
+            params.fixed(table.columnNames());
         }
         return write(dml.toString(), params, table, keyAssigned ? CommittedRecords.keyChangingUpdateCte()
                 : CommittedRecords.cte(LoggedOperation.of(query.operation())), records, !prefersGenericPlan(query, table));
     }
 
-    private SqlStatement delete(Query query, Table table, boolean records) {
+    private static String delete(Query query, Table table, boolean records, Params params) {
         requireKey(table);
         if (!query.rows().isEmpty()) {
             throw new InvalidQuery("a delete takes no \"data\"");
         }
         requireFiltersOrAll(query);
-        List<Object> params = new ArrayList<>();
         String dml = "DELETE FROM " + target(table) + " AS t" + WriteGate.lockedWhere(query, table, "t", params)
                 + " RETURNING " + rowJson(query, table, "t") + " AS r, to_jsonb(t.*) AS o, NULL::jsonb AS n, "
                 + key(table, "t") + " AS k, NULL::text[] AS c";
@@ -309,15 +338,13 @@ public final class SqlCompiler {
      * ({@link CommittedRecords}). {@code locksTable}: preceded by the table lock of a write of many
      * rows ({@link WriteGate}).
      */
-    private static SqlStatement write(String dml, List<Object> dmlParams, Table table, String recordCte,
-                                      boolean records, boolean locksTable) {
-        List<Object> params = new ArrayList<>(dmlParams);
-        params.addAll(CommittedRecords.params(table.schema(), table.name()));
-        String sql = (locksTable ? WriteGate.tableLock(table) : "")
+    private static String write(String dml, Params params, Table table, String recordCte,
+                                boolean records, boolean locksTable) {
+        params.fixedAll(CommittedRecords.params(table.schema(), table.name()));
+        return (locksTable ? WriteGate.tableLock(table) : "")
                 + "WITH flux_w AS (" + dml + "),\n "
                 + recordCte + "\n"
                 + (records ? "SELECT w.r, " + CommittedRecords.RETURNED + " FROM flux_w w" : "SELECT w.r FROM flux_w w");
-        return new SqlStatement(sql, params, locksTable ? 1 : 0);
     }
 
     /**
@@ -326,7 +353,7 @@ public final class SqlCompiler {
      * Typed comparisons in RETURNING cost a fraction of looking every column up in two jsonb
      * images. Column names are bound like any value.
      */
-    private static String changedColumns(Table table, List<Object> params) {
+    private static String changedColumns(Table table, Params params) {
         StringJoiner cases = new StringJoiner(", ", "array_remove(ARRAY[", "], NULL)");
         for (Column c : table.columns()) {
             String before = "flux_old." + Identifiers.quote(c.name());
@@ -335,7 +362,7 @@ public final class SqlCompiler {
                     ? "to_jsonb(" + before + ") IS DISTINCT FROM to_jsonb(" + after + ")"
                     : before + " IS DISTINCT FROM " + after;
             cases.add("CASE WHEN " + differs + " THEN CAST(? AS text) END");
-            params.add(c.name());
+            params.fixed(c.name());
         }
         return cases.toString();
     }

@@ -5,6 +5,7 @@ import flux.query.InvalidQuery;
 import flux.query.catalog.Column;
 import flux.query.catalog.ColumnKind;
 import flux.query.model.JsonCodec;
+import flux.query.model.Query;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -21,33 +22,65 @@ final class Values {
     private Values() {
     }
 
-    /** The SQL for {@code value} as a value of {@code column}; adds its parameter to {@code params}. */
-    static String bind(Column column, JsonNode value, List<Object> params) {
-        if (value.isNull()) {
-            params.add(null);
+    /** Where a value sits in a query of a given shape (a row's field, a filter's value). */
+    @FunctionalInterface
+    interface At {
+        JsonNode in(Query query);
+    }
+
+    /**
+     * The SQL for the value {@code at} as a value of {@code column}; adds its parameter to
+     * {@code params}. The SQL depends only on the column and on whether the value is null (part
+     * of a statement's shape); the parameter is converted from each query's own value.
+     */
+    static String bind(Column column, At at, Params params) {
+        params.from(q -> param(column, at.in(q)));
+        if (at.in(params.query()).isNull()) {
             return column.kind() == ColumnKind.BYTES ? "CAST(? AS bytea)" : cast(column.sqlType());
         }
         switch (column.kind()) {
-            case JSON:
-                params.add(JsonCodec.write(value));
-                return cast(column.sqlType());
             case BYTES:
-                params.add(scalarText(column, value));
                 return "decode(?, 'base64')";
             case ARRAY:
-                params.add(elements(column, value));
                 return "CAST(CAST(? AS text[]) AS " + column.sqlType() + ")";
+            case JSON:
             case STRING:
             case SCALAR:
-                params.add(scalarText(column, value));
                 return cast(column.sqlType());
             default:
                 throw new IllegalStateException("unhandled column kind " + column.kind());
         }
     }
 
-    /** The SQL for an array of values of {@code column}, as one {@code text[]} parameter (for {@code IN}). */
-    static String bindList(Column column, JsonNode values, List<Object> params) {
+    /** The bound form of one value of {@code column}: text, text[] or null. */
+    private static Object param(Column column, JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        switch (column.kind()) {
+            case JSON:
+                return JsonCodec.write(value);
+            case ARRAY:
+                return elements(column, value);
+            case BYTES:
+            case STRING:
+            case SCALAR:
+                return scalarText(column, value);
+            default:
+                throw new IllegalStateException("unhandled column kind " + column.kind());
+        }
+    }
+
+    /** The SQL for the array {@code at} of values of {@code column}, as one {@code text[]} parameter (for {@code IN}). */
+    static String bindList(Column column, At at, Params params) {
+        params.from(q -> list(column, at.in(q)));
+        if (column.kind() == ColumnKind.BYTES) {
+            return "ARRAY(SELECT decode(flux_v, 'base64') FROM unnest(CAST(? AS text[])) AS flux_u(flux_v))";
+        }
+        return "CAST(CAST(? AS text[]) AS " + column.sqlType() + "[])";
+    }
+
+    private static String[] list(Column column, JsonNode values) {
         if (!values.isArray()) {
             throw new InvalidQuery("filter \"in\" on column \"" + column.name() + "\" needs an array value");
         }
@@ -60,11 +93,7 @@ final class Values {
             texts[i] = v.isNull() ? null
                     : column.kind() == ColumnKind.JSON ? JsonCodec.write(v) : scalarText(column, v);
         }
-        params.add(texts);
-        if (column.kind() == ColumnKind.BYTES) {
-            return "ARRAY(SELECT decode(flux_v, 'base64') FROM unnest(CAST(? AS text[])) AS flux_u(flux_v))";
-        }
-        return "CAST(CAST(? AS text[]) AS " + column.sqlType() + "[])";
+        return texts;
     }
 
     static String text(Column column, JsonNode value) {
@@ -96,6 +125,8 @@ final class Values {
             text = value.textValue();
         } else if (value.isBoolean()) {
             text = value.booleanValue() ? "true" : "false";
+        } else if (value.isInt() || value.isLong()) {
+            text = Long.toString(value.longValue()); // no BigInteger in between for the common case
         } else if (value.isIntegralNumber()) {
             text = value.bigIntegerValue().toString();
         } else if (value.isNumber()) {

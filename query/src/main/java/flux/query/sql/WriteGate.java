@@ -17,9 +17,16 @@ final class WriteGate {
     private WriteGate() {
     }
 
+    private static final String TABLE_LOCK = "LOCK TABLE ";
+
     /** The statement that precedes a write of many rows, in the same pipeline. */
     static String tableLock(Table table) {
-        return "LOCK TABLE " + SqlCompiler.target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n";
+        return TABLE_LOCK + SqlCompiler.target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n";
+    }
+
+    /** How many statements a compiled text runs ahead of its answer: 1 after a {@link #tableLock}, else 0. */
+    static int leadingStatements(String compiledText) {
+        return compiledText.startsWith(TABLE_LOCK) ? 1 : 0;
     }
 
     /**
@@ -40,12 +47,12 @@ final class WriteGate {
      * PostgreSQL takes their ROW EXCLUSIVE lock anyway, on its fast path. (The row lock is listed,
      * with every other advisory lock Flux takes, in {@code flux.pg.LockKeys}.)
      */
-    static String lockedWhere(Query query, Table table, String alias, List<Object> params) {
+    static String lockedWhere(Query query, Table table, String alias, Params params) {
         String where = FilterSql.where(query, table, alias, params);
         if (!SqlCompiler.prefersGenericPlan(query, table)) {
             return where;
         }
-        params.add(table.qualifiedName());
+        params.fixed(table.qualifiedName());
         String gate = "(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)), hashtext("
                 + namedKey(query, table, params) + "))) AS flux_l) = 1";
         return where + " AND " + gate;
@@ -58,7 +65,7 @@ final class WriteGate {
      * row 1.50) it is read from the row, and a row that does not exist takes no row lock
      * ({@code hashtext(NULL)} is NULL and the strict lock function is not called).
      */
-    private static String namedKey(Query query, Table table, List<Object> params) {
+    private static String namedKey(Query query, Table table, Params params) {
         boolean canonical = table.primaryKey().stream().allMatch(c -> c.equality() == ColumnEquality.CANONICAL);
         if (!canonical) {
             return "(SELECT " + SqlCompiler.key(table, "flux_x") + " FROM " + SqlCompiler.target(table) + " AS flux_x"
@@ -66,11 +73,20 @@ final class WriteGate {
         }
         List<String> parts = new ArrayList<>();
         for (Column k : table.primaryKey()) {
-            Filter named = query.filters().stream()
-                    .filter(f -> f.op() == Op.EQ && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull())
-                    .findFirst().orElseThrow(() -> new IllegalStateException("not a key-point write"));
-            parts.add(Values.bind(k, named.value(), params));
+            int named = namingFilter(query, k);
+            parts.add(Values.bind(k, FilterSql.valueOf(named), params));
         }
         return SqlCompiler.key(parts);
+    }
+
+    /** The index of the first filter that names key column {@code k}'s value by equality. */
+    private static int namingFilter(Query query, Column k) {
+        for (int i = 0; i < query.filters().size(); i++) {
+            Filter f = query.filters().get(i);
+            if (f.op() == Op.EQ && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull()) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("not a key-point write");
     }
 }

@@ -8,6 +8,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
+import io.micronaut.http.filter.FilterPatternStyle;
 
 /**
  * The caller of a request that presents no credentials (one that presents any is
@@ -22,7 +23,7 @@ import io.micronaut.http.filter.ConditionalFilter;
  * mode (d), BENCHMARKS.md). A misspelt {@code flux.auth.mode} stops the server at start; an absent
  * one means {@code keys}.
  */
-@ServerFilter({FilterPaths.API, FilterPaths.HEALTH, FilterPaths.HEALTH_PARTS, FilterPaths.METRICS})
+@ServerFilter(value = FilterPaths.API_AND_PROBES, patternStyle = FilterPatternStyle.REGEX)
 final class AnonymousRequestFilter implements ConditionalFilter {
     private final AuthMode mode;
 

@@ -15,6 +15,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ConditionalFilter;
+import io.micronaut.http.filter.FilterPatternStyle;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * role; anything else (malformed, unknown, revoked, another scheme) is 401 problem+json. Runs on
  * the blocking executor: a key not in the cache is read from the database.
  */
-@ServerFilter({FilterPaths.API, FilterPaths.HEALTH, FilterPaths.HEALTH_PARTS, FilterPaths.METRICS})
+@ServerFilter(value = FilterPaths.API_AND_PROBES, patternStyle = FilterPatternStyle.REGEX)
 final class PresentedKeyFilter implements ConditionalFilter {
     private static final String BEARER = "Bearer ";
 
