@@ -4,7 +4,8 @@
 # Opt-ins (docs/capture.md, "Starting warm"): FLUX_JAVA_HOME runs it with that JDK's java instead of
 # the one on the PATH; FLUX_AOT_CACHE=file starts it from that AOT cache (JDK 25+), made by a
 # training run: FLUX_JAVA_OPTS=-XX:AOTCacheOutput=file ./flux serve, then stop it (the cache is
-# written at its exit). FLUX_JAVA_OPTS adds JVM options.
+# written at its exit). FLUX_JAVA_OPTS adds JVM options (one naming a collector, -XX:+Use...GC,
+# replaces the default -XX:+UseParallelGC).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$here/app/target/flux.jar"
@@ -35,4 +36,9 @@ if [ -n "${FLUX_AOT_CACHE:-}" ]; then
     echo "flux: FLUX_AOT_CACHE=$FLUX_AOT_CACHE does not exist; starting without an AOT cache" >&2
   fi
 fi
-exec "$java" ${FLUX_JAVA_OPTS:-} ${aot[@]+"${aot[@]}"} -jar "$jar" "$@"
+# The throughput collector unless FLUX_JAVA_OPTS picks one: capture's drain allocates ~37 KB per
+# event and the JIT needs the CPU right after a start; G1's barriers and concurrent work cost the
+# first drain 15% of its rate (docs/capture.md, "Garbage collector"; BENCHMARKS.md).
+gc=(-XX:+UseParallelGC)
+case " ${FLUX_JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) gc=() ;; esac
+exec "$java" "${gc[@]+"${gc[@]}"}" ${FLUX_JAVA_OPTS:-} ${aot[@]+"${aot[@]}"} -jar "$jar" "$@"

@@ -56,7 +56,8 @@ final class FirstDrainBench implements Callable<Integer> {
             description = "Backlog drained by the training run that makes an AOT cache (default ${DEFAULT-VALUE}).")
     int trainingRows;
 
-    @Option(names = "--java-opt", description = "A JVM option for flux serve (repeatable; also in training runs).")
+    @Option(names = "--java-opt", description = "A JVM option for flux serve (repeatable; also in training runs)."
+            + " The collector is the launcher's, -XX:+UseParallelGC, unless one names another (-XX:+UseG1GC).")
     List<String> javaOptions = new ArrayList<>();
 
     @Option(names = "--jar", description = "The packaged flux.jar (default: app/target/flux.jar of this checkout).")

@@ -44,7 +44,9 @@ record FirstDrainReport(int rows, int txSize, String knobs, List<String> javaOpt
                 + " the start), written at the training run's exit in %.1f s, %,.0f MB (%s)%n", spec, trainingRows,
                 t.drainSeconds(), t.exitSeconds(), t.megabytes(), t.cache()));
         out.printf("backlog: transactions of %d rows, each row + its mutation record (2 WAL changes per event)%n", txSize);
-        out.println("capture: " + knobs + (javaOptions.isEmpty() ? "" : "; JVM options " + String.join(" ", javaOptions)));
+        boolean ownCollector = javaOptions.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+        out.println("capture: " + knobs + "; JVM options " + (ownCollector ? "" : FreshStart.LAUNCHER_COLLECTOR + " (the launcher's) ")
+                + String.join(" ", javaOptions));
         out.printf("bench machine: %d cores; load average at the end %s%n", Runtime.getRuntime().availableProcessors(),
                 MachineMeters.loadAverage());
         for (FreshStart.Run r : runs) {

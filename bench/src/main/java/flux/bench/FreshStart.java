@@ -75,6 +75,8 @@ final class FreshStart implements AutoCloseable {
     private final Path jar;
     private final Path dir;
     private final Map<String, String> environment = new HashMap<>();
+    /** The collector the launcher ({@code ./flux}) and the image give the JVM unless told otherwise. */
+    static final String LAUNCHER_COLLECTOR = "-XX:+UseParallelGC";
     private final List<String> javaOptions;
     private final int timeoutSeconds;
     private final Admin admin;
@@ -168,7 +170,11 @@ final class FreshStart implements AutoCloseable {
     }
 
     private FluxServeProcess launch(JvmVariant jvm, List<String> cacheOptions, int port) throws Exception {
-        List<String> options = new ArrayList<>(javaOptions);
+        List<String> options = new ArrayList<>();
+        if (javaOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            options.add(LAUNCHER_COLLECTOR); // flux serve as ./flux and the image start it
+        }
+        options.addAll(javaOptions);
         options.addAll(cacheOptions);
         return FluxServeProcess.launch(jvm.java(), options, jar, dir, environment, "--port", Integer.toString(port));
     }
