@@ -59,7 +59,7 @@ public final class Restore {
         });
         String target = planned.table().schema() + "." + planned.table().name();
         engine.query(restoreId, clientId, scope, new Query(target, Operation.INSERT, List.of(), List.of(),
-                List.of(ImageValues.forQuery(engine, target, planned.row().row(), true)), null, null, List.of(), false));
+                List.of(ImageValues.forQuery(engine, target, planned.row().row(), true)), null, null, List.of(), false, true));
         return planned.row();
     }
 

@@ -60,7 +60,7 @@ final class UndoWrites {
         if (first.action().equals(UndoStep.INSERT)) {
             tx.query(new Query(table, Operation.INSERT, List.of(), List.of(),
                     batch.stream().map(s -> ImageValues.forQuery(engine, table, s.values(), false)).toList(), null, null,
-                    List.of(), false));
+                    List.of(), false, true));
             return;
         }
         Operation operation = first.action().equals(UndoStep.DELETE) ? Operation.DELETE : Operation.UPDATE;

@@ -42,6 +42,7 @@ class UndoIT {
                 CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);
                 CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
                 CREATE TABLE priced (id int PRIMARY KEY, net int NOT NULL, gross int GENERATED ALWAYS AS (net * 2) STORED);
+                CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
                 """);
         try (Connection c = db.dataSource.getConnection()) {
             TenantPolicies.installRuntimeRole(c);
@@ -200,6 +201,25 @@ class UndoIT {
         db.delete("g-delete-2", row);
         new Restore(db.dataSource, db.engine).restore("priced", "1", null, null, RequestId.of("g-restore"), null);
         assertThat(db.rows("SELECT net, gross FROM priced WHERE id = 1")).containsExactly(List.of("10", "20"));
+    }
+
+    @Test
+    void anIdentityAlwaysKeyIsPutBackWhenItsRowIsUndoneOrRestoredAndTheApiStillCannotSetIt() {
+        db.engine.transaction(RequestId.of("i-insert"), tx -> tx.query(q(
+                "{\"table\": \"tickets\", \"operation\": \"insert\", \"data\": {\"title\": \"first\"}}")));
+        String id = db.rows("SELECT id FROM tickets WHERE title = 'first'").get(0).get(0);
+        Row row = Row.of("tickets", "{\"id\": " + id + "}");
+        db.delete("i-delete", row);
+
+        undo.undo("i-delete", null, UndoForce.NONE, RequestId.of("i-undo"), null);
+        assertThat(db.rows("SELECT id, title FROM tickets")).containsExactly(List.of(id, "first"));
+
+        db.delete("i-delete-2", row);
+        new Restore(db.dataSource, db.engine).restore("tickets", id, null, null, RequestId.of("i-restore"), null);
+        assertThat(db.rows("SELECT id, title FROM tickets")).containsExactly(List.of(id, "first"));
+
+        assertThat(db.insert("i-api", Row.of("tickets", "{\"id\": 99}"), "{\"id\": 99, \"title\": \"x\"}"))
+                .as("an API insert may not choose an identity ALWAYS value").isFalse();
     }
 
     @Test

@@ -114,7 +114,7 @@ public record TenantScope(String tenantId, Isolation isolation, boolean overQuot
                 rows.add(stamped);
             }
             return new Query(query.table(), op, query.filters(), query.columns(), rows, query.limit(),
-                    query.offset(), query.order(), query.all());
+                    query.offset(), query.order(), query.all(), query.restoring());
         }
         if (op == Operation.UPDATE && !query.rows().isEmpty()) {
             requireOwn(query.rows().get(0).get(TenantPolicies.TENANT_COLUMN), "an update");
@@ -126,7 +126,7 @@ public record TenantScope(String tenantId, Isolation isolation, boolean overQuot
         filters.add(new Filter(TenantPolicies.TENANT_COLUMN, Op.EQ, tenant));
         // "all" meant every row the caller can see; the tenant filter now says which those are.
         return new Query(query.table(), op, filters, query.columns(), query.rows(), query.limit(), query.offset(),
-                query.order(), false);
+                query.order(), false, query.restoring());
     }
 
     private void requireOwn(JsonNode value, String what) {

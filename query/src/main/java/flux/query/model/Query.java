@@ -10,10 +10,19 @@ import java.util.Objects;
  * One structured query, as {@code POST /v1/query} takes it. Names are unchecked here: the
  * compiler checks them against the catalog. {@code rows} holds the insert rows (one or more)
  * or the single update assignment; {@code limit} and {@code offset} are null when absent;
- * {@code all} must be true for an update or delete without filters.
+ * {@code all} must be true for an update or delete without filters. {@code restoring} (never from
+ * JSON: history's undo and restore only) marks an insert that brings rows back as they were, so
+ * identity {@code ALWAYS} columns take the values given ({@code OVERRIDING SYSTEM VALUE}).
  */
 public record Query(String table, Operation operation, List<Filter> filters, List<String> columns,
-                    List<ObjectNode> rows, Integer limit, Integer offset, List<Order> order, boolean all) {
+                    List<ObjectNode> rows, Integer limit, Integer offset, List<Order> order, boolean all,
+                    boolean restoring) {
+
+    /** A query as the API takes it (not {@link #restoring}). */
+    public Query(String table, Operation operation, List<Filter> filters, List<String> columns,
+                 List<ObjectNode> rows, Integer limit, Integer offset, List<Order> order, boolean all) {
+        this(table, operation, filters, columns, rows, limit, offset, order, all, false);
+    }
 
     public Query {
         Objects.requireNonNull(table, "table");

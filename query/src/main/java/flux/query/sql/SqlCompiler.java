@@ -249,7 +249,8 @@ public final class SqlCompiler {
         } else {
             StringJoiner cols = new StringJoiner(", ", " (", ")");
             columns.forEach(c -> cols.add(Identifiers.quote(c.name())));
-            dml.append(cols).append(" VALUES ");
+            // Rows brought back as they were keep their identity ALWAYS values (a no-op elsewhere).
+            dml.append(cols).append(query.restoring() ? " OVERRIDING SYSTEM VALUE" : "").append(" VALUES ");
             StringJoiner tuples = new StringJoiner(", ");
             for (int r = 0; r < query.rows().size(); r++) {
                 ObjectNode row = query.rows().get(r);

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Params.Slot}). A shape is everything the text depends on: the catalog's table (by
  * identity, so a catalog read again never matches an older entry), the operation, whether the
  * records come back, the names of the columns, filters, order and row fields with each value's
- * JSON form (null, text, other scalar, array, object), and which of limit, offset and all are
- * there. Values never are.
+ * JSON form (null, text, other scalar, array, object), which of limit, offset and all are
+ * there, and whether it restores rows. Values never are.
  *
  * <p>Bounded: when {@code capacity} shapes are held, the next new one empties the cache, so a
  * workload of ever new shapes costs a compile each, as without a cache, and holds little memory.
@@ -87,6 +87,7 @@ final class StatementCache {
     static Key keyOf(Query query, Table table, boolean records) {
         StringBuilder s = new StringBuilder(64);
         s.append(query.operation().ordinal()).append(records ? 'r' : '-').append(query.all() ? 'a' : '-')
+                .append(query.restoring() ? 's' : '-')
                 .append(query.limit() == null ? '-' : 'l')
                 .append(query.offset() == null ? '-' : query.offset() > 0 ? 'o' : '0');
         for (String column : query.columns()) {

@@ -48,6 +48,21 @@ class StatementCacheTest {
         assertThat(compiler.cachedShapes()).isEqualTo(1);
     }
 
+    @Test
+    void aRestoringInsertIsAShapeOfItsOwnThatOverridesIdentityValues() {
+        SqlCompiler compiler = compiler(180000);
+        Query api = json("""
+                {"table": "items", "operation": "insert", "data": {"id": 1, "name": "a"}}""");
+        Query restoring = new Query(api.table(), api.operation(), api.filters(), api.columns(), api.rows(), null, null,
+                List.of(), false, true);
+        SqlStatement plain = compiler.compile(api, ITEMS, false);
+        SqlStatement restored = compiler.compile(restoring, ITEMS, false);
+        assertThat(plain.text()).doesNotContain("OVERRIDING");
+        assertThat(restored.text()).contains("(\"id\", \"name\") OVERRIDING SYSTEM VALUE VALUES");
+        assertThat(compiler.compile(api, ITEMS, false).text()).as("the API's shape is not the restoring one")
+                .isSameAs(plain.text());
+    }
+
     /** Pairs of queries of one shape with other values: the second, bound from the cache, equals a fresh compile of it. */
     @Test
     void everyStatementBoundFromTheCacheEqualsAFreshCompile() {
