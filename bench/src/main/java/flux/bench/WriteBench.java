@@ -66,6 +66,12 @@ final class WriteBench implements Callable<Integer> {
                     + " e, n). (n) is the floor of (d): a bare Netty HTTP handler around the engine in-process.")
     List<String> modes;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Rounds of every cell (default ${DEFAULT-VALUE}): each"
+            + " round runs the modes of a cell group one after the other, starting one mode later than the round before,"
+            + " and the ratios are taken within a round (cells minutes apart see different machines), then summarized"
+            + " as the median and range over the rounds.")
+    int rounds;
+
     @Option(names = "--waits", description = "Sample pg_stat_activity's wait events during each measured cell and print"
             + " their shares (a query every 25 ms on a connection of its own).")
     boolean waits;
@@ -76,9 +82,9 @@ final class WriteBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (seconds <= 0 || warmup < 0 || clients.stream().anyMatch(c -> c < 1)
+        if (seconds <= 0 || warmup < 0 || rounds < 1 || clients.stream().anyMatch(c -> c < 1)
                 || !List.of("insert", "update").containsAll(ops) || !ALL_MODES.containsAll(modes) || modes.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients positive,"
+            throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients positive, --rounds positive,"
                     + " --ops insert and/or update, --modes some of a,b,w,s,p,c,e,n,d");
         }
         Path dir = Files.createTempDirectory("flux-bench-");
@@ -106,7 +112,7 @@ final class WriteBench implements Callable<Integer> {
                 try {
                     warmUp(ds, targets, out);
                     List<Row> rows = measure(ds, targets, cpu, out);
-                    print(out, rows, pg);
+                    print(out, rows);
                 } finally {
                     for (WriteTarget t : targets.values()) {
                         t.close();
@@ -119,18 +125,27 @@ final class WriteBench implements Callable<Integer> {
         return Bench.OK;
     }
 
-    private record Row(String op, int clients, String mode, LoadRunner.Cell cell, double roundTrips, double walBytes) {
+    /** One measured cell of round {@code round} (from 1). */
+    record Row(int round, String op, int clients, String mode, LoadRunner.Cell cell, double roundTrips, double walBytes) {
     }
 
     private List<Row> measure(HikariDataSource ds, Map<String, WriteTarget> targets, CpuMeter cpu, PrintWriter out)
             throws Exception {
         List<Row> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            measureRound(round, ds, targets, cpu, out, rows);
+        }
+        return rows;
+    }
+
+    private void measureRound(int round, HikariDataSource ds, Map<String, WriteTarget> targets, CpuMeter cpu,
+                              PrintWriter out, List<Row> rows) throws Exception {
+        List<String> order = ALL_MODES.stream().filter(modes::contains).toList();
         for (String op : ops) {
             for (int n : clients) {
-                for (String mode : ALL_MODES) {
-                    if (!modes.contains(mode)) {
-                        continue;
-                    }
+                // Rotated per round, so no mode always runs right after the same neighbour or first in its group.
+                for (int m = 0; m < order.size(); m++) {
+                    String mode = order.get((m + round - 1) % order.size());
                     WriteTarget target = targets.get(mode);
                     sql(ds, BenchSchema.RESET);
                     AtomicLong ids = new AtomicLong();
@@ -158,10 +173,10 @@ final class WriteBench implements Callable<Integer> {
                     }
                     double roundTrips = (RoundTripCounter.roundTrips() - tripsBefore) / (double) calls.get();
                     double walBytes = walBytesSince(ds, walBefore) / (double) calls.get();
-                    rows.add(new Row(op, n, mode, cell, roundTrips, walBytes));
-                    out.printf(Locale.ROOT, "%-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write"
+                    rows.add(new Row(round, op, n, mode, cell, roundTrips, walBytes));
+                    out.printf(Locale.ROOT, "r%d %-6s %2d clients %-26s %9.0f ops/s  p50 %6.2f ms  p99 %7.2f ms  %.2f round trips/write"
                                     + "  CPU/write: server %4.0f us, JVM %4.0f us  JVM alloc/write %5.1f KB  WAL/write %5.0f B%n",
-                            op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
+                            round, op, n, MODE_NAMES.get(mode), cell.opsPerSecond(), cell.p50Millis(), cell.p99Millis(), roundTrips,
                             cell.serverCpuMicros(), cell.jvmCpuMicros(), cell.jvmAllocatedBytes() / 1024, walBytes);
                     if (waits) {
                         out.printf(Locale.ROOT, "       waits: %s%n", sampler.summary(6));
@@ -170,7 +185,6 @@ final class WriteBench implements Callable<Integer> {
                 }
             }
         }
-        return rows;
     }
 
     /**
@@ -216,41 +230,11 @@ final class WriteBench implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, List<Row> rows, LocalPostgres pg) {
+    private void print(PrintWriter out, List<Row> rows) {
         out.println();
-        out.printf(Locale.ROOT, "Single-row writes, %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
-                seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
-        out.println("| op | clients | mode | ops/s | p50 ms | p99 ms | round trips / write | server CPU us / write"
-                + " | JVM CPU us / write | JVM KB allocated / write | WAL bytes / write |");
-        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f |%n", r.op(), r.clients(),
-                    MODE_NAMES.get(r.mode()), r.cell().opsPerSecond(), r.cell().p50Millis(), r.cell().p99Millis(),
-                    r.roundTrips(), r.cell().serverCpuMicros(), r.cell().jvmCpuMicros(), r.cell().jvmAllocatedBytes() / 1024,
-                    r.walBytes());
-        }
-        out.println();
-        out.println("| op | clients | (c)/(a) target >= 0.6 | (p)/(a) bound | (c)/(p) | (c)/(w) target >= 1.1"
-                + " | (c)/(s) target >= 1.0 | (c)/(b) | (d)/(c) target >= 0.85 | (n)/(c) floor | (d)/(n) | (e)/(c) target >= 0.95 |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (String op : ops) {
-            for (int n : clients) {
-                double a = ops(rows, op, n, "a");
-                double c = ops(rows, op, n, "c");
-                double p = ops(rows, op, n, "p");
-                double d = ops(rows, op, n, "d");
-                double floor = ops(rows, op, n, "n");
-                out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", op, n,
-                        c / a, p / a, c / p, c / ops(rows, op, n, "w"), c / ops(rows, op, n, "s"),
-                        c / ops(rows, op, n, "b"), d / c, floor / c, d / floor, ops(rows, op, n, "e") / c);
-            }
-        }
-        out.flush();
-    }
-
-    private static double ops(List<Row> rows, String op, int clients, String mode) {
-        return rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients && r.mode().equals(mode))
-                .mapToDouble(r -> r.cell().opsPerSecond()).findFirst().orElse(Double.NaN);
+        out.printf(Locale.ROOT, "Single-row writes, %d round(s), %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
+                rounds, seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
+        new WriteReport(rows, ops, clients, rounds, MODE_NAMES).print(out);
     }
 
     private static HikariDataSource pool(String jdbcUrl, int size) {

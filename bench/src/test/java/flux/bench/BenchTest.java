@@ -16,6 +16,7 @@ class BenchTest {
     @Test
     void anOptionOutOfRangeIsAUsageErrorBeforeAnyServiceStarts() {
         assertThat(Bench.run("write", "--seconds", "0")).isEqualTo(2);
+        assertThat(Bench.run("write", "--rounds", "0")).isEqualTo(2);
         assertThat(Bench.run("history", "--small", "1")).isEqualTo(2);
         assertThat(Bench.run("capture", "--rows", "0")).isEqualTo(2);
         assertThat(Bench.run("capture", "--max-batch-size", "4096", "--max-queue-size", "4096")).isEqualTo(2);
