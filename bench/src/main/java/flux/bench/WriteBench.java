@@ -72,6 +72,11 @@ final class WriteBench implements Callable<Integer> {
             + " as the median and range over the rounds.")
     int rounds;
 
+    @Option(names = "--pool", description = "Connections of every mode's pool (raw JDBC's, the engine's, the HTTP"
+            + " server's): default the most clients + 4, so no client waits for a connection; 16 is `flux serve`'s"
+            + " default (flux.database.pool-size), where more clients queue for a connection instead of adding backends.")
+    Integer poolSize;
+
     @Option(names = "--waits", description = "Sample pg_stat_activity's wait events during each measured cell and print"
             + " their shares (a query every 25 ms on a connection of its own).")
     boolean waits;
@@ -82,17 +87,18 @@ final class WriteBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (seconds <= 0 || warmup < 0 || rounds < 1 || clients.stream().anyMatch(c -> c < 1)
+        if (seconds <= 0 || warmup < 0 || rounds < 1 || (poolSize != null && poolSize < 1) || clients.stream().anyMatch(c -> c < 1)
                 || !List.of("insert", "update").containsAll(ops) || !ALL_MODES.containsAll(modes) || modes.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients positive, --rounds positive,"
+            throw new ParameterException(spec.commandLine(), "--seconds must be positive, --clients, --rounds and --pool positive,"
                     + " --ops insert and/or update, --modes some of a,b,w,s,p,c,e,n,d");
         }
         Path dir = Files.createTempDirectory("flux-bench-");
         int maxClients = clients.stream().max(Integer::compare).orElse(1);
+        int connections = poolSize != null ? poolSize : maxClients + 4;
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), Ports.findFree())) {
             plainJdbcUrl = pg.jdbcUrl();
             String jdbcUrl = pg.jdbcUrl() + "&socketFactory=" + RoundTripCounter.class.getName();
-            try (HikariDataSource ds = pool(jdbcUrl, maxClients + 4)) {
+            try (HikariDataSource ds = pool(jdbcUrl, connections)) {
                 FluxSchema.install(ds);
                 sql(ds, BenchSchema.DDL);
                 CpuMeter cpu = new CpuMeter(dir.resolve("pg"));
@@ -108,7 +114,7 @@ final class WriteBench implements Callable<Integer> {
                 targets.put("e", new EngineTarget(new QueryEngine(ds, QueryEngine.DEFAULT_MAX_LIMIT, observers),
                         observers::close));
                 targets.put("n", new NettyFloorTarget(new QueryEngine(ds), maxClients));
-                targets.put("d", new HttpTarget(jdbcUrl, maxClients + 4));
+                targets.put("d", new HttpTarget(jdbcUrl, connections));
                 try {
                     warmUp(ds, targets, out);
                     List<Row> rows = measure(ds, targets, cpu, out);
@@ -232,8 +238,9 @@ final class WriteBench implements Callable<Integer> {
 
     private void print(PrintWriter out, List<Row> rows) {
         out.println();
-        out.printf(Locale.ROOT, "Single-row writes, %d round(s), %.0f s per cell after %.0f s warm-up; machine: %d CPUs, %s, JDK %s%n%n",
-                rounds, seconds, warmup, Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "Single-row writes, %d round(s), %.0f s per cell after %.0f s warm-up, pools of %s connections;"
+                        + " machine: %d CPUs, %s, JDK %s%n%n",
+                rounds, seconds, warmup, poolSize != null ? poolSize : "the most clients + 4", Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"));
         new WriteReport(rows, ops, clients, rounds, MODE_NAMES).print(out);
     }
 

@@ -17,6 +17,7 @@ class BenchTest {
     void anOptionOutOfRangeIsAUsageErrorBeforeAnyServiceStarts() {
         assertThat(Bench.run("write", "--seconds", "0")).isEqualTo(2);
         assertThat(Bench.run("write", "--rounds", "0")).isEqualTo(2);
+        assertThat(Bench.run("write", "--pool", "0")).isEqualTo(2);
         assertThat(Bench.run("history", "--small", "1")).isEqualTo(2);
         assertThat(Bench.run("capture", "--rows", "0")).isEqualTo(2);
         assertThat(Bench.run("capture", "--max-batch-size", "4096", "--max-queue-size", "4096")).isEqualTo(2);
