@@ -2,9 +2,7 @@ package flux.query.sql;
 
 import flux.log.CommittedRecords;
 import flux.query.InvalidQuery;
-import flux.query.catalog.Column;
 import flux.query.catalog.Table;
-import flux.query.model.Op;
 import flux.query.model.Operation;
 import flux.query.model.Query;
 import java.util.List;
@@ -72,25 +70,11 @@ public final class SqlCompiler {
      * column may deserve a plan for its value.
      */
     public static boolean prefersGenericPlan(Query query, Table table) {
-        switch (query.operation()) {
-            case INSERT:
-                return true;
-            case UPDATE:
-            case DELETE:
-                if (table.primaryKey().isEmpty()) {
-                    return false;
-                }
-                for (Column k : table.primaryKey()) {
-                    boolean named = query.filters().stream().anyMatch(f -> f.op() == Op.EQ
-                            && f.column().equals(k.name()) && f.value().isValueNode() && !f.value().isNull());
-                    if (!named) {
-                        return false;
-                    }
-                }
-                return true;
-            default:
-                return false;
-        }
+        return switch (query.operation()) {
+            case INSERT -> true;
+            case UPDATE, DELETE -> WriteGate.namesOneRowByKey(query, table);
+            case SELECT -> false;
+        };
     }
 
     public SqlStatement compile(Query query, Table table) {

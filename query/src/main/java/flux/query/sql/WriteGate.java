@@ -74,12 +74,28 @@ final class WriteGate {
         List<String> parts = new ArrayList<>();
         for (Column k : table.primaryKey()) {
             int named = namingFilter(query, k);
+            if (named < 0) {
+                throw new IllegalStateException("not a key-point write");
+            }
             parts.add(Values.bind(k, FilterSql.valueOf(named), params));
         }
         return RowSql.key(parts);
     }
 
-    /** The index of the first filter that names key column {@code k}'s value by equality. */
+    /** Whether the query names one row by equality on every column of the table's primary key (a key-point write). */
+    static boolean namesOneRowByKey(Query query, Table table) {
+        if (table.primaryKey().isEmpty()) {
+            return false;
+        }
+        for (Column k : table.primaryKey()) {
+            if (namingFilter(query, k) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index of the first filter that names key column {@code k}'s value by equality, or -1. */
     private static int namingFilter(Query query, Column k) {
         for (int i = 0; i < query.filters().size(); i++) {
             Filter f = query.filters().get(i);
@@ -87,6 +103,6 @@ final class WriteGate {
                 return i;
             }
         }
-        throw new IllegalStateException("not a key-point write");
+        return -1;
     }
 }
