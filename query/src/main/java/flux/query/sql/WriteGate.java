@@ -21,7 +21,7 @@ final class WriteGate {
 
     /** The statement that precedes a write of many rows, in the same pipeline. */
     static String tableLock(Table table) {
-        return TABLE_LOCK + SqlCompiler.target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n";
+        return TABLE_LOCK + RowSql.target(table) + " IN SHARE ROW EXCLUSIVE MODE;\n";
     }
 
     /** How many statements a compiled text runs ahead of its answer: 1 after a {@link #tableLock}, else 0. */
@@ -68,18 +68,34 @@ final class WriteGate {
     private static String namedKey(Query query, Table table, Params params) {
         boolean canonical = table.primaryKey().stream().allMatch(c -> c.equality() == ColumnEquality.CANONICAL);
         if (!canonical) {
-            return "(SELECT " + SqlCompiler.key(table, "flux_x") + " FROM " + SqlCompiler.target(table) + " AS flux_x"
+            return "(SELECT " + RowSql.key(table, "flux_x") + " FROM " + RowSql.target(table) + " AS flux_x"
                     + FilterSql.where(query, table, "flux_x", params) + ")";
         }
         List<String> parts = new ArrayList<>();
         for (Column k : table.primaryKey()) {
             int named = namingFilter(query, k);
+            if (named < 0) {
+                throw new IllegalStateException("not a key-point write");
+            }
             parts.add(Values.bind(k, FilterSql.valueOf(named), params));
         }
-        return SqlCompiler.key(parts);
+        return RowSql.key(parts);
     }
 
-    /** The index of the first filter that names key column {@code k}'s value by equality. */
+    /** Whether the query names one row by equality on every column of the table's primary key (a key-point write). */
+    static boolean namesOneRowByKey(Query query, Table table) {
+        if (table.primaryKey().isEmpty()) {
+            return false;
+        }
+        for (Column k : table.primaryKey()) {
+            if (namingFilter(query, k) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index of the first filter that names key column {@code k}'s value by equality, or -1. */
     private static int namingFilter(Query query, Column k) {
         for (int i = 0; i < query.filters().size(); i++) {
             Filter f = query.filters().get(i);
@@ -87,6 +103,6 @@ final class WriteGate {
                 return i;
             }
         }
-        throw new IllegalStateException("not a key-point write");
+        return -1;
     }
 }
