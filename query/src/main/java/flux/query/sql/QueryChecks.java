@@ -31,7 +31,7 @@ final class QueryChecks {
 
     static void requireFiltersOrAll(Query query) {
         if (query.filters().isEmpty() && !query.all()) {
-            throw new InvalidQuery(InvalidQuery.Reason.FILTERS_REQUIRED, "an " + query.operation().jsonName() + " without filters would change every row;"
+            throw new InvalidQuery(InvalidQuery.Reason.FILTERS_REQUIRED, "\"" + query.operation().jsonName() + "\" without filters would change every row;"
                     + " send \"all\": true to mean that");
         }
         if (!query.filters().isEmpty() && query.all()) {
