@@ -27,7 +27,6 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +76,7 @@ public final class CapturePipeline implements AutoCloseable {
 
     private final CaptureConfig config;
     private final CaptureStatus status = new CaptureStatus();
+    private final CaptureStateMachine states;
     private final TransactionIds transactionIds = new TransactionIds();
     private final Publication publication;
     private final SlotMonitor slotMonitor;
@@ -94,6 +94,7 @@ public final class CapturePipeline implements AutoCloseable {
 
     public CapturePipeline(CaptureConfig config) {
         this.config = config;
+        this.states = new CaptureStateMachine(config.slotName(), status);
         this.publication = new Publication(config.publicationName());
         this.slotMonitor = new SlotMonitor(config.slotName());
         this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
@@ -122,7 +123,7 @@ public final class CapturePipeline implements AutoCloseable {
         if (started.get() || status.state.get() != CaptureState.CREATED) {
             throw new IllegalStateException("capture pipeline " + config.slotName() + " was already prepared or started");
         }
-        moveTo(CaptureState.STARTING);
+        states.moveTo(CaptureState.STARTING);
         long deadline = System.nanoTime() + LEADER_SLOT_WAIT.toNanos();
         try {
             while (true) {
@@ -131,7 +132,7 @@ public final class CapturePipeline implements AutoCloseable {
                     return;
                 }
                 if (slotExists()) {
-                    moveTo(CaptureState.STANDBY);
+                    states.moveTo(CaptureState.STANDBY);
                     return;
                 }
                 if (System.nanoTime() > deadline) {
@@ -143,7 +144,7 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (CaptureException.Permanent permanent) {
             lock.close();
             status.lastError.set(permanent.getMessage());
-            fail(permanent);
+            states.fail(permanent);
         } catch (CaptureException e) {
             lock.close();
             status.lastError.set(e.getMessage());
@@ -196,7 +197,7 @@ public final class CapturePipeline implements AutoCloseable {
     @Override
     public void close() {
         closing = true; // polled by every wait of the supervisor (no interrupt: it would skip cleanups)
-        moveTo(CaptureState.STOPPING);
+        states.moveTo(CaptureState.STOPPING);
         try {
             supervisor.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {
@@ -210,7 +211,7 @@ public final class CapturePipeline implements AutoCloseable {
         if (!supervisor.isAlive()) {
             lock.close(); // prepared but never started: the lock prepare() took is still held
         }
-        moveTo(CaptureState.STOPPED);
+        states.moveTo(CaptureState.STOPPED);
     }
 
     private void supervise() {
@@ -218,7 +219,7 @@ public final class CapturePipeline implements AutoCloseable {
             while (!closing) {
                 try {
                     if (!tryAcquire(lock)) {
-                        moveTo(CaptureState.STANDBY);
+                        states.moveTo(CaptureState.STANDBY);
                         pause(Duration.ofSeconds(1));
                         continue;
                     }
@@ -237,12 +238,12 @@ public final class CapturePipeline implements AutoCloseable {
                     CaptureException failure = FailureClassifier.classify("capture " + config.slotName(), e);
                     status.lastError.set(failure.getMessage());
                     if (failure instanceof CaptureException.Permanent permanent) {
-                        fail(permanent);
+                        states.fail(permanent);
                         return;
                     }
                     log.warn("capture {}: {}; restarting in {} s", config.slotName(), failure.getMessage(),
                             RETRY_PAUSE.toSeconds());
-                    moveTo(CaptureState.RECOVERING);
+                    states.moveTo(CaptureState.RECOVERING);
                     try {
                         pause(RETRY_PAUSE);
                     } catch (InterruptedException stop) {
@@ -263,13 +264,6 @@ public final class CapturePipeline implements AutoCloseable {
             SQLException e = DatabaseException.sqlCauseOf(failure);
             throw FailureClassifier.classify("cannot take the streamer lock of slot " + config.slotName(), e);
         }
-    }
-
-    /** Stops for good: the reason first, so whoever sees FAILED finds it. */
-    private void fail(CaptureException.Permanent failure) {
-        status.failure.set(new CaptureStatus.Failure(failure.getMessage(), Instant.now()));
-        log.error("capture {}: {}; not retrying: fix it and restart capture", config.slotName(), failure.getMessage());
-        moveTo(CaptureState.FAILED);
     }
 
     /**
@@ -390,7 +384,7 @@ public final class CapturePipeline implements AutoCloseable {
     }
 
     private void streamWhileLeader(StreamerLock lock) throws Exception {
-        moveTo(CaptureState.STARTING);
+        states.moveTo(CaptureState.STARTING);
         Long prepared = preparedStreamedUpTo.getAndSet(null); // exact still: nobody streamed since, the lock was held
         long streamedUpTo = prepared != null ? prepared : prepareToStream();
         unregisterStaleMetrics();
@@ -414,7 +408,7 @@ public final class CapturePipeline implements AutoCloseable {
                         status.start.mark("Debezium's task started");
                         log.info("capture {}: Debezium's task started in {} ms", config.slotName(),
                                 (System.nanoTime() - engineStarted.get()) / 1_000_000);
-                        transition(CaptureState.STARTING, CaptureState.STREAMING);
+                        states.transition(CaptureState.STARTING, CaptureState.STREAMING);
                     }
                 })
                 .notifying(handler)
@@ -535,38 +529,6 @@ public final class CapturePipeline implements AutoCloseable {
         }
     }
 
-    /** Compare-and-set, logged: the Debezium way of changing engine state. */
-    private boolean transition(CaptureState from, CaptureState to) {
-        if (status.state.compareAndSet(from, to)) {
-            log.info("capture {}: {} -> {}", config.slotName(), from, to);
-            return true;
-        }
-        return false;
-    }
-
-    /** Moves to {@code to} from whatever state the life cycle allows it from (see {@link #leads}). */
-    private void moveTo(CaptureState to) {
-        while (true) {
-            CaptureState current = status.state.get();
-            if (current == to || !leads(current, to)) {
-                return;
-            }
-            if (transition(current, to)) {
-                return;
-            }
-        }
-    }
-
-    /** STOPPED is final; STOPPING leads only to STOPPED, FAILED only to STOPPING (close()). */
-    private static boolean leads(CaptureState from, CaptureState to) {
-        return switch (from) {
-            case STOPPED -> false;
-            case STOPPING -> to == CaptureState.STOPPED;
-            case FAILED -> to == CaptureState.STOPPING;
-            case CREATED, STANDBY, STARTING, STREAMING, WAITING_FOR_KAFKA, RECOVERING -> true;
-        };
-    }
-
     private void pause(Duration d) throws InterruptedException {
         Thread.sleep(d.toMillis());
     }
@@ -576,12 +538,12 @@ public final class CapturePipeline implements AutoCloseable {
         public void stalled(Exception cause) {
             status.kafkaRetries.incrementAndGet();
             status.lastError.set("Kafka: " + cause.getMessage());
-            transition(CaptureState.STREAMING, CaptureState.WAITING_FOR_KAFKA);
+            states.transition(CaptureState.STREAMING, CaptureState.WAITING_FOR_KAFKA);
         }
 
         @Override
         public void resumed() {
-            transition(CaptureState.WAITING_FOR_KAFKA, CaptureState.STREAMING);
+            states.transition(CaptureState.WAITING_FOR_KAFKA, CaptureState.STREAMING);
         }
     }
 }
