@@ -5,14 +5,12 @@ import flux.capture.kafka.KafkaTopics;
 import flux.capture.pg.CaptureSchema;
 import flux.capture.pg.PgConnections;
 import flux.capture.pg.Prerequisites;
-import flux.capture.pg.Publication;
 import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotOrigin;
 import flux.capture.pg.SlotRelease;
 import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.snapshot.SnapshotRunner;
-import flux.capture.snapshot.SnapshotStore;
 import flux.capture.snapshot.SnapshotWindows;
 import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
@@ -27,9 +25,6 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +36,6 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +63,6 @@ public final class CapturePipeline implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
     /** How long a stopped engine's walsender may take to exit by itself before it is terminated. */
     private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(2);
-    /** How often tables the publication refused are tried again. */
-    private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
     /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
     private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
 
@@ -78,7 +70,7 @@ public final class CapturePipeline implements AutoCloseable {
     private final CaptureStatus status = new CaptureStatus();
     private final CaptureStateMachine states;
     private final TransactionIds transactionIds = new TransactionIds();
-    private final Publication publication;
+    private final PublicationSync publications;
     private final SlotMonitor slotMonitor;
     private final KafkaTopics topics;
     private final Thread supervisor;
@@ -88,16 +80,13 @@ public final class CapturePipeline implements AutoCloseable {
     /** What {@link #prepare()} found while holding the lock, for the supervisor's first attempt. */
     private final AtomicReference<Long> preparedStreamedUpTo = new AtomicReference<>();
     private volatile boolean closing;
-    /** The thread making the topics of the last start ({@link #syncAtStart}); interrupted by {@link #close()}. */
-    private volatile Thread topicMaker;
-    private volatile long lastSync;
 
     public CapturePipeline(CaptureConfig config) {
         this.config = config;
         this.states = new CaptureStateMachine(config.slotName(), status);
-        this.publication = new Publication(config.publicationName());
         this.slotMonitor = new SlotMonitor(config.slotName());
         this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
+        this.publications = new PublicationSync(config, status, topics, () -> closing);
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
         this.lock = new StreamerLock(config); // one session while standby, not one per attempt
@@ -203,10 +192,7 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Thread maker = topicMaker;
-        if (maker != null) {
-            maker.interrupt(); // a Kafka that is away would hold the topics' lock for their timeout
-        }
+        publications.interruptTopicMaker();
         topics.close();
         if (!supervisor.isAlive()) {
             lock.close(); // prepared but never started: the lock prepare() took is still held
@@ -279,7 +265,7 @@ public final class CapturePipeline implements AutoCloseable {
             start.mark("prerequisites");
             CaptureSchema.install(admin);
             start.mark("capture schema");
-            syncAtStart(admin);
+            publications.syncAtStart(admin);
             start.mark("publication");
             SlotOrigin.createIfMissing(config, admin);
             start.mark("slot");
@@ -315,71 +301,6 @@ public final class CapturePipeline implements AutoCloseable {
             log.debug("capture {}: cannot check that the slot is free: {}", config.slotName(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * One sync at a time (the listener's and the supervisor's retry of refused tables), so two never
-     * race to add the same table; the tables refused go to the status, and to the log when new.
-     */
-    private void sync(Connection c) throws SQLException {
-        sync(c, false);
-    }
-
-    /**
-     * As {@link #sync(Connection)}, with the topics made on a thread of their own: making them (an admin
-     * client's first connection, a list, a create per missing topic) took 0.6-0.9 s of a start, and nothing
-     * needs them before the first record, whose send makes any topic still missing first
-     * ({@link KafkaTopics#ensure}, which waits for a check of the same topics in progress).
-     */
-    private void syncAtStart(Connection c) throws SQLException {
-        sync(c, true);
-    }
-
-    private synchronized void sync(Connection c, boolean topicsAside) throws SQLException {
-        Publication.Sync done = publication.sync(c);
-        lastSync = System.nanoTime();
-        Map<String, String> before = status.refusedTables.getAndSet(Map.copyOf(done.refused()));
-        done.refused().forEach((table, reason) -> {
-            if (!reason.equals(before.get(table))) {
-                log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
-            }
-        });
-        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
-        wanted.addAll(publication.tableTopics(c));
-        if (topicsAside) {
-            long from = status.start.now();
-            Thread maker = new Thread(() -> {
-                if (makeTopics(wanted)) {
-                    status.start.markSince("topics", from);
-                }
-            }, "flux-capture-topics-" + config.slotName());
-            maker.setDaemon(true);
-            topicMaker = maker;
-            maker.start();
-        } else {
-            makeTopics(wanted);
-        }
-        if (config.snapshots().onJoin()) {
-            SnapshotStore.onJoin(c, done.added(), config.snapshots().chunkSize());
-        }
-    }
-
-    /**
-     * The topics of every published table and capture's own, before their first record: at start and
-     * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
-     * before the record ({@link KafkaTopics#ensure}) and retries like any send. False when Kafka could not.
-     */
-    private boolean makeTopics(List<String> wanted) {
-        try {
-            topics.ensureAll(wanted);
-            return true;
-        } catch (KafkaException e) {
-            if (!closing) {
-                log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
-                        config.slotName(), e.toString());
-            }
-            return false;
         }
     }
 
@@ -424,7 +345,7 @@ public final class CapturePipeline implements AutoCloseable {
         // event trigger or the schema detector (docs/contracts.md).
         SchemaChangeListener schemaChanges = new SchemaChangeListener("syncing publication " + config.publicationName(),
                 "flux-capture-schema-" + config.slotName(), () -> PgConnections.open(config, "listen"),
-                this::syncPublication);
+                publications::syncPublication);
         try {
             schemaChanges.start();
             engineStarted.set(System.nanoTime());
@@ -460,9 +381,7 @@ public final class CapturePipeline implements AutoCloseable {
                 if (!lock.held()) {
                     throw new CaptureException.Retriable("lost the streamer lock's database session", null);
                 }
-                if (!status.refusedTables.get().isEmpty() && System.nanoTime() - lastSync > REFUSED_RETRY.toNanos()) {
-                    syncPublication(); // an owner may have fixed what was refused: nothing announces that
-                }
+                publications.retryRefused();
                 if (System.nanoTime() >= nextRefresh) {
                     try {
                         if (monitor == null || monitor.isClosed()) {
@@ -487,19 +406,6 @@ public final class CapturePipeline implements AutoCloseable {
         SlotMonitor.Reading reading = slotMonitor.read(c);
         status.slotLagBytes.set(reading.lagBytes() == null ? -1 : reading.lagBytes());
         transactionIds.updateReference(reading.nextXid8());
-    }
-
-    private void syncPublication() {
-        try (Connection c = PgConnections.open(config, "admin")) {
-            sync(c);
-        } catch (SQLException | DatabaseException caught) {
-            SQLException e = DatabaseException.sqlCauseOf(caught);
-            // Streaming goes on for the tables already published; the status shows what was refused.
-            CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "
-                    + config.publicationName(), e);
-            status.lastError.set(failure.getMessage());
-            log.warn("capture {}: {}", config.slotName(), failure.getMessage());
-        }
     }
 
     /**
