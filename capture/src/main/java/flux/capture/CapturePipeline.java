@@ -2,13 +2,8 @@ package flux.capture;
 
 import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.kafka.KafkaTopics;
-import flux.capture.pg.CaptureSchema;
 import flux.capture.pg.PgConnections;
-import flux.capture.pg.Prerequisites;
-import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotOrigin;
-import flux.capture.pg.SlotRelease;
-import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
 import flux.capture.snapshot.SnapshotRunner;
 import flux.capture.snapshot.SnapshotWindows;
@@ -61,8 +56,6 @@ public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
-    /** How long a stopped engine's walsender may take to exit by itself before it is terminated. */
-    private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(2);
     /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
     private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
 
@@ -71,7 +64,7 @@ public final class CapturePipeline implements AutoCloseable {
     private final CaptureStateMachine states;
     private final TransactionIds transactionIds = new TransactionIds();
     private final PublicationSync publications;
-    private final SlotMonitor slotMonitor;
+    private final StreamingSlot slot;
     private final KafkaTopics topics;
     private final Thread supervisor;
     /** The slot's election; {@link #prepare()} may take it before the supervisor runs, which keeps it. */
@@ -84,9 +77,9 @@ public final class CapturePipeline implements AutoCloseable {
     public CapturePipeline(CaptureConfig config) {
         this.config = config;
         this.states = new CaptureStateMachine(config.slotName(), status);
-        this.slotMonitor = new SlotMonitor(config.slotName());
         this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
         this.publications = new PublicationSync(config, status, topics, () -> closing);
+        this.slot = new StreamingSlot(config, status, publications, transactionIds);
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
         this.lock = new StreamerLock(config); // one session while standby, not one per attempt
@@ -117,10 +110,10 @@ public final class CapturePipeline implements AutoCloseable {
         try {
             while (true) {
                 if (tryAcquire(lock)) {
-                    preparedStreamedUpTo.set(prepareToStream());
+                    preparedStreamedUpTo.set(slot.prepare());
                     return;
                 }
-                if (slotExists()) {
+                if (slot.exists()) {
                     states.moveTo(CaptureState.STANDBY);
                     return;
                 }
@@ -142,15 +135,6 @@ public final class CapturePipeline implements AutoCloseable {
             lock.close();
             Thread.currentThread().interrupt();
             throw new CaptureException.Retriable("interrupted while preparing slot " + config.slotName(), e);
-        }
-    }
-
-    private boolean slotExists() {
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            return SlotOrigin.exists(admin, config.slotName());
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            throw FailureClassifier.classify("cannot look for slot " + config.slotName(), e);
         }
     }
 
@@ -252,62 +236,10 @@ public final class CapturePipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * Checks what capture needs, installs its part of the flux schema, then creates or completes
-     * the publication and creates the slot where it is missing ({@link SlotOrigin}); returns the
-     * highest mutation record id streamed before where streaming resumes ({@link ResumePosition}).
-     */
-    private long prepareToStream() {
-        StartTimeline start = status.start;
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            Prerequisites.check(admin, config.slotName());
-            SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE); // a leftover of a stuck stop
-            start.mark("prerequisites");
-            CaptureSchema.install(admin);
-            start.mark("capture schema");
-            publications.syncAtStart(admin);
-            start.mark("publication");
-            SlotOrigin.createIfMissing(config, admin);
-            start.mark("slot");
-            refreshSlot(admin);
-            ResumePosition.behindSlot(admin, config.slotName()).ifPresent(behind -> {
-                log.warn("capture {}: {}", config.slotName(), behind);
-                status.lastError.set(behind); // shown by the status until something else goes wrong
-            });
-            long streamedUpTo = ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
-            start.mark("resume position");
-            return streamedUpTo;
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptureException.Retriable("interrupted while freeing slot " + config.slotName(), e);
-        }
-    }
-
-    /**
-     * After the engine stopped, however it stopped, and while the streamer lock is still held: a walsender left
-     * on the slot would make the next start fail for as long as it lives ({@link SlotRelease}). A database that
-     * cannot be reached is left to the next start, which frees the slot before starting the engine.
-     */
-    private void freeSlot() {
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            if (!SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE)) {
-                log.warn("capture {}: the slot's walsender did not exit when terminated", config.slotName());
-            }
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            log.debug("capture {}: cannot check that the slot is free: {}", config.slotName(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void streamWhileLeader(StreamerLock lock) throws Exception {
         states.moveTo(CaptureState.STARTING);
         Long prepared = preparedStreamedUpTo.getAndSet(null); // exact still: nobody streamed since, the lock was held
-        long streamedUpTo = prepared != null ? prepared : prepareToStream();
+        long streamedUpTo = prepared != null ? prepared : slot.prepare();
         unregisterStaleMetrics();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
@@ -361,7 +293,7 @@ public final class CapturePipeline implements AutoCloseable {
             if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
                 runner.shutdownNow();
             }
-            freeSlot();
+            slot.free();
             schemaChanges.close();
             handler.close();
             publisher.close();
@@ -387,7 +319,7 @@ public final class CapturePipeline implements AutoCloseable {
                         if (monitor == null || monitor.isClosed()) {
                             monitor = PgConnections.open(config, "monitor");
                         }
-                        refreshSlot(monitor);
+                        slot.refresh(monitor);
                     } catch (SQLException e) {
                         log.debug("slot lag unavailable: {}", e.getMessage());
                         PgConnections.closeQuietly(monitor);
@@ -400,12 +332,6 @@ public final class CapturePipeline implements AutoCloseable {
         } finally {
             PgConnections.closeQuietly(monitor);
         }
-    }
-
-    private void refreshSlot(Connection c) throws SQLException {
-        SlotMonitor.Reading reading = slotMonitor.read(c);
-        status.slotLagBytes.set(reading.lagBytes() == null ? -1 : reading.lagBytes());
-        transactionIds.updateReference(reading.nextXid8());
     }
 
     /**
