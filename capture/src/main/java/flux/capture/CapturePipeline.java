@@ -1,49 +1,15 @@
 package flux.capture;
 
-import flux.capture.kafka.KafkaChangePublisher;
 import flux.capture.kafka.KafkaTopics;
-import flux.capture.pg.CaptureSchema;
-import flux.capture.pg.PgConnections;
-import flux.capture.pg.Prerequisites;
-import flux.capture.pg.Publication;
-import flux.capture.pg.ResumePosition;
 import flux.capture.pg.SlotOrigin;
-import flux.capture.pg.SlotRelease;
-import flux.capture.pg.SlotMonitor;
 import flux.capture.pg.StreamerLock;
-import flux.capture.snapshot.SnapshotRunner;
-import flux.capture.snapshot.SnapshotStore;
-import flux.capture.snapshot.SnapshotWindows;
-import flux.capture.verify.CrossCheck;
 import flux.capture.wal.TransactionIds;
 import flux.pg.DatabaseException;
-import flux.pg.SchemaChangeListener;
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,23 +29,25 @@ import org.slf4j.LoggerFactory;
  * {@link CaptureState#FAILED}, {@link #status()} saying why. {@link #close()} stops everything
  * and waits. Where the first start went, phase by phase, is in {@link CaptureStatus#start()} (the topics
  * are made on a thread of their own meanwhile: a send makes a topic still missing first). Thread-safe.
+ *
+ * <p>This class keeps the life cycle's front (prepare, start, close) and the supervisor's loop; the
+ * parts it wires: {@link CaptureStateMachine} (the state), {@link PublicationSync} (publication and
+ * topics), {@link StreamingSlot} (the slot before, during and after a run), {@link EngineRunner} (one
+ * run of the Debezium engine while this instance leads).
  */
 public final class CapturePipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
-    private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(2);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
-    /** How long a stopped engine's walsender may take to exit by itself before it is terminated. */
-    private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(2);
-    /** How often tables the publication refused are tried again. */
-    private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
     /** How long {@link #prepare()} waits for another instance, which holds the streamer lock, to create the slot. */
     private static final Duration LEADER_SLOT_WAIT = Duration.ofSeconds(60);
 
     private final CaptureConfig config;
     private final CaptureStatus status = new CaptureStatus();
+    private final CaptureStateMachine states;
     private final TransactionIds transactionIds = new TransactionIds();
-    private final Publication publication;
-    private final SlotMonitor slotMonitor;
+    private final PublicationSync publications;
+    private final StreamingSlot slot;
+    private final EngineRunner engine;
     private final KafkaTopics topics;
     private final Thread supervisor;
     /** The slot's election; {@link #prepare()} may take it before the supervisor runs, which keeps it. */
@@ -88,15 +56,15 @@ public final class CapturePipeline implements AutoCloseable {
     /** What {@link #prepare()} found while holding the lock, for the supervisor's first attempt. */
     private final AtomicReference<Long> preparedStreamedUpTo = new AtomicReference<>();
     private volatile boolean closing;
-    /** The thread making the topics of the last start ({@link #syncAtStart}); interrupted by {@link #close()}. */
-    private volatile Thread topicMaker;
-    private volatile long lastSync;
 
     public CapturePipeline(CaptureConfig config) {
         this.config = config;
-        this.publication = new Publication(config.publicationName());
-        this.slotMonitor = new SlotMonitor(config.slotName());
+        this.states = new CaptureStateMachine(config.slotName(), status);
         this.topics = new KafkaTopics(config.kafkaBootstrap(), config.topics());
+        this.publications = new PublicationSync(config, status, topics, () -> closing);
+        this.slot = new StreamingSlot(config, status, publications, transactionIds);
+        this.engine = new EngineRunner(config, status, states, transactionIds, topics, publications, slot,
+                () -> closing);
         this.supervisor = new Thread(this::supervise, "flux-capture-" + config.slotName());
         this.supervisor.setDaemon(true);
         this.lock = new StreamerLock(config); // one session while standby, not one per attempt
@@ -122,16 +90,16 @@ public final class CapturePipeline implements AutoCloseable {
         if (started.get() || status.state.get() != CaptureState.CREATED) {
             throw new IllegalStateException("capture pipeline " + config.slotName() + " was already prepared or started");
         }
-        moveTo(CaptureState.STARTING);
+        states.moveTo(CaptureState.STARTING);
         long deadline = System.nanoTime() + LEADER_SLOT_WAIT.toNanos();
         try {
             while (true) {
                 if (tryAcquire(lock)) {
-                    preparedStreamedUpTo.set(prepareToStream());
+                    preparedStreamedUpTo.set(slot.prepare());
                     return;
                 }
-                if (slotExists()) {
-                    moveTo(CaptureState.STANDBY);
+                if (slot.exists()) {
+                    states.moveTo(CaptureState.STANDBY);
                     return;
                 }
                 if (System.nanoTime() > deadline) {
@@ -143,7 +111,7 @@ public final class CapturePipeline implements AutoCloseable {
         } catch (CaptureException.Permanent permanent) {
             lock.close();
             status.lastError.set(permanent.getMessage());
-            fail(permanent);
+            states.fail(permanent);
         } catch (CaptureException e) {
             lock.close();
             status.lastError.set(e.getMessage());
@@ -152,15 +120,6 @@ public final class CapturePipeline implements AutoCloseable {
             lock.close();
             Thread.currentThread().interrupt();
             throw new CaptureException.Retriable("interrupted while preparing slot " + config.slotName(), e);
-        }
-    }
-
-    private boolean slotExists() {
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            return SlotOrigin.exists(admin, config.slotName());
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            throw FailureClassifier.classify("cannot look for slot " + config.slotName(), e);
         }
     }
 
@@ -196,21 +155,18 @@ public final class CapturePipeline implements AutoCloseable {
     @Override
     public void close() {
         closing = true; // polled by every wait of the supervisor (no interrupt: it would skip cleanups)
-        moveTo(CaptureState.STOPPING);
+        states.moveTo(CaptureState.STOPPING);
         try {
             supervisor.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Thread maker = topicMaker;
-        if (maker != null) {
-            maker.interrupt(); // a Kafka that is away would hold the topics' lock for their timeout
-        }
+        publications.interruptTopicMaker();
         topics.close();
         if (!supervisor.isAlive()) {
             lock.close(); // prepared but never started: the lock prepare() took is still held
         }
-        moveTo(CaptureState.STOPPED);
+        states.moveTo(CaptureState.STOPPED);
     }
 
     private void supervise() {
@@ -218,7 +174,7 @@ public final class CapturePipeline implements AutoCloseable {
             while (!closing) {
                 try {
                     if (!tryAcquire(lock)) {
-                        moveTo(CaptureState.STANDBY);
+                        states.moveTo(CaptureState.STANDBY);
                         pause(Duration.ofSeconds(1));
                         continue;
                     }
@@ -237,12 +193,12 @@ public final class CapturePipeline implements AutoCloseable {
                     CaptureException failure = FailureClassifier.classify("capture " + config.slotName(), e);
                     status.lastError.set(failure.getMessage());
                     if (failure instanceof CaptureException.Permanent permanent) {
-                        fail(permanent);
+                        states.fail(permanent);
                         return;
                     }
                     log.warn("capture {}: {}; restarting in {} s", config.slotName(), failure.getMessage(),
                             RETRY_PAUSE.toSeconds());
-                    moveTo(CaptureState.RECOVERING);
+                    states.moveTo(CaptureState.RECOVERING);
                     try {
                         pause(RETRY_PAUSE);
                     } catch (InterruptedException stop) {
@@ -265,323 +221,14 @@ public final class CapturePipeline implements AutoCloseable {
         }
     }
 
-    /** Stops for good: the reason first, so whoever sees FAILED finds it. */
-    private void fail(CaptureException.Permanent failure) {
-        status.failure.set(new CaptureStatus.Failure(failure.getMessage(), Instant.now()));
-        log.error("capture {}: {}; not retrying: fix it and restart capture", config.slotName(), failure.getMessage());
-        moveTo(CaptureState.FAILED);
-    }
-
-    /**
-     * Checks what capture needs, installs its part of the flux schema, then creates or completes
-     * the publication and creates the slot where it is missing ({@link SlotOrigin}); returns the
-     * highest mutation record id streamed before where streaming resumes ({@link ResumePosition}).
-     */
-    private long prepareToStream() {
-        StartTimeline start = status.start;
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            Prerequisites.check(admin, config.slotName());
-            SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE); // a leftover of a stuck stop
-            start.mark("prerequisites");
-            CaptureSchema.install(admin);
-            start.mark("capture schema");
-            syncAtStart(admin);
-            start.mark("publication");
-            SlotOrigin.createIfMissing(config, admin);
-            start.mark("slot");
-            refreshSlot(admin);
-            ResumePosition.behindSlot(admin, config.slotName()).ifPresent(behind -> {
-                log.warn("capture {}: {}", config.slotName(), behind);
-                status.lastError.set(behind); // shown by the status until something else goes wrong
-            });
-            long streamedUpTo = ResumePosition.streamedUpTo(admin, config.slotName(), ChangeStreamHandler.STREAMED_UP_TO);
-            start.mark("resume position");
-            return streamedUpTo;
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            throw FailureClassifier.classify("cannot prepare publication " + config.publicationName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptureException.Retriable("interrupted while freeing slot " + config.slotName(), e);
-        }
-    }
-
-    /**
-     * After the engine stopped, however it stopped, and while the streamer lock is still held: a walsender left
-     * on the slot would make the next start fail for as long as it lives ({@link SlotRelease}). A database that
-     * cannot be reached is left to the next start, which frees the slot before starting the engine.
-     */
-    private void freeSlot() {
-        try (Connection admin = PgConnections.open(config, "admin")) {
-            if (!SlotRelease.release(admin, config.slotName(), SLOT_RELEASE_GRACE)) {
-                log.warn("capture {}: the slot's walsender did not exit when terminated", config.slotName());
-            }
-        } catch (SQLException | DatabaseException failure) {
-            SQLException e = DatabaseException.sqlCauseOf(failure);
-            log.debug("capture {}: cannot check that the slot is free: {}", config.slotName(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * One sync at a time (the listener's and the supervisor's retry of refused tables), so two never
-     * race to add the same table; the tables refused go to the status, and to the log when new.
-     */
-    private void sync(Connection c) throws SQLException {
-        sync(c, false);
-    }
-
-    /**
-     * As {@link #sync(Connection)}, with the topics made on a thread of their own: making them (an admin
-     * client's first connection, a list, a create per missing topic) took 0.6-0.9 s of a start, and nothing
-     * needs them before the first record, whose send makes any topic still missing first
-     * ({@link KafkaTopics#ensure}, which waits for a check of the same topics in progress).
-     */
-    private void syncAtStart(Connection c) throws SQLException {
-        sync(c, true);
-    }
-
-    private synchronized void sync(Connection c, boolean topicsAside) throws SQLException {
-        Publication.Sync done = publication.sync(c);
-        lastSync = System.nanoTime();
-        Map<String, String> before = status.refusedTables.getAndSet(Map.copyOf(done.refused()));
-        done.refused().forEach((table, reason) -> {
-            if (!reason.equals(before.get(table))) {
-                log.warn("capture {}: table {} is not captured: {}", config.slotName(), table, reason);
-            }
-        });
-        List<String> wanted = new ArrayList<>(KafkaTopics.fixed());
-        wanted.addAll(publication.tableTopics(c));
-        if (topicsAside) {
-            long from = status.start.now();
-            Thread maker = new Thread(() -> {
-                if (makeTopics(wanted)) {
-                    status.start.markSince("topics", from);
-                }
-            }, "flux-capture-topics-" + config.slotName());
-            maker.setDaemon(true);
-            topicMaker = maker;
-            maker.start();
-        } else {
-            makeTopics(wanted);
-        }
-        if (config.snapshots().onJoin()) {
-            SnapshotStore.onJoin(c, done.added(), config.snapshots().chunkSize());
-        }
-    }
-
-    /**
-     * The topics of every published table and capture's own, before their first record: at start and
-     * when tables join. Kafka being away is not fatal here: the sending path makes a topic it lacks
-     * before the record ({@link KafkaTopics#ensure}) and retries like any send. False when Kafka could not.
-     */
-    private boolean makeTopics(List<String> wanted) {
-        try {
-            topics.ensureAll(wanted);
-            return true;
-        } catch (KafkaException e) {
-            if (!closing) {
-                log.warn("capture {}: cannot make topics yet ({}); each is made before its first record",
-                        config.slotName(), e.toString());
-            }
-            return false;
-        }
-    }
-
     private void streamWhileLeader(StreamerLock lock) throws Exception {
-        moveTo(CaptureState.STARTING);
+        states.moveTo(CaptureState.STARTING);
         Long prepared = preparedStreamedUpTo.getAndSet(null); // exact still: nobody streamed since, the lock was held
-        long streamedUpTo = prepared != null ? prepared : prepareToStream();
-        unregisterStaleMetrics();
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        AtomicReference<DebeziumEngine<?>> built = new AtomicReference<>(); // for the callback below
-        AtomicLong engineStarted = new AtomicLong(); // restart cost, part one (docs/capture.md, Throughput)
-        KafkaChangePublisher publisher = new KafkaChangePublisher(config.kafkaBootstrap(),
-                "flux-capture-" + config.slotName(), new KafkaStallListener(), topics);
-        SnapshotWindows windows = new SnapshotWindows();
-        ChangeStreamHandler handler = ChangeStreamHandler.of(config, status, new CrossCheck(transactionIds),
-                publisher, () -> closing, streamedUpTo, windows);
-        SnapshotRunner snapshots = new SnapshotRunner(config, windows, status::snapshotProgress);
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(EngineProperties.of(config))
-                .using((success, message, error) -> ended.complete(
-                        error != null ? error : new IllegalStateException("engine stopped: " + message)))
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    @Override
-                    public void pollingStarted() {
-                        LastEventSummary.install(built.get()); // tasks (and their metrics) exist now
-                        status.start.mark("Debezium's task started");
-                        log.info("capture {}: Debezium's task started in {} ms", config.slotName(),
-                                (System.nanoTime() - engineStarted.get()) / 1_000_000);
-                        transition(CaptureState.STARTING, CaptureState.STREAMING);
-                    }
-                })
-                .notifying(handler)
-                .build();
-        built.set(engine);
-        status.start.mark("engine built");
-        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "flux-capture-engine-" + config.slotName());
-            t.setDaemon(true);
-            return t;
-        });
-        // New tables join the publication when a schema change is announced: by a migration, capture's
-        // event trigger or the schema detector (docs/contracts.md).
-        SchemaChangeListener schemaChanges = new SchemaChangeListener("syncing publication " + config.publicationName(),
-                "flux-capture-schema-" + config.slotName(), () -> PgConnections.open(config, "listen"),
-                this::syncPublication);
-        try {
-            schemaChanges.start();
-            engineStarted.set(System.nanoTime());
-            runner.execute(engine);
-            snapshots.start();
-            watch(lock, ended);
-        } finally {
-            snapshots.close(); // before the engine: its chunk in flight is read again by the next run
-            if (!ended.isDone()) { // an engine that ended by itself is closed already
-                stopEngine(engine);
-            }
-            runner.shutdown(); // let the engine's own shutdown finish before interrupting it
-            if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
-                runner.shutdownNow();
-            }
-            freeSlot();
-            schemaChanges.close();
-            handler.close();
-            publisher.close();
-        }
-    }
-
-    /** Returns when closing; throws when the engine ended or the lock's session is gone. */
-    private void watch(StreamerLock lock, CompletableFuture<Throwable> ended) throws Exception {
-        long nextRefresh = 0;
-        Connection monitor = null;
-        try {
-            while (!closing) {
-                Throwable failure = ended.getNow(null);
-                if (failure != null) {
-                    throw FailureClassifier.classify("Debezium engine ended", failure);
-                }
-                if (!lock.held()) {
-                    throw new CaptureException.Retriable("lost the streamer lock's database session", null);
-                }
-                if (!status.refusedTables.get().isEmpty() && System.nanoTime() - lastSync > REFUSED_RETRY.toNanos()) {
-                    syncPublication(); // an owner may have fixed what was refused: nothing announces that
-                }
-                if (System.nanoTime() >= nextRefresh) {
-                    try {
-                        if (monitor == null || monitor.isClosed()) {
-                            monitor = PgConnections.open(config, "monitor");
-                        }
-                        refreshSlot(monitor);
-                    } catch (SQLException e) {
-                        log.debug("slot lag unavailable: {}", e.getMessage());
-                        PgConnections.closeQuietly(monitor);
-                        monitor = null;
-                    }
-                    nextRefresh = System.nanoTime() + MONITOR_INTERVAL.toNanos();
-                }
-                pause(Duration.ofMillis(200));
-            }
-        } finally {
-            PgConnections.closeQuietly(monitor);
-        }
-    }
-
-    private void refreshSlot(Connection c) throws SQLException {
-        SlotMonitor.Reading reading = slotMonitor.read(c);
-        status.slotLagBytes.set(reading.lagBytes() == null ? -1 : reading.lagBytes());
-        transactionIds.updateReference(reading.nextXid8());
-    }
-
-    private void syncPublication() {
-        try (Connection c = PgConnections.open(config, "admin")) {
-            sync(c);
-        } catch (SQLException | DatabaseException caught) {
-            SQLException e = DatabaseException.sqlCauseOf(caught);
-            // Streaming goes on for the tables already published; the status shows what was refused.
-            CaptureException failure = FailureClassifier.classify("cannot add new tables to publication "
-                    + config.publicationName(), e);
-            status.lastError.set(failure.getMessage());
-            log.warn("capture {}: {}", config.slotName(), failure.getMessage());
-        }
-    }
-
-    /**
-     * An engine that was stopped abruptly leaves its JMX beans behind, and the next engine of
-     * the same name waits 12 x 5 s per bean for them to go away before giving up on metrics.
-     */
-    private void unregisterStaleMetrics() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            for (ObjectName name : server.queryNames(new ObjectName("debezium.postgres:server=" + config.slotName() + ",*"), null)) {
-                try {
-                    server.unregisterMBean(name);
-                } catch (JMException e) {
-                    log.debug("cannot unregister {}: {}", name, e.getMessage());
-                }
-            }
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalStateException("slot name unusable in a JMX name: " + config.slotName(), e);
-        }
-    }
-
-    private void stopEngine(DebeziumEngine<?> engine) {
-        try {
-            engine.close();
-        } catch (IOException | RuntimeException e) {
-            log.warn("capture {}: engine did not stop cleanly: {}", config.slotName(), e.getMessage());
-        }
-    }
-
-    /** Compare-and-set, logged: the Debezium way of changing engine state. */
-    private boolean transition(CaptureState from, CaptureState to) {
-        if (status.state.compareAndSet(from, to)) {
-            log.info("capture {}: {} -> {}", config.slotName(), from, to);
-            return true;
-        }
-        return false;
-    }
-
-    /** Moves to {@code to} from whatever state the life cycle allows it from (see {@link #leads}). */
-    private void moveTo(CaptureState to) {
-        while (true) {
-            CaptureState current = status.state.get();
-            if (current == to || !leads(current, to)) {
-                return;
-            }
-            if (transition(current, to)) {
-                return;
-            }
-        }
-    }
-
-    /** STOPPED is final; STOPPING leads only to STOPPED, FAILED only to STOPPING (close()). */
-    private static boolean leads(CaptureState from, CaptureState to) {
-        return switch (from) {
-            case STOPPED -> false;
-            case STOPPING -> to == CaptureState.STOPPED;
-            case FAILED -> to == CaptureState.STOPPING;
-            case CREATED, STANDBY, STARTING, STREAMING, WAITING_FOR_KAFKA, RECOVERING -> true;
-        };
+        long streamedUpTo = prepared != null ? prepared : slot.prepare();
+        engine.run(lock, streamedUpTo);
     }
 
     private void pause(Duration d) throws InterruptedException {
         Thread.sleep(d.toMillis());
-    }
-
-    private final class KafkaStallListener implements KafkaChangePublisher.Listener {
-        @Override
-        public void stalled(Exception cause) {
-            status.kafkaRetries.incrementAndGet();
-            status.lastError.set("Kafka: " + cause.getMessage());
-            transition(CaptureState.STREAMING, CaptureState.WAITING_FOR_KAFKA);
-        }
-
-        @Override
-        public void resumed() {
-            transition(CaptureState.WAITING_FOR_KAFKA, CaptureState.STREAMING);
-        }
     }
 }

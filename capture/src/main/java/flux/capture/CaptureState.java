@@ -2,7 +2,7 @@ package flux.capture;
 
 /**
  * Life cycle of a {@link CapturePipeline}. Changed only by compare-and-set (see
- * {@code CapturePipeline#transition}), and every change is logged. STOPPED is final; FAILED and
+ * {@code CaptureStateMachine#transition}), and every change is logged. STOPPED is final; FAILED and
  * STOPPING lead only towards it.
  */
 public enum CaptureState {
