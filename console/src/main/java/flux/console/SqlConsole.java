@@ -82,6 +82,13 @@ public final class SqlConsole {
             // stored, so it is refused before either is tried (and, unlike other refusals, not audited).
             throw new ConsoleRefused("the text holds a NUL character (U+0000), which PostgreSQL does not accept");
         }
+        int unpaired = sql == null ? -1 : UnicodeText.unpairedSurrogate(sql);
+        if (unpaired >= 0) {
+            // Not a character: the driver would send '?' in its place and run another text than the
+            // one given (a value written with it would be silently changed), so it is refused like NUL.
+            throw new ConsoleRefused(String.format("the text holds an unpaired UTF-16 surrogate (\\u%04x at character %d),"
+                    + " which is not Unicode text", (int) sql.charAt(unpaired), unpaired + 1));
+        }
         List<SqlStatement> statements = SqlSplitter.split(sql == null ? "" : sql);
         if (statements.isEmpty()) {
             throw new ConsoleRefused("nothing to run: the text holds no SQL statement");

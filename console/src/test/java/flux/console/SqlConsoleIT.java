@@ -185,6 +185,20 @@ class SqlConsoleIT {
     }
 
     @Test
+    void aTextWithAnUnpairedSurrogateIsRefusedBeforeAnythingRuns() {
+        // The driver would have sent '?' for it: the row would have been written with another value.
+        for (String sql : List.of("INSERT INTO notes VALUES (90, 'globex', 'a\ud800')", "SELECT \ud800\u0080",
+                "SELECT '\udc00'", "SELECT 'x' AS \"\ud83d\"")) {
+            assertThatThrownBy(() -> console.run(caller(GLOBEX, true), sql))
+                    .isInstanceOf(ConsoleRefused.class).hasMessageContaining("unpaired UTF-16 surrogate");
+        }
+        assertThat(column(console.run(ConsoleCaller.operator(null), "SELECT count(*) FROM notes WHERE id = 90"), 0))
+                .containsExactly("0");
+        // A pair is one character, and runs.
+        assertThat(column(console.run(caller(GLOBEX, false), "SELECT '\ud83d\ude00' AS face"), 0)).containsExactly("\ud83d\ude00");
+    }
+
+    @Test
     void aStatementIsStoppedAtTheTimeoutEvenIfItLiftsIt() {
         ConsoleRun run = console.run(caller(ACME, false), "SET statement_timeout = 0; SELECT pg_sleep(30)");
         assertThat(run.failure().error()).startsWith("57014");

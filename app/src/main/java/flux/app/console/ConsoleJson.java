@@ -3,7 +3,9 @@ package flux.app.console;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import flux.app.http.Problem;
 import flux.console.ConsoleRun;
 import flux.console.StatementResult;
@@ -17,7 +19,9 @@ import java.util.List;
  * also the answers' schemas in the OpenAPI document ({@code /openapi.yml}).
  */
 final class ConsoleJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    // A pair of surrogates is written as its one character (4 UTF-8 bytes), not as two escapes.
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
     private ConsoleJson() {
     }
@@ -86,9 +90,16 @@ final class ConsoleJson {
                 .toList(), nextBefore);
     }
 
-    static String write(Object body) {
+    /**
+     * The answer as UTF-8 bytes, written by Jackson's byte generator: it escapes a lone UTF-16
+     * surrogate (a statement text or an error PostgreSQL quoted may hold one) as {@code \\uD800}. A
+     * String handed to the HTTP server instead was encoded by Netty, which writes a lone high
+     * surrogate as '?' and the char after it as one truncated byte: invalid UTF-8 (fuzz seed
+     * -8386821064082129466, {@code SELECT \\ud800\\u0080}).
+     */
+    static byte[] write(Object body) {
         try {
-            return MAPPER.writeValueAsString(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the console's answer", e);
         }

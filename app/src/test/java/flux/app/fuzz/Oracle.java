@@ -62,7 +62,12 @@ final class Oracle implements AutoCloseable {
             Statistics.label("problem type").collect("web UI page");
         } else if (status >= 400 && !request.head()) {
             assertThat(type).as("error media type:" + what).startsWith("application/problem+json");
-            JsonNode problem = JSON.readTree(answer.body());
+            JsonNode problem;
+            try {
+                problem = JSON.readTree(answer.body());
+            } catch (IOException e) {
+                throw new AssertionError("problem body is not JSON (" + e.getMessage().lines().findFirst().orElse("") + "):" + what, e);
+            }
             assertThat(problem.path("status").asInt()).as("problem status:" + what).isEqualTo(status);
             assertThat(problem.path("type").asText()).as("problem type:" + what).startsWith("https://flux.dev/problems/");
             // which check refused it (invalid-value and the 409s come from PostgreSQL itself)
