@@ -159,10 +159,6 @@ final class WriteBench implements Callable<Integer> {
                         sql(ds, BenchSchema.preload(table(mode), n));
                         sql(ds, BenchSchema.vacuum(table(mode)));
                     }
-                    // Every cell starts right after a checkpoint (as pgbench's runs do): a checkpoint
-                    // falling inside some cells and not others makes their writes log full-page images
-                    // (more WAL and server CPU per write), one source of the spread between rounds.
-                    sql(ds, "CHECKPOINT");
                     AtomicLong calls = new AtomicLong();
                     long tripsBefore = RoundTripCounter.roundTrips();
                     String walBefore = walPosition(ds);
