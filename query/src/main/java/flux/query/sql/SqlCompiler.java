@@ -139,7 +139,8 @@ public final class SqlCompiler {
      */
     public SqlStatement selectFrom(Query query, Table table, String source, List<Object> sourceParams) {
         if (query.operation() != Operation.SELECT) {
-            throw new InvalidQuery("\"as_of\" applies to a select only, not to an " + query.operation().jsonName());
+            throw new InvalidQuery("\"as_of\" applies to a select only, not to "
+                    + (query.operation() == Operation.DELETE ? "a " : "an ") + query.operation().jsonName());
         }
         QueryChecks.rejectLongInLists(query, maxInValues);
         Params params = new Params(query);
