@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class BlameFolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BlameFolder.class);
     static final int BATCH = 5000;
+    /** The records a row has before it gets a summary (see {@code FOLD}). */
+    static final int SUMMARY_AFTER = 16;
     /** Whether the batch's latest committed record of a row comes after the stored one, in commit order. */
     private static final String LATER = "EXCLUDED.latest_id IS NOT NULL AND (b.latest_id IS NULL"
             + " OR (EXCLUDED.latest_key, EXCLUDED.latest_id) > (coalesce(b.latest_key, b.latest_id), b.latest_id))";
@@ -55,10 +57,16 @@ public final class BlameFolder implements AutoCloseable {
      * snapshot (the horizon of those gaps; taken only when there is a gap, so an idle folder
      * consumes no transaction ids).
      *
-     * <p>A row whose records so far are a committed INSERT gets no summary: blame reads such a
-     * row's few records directly, and most rows of an append-mostly table are never written
-     * again, so folding them would only cost (a summary row per inserted row). The first record
-     * that is anything else creates the row's summary from all its records up to this batch.
+     * <p>A row with fewer than {@link #SUMMARY_AFTER} records gets no summary: blame reads such a
+     * row's records directly (BlameRead), no more than it reads from a summary of a table of eight
+     * columns (two records per column). Most rows are written a few times only, and a summary
+     * written for each of their records would cost more than every blame read of them: 44-72 us
+     * of server CPU and 250-280 B of WAL per record folded, against 10-14 us to pass a record by
+     * (BENCHMARKS.md, "Write run 15"). A batch that finds a row with {@link #SUMMARY_AFTER}
+     * records or more (counted over the whole log, so at most that many are read) creates the
+     * row's summary from all its records up to this batch; from then on every record of the row
+     * is folded into it. So a row without a summary never has more than {@code SUMMARY_AFTER - 1}
+     * records at or below the watermark.
      */
     private static final String FOLD = """
             WITH batch AS MATERIALIZED (
@@ -72,8 +80,10 @@ public final class BlameFolder implements AutoCloseable {
                         AND b.table_name = m.table_name AND b.row_id = m.row_id) AS known) kn
                 WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?),
             new_rows AS (
-                SELECT DISTINCT table_schema, table_name, row_id FROM batch
-                WHERE NOT known AND NOT (operation = 'INSERT' AND status = 'committed') AND operation <> 'TRUNCATE'),
+                SELECT n.* FROM (SELECT DISTINCT table_schema, table_name, row_id FROM batch
+                                 WHERE NOT known AND operation <> 'TRUNCATE') n
+                WHERE (SELECT count(*) FROM (SELECT 1 FROM flux.state_mutations m WHERE m.table_schema = n.table_schema
+                           AND m.table_name = n.table_name AND m.row_id = n.row_id LIMIT :summaryAfter) c) = :summaryAfter),
             r AS MATERIALIZED (
                 SELECT id, k, table_schema, table_name, row_id, status = 'committed' AS committed, cols
                 FROM batch WHERE known AND operation <> 'TRUNCATE'
@@ -118,7 +128,7 @@ public final class BlameFolder implements AutoCloseable {
                    CASE WHEN gaps.first IS NOT NULL THEN pg_current_xact_id()::text END AS horizon,
                    (SELECT count(*) FROM folded) AS folded, gaps.first, gaps.last
             FROM (SELECT 1) AS one LEFT JOIN gaps ON true
-            """.replace(":later", LATER);
+            """.replace(":later", LATER).replace(":summaryAfter", Integer.toString(SUMMARY_AFTER));
 
     private final DataSource dataSource;
     /** Open holes by first id: ids not seen yet that may still commit. */

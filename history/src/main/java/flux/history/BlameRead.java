@@ -19,7 +19,7 @@ import java.util.Map;
  * The one statement of a blame read: the row's summary {@code flux.row_blame} (folded from the log
  * in the background by {@link BlameFolder}) and, beside it, every record it names, every record of
  * the row the folder has not reached yet (all of the row's records when it has no summary: a row
- * only ever inserted gets none), and the two events that can end a row without a record of its
+ * with fewer than {@link BlameFolder#SUMMARY_AFTER} records gets none), and the two events that can end a row without a record of its
  * own: the latest key change away from it and the latest TRUNCATE of its table. The read folds the
  * row's records into the summary (folding is idempotent), so blame is exact whether or not the
  * folder is running or behind; with the folder keeping up, it reads at most two records per

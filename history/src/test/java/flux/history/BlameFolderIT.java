@@ -1,6 +1,7 @@
 package flux.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import flux.dev.testing.FluxTestInfra;
 import flux.dev.testing.TestPostgres;
@@ -42,6 +43,8 @@ class BlameFolderIT {
         Row fastRow = Row.of("accounts", "{\"id\": 2}");
         db.insert("open-0", slowRow, "{\"id\": 1, \"owner\": \"ann\", \"balance\": 0}");
         db.insert("open-1", fastRow, "{\"id\": 2, \"owner\": \"abe\", \"balance\": 0}");
+        lengthen(slowRow, "slow");
+        lengthen(fastRow, "fast");
         BlameFolder folder = new BlameFolder(db.dataSource);
         foldAll(folder);
         long heldAt;
@@ -83,8 +86,8 @@ class BlameFolderIT {
 
         foldAll(folder);
         assertThat(folder.watermark()).isGreaterThan(abortedId);
-        assertThat(summary("12")).as("nothing committed for the rolled-back row").isEqualTo("{}");
-        assertThat(summary("3")).as("a row only inserted gets no summary").isNull();
+        assertThat(summary("12")).as("a row of one record gets no summary").isNull();
+        assertThat(summary("3")).as("a row of one record gets no summary").isNull();
         assertThat(db.history.blame("accounts", "3").columns()).extracting(Blame.Line::requestId)
                 .containsOnly("after");
         assertThat(db.history.blame("accounts", "12").columns()).extracting(l -> l.lastAttempt().requestId())
@@ -92,20 +95,24 @@ class BlameFolderIT {
     }
 
     @Test
-    void aRowFirstUpdatedLongAfterItsInsertGetsASummaryThatStillNamesTheInsert() throws SQLException {
+    void aRowGetsItsSummaryWithItsSixteenthRecordAndTheSummaryStillNamesTheInsert() throws SQLException {
         BlameFolder folder = new BlameFolder(db.dataSource);
         Row row = Row.of("accounts", "{\"id\": 5}");
         db.insert("born", row, "{\"id\": 5, \"owner\": \"eve\", \"balance\": 7}");
         db.insert("other", Row.of("accounts", "{\"id\": 6}"), "{\"id\": 6, \"owner\": \"fay\", \"balance\": 1}");
-        foldAll(folder);
-        assertThat(summary("5")).isNull();
         db.update("renamed", row, "{\"owner\": \"eva\"}");
+        for (int i = 3; i < BlameFolder.SUMMARY_AFTER; i++) {
+            db.update("paid-" + i, row, "{\"balance\": " + i + "}");
+        }
         foldAll(folder);
-        assertThat(summary("5")).isNotNull();
-        Blame blame = db.history.blame("accounts", "5");
-        assertThat(blame.columns()).extracting(Blame.Line::column, Blame.Line::requestId).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("id", "born"), org.assertj.core.groups.Tuple.tuple("owner", "renamed"),
-                org.assertj.core.groups.Tuple.tuple("balance", "born"));
+        assertThat(summary("5")).as("15 records: read directly").isNull();
+        assertThat(blameOf("5")).containsExactly(tuple("id", "born"), tuple("owner", "renamed"), tuple("balance", "paid-15"));
+
+        db.update("sixteenth", row, "{\"balance\": 16}");
+        foldAll(folder);
+        assertThat(summary("5")).as("made from all 16 records").isNotNull();
+        assertThat(blameOf("5")).containsExactly(tuple("id", "born"), tuple("owner", "renamed"), tuple("balance", "sixteenth"));
+        assertThat(summary("6")).as("a row of one record gets no summary").isNull();
     }
 
     @Test
@@ -113,6 +120,7 @@ class BlameFolderIT {
         BlameFolder first = new BlameFolder(db.dataSource);
         BlameFolder second = new BlameFolder(db.dataSource);
         db.insert("w1", Row.of("accounts", "{\"id\": 4}"), "{\"id\": 4, \"owner\": \"di\", \"balance\": 2}");
+        lengthen(Row.of("accounts", "{\"id\": 4}"), "w1");
         try (Connection holder = db.dataSource.getConnection()) {
             holder.setAutoCommit(false);
             LockKeys.BLAME_FOLDER.lockForTransaction(holder);
@@ -147,6 +155,17 @@ class BlameFolderIT {
             assertThat(List.of(rs.getInt(1), rs.getInt(2))).containsExactly(0, 0);
             assertThat(rs.getBoolean(3)).isTrue();
         }
+    }
+
+    /** Gives an inserted row the records that earn it a summary, less one (the test's next write). */
+    private void lengthen(Row row, String prefix) throws SQLException {
+        for (int i = 2; i < BlameFolder.SUMMARY_AFTER; i++) {
+            db.update(prefix + "-" + i, row, "{\"owner\": \"" + prefix + i + "\"}");
+        }
+    }
+
+    private List<org.assertj.core.groups.Tuple> blameOf(String id) throws SQLException {
+        return db.history.blame("accounts", id).columns().stream().map(l -> tuple(l.column(), l.requestId())).toList();
     }
 
     private static void foldAll(BlameFolder folder) throws SQLException {

@@ -135,6 +135,9 @@ class ColumnBlameIT {
         db.insert("old-insert", row, "{\"id\": 13, \"email\": \"b@x.io\", \"plan\": \"free\"}");
         db.update("old-update", row, "{\"plan\": \"pro\"}");
         db.update("old-attempt", row, "{\"email\": null}");
+        for (int i = 4; i <= BlameFolder.SUMMARY_AFTER; i++) { // enough records for a summary
+            db.update("old-count-" + i, row, "{\"n\": " + i + "}");
+        }
         Row gone = Row.of("users", "{\"id\": 14}");
         db.insert("old-insert-2", gone, "{\"id\": 14, \"email\": \"g@x.io\", \"plan\": \"free\"}");
         db.delete("old-delete", gone);

@@ -280,17 +280,18 @@ class TenantLoginIT {
         tenants.provision(AuditLog.CLI, "purge-b", TenantScope.Isolation.ROW, null);
         try (RunningCapture capture = RunningCapture.start(db, kafka);
              TopicReader reader = new TopicReader(kafka.bootstrapServers(), "flux.public.purge_orders")) {
+            // rows 1, 2 and 4 get 16 records each, so the folder makes them summaries (BlameFolder.SUMMARY_AFTER)
             rawSql("purge-a", "INSERT INTO purge_orders VALUES (1, 'purge-a', 'one'), (2, 'purge-a', 'two'),"
-                    + " (3, 'purge-a', 'three'); UPDATE purge_orders SET item = item || '!' WHERE id IN (1, 2)");
-            rawSql("purge-b", "INSERT INTO purge_orders VALUES (4, 'purge-b', 'four');"
-                    + " UPDATE purge_orders SET item = 'four!' WHERE id = 4");
+                    + " (3, 'purge-a', 'three')" + "; UPDATE purge_orders SET item = item || '!' WHERE id IN (1, 2)".repeat(15));
+            rawSql("purge-b", "INSERT INTO purge_orders VALUES (4, 'purge-b', 'four')"
+                    + "; UPDATE purge_orders SET item = item || '!' WHERE id = 4".repeat(15));
             capture.awaitCaughtUp();
             BlameFolder folder = new BlameFolder(dataSource);
             await("blame folded").atMost(Duration.ofSeconds(30)).until(() -> {
                 folder.foldOnce();
                 return db.one("SELECT count(*) FROM flux.row_blame WHERE table_name = 'purge_orders'").equals("3");
             });
-            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-a'")).isEqualTo("5");
+            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-a'")).isEqualTo("33");
 
             lifecycle.delete(AuditLog.CLI, "purge-a", Duration.ZERO);
             try (Connection holdUp = db.connect(); Statement st = holdUp.createStatement()) {
@@ -307,12 +308,12 @@ class TenantLoginIT {
                     + " OR (table_name = 'purge_orders' AND row_id IN ('1', '2', '3'))")).isEqualTo("0");
             assertThat(db.one("SELECT string_agg(row_id, ',') FROM flux.row_blame WHERE table_name = 'purge_orders'"))
                     .isEqualTo("4");
-            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-b'")).isEqualTo("2");
+            assertThat(db.one("SELECT count(*) FROM flux.state_mutations WHERE tenant_id = 'purge-b'")).isEqualTo("16");
             String requestId = db.one("SELECT detail->>'request_id' FROM flux.audit_log"
                     + " WHERE action = 'tenant.purge' AND target = 'purge-a'");
             assertThat(requestId).startsWith("purge:");
             assertThat(db.one("SELECT detail->>'deleted_records' FROM flux.audit_log"
-                    + " WHERE action = 'tenant.purge' AND target = 'purge-a'")).isEqualTo("5");
+                    + " WHERE action = 'tenant.purge' AND target = 'purge-a'")).isEqualTo("33");
 
             // Consumers mirroring the table get the purge: a DELETE per row, the tenant, the purge's request id.
             await("the purge's deletes on Kafka").atMost(Duration.ofSeconds(30)).until(() -> purgeDeletes(reader)
