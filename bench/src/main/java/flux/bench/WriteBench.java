@@ -77,6 +77,10 @@ final class WriteBench implements Callable<Integer> {
             + " default (flux.database.pool-size), where more clients queue for a connection instead of adding backends.")
     Integer poolSize;
 
+    @Option(names = "--wal-detail", description = "Print each cell's WAL per write by relation and kind of record"
+            + " (pg_walinspect): the log's heap and each index apart, page splits and full-page images beside.")
+    boolean walDetail;
+
     @Option(names = "--waits", description = "Sample pg_stat_activity's wait events during each measured cell and print"
             + " their shares (a query every 25 ms on a connection of its own).")
     boolean waits;
@@ -101,6 +105,9 @@ final class WriteBench implements Callable<Integer> {
             try (HikariDataSource ds = pool(jdbcUrl, connections)) {
                 FluxSchema.install(ds);
                 sql(ds, BenchSchema.DDL);
+                if (walDetail) {
+                    WalDetail.install(ds);
+                }
                 CpuMeter cpu = new CpuMeter(dir.resolve("pg"));
                 Map<String, WriteTarget> targets = new LinkedHashMap<>();
                 targets.put("a", new JdbcTarget(ds, "bench_raw"));
@@ -186,6 +193,9 @@ final class WriteBench implements Callable<Integer> {
                             cell.serverCpuMicros(), cell.jvmCpuMicros(), cell.jvmAllocatedBytes() / 1024, walBytes);
                     if (waits) {
                         out.printf(Locale.ROOT, "       waits: %s%n", sampler.summary(6));
+                    }
+                    if (walDetail) {
+                        out.printf(Locale.ROOT, "       WAL/write: %s%n", WalDetail.since(ds, walBefore, calls.get()));
                     }
                     out.flush();
                 }
