@@ -62,11 +62,14 @@ public final class BlameFolder implements AutoCloseable {
      * columns (two records per column). Most rows are written a few times only, and a summary
      * written for each of their records would cost more than every blame read of them: 44-72 us
      * of server CPU and 250-280 B of WAL per record folded, against 10-14 us to pass a record by
-     * (BENCHMARKS.md, "Write run 15"). A batch that finds a row with {@link #SUMMARY_AFTER}
-     * records or more (counted over the whole log, so at most that many are read) creates the
-     * row's summary from all its records up to this batch; from then on every record of the row
-     * is folded into it. So a row without a summary never has more than {@code SUMMARY_AFTER - 1}
-     * records at or below the watermark.
+     * (BENCHMARKS.md, "Write run 15"). A batch in which a row has a record other than a committed
+     * INSERT counts the row's records (over the whole log, so at most {@link #SUMMARY_AFTER} are
+     * read), and when there are that many creates the row's summary from all its records up to
+     * this batch; from then on every record of the row is folded into it. A committed INSERT alone
+     * is not counted (most rows are inserted and never written again, and the count would cost
+     * every insert 4-5 us): so a row without a summary has at most {@code SUMMARY_AFTER - 1}
+     * records at or below the watermark besides the committed INSERTs after its last other record
+     * (a row inserted again after every TRUNCATE of its table gets no summary, as before).
      */
     private static final String FOLD = """
             WITH batch AS MATERIALIZED (
@@ -81,7 +84,8 @@ public final class BlameFolder implements AutoCloseable {
                 WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?),
             new_rows AS (
                 SELECT n.* FROM (SELECT DISTINCT table_schema, table_name, row_id FROM batch
-                                 WHERE NOT known AND operation <> 'TRUNCATE') n
+                                 WHERE NOT known AND NOT (operation = 'INSERT' AND status = 'committed')
+                                   AND operation <> 'TRUNCATE') n
                 WHERE (SELECT count(*) FROM (SELECT 1 FROM flux.state_mutations m WHERE m.table_schema = n.table_schema
                            AND m.table_name = n.table_name AND m.row_id = n.row_id LIMIT :summaryAfter) c) = :summaryAfter),
             r AS MATERIALIZED (
