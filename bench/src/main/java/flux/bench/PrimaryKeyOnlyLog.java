@@ -1,5 +1,6 @@
 package flux.bench;
 
+import flux.pg.LockKeys;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,12 +12,16 @@ import javax.sql.DataSource;
 /**
  * Mode (p) of {@code flux-bench write}: the engine's own statement into a mutation log that keeps
  * only its primary key. The distance from (a) to (p) is what writing a second row costs at all; from
- * (p) to (c), what the log's secondary indexes cost. The indexes are dropped for the cell and made
- * again from their own definitions afterwards (the log is empty between cells, so both are instant).
+ * (p) to (c), what the log's secondary indexes and the blame folder's work cost. The indexes are
+ * dropped for the cell and made again from their own definitions afterwards (the log is emptied
+ * before every cell, so both are quick). The blame folder is held off for the cell by its own
+ * lock, as a second folder would hold it: without the log's row index, its count of an updated
+ * row's records reads the whole log, which is no part of writing a second row.
  */
 final class PrimaryKeyOnlyLog implements AutoCloseable {
     private final DataSource dataSource;
     private final List<String> definitions = new ArrayList<>();
+    private Connection folderHeldOff;
 
     private PrimaryKeyOnlyLog(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -24,6 +29,8 @@ final class PrimaryKeyOnlyLog implements AutoCloseable {
 
     static PrimaryKeyOnlyLog strip(DataSource dataSource) throws SQLException {
         PrimaryKeyOnlyLog log = new PrimaryKeyOnlyLog(dataSource);
+        log.folderHeldOff = dataSource.getConnection();
+        LockKeys.BLAME_FOLDER.lockForSession(log.folderHeldOff);
         List<String> names = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("""
@@ -48,6 +55,9 @@ final class PrimaryKeyOnlyLog implements AutoCloseable {
             for (String definition : definitions) {
                 st.execute(definition);
             }
+        } finally {
+            LockKeys.BLAME_FOLDER.unlockSession(folderHeldOff);
+            folderHeldOff.close();
         }
     }
 }
