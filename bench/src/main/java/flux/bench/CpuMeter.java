@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU time spent by the PostgreSQL cluster (the postmaster, its live children and the children
@@ -23,13 +25,25 @@ final class CpuMeter {
         this.postmasterPid = dataDir.resolve("postmaster.pid");
     }
 
-    /** {@code jvmAllocatedBytes}: what the JVM's live threads allocated so far (a thread that ended no longer counts). */
-    record Sample(long serverMicros, long jvmMicros, long jvmAllocatedBytes) {
-        static final Sample NONE = new Sample(0, 0, 0);
+    /**
+     * {@code allocatedByThread}: what each live thread had allocated so far. A difference of two
+     * samples counts each thread's growth, so a thread that ends between them takes only its own
+     * bytes out (they go uncounted) instead of making the total shrink, which once printed a
+     * negative allocation per write.
+     */
+    record Sample(long serverMicros, long jvmMicros, Map<Long, Long> allocatedByThread) {
+        static final Sample NONE = new Sample(0, 0, Map.of());
+
+        /** What the JVM's threads allocated between {@code before} and this sample. */
+        long jvmAllocatedBytes() {
+            return allocatedByThread.values().stream().mapToLong(Long::longValue).sum();
+        }
 
         Sample minus(Sample before) {
-            return new Sample(serverMicros - before.serverMicros, jvmMicros - before.jvmMicros,
-                    jvmAllocatedBytes - before.jvmAllocatedBytes);
+            Map<Long, Long> grown = new HashMap<>();
+            allocatedByThread.forEach((thread, bytes) ->
+                    grown.put(thread, bytes - before.allocatedByThread.getOrDefault(thread, 0L)));
+            return new Sample(serverMicros - before.serverMicros, jvmMicros - before.jvmMicros, grown);
         }
     }
 
@@ -44,13 +58,17 @@ final class CpuMeter {
      * cell): per write, unlike CPU time, it hardly moves with the machine's load, so it shows what
      * a change to the write path saves even on a busy machine.
      */
-    private static long allocatedBytes() {
+    private static Map<Long, Long> allocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            total += Math.max(0, bytes);
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) { // -1: the thread ended meanwhile
+                byThread.put(ids[i], bytes[i]);
+            }
         }
-        return total;
+        return byThread;
     }
 
     private long serverTicks() {
