@@ -80,9 +80,11 @@ CREATE INDEX IF NOT EXISTS schema_changes_name_idx ON flux.schema_changes (table
 
 -- Journals the differences between pg_catalog and the recorded shapes, of the tables in scope (null:
 -- all), and records the new shapes; returns the journal rows it wrote, in journal order. One
--- statement, so pg_catalog and the recorded shapes are read in one snapshot. A table whose shape
--- did not change is not written to, so a call that finds nothing writes nothing (no WAL, no
--- transaction id). Called with a scope by the event trigger (the tables its command touched, which
+-- statement, so pg_catalog and the recorded shapes are read in one snapshot. Only what differs in
+-- that snapshot is written, so a call that finds nothing writes nothing (no WAL, no transaction id),
+-- and a detector whose snapshot predates another recorder's committed change writes none of its
+-- stale shape back (it used to upsert every table and column it saw: a column another recorder
+-- had just journaled as dropped came back, and the table's next change journaled it dropped again). Called with a scope by the event trigger (the tables its command touched, which
 -- the DDL's transaction has locked), without one by the migrator and the detector (the detector
 -- runs it in a REPEATABLE READ transaction: a concurrent DDL transaction that records the same
 -- table makes one of them fail and retry, rather than both journal it).
@@ -168,7 +170,10 @@ tables_dropped AS (
                             WHERE NOT EXISTS (SELECT 1 FROM now_tables t WHERE t.table_oid = w.table_oid))),
 tables_kept AS (
     INSERT INTO flux.schema_tables AS s (table_oid, table_schema, table_name, key_columns, key_attnums)
-    SELECT table_oid, table_schema, table_name, key_columns, key_attnums FROM now_tables
+    SELECT t.table_oid, t.table_schema, t.table_name, t.key_columns, t.key_attnums FROM now_tables t
+     WHERE NOT EXISTS (SELECT 1 FROM was_tables w WHERE w.table_oid = t.table_oid
+                          AND (w.table_schema, w.table_name, w.key_columns, w.key_attnums)
+                              IS NOT DISTINCT FROM (t.table_schema, t.table_name, t.key_columns, t.key_attnums))
         ON CONFLICT (table_oid) DO UPDATE
        SET table_schema = excluded.table_schema, table_name = excluded.table_name,
            key_columns = excluded.key_columns, key_attnums = excluded.key_attnums
@@ -181,7 +186,9 @@ columns_dropped AS (
                                                            WHERE c.table_oid = w.table_oid AND c.attnum = w.attnum))),
 columns_kept AS (
     INSERT INTO flux.schema_columns AS s (table_oid, attnum, column_name, column_type)
-    SELECT table_oid, attnum, column_name, column_type FROM now_columns
+    SELECT c.table_oid, c.attnum, c.column_name, c.column_type FROM now_columns c
+     WHERE NOT EXISTS (SELECT 1 FROM was_columns w WHERE w.table_oid = c.table_oid AND w.attnum = c.attnum
+                          AND w.column_name = c.column_name AND w.column_type = c.column_type)
         ON CONFLICT (table_oid, attnum) DO UPDATE
        SET column_name = excluded.column_name, column_type = excluded.column_type
      WHERE (s.column_name, s.column_type) IS DISTINCT FROM (excluded.column_name, excluded.column_type))

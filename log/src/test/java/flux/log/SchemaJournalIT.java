@@ -158,6 +158,43 @@ class SchemaJournalIT {
         assertThat(db.one("SELECT count(*) FROM flux.schema_changes")).isEqualTo("1");
     }
 
+    /**
+     * The detector's snapshot was taken before another recorder journaled a dropped column and
+     * committed: in that snapshot the column is still there, in the table and in the recorded
+     * shape, so the detector finds nothing, and it must write nothing either. (It wrote every
+     * column back into the recorded shape, which brought the dropped one back, and the next
+     * change to the table journaled a second drop_column: CI run 1 of session 7,
+     * SchemaChangesFromAnywhereIT.)
+     */
+    @Test
+    void aDetectorWhoseSnapshotPredatesAnotherRecordersChangeWritesNothingBack() throws SQLException {
+        TestPostgres db = install("journal_stale_detector");
+        db.execute("CREATE TABLE shrinking (id int PRIMARY KEY, gone int)");
+        assertThat(record(db)).extracting(SchemaChange::kind).containsExactly(SchemaChange.Kind.CREATE_TABLE);
+        try (Connection detector = db.connect(); Connection ddl = db.connect()) {
+            detector.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            detector.setAutoCommit(false);
+            try (Statement st = detector.createStatement()) {
+                st.execute("SELECT count(*) FROM flux.schema_columns"); // the detector's snapshot, taken now
+            }
+            ddl.setAutoCommit(false);
+            try (Statement st = ddl.createStatement()) {
+                st.execute("ALTER TABLE shrinking DROP COLUMN gone");
+            }
+            assertThat(SchemaJournal.recordInTransaction(ddl, SchemaChange.Recorder.EVENT_TRIGGER))
+                    .extracting(SchemaChange::kind, SchemaChange::columnName)
+                    .containsExactly(tuple(SchemaChange.Kind.DROP_COLUMN, "gone"));
+            ddl.commit();
+
+            assertThat(SchemaJournal.recordInTransaction(detector, SchemaChange.Recorder.DETECTOR)).isEmpty();
+            detector.commit();
+        }
+        assertThat(db.one("SELECT string_agg(column_name, ',' ORDER BY attnum) FROM flux.schema_columns"
+                + " WHERE table_oid = 'shrinking'::regclass")).isEqualTo("id");
+        db.execute("ALTER TABLE shrinking RENAME TO shrunk");
+        assertThat(record(db)).extracting(SchemaChange::kind).containsExactly(SchemaChange.Kind.RENAME_TABLE);
+    }
+
     private static List<SchemaChange> record(TestPostgres db) throws SQLException {
         try (Connection c = db.connect()) {
             return SchemaJournal.record(c, SchemaChange.Recorder.DETECTOR, null);
