@@ -257,6 +257,48 @@ class StreamContractIT {
         assertThat(snapshot(id).rowsDone()).isEqualTo(640);
     }
 
+    /**
+     * A row whose writer is in flight when its chunk is read is not published from that read (its
+     * version read may be older than the writer's change, which can stream before the chunk's low
+     * watermark: SnapshotRunner.read): the chunk ends before the row, and the row is read again once
+     * the writer ended, so its READ carries the writer's image.
+     */
+    @Test
+    void aChunkEndsBeforeARowWhoseWriterIsInFlightAndReadsItAgainOnceTheWriterEnded() throws Exception {
+        String held = unique("held_row");
+        long published = pipeline.status().eventsPublished();
+        CaptureFixtures.execute(db, "CREATE TABLE public." + held + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
+                + " INSERT INTO public." + held + " SELECT g, 0 FROM generate_series(1, 100) g");
+        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
+        String topic = TopicNames.forTable("public", held);
+        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(topic));
+        await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() >= published + 100);
+        await().atMost(WAIT).until(() -> !hasRunningSnapshot());
+        try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic);
+             java.sql.Connection writer = db.connect()) {
+            writer.setAutoCommit(false);
+            try (java.sql.Statement st = writer.createStatement()) {
+                st.execute("UPDATE public." + held + " SET v = 1 WHERE id = 50");
+            }
+            String id;
+            try (java.sql.Connection c = db.connect()) {
+                id = SnapshotStore.create(c, held, null, 500).id();
+            }
+            await().atMost(WAIT).until(() -> snapshot(id).rowsDone() == 49);
+            assertThat(snapshot(id).status()).as("held at the row being written").isEqualTo(Snapshot.RUNNING);
+            writer.commit();
+            await().atMost(WAIT).until(() -> snapshot(id).status().equals(Snapshot.DONE));
+            assertThat(snapshot(id).rowsDone()).isEqualTo(100);
+            await().atMost(WAIT).untilAsserted(() -> {
+                reader.poll();
+                assertThat(reader.messages().stream().filter(m -> m.key().get("id").asLong() == 50
+                                && m.value().get("op").asText().equals("READ"))
+                        .map(m -> m.value().get("after").get("v").asLong()).toList())
+                        .as("row 50 read once, after its writer committed").containsExactly(1L);
+            });
+        }
+    }
+
     private boolean hasRunningSnapshot() throws SQLException {
         try (java.sql.Connection c = db.connect()) {
             return SnapshotStore.list(c).stream().anyMatch(s -> s.status().equals(Snapshot.RUNNING));
