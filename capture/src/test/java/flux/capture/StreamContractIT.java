@@ -240,15 +240,7 @@ class StreamContractIT {
      */
     @Test
     void anIdleRunnerStartsASnapshotWhenAskedNotAtItsNextLook() throws Exception {
-        String idle = unique("idle_snapshot");
-        long published = pipeline.status().eventsPublished();
-        CaptureFixtures.execute(db, "CREATE TABLE public." + idle + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
-                + " INSERT INTO public." + idle + " SELECT g, 0 FROM generate_series(1, 640) g");
-        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
-        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(TopicNames.forTable("public", idle)));
-        // The rows' inserts stream (raw SQL, recorded by capture): the snapshot starts on an idle capture.
-        await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() >= published + 640);
-        await().atMost(WAIT).until(() -> !hasRunningSnapshot()); // the runner is idle, listening
+        String idle = tableOfRows("idle_snapshot", 640);
         String id;
         try (java.sql.Connection c = db.connect()) {
             id = SnapshotStore.create(c, idle, null, 64).id();
@@ -265,15 +257,8 @@ class StreamContractIT {
      */
     @Test
     void aChunkEndsBeforeARowWhoseWriterIsInFlightAndReadsItAgainOnceTheWriterEnded() throws Exception {
-        String held = unique("held_row");
-        long published = pipeline.status().eventsPublished();
-        CaptureFixtures.execute(db, "CREATE TABLE public." + held + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
-                + " INSERT INTO public." + held + " SELECT g, 0 FROM generate_series(1, 100) g");
-        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
+        String held = tableOfRows("held_row", 100);
         String topic = TopicNames.forTable("public", held);
-        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(topic));
-        await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() >= published + 100);
-        await().atMost(WAIT).until(() -> !hasRunningSnapshot());
         try (TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic);
              java.sql.Connection writer = db.connect()) {
             writer.setAutoCommit(false);
@@ -297,6 +282,22 @@ class StreamContractIT {
                         .as("row 50 read once, after its writer committed").containsExactly(1L);
             });
         }
+    }
+
+    /**
+     * A new table of {@code rows} rows (id 1..rows, v 0), once capture tracks it, its inserts have
+     * streamed (raw SQL, recorded by capture) and the snapshot runner is idle, listening.
+     */
+    private String tableOfRows(String prefix, int rows) throws Exception {
+        String name = unique(prefix);
+        long published = pipeline.status().eventsPublished();
+        CaptureFixtures.execute(db, "CREATE TABLE public." + name + " (id bigint PRIMARY KEY, v bigint NOT NULL);"
+                + " INSERT INTO public." + name + " SELECT g, 0 FROM generate_series(1, " + rows + ") g");
+        CaptureFixtures.execute(db, "NOTIFY flux_schema_changed");
+        await().atMost(WAIT).until(() -> admin.listTopics().names().get().contains(TopicNames.forTable("public", name)));
+        await().atMost(WAIT).until(() -> pipeline.status().eventsPublished() >= published + rows);
+        await().atMost(WAIT).until(() -> !hasRunningSnapshot());
+        return name;
     }
 
     private boolean hasRunningSnapshot() throws SQLException {
