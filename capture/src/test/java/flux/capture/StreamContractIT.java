@@ -284,6 +284,28 @@ class StreamContractIT {
         }
     }
 
+    /** A snapshot held at a row whose writer stays open can still be cancelled: the runner lets it go. */
+    @Test
+    void aSnapshotHeldAtARowsOpenWriterCanBeCancelled() throws Exception {
+        String held = tableOfRows("held_cancel", 20);
+        try (java.sql.Connection writer = db.connect()) {
+            writer.setAutoCommit(false);
+            try (java.sql.Statement st = writer.createStatement()) {
+                st.execute("UPDATE public." + held + " SET v = 1 WHERE id = 10");
+            }
+            String id;
+            try (java.sql.Connection c = db.connect()) {
+                id = SnapshotStore.create(c, held, null, 500).id();
+            }
+            await().atMost(WAIT).until(() -> snapshot(id).rowsDone() == 9);
+            try (java.sql.Connection c = db.connect()) {
+                assertThat(SnapshotStore.cancel(c, id).orElseThrow().status()).isEqualTo(Snapshot.CANCELLED);
+            }
+            await().atMost(WAIT).until(() -> pipeline.status().runningSnapshot() == null);
+            writer.rollback();
+        }
+    }
+
     /**
      * A new table of {@code rows} rows (id 1..rows, v 0), once capture tracks it, its inserts have
      * streamed (raw SQL, recorded by capture) and the snapshot runner is idle, listening.

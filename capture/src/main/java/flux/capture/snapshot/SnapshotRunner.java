@@ -168,6 +168,9 @@ public final class SnapshotRunner implements AutoCloseable {
                     }
                     if (next == Chunk.WRITER_IN_FLIGHT) {
                         if (inFlight.isEmpty()) {
+                            if (!SnapshotStore.find(c, s.id()).map(x -> x.status().equals(Snapshot.RUNNING)).orElse(false)) {
+                                return; // cancelled while held at the row (otherwise seen when a chunk is stored)
+                            }
                             Thread.sleep(IN_FLIGHT_PAUSE_MS);
                         }
                         break; // the chunks in flight are awaited first, then the row is read again
