@@ -30,7 +30,17 @@ final class PrimaryKeyOnlyLog implements AutoCloseable {
     static PrimaryKeyOnlyLog strip(DataSource dataSource) throws SQLException {
         PrimaryKeyOnlyLog log = new PrimaryKeyOnlyLog(dataSource);
         log.folderHeldOff = dataSource.getConnection();
-        LockKeys.BLAME_FOLDER.lockForSession(log.folderHeldOff);
+        try {
+            LockKeys.BLAME_FOLDER.lockForSession(log.folderHeldOff);
+            log.dropSecondaryIndexes();
+        } catch (SQLException | RuntimeException e) {
+            log.folderHeldOff.close(); // the session's end lets the folder go
+            throw e;
+        }
+        return log;
+    }
+
+    private void dropSecondaryIndexes() throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("""
@@ -38,7 +48,7 @@ final class PrimaryKeyOnlyLog implements AutoCloseable {
                     FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_namespace n ON n.oid = x.relnamespace
                     WHERE i.indrelid = 'flux.state_mutations'::regclass AND NOT i.indisprimary""")) {
                 while (rs.next()) {
-                    log.definitions.add(rs.getString(1));
+                    definitions.add(rs.getString(1));
                     names.add(rs.getString(2));
                 }
             }
@@ -46,7 +56,6 @@ final class PrimaryKeyOnlyLog implements AutoCloseable {
                 st.execute("DROP INDEX " + name);
             }
         }
-        return log;
     }
 
     @Override
